@@ -1,0 +1,134 @@
+#include "harness/console_table.h"
+
+#include <algorithm>
+#include <map>
+
+namespace rxbench::harness {
+namespace {
+
+double Median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const std::size_t n = v.size();
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+struct Row {
+  std::string strategy, policies;
+  int runs = 0, failed = 0;
+  std::string error;
+  double sent = 0, delivered = 0, kernel_drops = 0, pipeline_drops = 0, unexplained = 0;
+  double rx_ns = 0, pipe_ns = 0, path_ns = 0, syscalls = -1, ctx = 0;
+  double p50_us = 0, p99_us = 0, jitter_us = 0;
+};
+
+template <typename F>
+double MedianOf(const std::vector<const RunResult*>& runs, F field) {
+  std::vector<double> v;
+  for (const RunResult* r : runs) v.push_back(field(*r));
+  return Median(v);
+}
+
+std::string Ratio(double value, double reference) {
+  if (reference <= 0 || value <= 0) return "-";
+  char text[32];
+  std::snprintf(text, sizeof text, "%.2fx", value / reference);
+  return text;
+}
+
+}  // namespace
+
+void PrintResultsTable(const std::vector<RunResult>& runs, std::FILE* out, bool color) {
+  std::vector<std::string> order;
+  std::map<std::string, std::vector<const RunResult*>> by_strategy;
+  std::map<std::string, Row> rows;
+  for (const RunResult& r : runs) {
+    if (!by_strategy.count(r.strategy)) order.push_back(r.strategy);
+    Row& row = rows[r.strategy];
+    row.strategy = r.strategy;
+    row.policies = r.policies;
+    ++row.runs;
+    if (!r.ok) {
+      ++row.failed;
+      row.error = r.error;
+      continue;
+    }
+    by_strategy[r.strategy].push_back(&r);
+  }
+  for (auto& [name, row] : rows) {
+    const auto& ok = by_strategy[name];
+    if (ok.empty()) continue;
+    row.sent = MedianOf(ok, [](const RunResult& r) { return double(r.packets_sent); });
+    row.delivered = MedianOf(ok, [](const RunResult& r) { return double(r.packets_delivered); });
+    row.kernel_drops = MedianOf(ok, [](const RunResult& r) { return double(r.kernel_drops); });
+    row.pipeline_drops = MedianOf(ok, [](const RunResult& r) { return double(r.pipeline_drops); });
+    // The worst repetition, not the median: any unexplained packet must show.
+    for (const RunResult* r : ok) {
+      if (std::llabs(r->unexplained_packets) > std::llabs(static_cast<long long>(row.unexplained))) {
+        row.unexplained = static_cast<double>(r->unexplained_packets);
+      }
+    }
+    row.rx_ns = MedianOf(ok, [](const RunResult& r) { return r.cpu_ns_per_packet_receiver; });
+    row.pipe_ns = MedianOf(ok, [](const RunResult& r) { return r.cpu_ns_per_packet_pipeline; });
+    row.path_ns = MedianOf(ok, [](const RunResult& r) { return r.cpu_ns_per_packet_receive_path; });
+    if (ok.front()->syscalls_per_packet) {
+      row.syscalls = MedianOf(ok, [](const RunResult& r) { return r.syscalls_per_packet.value_or(0); });
+    }
+    row.ctx = MedianOf(ok, [](const RunResult& r) { return r.ctx_switches_per_packet; });
+    row.p50_us = MedianOf(ok, [](const RunResult& r) { return r.latency.p50 / 1000; });
+    row.p99_us = MedianOf(ok, [](const RunResult& r) { return r.latency.p99 / 1000; });
+    row.jitter_us = MedianOf(ok, [](const RunResult& r) { return r.jitter_rfc3550_us; });
+  }
+  auto reference = [&](const char* name, bool receive_path) {
+    auto it = rows.find(name);
+    if (it == rows.end() || it->second.runs == it->second.failed) return 0.0;
+    return receive_path ? it->second.path_ns : it->second.rx_ns;
+  };
+  // null has no pipeline: its receiver thread is the whole receive path.
+  const double null_ns = reference("null", false);
+  const double baseline_ns = reference("baseline", true);
+  const double udpsrc_ns = reference("udpsrc", true);
+
+  std::fprintf(out, "%-14s %-26s %9s %9s %7s %7s %8s %8s %8s %7s %7s %7s %6s %6s %8s %8s %7s %7s\n", "strategy",
+               "policies (buf/sync/recv/push)", "sent", "delivered", "k.drop", "p.drop", "rx ns", "pipe ns",
+               "path ns", "x null", "x base", "x udpsrc", "sys/p", "ctx/p", "p50 us", "p99 us", "jit us",
+               "unexpl");
+  for (const std::string& name : order) {
+    const Row& row = rows[name];
+    if (row.runs == row.failed) {
+      std::fprintf(out, "%-14s %-26s FAILED: %s\n", name.c_str(), row.policies.c_str(), row.error.c_str());
+      continue;
+    }
+    char syscalls[16] = "-";
+    if (row.syscalls >= 0) std::snprintf(syscalls, sizeof syscalls, "%.2f", row.syscalls);
+    const bool bad = row.unexplained != 0;
+    std::fprintf(out,
+                 "%-14s %-26.26s %9.0f %9.0f %7.0f %7.0f %8.0f %8.0f %8.0f %7s %7s %7s %6s %6.2f %8.1f %8.1f %7.1f "
+                 "%s%7.0f%s\n",
+                 name.c_str(), row.policies.c_str(), row.sent, row.delivered, row.kernel_drops, row.pipeline_drops,
+                 row.rx_ns, row.pipe_ns, row.path_ns, Ratio(row.path_ns, null_ns).c_str(),
+                 Ratio(row.path_ns, baseline_ns).c_str(), Ratio(row.path_ns, udpsrc_ns).c_str(), syscalls, row.ctx,
+                 row.p50_us, row.p99_us, row.jitter_us, bad && color ? "\033[31m" : "", row.unexplained,
+                 bad && color ? "\033[0m" : "");
+    if (row.failed > 0) {
+      std::fprintf(out, "%14s %d of %d repetitions failed: %s\n", "", row.failed, row.runs, row.error.c_str());
+    }
+  }
+}
+
+std::string DescribeCounters(const std::vector<RunResult>& runs) {
+  for (const RunResult& r : runs) {
+    if (r.counters_available.empty() && r.counters_unavailable.empty()) continue;
+    std::string text = "counters read:";
+    for (const std::string& c : r.counters_available) text += " " + c;
+    if (r.counters_available.empty()) text += " none";
+    if (!r.counters_unavailable.empty()) {
+      text += "; unavailable:";
+      for (const auto& [name, reason] : r.counters_unavailable) text += " " + name + " (" + reason + ")";
+    }
+    return text;
+  }
+  return "";
+}
+
+}  // namespace rxbench::harness

@@ -1,0 +1,95 @@
+// The production appsrc pipeline: one description used by every strategy.
+//
+// The default is a representative RTP video receive path:
+//   appsrc (RTP caps, live, bounded queue that drops the oldest when full)
+//   ! queue          a thread boundary, as a decoder branch would have
+//   ! rtpjitterbuffer latency=0   RTP processing that reorders/dedups but adds
+//                                 no fixed latency
+//   ! fakesink name=sink          where delivery is measured (sync=false: no
+//                                 clock waits, we measure the path, not playback)
+// `--pipeline "..."` replaces it; it must contain `appsrc name=src` and an
+// element `name=sink`. For the udpsrc reference, the appsrc element is replaced
+// by `udpsrc` reading the same socket with the same caps, downstream unchanged.
+//
+// The pipeline also accounts for its own threads (through stream-status
+// messages, on the streaming threads themselves) and for what it dropped.
+#pragma once
+
+#include <gst/app/gstappsrc.h>
+#include <gst/gst.h>
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "metrics/thread_usage.h"
+
+namespace rxbench::harness {
+
+inline constexpr char kDefaultPipeline[] =
+    "appsrc name=src is-live=true format=time do-timestamp=true max-bytes=16000000 leaky-type=downstream "
+    "! queue max-size-buffers=0 max-size-bytes=0 max-size-time=500000000 "
+    "! rtpjitterbuffer latency=0 "
+    "! fakesink name=sink sync=false async=false";
+
+inline constexpr char kRtpCaps[] =
+    "application/x-rtp,media=video,clock-rate=90000,encoding-name=H264,payload=96";
+
+struct StreamingThread {
+  std::string owner;          // element that owns the task, e.g. "queue0"
+  bool is_source = false;     // the task of the source element (appsrc/udpsrc)
+  metrics::ThreadUsage usage; // from ENTER to LEAVE
+  bool finished = false;      // LEAVE seen
+};
+
+struct PipelineCounts {
+  std::uint64_t source_out = 0;          // buffers that left the source element
+  std::uint64_t appsrc_level = 0;        // still queued in appsrc
+  std::uint64_t queue_level = 0;         // still queued in queue elements
+  std::uint64_t jitterbuffer_late = 0;   // rtpjitterbuffer num-late (dropped)
+  std::uint64_t jitterbuffer_duplicates = 0;
+  std::uint64_t jitterbuffer_pushed = 0;
+};
+
+class Pipeline {
+ public:
+  // Parses the description; with `udpsrc_fd` >= 0 replaces appsrc by udpsrc on
+  // that socket. nullptr and *error when the description is unusable.
+  static std::unique_ptr<Pipeline> Create(const std::string& description, int udpsrc_fd, std::string* error);
+  ~Pipeline();
+
+  GstAppSrc* appsrc() const { return appsrc_; }  // nullptr for udpsrc
+  GstElement* sink() const { return sink_; }
+  GstElement* source() const { return source_; }
+
+  bool Play(std::string* error);
+  // Counts read while still playing (levels are only meaningful then).
+  PipelineCounts Counts() const;
+  // To NULL; afterwards threads() is complete.
+  void Stop();
+  std::vector<StreamingThread> threads() const;
+  // First error posted on the bus, "" if none.
+  std::string BusError() const;
+
+ private:
+  Pipeline() = default;
+  static GstBusSyncReply OnBusMessage(GstBus* bus, GstMessage* message, gpointer self);
+  static GstPadProbeReturn CountSourceOut(GstPad* pad, GstPadProbeInfo* info, gpointer self);
+
+  GstElement* pipeline_ = nullptr;
+  GstElement* source_ = nullptr;
+  GstElement* sink_ = nullptr;
+  GstAppSrc* appsrc_ = nullptr;
+  std::atomic<std::uint64_t> source_out_{0};
+  mutable std::mutex mutex_;  // guards threads_, bus_error_ (touched from streaming threads)
+  std::vector<StreamingThread> threads_;
+  std::vector<GThread*> thread_ids_;  // parallel to threads_, to match LEAVE to ENTER
+  std::string bus_error_;
+};
+
+// Initialises GStreamer once per process.
+void EnsureGstInit();
+
+}  // namespace rxbench::harness

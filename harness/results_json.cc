@@ -1,0 +1,244 @@
+#include "harness/results_json.h"
+
+#include <gst/gst.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <ctime>
+#include <fstream>
+#include <map>
+#include <thread>
+
+#include "harness/pipeline.h"
+
+namespace rxbench::harness {
+namespace {
+
+nlohmann::json Latency(const LatencySummary& s) {
+  return {{"count", s.count}, {"p50_ns", s.p50},   {"p90_ns", s.p90},   {"p99_ns", s.p99},
+          {"p999_ns", s.p999}, {"max_ns", s.max}, {"mean_ns", s.mean}, {"stddev_ns", s.stddev}};
+}
+
+std::string Now() {
+  char text[64];
+  const std::time_t t = std::time(nullptr);
+  std::tm tm;
+  localtime_r(&t, &tm);
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S%z", &tm);
+  return text;
+}
+
+double Median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const std::size_t n = v.size();
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+}  // namespace
+
+std::string RxbenchVersion() {
+  const char* v = std::getenv("RXBENCH_VERSION");
+  return v != nullptr && *v != '\0' ? v : "unknown";
+}
+
+nlohmann::json ContextJson(const RunConfig& config, const std::vector<RunResult>& runs) {
+  utsname uts{};
+  uname(&uts);
+  char host[256] = {};
+  gethostname(host, sizeof host - 1);
+  EnsureGstInit();
+  gchar* gst_version = gst_version_string();
+  nlohmann::json c = {
+      {"date", Now()},
+      {"host_name", host},
+      {"executable", "rxbench"},
+      {"num_cpus", std::thread::hardware_concurrency()},
+      {"kernel_release", uts.release},
+      {"gstreamer_version", gst_version},
+      {"rxbench_version", RxbenchVersion()},
+      {"library_build_type", "release"},
+      {"scenario",
+       {{"name", config.scenario},
+        {"shape", traffic_gen::ToString(config.traffic.shape)},
+        {"rate_pps", config.traffic.rate_pps},
+        {"payload_bytes", config.traffic.payload_bytes},
+        {"fps", config.traffic.fps},
+        {"duration_s", config.traffic.duration_s},
+        {"packets", config.traffic.TotalPackets()}}},
+      {"pipeline", config.pipeline.empty() ? kDefaultPipeline : config.pipeline},
+      {"measure", config.measure == Measure::kFull ? "full" : "minimal"},
+      {"batch", config.batch},
+      {"buffer_size", config.buffer_size},
+      {"pool_size", config.pool_size},
+      {"rcvbuf_bytes", config.rcvbuf_bytes},
+      {"cpu_receiver", config.cpu_receiver},
+      {"cpu_generator", config.cpu_generator},
+  };
+  g_free(gst_version);
+  // Counter availability is a property of the machine: report it once.
+  nlohmann::json available = nlohmann::json::array(), unavailable = nlohmann::json::object();
+  for (const RunResult& r : runs) {
+    if (!r.counters_available.empty() || !r.counters_unavailable.empty()) {
+      available = r.counters_available;
+      unavailable = r.counters_unavailable;
+      break;
+    }
+  }
+  c["counters_available"] = available;
+  c["counters_unavailable"] = unavailable;
+  return c;
+}
+
+nlohmann::json IterationJson(const RunResult& r) {
+  const std::string name = r.strategy + "/" + r.scenario;
+  nlohmann::json j = {
+      {"name", name},
+      {"run_name", name},
+      {"run_type", "iteration"},
+      {"repetitions", r.repetitions},
+      {"repetition_index", r.repetition_index},
+      {"threads", 1},
+      {"iterations", r.packets_delivered},
+      {"time_unit", "ns"},
+      {"cpu_time", r.cpu_ns_per_packet_receive_path},
+      {"real_time", r.latency.p50},
+      {"strategy", r.strategy},
+      {"policies", r.policies},
+      {"scenario", r.scenario},
+      {"ok", r.ok},
+      {"measure", r.measure},
+      {"packets_sent", r.packets_sent},
+      {"send_errors", r.send_errors},
+      {"packets_received", r.packets_received},
+      {"packets_delivered", r.packets_delivered},
+      {"kernel_drops", r.kernel_drops},
+      {"malformed", r.malformed},
+      {"truncated", r.truncated},
+      {"pipeline_drops", r.pipeline_drops},
+      {"in_flight_at_stop", r.in_flight_at_stop},
+      {"unexplained_packets", r.unexplained_packets},
+      {"seq_gaps", r.seq_gaps},
+      {"duplicates", r.duplicates},
+      {"reordered", r.reordered},
+      {"offered_pps", r.offered_pps},
+      {"achieved_pps", r.achieved_pps},
+      {"wall_time_s", r.wall_s},
+      {"cpu_ns_per_packet_receiver", r.cpu_ns_per_packet_receiver},
+      {"cpu_ns_per_packet_pipeline", r.cpu_ns_per_packet_pipeline},
+      {"cpu_ns_per_packet_receive_path", r.cpu_ns_per_packet_receive_path},
+      {"cpu_ns_per_packet_process", r.cpu_ns_per_packet_process},
+      {"user_ns_per_packet_receiver", r.user_ns_per_packet_receiver},
+      {"sys_ns_per_packet_receiver", r.sys_ns_per_packet_receiver},
+      {"ctx_switches_per_packet", r.ctx_switches_per_packet},
+      {"voluntary_switches_per_packet", r.voluntary_switches_per_packet},
+      {"involuntary_switches_per_packet", r.involuntary_switches_per_packet},
+      {"generator_cpu_ns_per_packet", r.generator_cpu_ns_per_packet},
+      {"pipeline_threads", r.pipeline_threads},
+      {"latency_p50_ns", r.latency.p50},
+      {"latency_p90_ns", r.latency.p90},
+      {"latency_p99_ns", r.latency.p99},
+      {"latency_p999_ns", r.latency.p999},
+      {"latency_max_ns", r.latency.max},
+      {"latency_mean_ns", r.latency.mean},
+      {"latency_stddev_ns", r.latency.stddev},
+      {"processing_latency_p50_ns", r.processing.p50},
+      {"processing_latency_p99_ns", r.processing.p99},
+      {"processing_jitter_ns", r.processing_jitter_ns},
+      {"jitter_rfc3550_us", r.jitter_rfc3550_us},
+      {"jitter_rfc3550_rtp", r.jitter_rfc3550_rtp},
+      {"kernel_timestamps", r.kernel_timestamps},
+      {"latency_detail",
+       {{"send_to_sink", Latency(r.latency)},
+        {"send_to_kernel_rx", Latency(r.network)},
+        {"kernel_rx_to_push", Latency(r.processing)},
+        {"push_to_sink", Latency(r.pipeline)}}},
+      {"buffer_allocations", r.buffer_allocations},
+      {"buffer_warmup_allocations", r.buffer_warmup_allocations},
+      {"buffer_exhausted", r.buffer_exhausted},
+      {"buffer_recycled", r.buffer_recycled},
+      {"ring_exhausted", r.ring_exhausted},
+      {"ring_rearms", r.rearms},
+  };
+  if (r.syscalls_per_packet) j["syscalls_per_packet"] = *r.syscalls_per_packet;
+  if (r.host_rcvbuf_errors >= 0) j["host_rcvbuf_errors"] = r.host_rcvbuf_errors;
+  for (const auto& [name, value] : r.counters_per_packet) j[name + "_per_packet"] = value;
+  if (!r.ok) j["error_message"] = r.error;
+  return j;
+}
+
+std::vector<nlohmann::json> AggregateJson(const std::vector<nlohmann::json>& iterations) {
+  if (iterations.size() < 2) return {};
+  const nlohmann::json& first = iterations.front();
+  std::map<std::string, std::vector<double>> values;
+  for (const nlohmann::json& it : iterations) {
+    for (const auto& [key, value] : it.items()) {
+      if (value.is_number() && key != "repetition_index" && key != "repetitions" && key != "threads") {
+        values[key].push_back(value.get<double>());
+      }
+    }
+  }
+  std::vector<nlohmann::json> out;
+  for (const char* aggregate : {"mean", "median", "stddev", "cv"}) {
+    nlohmann::json a = {{"name", first["name"].get<std::string>() + "_" + aggregate},
+                        {"run_name", first["run_name"]},
+                        {"run_type", "aggregate"},
+                        {"aggregate_name", aggregate},
+                        {"aggregate_unit", std::string(aggregate) == "cv" ? "percentage" : "time"},
+                        {"repetitions", iterations.size()},
+                        {"threads", 1},
+                        {"time_unit", "ns"},
+                        {"strategy", first["strategy"]},
+                        {"scenario", first["scenario"]}};
+    for (const auto& [key, v] : values) {
+      double mean = 0;
+      for (double x : v) mean += x;
+      mean /= static_cast<double>(v.size());
+      double var = 0;
+      for (double x : v) var += (x - mean) * (x - mean);
+      const double stddev = v.size() > 1 ? std::sqrt(var / static_cast<double>(v.size() - 1)) : 0.0;
+      const std::string name = aggregate;
+      double result = mean;
+      if (name == "median") result = Median(v);
+      if (name == "stddev") result = stddev;
+      if (name == "cv") result = mean != 0 ? stddev / mean : 0.0;
+      a[key] = result;
+    }
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+nlohmann::json ResultsJson(const RunConfig& config, const std::vector<RunResult>& runs) {
+  nlohmann::json benchmarks = nlohmann::json::array();
+  std::vector<std::string> order;
+  std::map<std::string, std::vector<nlohmann::json>> by_name;
+  for (const RunResult& r : runs) {
+    nlohmann::json it = IterationJson(r);
+    const std::string name = it["name"];
+    if (!by_name.count(name)) order.push_back(name);
+    by_name[name].push_back(it);
+    benchmarks.push_back(std::move(it));
+  }
+  for (const std::string& name : order) {
+    for (nlohmann::json& a : AggregateJson(by_name[name])) benchmarks.push_back(std::move(a));
+  }
+  return {{"context", ContextJson(config, runs)}, {"benchmarks", benchmarks}};
+}
+
+bool WriteJsonFile(const std::string& path, const nlohmann::json& json, std::string* error) {
+  std::ofstream out(path);
+  if (!out) {
+    *error = "cannot write " + path;
+    return false;
+  }
+  out << json.dump(2) << "\n";
+  if (!out) {
+    *error = "error writing " + path;
+    return false;
+  }
+  return true;
+}
+
+}  // namespace rxbench::harness

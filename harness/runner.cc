@@ -1,0 +1,277 @@
+#include "harness/runner.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <thread>
+
+#include "harness/pipeline.h"
+#include "metrics/thread_usage.h"
+#include "receivers/receiver.h"
+#include "receivers/udp_socket.h"
+#include "traffic_gen/generator.h"
+
+namespace rxbench::harness {
+namespace {
+
+LatencySummary Summarize(const metrics::LogHistogram& h) {
+  LatencySummary s;
+  s.count = h.count();
+  if (h.empty()) return s;
+  s.p50 = static_cast<double>(h.Percentile(50));
+  s.p90 = static_cast<double>(h.Percentile(90));
+  s.p99 = static_cast<double>(h.Percentile(99));
+  s.p999 = static_cast<double>(h.Percentile(99.9));
+  s.max = static_cast<double>(h.max());
+  s.mean = h.mean();
+  s.stddev = h.stddev();
+  return s;
+}
+
+double PerPacket(double total, std::uint64_t packets) {
+  return packets == 0 ? 0.0 : total / static_cast<double>(packets);
+}
+
+std::string CounterKey(std::string name) {
+  for (char& c : name) {
+    if (c == '-' || c == ':' || c == '.') c = '_';
+  }
+  return name;
+}
+
+void SleepMs(int ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }
+
+struct Fd {
+  int fd = -1;
+  ~Fd() {
+    if (fd >= 0) close(fd);
+  }
+};
+
+}  // namespace
+
+RunResult RunOnce(const RunConfig& config) {
+  RunResult r;
+  r.strategy = config.strategy.name;
+  r.policies = config.strategy.Policies();
+  r.scenario = config.scenario;
+  r.offered_pps = config.traffic.rate_pps;
+  r.measure = config.measure == Measure::kFull ? "full" : "minimal";
+  auto fail = [&r](std::string error) {
+    r.ok = false;
+    r.error = std::move(error);
+    return r;
+  };
+  const bool is_null = config.strategy.receiver == receivers::ReceiverKind::kNull;
+  const bool is_udpsrc = config.strategy.receiver == receivers::ReceiverKind::kUdpsrc;
+  const bool measure = config.measure == Measure::kFull;
+
+  std::string error;
+  receivers::UdpSocketOptions socket_options;
+  socket_options.rcvbuf_bytes = config.rcvbuf_bytes;
+  const receivers::UdpSocket socket = receivers::OpenUdpSocket(socket_options, &error);
+  if (socket.fd < 0) return fail(error);
+  Fd socket_fd{socket.fd};
+
+  std::unique_ptr<Pipeline> pipeline;
+  std::unique_ptr<receivers::PacketTimeline> timeline;
+  if (measure && !is_udpsrc) timeline = std::make_unique<receivers::PacketTimeline>();
+  SinkProbeConfig sink_config;
+  sink_config.measure = measure;
+  sink_config.timeline = timeline.get();
+  sink_config.verify_payload = config.verify_payload;
+  sink_config.observer = config.observer;
+  SinkProbe sink(sink_config);
+  if (!is_null) {
+    pipeline = Pipeline::Create(config.pipeline.empty() ? kDefaultPipeline : config.pipeline,
+                                is_udpsrc ? socket.fd : -1, &error);
+    if (!pipeline) return fail(error);
+    sink.Attach(pipeline->sink());
+    if (!pipeline->Play(&error)) return fail(error);
+  }
+
+  std::unique_ptr<receivers::Receiver> receiver;
+  if (!is_udpsrc) {
+    receivers::ReceiverConfig rc;
+    rc.strategy = config.strategy;
+    rc.fd = socket.fd;
+    rc.appsrc = pipeline ? pipeline->appsrc() : nullptr;
+    rc.batch = config.batch > 0 ? config.batch : receivers::kDefaultBatch;
+    rc.buffer_size = config.buffer_size;
+    rc.pool_size = config.pool_size;
+    rc.timeline = timeline.get();
+    rc.counters = config.counters;
+    rc.cpu = config.cpu_receiver;
+    receiver = receivers::MakeReceiver(rc);
+    if (!receiver->Start(&error)) return fail(error);
+  }
+
+  traffic_gen::TrafficSpec traffic = config.traffic;
+  traffic.dest_host = "127.0.0.1";
+  traffic.dest_port = socket.port;
+  traffic.cpu = config.cpu_generator;
+  traffic_gen::Generator generator(traffic);
+  const std::int64_t rcvbuf_errors_before = receivers::HostRcvbufErrors();
+  const metrics::ThreadUsage process_before = metrics::SampleProcess();
+  const std::uint64_t wall_start = metrics::MonotonicNs();
+  if (!generator.Start(&error)) {
+    if (receiver) receiver->Stop();
+    return fail(error);
+  }
+
+  // Delivered so far, wherever this strategy's delivery point is.
+  auto delivered = [&]() -> std::uint64_t {
+    if (is_null) return receiver->Snapshot().packets;
+    return sink.delivered();
+  };
+  // Progress while the generator runs: only for a person watching.
+  const double expected_s = static_cast<double>(traffic.TotalPackets()) / traffic.rate_pps;
+  const bool show_progress = config.progress && expected_s > 2.0 && isatty(STDERR_FILENO);
+  while (generator.running()) {
+    SleepMs(show_progress ? 250 : 20);
+    if (show_progress) {
+      const double t = static_cast<double>(metrics::MonotonicNs() - wall_start) / 1e9;
+      std::fprintf(stderr, "\r  %-14s %5.1f / %.1f s   delivered %-10llu", config.strategy.name.c_str(), t,
+                   expected_s, static_cast<unsigned long long>(delivered()));
+    }
+  }
+  generator.Wait();
+  if (show_progress) std::fprintf(stderr, "\r%72s\r", "");
+  const traffic_gen::GeneratorReport sent = generator.Report();
+
+  // Drain: wait until every sent packet is explained by delivery, a rejection
+  // or a kernel drop, or until nothing has moved for 200 ms.
+  auto explained = [&]() -> std::uint64_t {
+    std::uint64_t n = delivered();
+    std::int64_t drops = receivers::KernelDrops(socket.fd);
+    if (drops > 0) n += static_cast<std::uint64_t>(drops);
+    if (receiver) {
+      const receivers::ReceiverStats s = receiver->Snapshot();
+      if (!is_null) n += s.truncated + s.malformed + s.push_errors;
+    }
+    return n;
+  };
+  {
+    const std::uint64_t deadline = metrics::MonotonicNs() + static_cast<std::uint64_t>(config.drain_timeout_s * 1e9);
+    std::uint64_t last = explained(), last_change = metrics::MonotonicNs();
+    while (last < sent.packets_sent && metrics::MonotonicNs() < deadline) {
+      SleepMs(5);
+      const std::uint64_t now = explained();
+      if (now != last) {
+        last = now;
+        last_change = metrics::MonotonicNs();
+      } else if (metrics::MonotonicNs() - last_change > 200'000'000) {
+        break;
+      }
+    }
+  }
+
+  if (receiver) receiver->Stop();
+  r.wall_s = static_cast<double>(metrics::MonotonicNs() - wall_start) / 1e9;
+  const metrics::ThreadUsage process_usage = metrics::SampleProcess() - process_before;
+  const std::int64_t rcvbuf_errors_after = receivers::HostRcvbufErrors();
+  PipelineCounts counts;
+  if (pipeline) counts = pipeline->Counts();
+  const std::int64_t kernel_drops = receivers::KernelDrops(socket.fd);
+  const std::uint64_t left_in_socket = is_udpsrc ? 0 : receivers::DrainSocket(socket.fd);
+  if (pipeline) {
+    pipeline->Stop();
+    sink.Detach();
+    if (std::string bus = pipeline->BusError(); !bus.empty()) return fail(bus);
+  }
+
+  // --- Loss accounting -------------------------------------------------------
+  const SinkResult& s = sink.result();
+  receivers::ReceiverResult rx;
+  if (receiver) rx = receiver->Result();
+  r.packets_sent = sent.packets_sent;
+  r.send_errors = sent.send_errors;
+  r.achieved_pps = sent.achieved_pps();
+  r.kernel_drops = kernel_drops > 0 ? static_cast<std::uint64_t>(kernel_drops) : 0;
+  if (rcvbuf_errors_before >= 0 && rcvbuf_errors_after >= 0) {
+    r.host_rcvbuf_errors = rcvbuf_errors_after - rcvbuf_errors_before;
+  }
+  if (is_null) {
+    r.packets_received = rx.stats.packets;
+    r.packets_delivered = rx.stats.packets - rx.stats.truncated;
+    r.truncated = rx.stats.truncated;
+    r.in_flight_at_stop = left_in_socket;
+  } else {
+    // udpsrc has no counter of its own: what left it is what it received.
+    r.packets_received = is_udpsrc ? counts.source_out : rx.stats.packets;
+    r.packets_delivered = s.delivered;
+    r.malformed = rx.stats.malformed + s.malformed;
+    r.truncated = rx.stats.truncated;
+    const std::uint64_t pushed = is_udpsrc ? counts.source_out : rx.stats.pushed;
+    // appsrc drops the oldest buffers when its queue is full (leaky): what went
+    // in and neither came out nor is still queued was dropped there.
+    const std::uint64_t appsrc_in = is_udpsrc ? counts.source_out : pushed;
+    const std::uint64_t appsrc_out_or_queued = counts.source_out + counts.appsrc_level;
+    const std::uint64_t appsrc_drops = appsrc_in > appsrc_out_or_queued ? appsrc_in - appsrc_out_or_queued : 0;
+    r.pipeline_drops = appsrc_drops + counts.jitterbuffer_late + counts.jitterbuffer_duplicates + rx.stats.push_errors;
+    r.in_flight_at_stop = left_in_socket + counts.appsrc_level + counts.queue_level;
+  }
+  r.unexplained_packets = static_cast<std::int64_t>(r.packets_sent) -
+                          static_cast<std::int64_t>(r.packets_delivered + r.kernel_drops + r.malformed +
+                                                    r.truncated + r.pipeline_drops + r.in_flight_at_stop);
+  r.seq_gaps = s.sequence.seq_gaps();
+  r.duplicates = s.sequence.duplicates();
+  r.reordered = s.sequence.reordered();
+  r.payload_mismatches = s.payload_mismatches;
+  r.out_of_order = s.out_of_order;
+
+  // --- CPU ------------------------------------------------------------------
+  metrics::ThreadUsage receiver_usage = rx.usage;
+  metrics::ThreadUsage pipeline_usage;
+  if (pipeline) {
+    for (const StreamingThread& t : pipeline->threads()) {
+      if (is_udpsrc && t.is_source) {
+        receiver_usage += t.usage;  // udpsrc's thread is its receiver
+      } else {
+        pipeline_usage += t.usage;
+        ++r.pipeline_threads;
+      }
+    }
+  }
+  const std::uint64_t n = r.packets_delivered;
+  r.cpu_ns_per_packet_receiver = PerPacket(static_cast<double>(receiver_usage.cpu_ns), n);
+  r.cpu_ns_per_packet_pipeline = PerPacket(static_cast<double>(pipeline_usage.cpu_ns), n);
+  r.cpu_ns_per_packet_receive_path = r.cpu_ns_per_packet_receiver + r.cpu_ns_per_packet_pipeline;
+  r.cpu_ns_per_packet_process = PerPacket(static_cast<double>(process_usage.cpu_ns), n);
+  r.user_ns_per_packet_receiver = PerPacket(static_cast<double>(receiver_usage.user_ns), n);
+  r.sys_ns_per_packet_receiver = PerPacket(static_cast<double>(receiver_usage.sys_ns), n);
+  r.voluntary_switches_per_packet = PerPacket(static_cast<double>(receiver_usage.voluntary_switches), n);
+  r.involuntary_switches_per_packet = PerPacket(static_cast<double>(receiver_usage.involuntary_switches), n);
+  r.ctx_switches_per_packet = r.voluntary_switches_per_packet + r.involuntary_switches_per_packet;
+  if (receiver) r.syscalls_per_packet = PerPacket(static_cast<double>(rx.stats.syscalls), rx.stats.packets);
+  r.generator_cpu_ns_per_packet = PerPacket(static_cast<double>(sent.cpu_ns), sent.packets_sent);
+  for (const auto& [name, value] : rx.counters) r.counters_per_packet[CounterKey(name)] = PerPacket(value, n);
+  r.counters_available = rx.counters_available;
+  r.counters_unavailable = rx.counters_unavailable;
+
+  // --- Latency --------------------------------------------------------------
+  r.latency = Summarize(s.latency);
+  r.network = Summarize(s.network);
+  r.processing = Summarize(rx.processing_latency);
+  r.pipeline = Summarize(s.pipeline);
+  r.kernel_timestamps = rx.kernel_timestamps;
+  r.jitter_rfc3550_rtp = s.jitter.jitter_rtp_units();
+  r.jitter_rfc3550_us = s.jitter.jitter_us();
+  r.processing_jitter_ns = r.processing.p99 - r.processing.p50;
+
+  r.buffer_allocations = rx.buffers.allocations;
+  r.buffer_warmup_allocations = rx.buffers.warmup_allocations;
+  r.buffer_exhausted = rx.buffers.exhausted;
+  r.buffer_recycled = rx.buffers.recycled;
+  r.ring_exhausted = rx.stats.ring_exhausted;
+  r.rearms = rx.stats.rearms;
+  if (r.packets_delivered == 0 && r.packets_sent > 0) {
+    r.ok = false;
+    r.error = "no packet was delivered";
+  }
+  return r;
+}
+
+}  // namespace rxbench::harness

@@ -1,0 +1,41 @@
+// Runs one scenario against one strategy: socket, pipeline, receiver and
+// generator on loopback; drains, stops everything, and accounts for every
+// packet. One call = one repetition.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "harness/run_result.h"
+#include "harness/sink_probe.h"
+#include "receivers/strategy.h"
+#include "traffic_gen/traffic_spec.h"
+
+namespace rxbench::harness {
+
+enum class Measure { kFull, kMinimal };
+
+struct RunConfig {
+  receivers::StrategySpec strategy;
+  std::string scenario = "custom";
+  traffic_gen::TrafficSpec traffic;  // dest_port is filled in by the runner
+  std::string pipeline;              // "" = kDefaultPipeline
+  int batch = 0;                     // 0 = receivers::kDefaultBatch
+  std::size_t buffer_size = 4096;
+  std::size_t pool_size = 1024;
+  int rcvbuf_bytes = 4 << 20;        // receive socket buffer
+  Measure measure = Measure::kFull;
+  std::vector<std::string> counters; // e.g. cycles,instructions
+  int cpu_receiver = -1;
+  int cpu_generator = -1;
+  double drain_timeout_s = 2.0;
+  bool progress = false;             // progress line on stderr
+  bool verify_payload = false;
+  std::function<void(const DeliveredPacket&)> observer;  // tests
+};
+
+// Never throws; a failed run has ok=false and a one-line error.
+RunResult RunOnce(const RunConfig& config);
+
+}  // namespace rxbench::harness

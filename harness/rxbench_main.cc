@@ -1,0 +1,281 @@
+// rxbench: benchmark and profiling harness for UDP/RTP video receive paths.
+// This file is the command line only: it parses options into RunConfigs, asks
+// the runner for results and hands them to the reporters.
+//
+// Exit codes: 0 ok, 1 a run failed, 2 usage or configuration error (one line on
+// stderr saying what is wrong).
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <optional>
+#include <sstream>
+
+#include "harness/console_table.h"
+#include "harness/pipeline.h"
+#include "harness/results_json.h"
+#include "harness/runner.h"
+#include "harness/scenario.h"
+#include "receivers/strategy.h"
+
+namespace rxbench::harness {
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitRunFailed = 1;
+constexpr int kExitUsage = 2;
+
+struct UsageError {
+  std::string message;
+};
+
+// Options shared by run and compare.
+struct Options {
+  std::string scenario;
+  std::optional<double> rate, bitrate, fps, duration;
+  std::optional<std::size_t> payload;
+  std::optional<std::uint64_t> packets;
+  std::string shape;
+  int repetitions = 1;
+  std::string buffer, sync, recv, push;
+  int batch = 0;
+  std::size_t buffer_size = 4096, pool_size = 1024;
+  int rcvbuf = 4 << 20;
+  std::string pipeline;
+  std::string measure = "full";
+  std::vector<std::string> counters;
+  int cpu_receiver = -1, cpu_generator = -1;
+};
+
+void AddScenarioOptions(CLI::App* app, Options* o) {
+  app->add_option("--scenario", o->scenario, "named scenario (see `rxbench list`); default: default");
+  app->add_option("--rate", o->rate, "packets per second")->check(CLI::PositiveNumber);
+  app->add_option("--bitrate", o->bitrate, "bits per second on the wire (alternative to --rate)")
+      ->check(CLI::PositiveNumber)->excludes("--rate");
+  app->add_option("--payload", o->payload, "RTP payload bytes (>= 16)");
+  app->add_option("--shape", o->shape, "cbr (evenly paced) or burst (frames back to back)")
+      ->check(CLI::IsMember({"cbr", "burst"}));
+  app->add_option("--fps", o->fps, "frames per second for --shape burst")->check(CLI::PositiveNumber);
+  app->add_option("--duration", o->duration, "seconds of traffic")->check(CLI::PositiveNumber);
+  app->add_option("--packets", o->packets, "exact packet count (overrides --duration)");
+  app->add_option("--buffer", o->buffer, "buffer source override: alloc, gstpool, freelist")
+      ->check(CLI::IsMember({"alloc", "gstpool", "freelist"}));
+  app->add_option("--sync", o->sync, "stop/stats sync override: mutex, atomic")->check(CLI::IsMember({"mutex", "atomic"}));
+  app->add_option("--recv", o->recv, "receive call override: recvfrom, recvmmsg, iouring")
+      ->check(CLI::IsMember({"recvfrom", "recvmmsg", "iouring"}));
+  app->add_option("--push", o->push, "push override: single, list")->check(CLI::IsMember({"single", "list"}));
+  app->add_option("--batch", o->batch, "datagrams per recvmmsg / io_uring batch (default 32)")
+      ->check(CLI::Range(1, 1024));
+  app->add_option("--buffer-size", o->buffer_size, "bytes per receive buffer (default 4096)")
+      ->check(CLI::Range(64, 65536));
+  app->add_option("--pool-size", o->pool_size, "buffers in a pool or ring (default 1024)")->check(CLI::Range(1, 1 << 20));
+  app->add_option("--rcvbuf", o->rcvbuf, "receive socket buffer bytes (default 4 MiB)")->check(CLI::Range(0, 1 << 30));
+  app->add_option("--pipeline", o->pipeline, "pipeline description with 'appsrc name=src' and an element 'name=sink'");
+  app->add_option("--measure", o->measure, "full: per-packet timestamps and histograms; minimal: counts only")
+      ->check(CLI::IsMember({"full", "minimal"}));
+  app->add_option("--counters", o->counters, "PMU/software counters as perf stat -e names, e.g. cycles,instructions")
+      ->delimiter(',');
+  app->add_option("--cpu-receiver", o->cpu_receiver, "pin the receiver thread to this CPU");
+  app->add_option("--cpu-generator", o->cpu_generator, "pin the generator thread to this CPU");
+}
+
+receivers::StrategySpec ResolveStrategy(const std::string& name, const Options& o) {
+  std::optional<receivers::StrategySpec> spec = receivers::FindPreset(name);
+  if (!spec) throw UsageError{"unknown strategy '" + name + "' (see `rxbench list`)"};
+  std::string overrides;
+  auto note = [&](const char* axis, const std::string& value) {
+    overrides += std::string(overrides.empty() ? "+" : ",") + axis + "=" + value;
+  };
+  const bool is_loop = spec->receiver == receivers::ReceiverKind::kLoop;
+  if ((!o.buffer.empty() || !o.sync.empty() || !o.recv.empty() || !o.push.empty()) && !is_loop) {
+    throw UsageError{"--buffer/--sync/--recv/--push apply to receive-loop strategies, not '" + name + "'"};
+  }
+  if (!o.buffer.empty() && o.buffer != pools::ToString(spec->buffer)) {
+    spec->buffer = *pools::ParseBufferKind(o.buffer);
+    note("buffer", o.buffer);
+  }
+  if (!o.sync.empty() && o.sync != receivers::ToString(spec->sync)) {
+    spec->sync = *receivers::ParseSyncKind(o.sync);
+    note("sync", o.sync);
+  }
+  if (!o.recv.empty() && o.recv != receivers::ToString(spec->recv)) {
+    spec->recv = *receivers::ParseRecvKind(o.recv);
+    note("recv", o.recv);
+  }
+  if (!o.push.empty() && o.push != receivers::ToString(spec->push)) {
+    spec->push = *receivers::ParsePushKind(o.push);
+    note("push", o.push);
+  }
+  spec->name += overrides;
+  return *spec;
+}
+
+RunConfig MakeBaseConfig(const Options& o) {
+  const std::string scenario_name = o.scenario.empty() ? kDefaultScenario : o.scenario;
+  std::optional<Scenario> scenario = FindScenario(scenario_name);
+  if (!scenario) throw UsageError{"unknown scenario '" + scenario_name + "' (see `rxbench list`)"};
+  RunConfig c;
+  c.traffic = scenario->traffic;
+  const bool customised = o.rate || o.bitrate || o.payload || o.fps || !o.shape.empty() || o.duration || o.packets;
+  c.scenario = customised && o.scenario.empty() ? "custom" : scenario->name;
+  if (o.payload) c.traffic.payload_bytes = *o.payload;
+  if (o.rate) c.traffic.rate_pps = *o.rate;
+  if (o.bitrate) c.traffic.rate_pps = traffic_gen::RateForBitrate(*o.bitrate, c.traffic.payload_bytes);
+  if (!o.shape.empty()) c.traffic.shape = *traffic_gen::ParseShape(o.shape);
+  if (o.fps) c.traffic.fps = *o.fps;
+  if (o.duration) c.traffic.duration_s = *o.duration;
+  if (o.packets) c.traffic.packet_count = *o.packets;
+  c.traffic.dest_port = 9;  // placeholder for validation; the runner binds the real port
+  if (std::string problem = traffic_gen::Validate(c.traffic); !problem.empty()) throw UsageError{problem};
+  if (o.buffer_size < 64) throw UsageError{"--buffer-size must be at least 64"};
+  c.pipeline = o.pipeline;
+  c.batch = o.batch;
+  c.buffer_size = o.buffer_size;
+  c.pool_size = o.pool_size;
+  c.rcvbuf_bytes = o.rcvbuf;
+  c.measure = o.measure == "minimal" ? Measure::kMinimal : Measure::kFull;
+  c.counters = o.counters;
+  c.cpu_receiver = o.cpu_receiver;
+  c.cpu_generator = o.cpu_generator;
+  c.progress = true;
+  if (o.repetitions < 1) throw UsageError{"--repetitions must be at least 1"};
+  if (!o.pipeline.empty()) {
+    std::string error;
+    if (!Pipeline::Create(o.pipeline, -1, &error)) throw UsageError{error};
+  }
+  return c;
+}
+
+// Runs every (repetition, strategy) pair, interleaved: repetition 1 of every
+// strategy, then repetition 2, ... so slow drifts of the machine spread evenly.
+std::vector<RunResult> RunAll(const RunConfig& base, const std::vector<receivers::StrategySpec>& strategies,
+                              int repetitions) {
+  std::vector<RunResult> results;
+  for (int rep = 0; rep < repetitions; ++rep) {
+    for (const receivers::StrategySpec& s : strategies) {
+      RunConfig c = base;
+      c.strategy = s;
+      RunResult r = RunOnce(c);
+      r.repetition_index = rep;
+      r.repetitions = repetitions;
+      if (!r.ok) std::fprintf(stderr, "rxbench: %s (repetition %d) failed: %s\n", s.name.c_str(), rep + 1, r.error.c_str());
+      results.push_back(std::move(r));
+    }
+  }
+  return results;
+}
+
+void PrintHeader(const RunConfig& c, int repetitions, std::size_t strategies) {
+  std::printf("scenario %s: %s %.0f pps%s, %zu B payload, %llu packets; %d repetition%s x %zu strateg%s%s\n",
+              c.scenario.c_str(), traffic_gen::ToString(c.traffic.shape), c.traffic.rate_pps,
+              c.traffic.shape == traffic_gen::Shape::kBurst ? (" at " + std::to_string(int(c.traffic.fps)) + " fps").c_str()
+                                                            : "",
+              c.traffic.payload_bytes, static_cast<unsigned long long>(c.traffic.TotalPackets()), repetitions,
+              repetitions == 1 ? "" : "s", strategies, strategies == 1 ? "y" : "ies",
+              c.measure == Measure::kMinimal ? " (measure minimal)" : "");
+  std::fflush(stdout);
+}
+
+int Report(const RunConfig& base, const std::vector<RunResult>& results, const std::string& out_file) {
+  PrintResultsTable(results, stdout, isatty(STDOUT_FILENO));
+  if (std::string counters = DescribeCounters(results); !counters.empty()) std::printf("%s\n", counters.c_str());
+  if (!out_file.empty()) {
+    std::string error;
+    if (!WriteJsonFile(out_file, ResultsJson(base, results), &error)) {
+      std::fprintf(stderr, "rxbench: %s\n", error.c_str());
+      return kExitRunFailed;
+    }
+    std::printf("results: %s\n", out_file.c_str());
+  }
+  for (const RunResult& r : results) {
+    if (!r.ok) return kExitRunFailed;
+  }
+  return kExitOk;
+}
+
+void PrintList() {
+  std::printf("strategies (buffer/sync/recv/push):\n");
+  for (const receivers::StrategySpec& s : receivers::Presets()) {
+    std::printf("  %-14s %-32s %s\n", s.name.c_str(), s.Policies().c_str(), s.description.c_str());
+  }
+  std::printf("\nscenarios:\n");
+  for (const Scenario& s : Scenarios()) std::printf("  %-14s %s\n", s.name.c_str(), s.description.c_str());
+  std::printf("\ndefault pipeline:\n  %s\n", kDefaultPipeline);
+}
+
+int Main(int argc, char** argv) {
+  CLI::App app{"rxbench: benchmark and profiling harness for UDP/RTP video receive paths"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", RxbenchVersion());
+
+  app.add_subcommand("list", "strategies and scenarios with one-line descriptions");
+
+  Options run_options;
+  std::string strategy, run_out;
+  CLI::App* run = app.add_subcommand("run", "run one strategy on a scenario; prints a table, writes JSON");
+  run->add_option("--strategy", strategy, "strategy name (see `rxbench list`)")->required();
+  AddScenarioOptions(run, &run_options);
+  run->add_option("--repetitions", run_options.repetitions, "repetitions (default 1)");
+  run->add_option("--out", run_out, "results JSON file (Google Benchmark format)");
+
+  Options compare_options;
+  compare_options.repetitions = 3;
+  std::vector<std::string> strategies;
+  std::string compare_out;
+  CLI::App* compare = app.add_subcommand("compare", "run several strategies on one scenario, side by side");
+  compare->add_option("--strategies", strategies, "comma-separated strategy names (default: all)")->delimiter(',');
+  AddScenarioOptions(compare, &compare_options);
+  compare->add_option("--repetitions", compare_options.repetitions, "interleaved repetitions (default 3)");
+  compare->add_option("--out", compare_out, "directory for compare.json");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::string what = e.what();
+    if (what.empty()) what = "missing subcommand: list, run or compare (see --help)";
+    std::fprintf(stderr, "rxbench: %s\n", what.c_str());
+    return kExitUsage;
+  }
+
+  try {
+    if (app.got_subcommand("list")) {
+      PrintList();
+      return kExitOk;
+    }
+    if (app.got_subcommand("run")) {
+      RunConfig base = MakeBaseConfig(run_options);
+      const receivers::StrategySpec spec = ResolveStrategy(strategy, run_options);
+      PrintHeader(base, run_options.repetitions, 1);
+      return Report(base, RunAll(base, {spec}, run_options.repetitions), run_out);
+    }
+    RunConfig base = MakeBaseConfig(compare_options);
+    if (strategies.empty()) strategies = receivers::PresetNames();
+    std::vector<receivers::StrategySpec> specs;
+    for (const std::string& name : strategies) specs.push_back(ResolveStrategy(name, compare_options));
+    std::string out_file;
+    if (!compare_out.empty()) {
+      std::error_code ec;
+      std::filesystem::create_directories(compare_out, ec);
+      if (ec) throw UsageError{"cannot create --out directory " + compare_out + ": " + ec.message()};
+      out_file = (std::filesystem::path(compare_out) / "compare.json").string();
+    }
+    PrintHeader(base, compare_options.repetitions, specs.size());
+    return Report(base, RunAll(base, specs, compare_options.repetitions), out_file);
+  } catch (const UsageError& e) {
+    std::fprintf(stderr, "rxbench: %s\n", e.message.c_str());
+    return kExitUsage;
+  }
+}
+
+}  // namespace
+}  // namespace rxbench::harness
+
+int main(int argc, char** argv) { return rxbench::harness::Main(argc, argv); }

@@ -1,0 +1,39 @@
+#include "harness/scenario.h"
+
+namespace rxbench::harness {
+namespace {
+
+Scenario Make(const char* name, const char* description, traffic_gen::Shape shape, double pps,
+              double fps, double duration_s) {
+  Scenario s{name, description, {}};
+  s.traffic.shape = shape;
+  s.traffic.rate_pps = pps;
+  s.traffic.fps = fps;
+  s.traffic.duration_s = duration_s;
+  s.traffic.payload_bytes = 1200;
+  return s;
+}
+
+}  // namespace
+
+const std::vector<Scenario>& Scenarios() {
+  using traffic_gen::Shape;
+  static const std::vector<Scenario> scenarios = {
+      Make("default", "a ~100 Mbit/s video stream: 10 kpps in 30 fps frame bursts, 1200 B payload, 2 s",
+           Shape::kBurst, 10000, 30, 2),
+      Make("high-rate", "overload probe: 200 kpps in 30 fps frame bursts (6667 packets per frame), 2 s",
+           Shape::kBurst, 200000, 30, 2),
+      Make("cbr-low", "2 kpps evenly paced: wake-up cost dominates, 2 s", Shape::kCbr, 2000, 30, 2),
+      Make("cbr-high", "100 kpps evenly paced, 2 s", Shape::kCbr, 100000, 30, 2),
+  };
+  return scenarios;
+}
+
+std::optional<Scenario> FindScenario(std::string_view name) {
+  for (const Scenario& s : Scenarios()) {
+    if (s.name == name) return s;
+  }
+  return std::nullopt;
+}
+
+}  // namespace rxbench::harness

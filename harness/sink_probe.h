@@ -1,0 +1,79 @@
+// Measures delivery where it counts: a pad probe on the sink element's sink pad
+// sees every RTP packet that made it through the pipeline, on the streaming
+// thread that delivers it.
+//
+// Per packet (measure=full): send -> sink latency from the probe stamped by the
+// generator; send -> kernel receive, kernel receive -> push and push -> sink
+// from the receiver's PacketTimeline; RFC 3550 interarrival jitter from RTP
+// timestamps and arrival times; sequence gaps, duplicates and reordering. With
+// measure=minimal only packets are counted (to measure what measuring costs).
+#pragma once
+
+#include <gst/gst.h>
+
+#include <atomic>
+#include <functional>
+#include <optional>
+
+#include "metrics/log_histogram.h"
+#include "metrics/rfc3550_jitter.h"
+#include "metrics/sequence_tracker.h"
+#include "receivers/packet_timeline.h"
+
+namespace rxbench::harness {
+
+// What a test may observe per delivered packet (optional, costs a call).
+struct DeliveredPacket {
+  std::uint64_t index = 0;
+  std::uint16_t sequence = 0;
+  std::size_t size = 0;
+  bool payload_ok = true;  // only checked with verify_payload
+};
+
+struct SinkProbeConfig {
+  bool measure = true;
+  const receivers::PacketTimeline* timeline = nullptr;  // nullptr: no receiver-side stamps
+  bool verify_payload = false;                           // check every payload byte
+  std::function<void(const DeliveredPacket&)> observer;  // tests only
+};
+
+struct SinkResult {
+  std::uint64_t delivered = 0;
+  std::uint64_t bytes = 0;
+  std::uint64_t malformed = 0;          // reached the sink but not an rxbench packet
+  std::uint64_t payload_mismatches = 0; // verify_payload only
+  std::uint64_t out_of_order = 0;       // index lower than one delivered before
+  metrics::LogHistogram latency;        // send -> sink
+  metrics::LogHistogram network;        // send -> kernel receive
+  metrics::LogHistogram pipeline;       // push -> sink
+  metrics::SequenceTracker sequence;
+  metrics::InterarrivalJitter jitter{90000};
+  std::uint64_t first_arrival_ns = 0;
+  std::uint64_t last_arrival_ns = 0;
+};
+
+class SinkProbe {
+ public:
+  explicit SinkProbe(SinkProbeConfig config) : config_(std::move(config)) {}
+  ~SinkProbe();
+
+  void Attach(GstElement* sink);
+  void Detach();
+  // Any thread: packets delivered so far.
+  std::uint64_t delivered() const { return delivered_.load(std::memory_order_relaxed); }
+  // After the pipeline stopped.
+  const SinkResult& result() const { return result_; }
+
+ private:
+  static GstPadProbeReturn OnData(GstPad* pad, GstPadProbeInfo* info, gpointer self);
+  void OnBuffer(GstBuffer* buffer, std::uint64_t now_ns);
+
+  SinkProbeConfig config_;
+  SinkResult result_;
+  std::atomic<std::uint64_t> delivered_{0};
+  std::uint64_t last_index_plus_one_ = 0;
+  GstPad* pad_ = nullptr;
+  gulong probe_id_ = 0;
+};
+
+}  // namespace rxbench::harness

@@ -1,0 +1,66 @@
+#include "metrics/thread_usage.h"
+
+#include <sys/resource.h>
+
+namespace rxbench::metrics {
+namespace {
+
+std::uint64_t ToNs(const timespec& ts) {
+  return static_cast<std::uint64_t>(ts.tv_sec) * 1000000000u +
+         static_cast<std::uint64_t>(ts.tv_nsec);
+}
+
+std::uint64_t ToNs(const timeval& tv) {
+  return static_cast<std::uint64_t>(tv.tv_sec) * 1000000000u +
+         static_cast<std::uint64_t>(tv.tv_usec) * 1000u;
+}
+
+// clock_gettime and getrusage cannot fail for these arguments on Linux
+// (>= 2.6.26 for RUSAGE_THREAD); should they, the fields stay 0 rather than
+// holding garbage.
+ThreadUsage Sample(clockid_t clock, int who) {
+  ThreadUsage usage;
+  timespec ts;
+  if (clock_gettime(clock, &ts) == 0) usage.cpu_ns = ToNs(ts);
+  rusage ru;
+  if (getrusage(who, &ru) == 0) {
+    usage.user_ns = ToNs(ru.ru_utime);
+    usage.sys_ns = ToNs(ru.ru_stime);
+    usage.voluntary_switches = static_cast<std::uint64_t>(ru.ru_nvcsw);
+    usage.involuntary_switches = static_cast<std::uint64_t>(ru.ru_nivcsw);
+  }
+  return usage;
+}
+
+}  // namespace
+
+ThreadUsage& ThreadUsage::operator+=(const ThreadUsage& other) {
+  cpu_ns += other.cpu_ns;
+  user_ns += other.user_ns;
+  sys_ns += other.sys_ns;
+  voluntary_switches += other.voluntary_switches;
+  involuntary_switches += other.involuntary_switches;
+  return *this;
+}
+
+ThreadUsage operator-(const ThreadUsage& end, const ThreadUsage& start) {
+  ThreadUsage d;
+  d.cpu_ns = end.cpu_ns - start.cpu_ns;
+  d.user_ns = end.user_ns - start.user_ns;
+  d.sys_ns = end.sys_ns - start.sys_ns;
+  d.voluntary_switches = end.voluntary_switches - start.voluntary_switches;
+  d.involuntary_switches = end.involuntary_switches - start.involuntary_switches;
+  return d;
+}
+
+ThreadUsage SampleCallingThread() { return Sample(CLOCK_THREAD_CPUTIME_ID, RUSAGE_THREAD); }
+
+ThreadUsage SampleProcess() { return Sample(CLOCK_PROCESS_CPUTIME_ID, RUSAGE_SELF); }
+
+std::uint64_t RealtimeNs() {
+  timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return ToNs(ts);
+}
+
+}  // namespace rxbench::metrics

@@ -1,0 +1,187 @@
+#include "pools/freelist_source.h"
+
+namespace rxbench::pools {
+
+struct FreeListSource::Node {
+  GstBuffer* buffer = nullptr;
+  std::uint8_t* data = nullptr;
+  std::size_t capacity = 0;
+  GstMiniObjectDisposeFunction original_dispose = nullptr;
+  Shared* shared = nullptr;
+  Node* next = nullptr;  // link in the returned stack
+};
+
+struct FreeListSource::Shared {
+  std::atomic<Node*> returned{nullptr};  // lock-free stack (multi-producer, single consumer)
+  std::atomic<bool> closed{false};       // the source is gone: free instead of recycle
+  std::atomic<std::uint64_t> refs{1};    // the source + every live buffer
+  std::atomic<std::uint64_t> recycled{0};
+  std::atomic<std::uint64_t> discarded{0};
+
+  void Unref() {
+    if (refs.fetch_sub(1, std::memory_order_acq_rel) == 1) delete this;
+  }
+
+  void Push(Node* node) {
+    Node* head = returned.load(std::memory_order_relaxed);
+    do {
+      node->next = head;
+    } while (!returned.compare_exchange_weak(head, node, std::memory_order_release,
+                                             std::memory_order_relaxed));
+  }
+
+  Node* TakeAll() { return returned.exchange(nullptr, std::memory_order_acquire); }
+
+  // Frees every node on the stack for real (after close).
+  void FreeAll(Node* node) {
+    while (node != nullptr) {
+      Node* next = node->next;
+      FreeNow(node);
+      node = next;
+    }
+  }
+
+  static void FreeNow(Node* node) {
+    // Restore GStreamer's own dispose, then drop the reference the hook took:
+    // the buffer is finalized and the node goes with it.
+    GST_MINI_OBJECT_CAST(node->buffer)->dispose = node->original_dispose;
+    gst_buffer_unref(node->buffer);
+  }
+};
+
+namespace {
+
+GQuark NodeQuark() {
+  static const GQuark quark = g_quark_from_static_string("rxbench-freelist-node");
+  return quark;
+}
+
+void DeleteNode(gpointer data) {
+  auto* node = static_cast<FreeListSource::Node*>(data);
+  FreeListSource::Shared* shared = node->shared;
+  delete node;
+  shared->Unref();
+}
+
+gboolean RemoveMeta(GstBuffer*, GstMeta** meta, gpointer) {
+  *meta = nullptr;
+  return TRUE;
+}
+
+// Runs on whatever thread drops the last reference.
+gboolean DisposeHook(GstMiniObject* object) {
+  auto* node = static_cast<FreeListSource::Node*>(gst_mini_object_get_qdata(object, NodeQuark()));
+  FreeListSource::Shared* shared = node->shared;
+  if (shared->closed.load(std::memory_order_acquire)) {
+    return node->original_dispose ? node->original_dispose(object) : TRUE;
+  }
+  GstBuffer* buffer = GST_BUFFER_CAST(object);
+  gst_buffer_ref(buffer);  // resurrect, as GstBufferPool does
+  // Reset what a pipeline may have set, so the next packet starts clean.
+  GST_BUFFER_FLAGS(buffer) = 0;
+  GST_BUFFER_PTS(buffer) = GST_CLOCK_TIME_NONE;
+  GST_BUFFER_DTS(buffer) = GST_CLOCK_TIME_NONE;
+  GST_BUFFER_DURATION(buffer) = GST_CLOCK_TIME_NONE;
+  GST_BUFFER_OFFSET(buffer) = GST_BUFFER_OFFSET_NONE;
+  GST_BUFFER_OFFSET_END(buffer) = GST_BUFFER_OFFSET_NONE;
+  gst_buffer_foreach_meta(buffer, RemoveMeta, nullptr);
+  shared->recycled.fetch_add(1, std::memory_order_relaxed);
+  shared->Push(node);
+  // Close() may have drained the stack between our check and our push: if so,
+  // whoever sees `closed` now frees what is left. TakeAll hands each node to
+  // exactly one thread.
+  if (shared->closed.load(std::memory_order_seq_cst)) shared->FreeAll(shared->TakeAll());
+  return FALSE;
+}
+
+}  // namespace
+
+FreeListSource::FreeListSource(std::size_t buffer_size, std::size_t pool_size)
+    : buffer_size_(buffer_size), shared_(new Shared) {
+  idle_.reserve(pool_size * 2);
+  for (std::size_t i = 0; i < pool_size; ++i) idle_.push_back(NewNode());
+  warmup_allocations_ = pool_size;
+}
+
+FreeListSource::~FreeListSource() {
+  shared_->closed.store(true, std::memory_order_seq_cst);
+  for (Node* node : idle_) Shared::FreeNow(node);
+  shared_->FreeAll(shared_->TakeAll());
+  shared_->Unref();
+}
+
+FreeListSource::Node* FreeListSource::NewNode() {
+  auto* node = new Node;
+  node->buffer = gst_buffer_new_allocate(nullptr, buffer_size_, nullptr);
+  node->shared = shared_;
+  shared_->refs.fetch_add(1, std::memory_order_relaxed);
+  GstMapInfo map;
+  gst_buffer_map(node->buffer, &map, GST_MAP_WRITE);
+  node->data = map.data;  // system memory: the pointer stays valid after unmap
+  node->capacity = map.size;
+  gst_buffer_unmap(node->buffer, &map);
+  GstMiniObject* object = GST_MINI_OBJECT_CAST(node->buffer);
+  node->original_dispose = object->dispose;
+  object->dispose = DisposeHook;
+  gst_mini_object_set_qdata(object, NodeQuark(), node, DeleteNode);
+  allocations_.store(allocations_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  return node;
+}
+
+FreeListSource::Node* FreeListSource::Pop() {
+  for (;;) {
+    if (idle_.empty()) {
+      for (Node* n = shared_->TakeAll(); n != nullptr; n = n->next) idle_.push_back(n);
+    }
+    if (idle_.empty()) {
+      exhausted_.store(exhausted_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+      return NewNode();
+    }
+    Node* node = idle_.back();
+    idle_.pop_back();
+    // A pipeline element that kept a sub-buffer shares our memory, or one that
+    // replaced the memory: writing into it would corrupt their data. Drop it.
+    if (GST_BUFFER_FLAG_IS_SET(node->buffer, GST_BUFFER_FLAG_TAG_MEMORY) ||
+        gst_buffer_n_memory(node->buffer) != 1 || !gst_buffer_is_all_memory_writable(node->buffer)) {
+      shared_->discarded.fetch_add(1, std::memory_order_relaxed);
+      Shared::FreeNow(node);
+      continue;
+    }
+    return node;
+  }
+}
+
+void FreeListSource::Acquire(PacketSlot* slot) {
+  Node* node = Pop();
+  slot->buffer = node->buffer;
+  slot->data = node->data;
+  slot->capacity = node->capacity;
+  slot->mapped = false;
+}
+
+GstBuffer* FreeListSource::Finish(PacketSlot* slot) {
+  GstBuffer* buffer = slot->buffer;
+  // Resizing within the memory's maxsize only moves its size field.
+  gst_buffer_set_size(buffer, static_cast<gssize>(slot->length));
+  *slot = PacketSlot{};
+  return buffer;
+}
+
+void FreeListSource::Release(PacketSlot* slot) {
+  // Unused: back on the private list without touching the shared stack.
+  auto* node = static_cast<Node*>(gst_mini_object_get_qdata(GST_MINI_OBJECT_CAST(slot->buffer), NodeQuark()));
+  idle_.push_back(node);
+  *slot = PacketSlot{};
+}
+
+BufferSourceStats FreeListSource::stats() const {
+  BufferSourceStats s;
+  s.allocations = allocations_.load(std::memory_order_relaxed);
+  s.warmup_allocations = warmup_allocations_;
+  s.exhausted = exhausted_.load(std::memory_order_relaxed);
+  s.recycled = shared_->recycled.load(std::memory_order_relaxed);
+  s.discarded = shared_->discarded.load(std::memory_order_relaxed);
+  return s;
+}
+
+}  // namespace rxbench::pools

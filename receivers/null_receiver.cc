@@ -1,0 +1,63 @@
+#include "receivers/null_receiver.h"
+
+#include "metrics/perf_counters.h"
+#include "receivers/receive_loop.h"
+
+namespace rxbench::receivers {
+
+NullReceiver::NullReceiver(const ReceiverConfig& config)
+    : config_(config), sync_(MakeSyncPolicy(SyncKind::kAtomic)) {}
+
+NullReceiver::~NullReceiver() { Stop(); }
+
+bool NullReceiver::Start(std::string* error) {
+  ReceiveCallConfig call_config;
+  call_config.fd = config_.fd;
+  call_config.batch = config_.batch;
+  call_ = MakeReceiveCall(RecvKind::kRecvmmsg, call_config, error);
+  if (!call_) return false;
+  memory_.resize(config_.buffer_size * static_cast<std::size_t>(config_.batch));
+  thread_ = std::thread([this] { Run(); });
+  return true;
+}
+
+void NullReceiver::Stop() {
+  if (!thread_.joinable()) return;
+  sync_->RequestStop();
+  thread_.join();
+}
+
+void NullReceiver::Run() {
+  SetUpReceiverThread("rxnull", config_.cpu);
+  metrics::PerfCounters counters = metrics::PerfCounters::OpenWithFallback(config_.counters);
+  const metrics::ThreadUsage usage_start = metrics::SampleCallingThread();
+  counters.Start();
+
+  std::vector<pools::PacketSlot> slots(config_.batch);
+  for (int i = 0; i < config_.batch; ++i) {
+    slots[i].data = memory_.data() + static_cast<std::size_t>(i) * config_.buffer_size;
+    slots[i].capacity = config_.buffer_size;
+  }
+  bool stop = false;
+  while (!stop) {
+    ReceiverStats delta;
+    const int n = call_->Receive(slots.data(), config_.batch, &delta);
+    for (int i = 0; i < n; ++i) {
+      delta.bytes += slots[i].length;
+      if (slots[i].truncated) ++delta.truncated;
+    }
+    delta.packets = static_cast<std::uint64_t>(n);
+    stop = sync_->PublishAndCheckStop(delta);
+  }
+
+  counters.Stop();
+  result_.usage = metrics::SampleCallingThread() - usage_start;
+  result_.counters = counters.Read();
+  result_.counters_available = counters.available();
+  result_.counters_unavailable = counters.unavailable();
+  result_.stats = sync_->Snapshot();
+  result_.socket_drops_seen = call_->socket_drops_seen();
+  result_.kernel_timestamps = call_->kernel_timestamps();
+}
+
+}  // namespace rxbench::receivers

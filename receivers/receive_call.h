@@ -1,0 +1,59 @@
+// How datagrams come off the socket: the "receive call" policy axis.
+//
+//   recvfrom  one datagram per call on a blocking socket with a receive timeout
+//             (the original receiver). No control messages, so no kernel
+//             timestamp: the receive time is read in user space after the call.
+//   recvmmsg  up to `batch` datagrams per call on a non-blocking socket; when the
+//             socket is empty the thread waits in ppoll(). Reads SO_TIMESTAMPNS
+//             (kernel receive time) and SO_RXQ_OVFL (socket drop count).
+//   iouring   multishot recvmsg with a provided buffer ring (liburing); the
+//             ring's memory backs the GstBuffers, so nothing is copied.
+//
+// Every call returns within kIdleWaitMs when the socket stays empty, so that the
+// loop notices stop within 100 ms.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "pools/buffer_source.h"
+#include "receivers/receiver_stats.h"
+#include "receivers/strategy.h"
+
+namespace rxbench::receivers {
+
+inline constexpr int kIdleWaitMs = 20;
+
+struct ReceiveCallConfig {
+  int fd = -1;                  // bound UDP socket (not owned)
+  int batch = kDefaultBatch;    // max datagrams per call
+  std::size_t buffer_size = 4096;  // iouring: size of each ring buffer
+  std::size_t ring_buffers = 1024; // iouring: buffers in the ring
+};
+
+class ReceiveCall {
+ public:
+  virtual ~ReceiveCall() = default;
+
+  // True when the loop must fill slots with buffers before Receive. False when
+  // the call provides finished GstBuffers itself (io_uring's ring memory).
+  virtual bool needs_buffers() const { return true; }
+
+  // Receives up to `max` datagrams into slots[0..). Returns how many; 0 after an
+  // idle wait. Counts its syscalls, waits and batches into *stats.
+  virtual int Receive(pools::PacketSlot* slots, int max, ReceiverStats* stats) = 0;
+
+  // Largest socket drop count (SO_RXQ_OVFL) seen in control messages; -1 when the
+  // call does not read control messages.
+  virtual std::int64_t socket_drops_seen() const { return -1; }
+
+  // Whether slots get kernel receive timestamps.
+  virtual bool kernel_timestamps() const { return false; }
+};
+
+// Returns nullptr with *error set when the call cannot be set up here.
+std::unique_ptr<ReceiveCall> MakeReceiveCall(RecvKind kind, const ReceiveCallConfig& config,
+                                             std::string* error);
+
+}  // namespace rxbench::receivers

@@ -1,0 +1,145 @@
+#include "receivers/receive_loop.h"
+
+#include <pthread.h>
+#include <sched.h>
+
+#include <vector>
+
+#include "metrics/perf_counters.h"
+#include "rtp/rtp_packet.h"
+
+namespace rxbench::receivers {
+
+void SetUpReceiverThread(const char* name, int cpu) {
+  pthread_setname_np(pthread_self(), name);
+  if (cpu >= 0) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    pthread_setaffinity_np(pthread_self(), sizeof set, &set);
+  }
+}
+
+ReceiveLoop::ReceiveLoop(const ReceiverConfig& config)
+    : config_(config), sync_(MakeSyncPolicy(config.strategy.sync)), push_(MakePushPolicy(config.strategy.push)) {}
+
+ReceiveLoop::~ReceiveLoop() { Stop(); }
+
+bool ReceiveLoop::Start(std::string* error) {
+  ReceiveCallConfig call_config;
+  call_config.fd = config_.fd;
+  call_config.batch = config_.strategy.recv == RecvKind::kRecvfrom ? 1 : config_.batch;
+  call_config.buffer_size = config_.buffer_size;
+  call_config.ring_buffers = config_.pool_size;
+  call_ = MakeReceiveCall(config_.strategy.recv, call_config, error);
+  if (!call_) return false;
+  config_.batch = call_config.batch;
+  if (call_->needs_buffers()) {
+    source_ = pools::MakeBufferSource({config_.strategy.buffer, config_.buffer_size, config_.pool_size});
+  }
+  thread_ = std::thread([this] { Run(); });
+  return true;
+}
+
+void ReceiveLoop::Stop() {
+  if (!thread_.joinable()) return;
+  sync_->RequestStop();
+  thread_.join();
+}
+
+void ReceiveLoop::Run() {
+  SetUpReceiverThread("rxrecv", config_.cpu);
+  metrics::PerfCounters counters = metrics::PerfCounters::OpenWithFallback(config_.counters);
+  const metrics::ThreadUsage usage_start = metrics::SampleCallingThread();
+  counters.Start();
+
+  PacketTimeline* const timeline = config_.timeline;
+  metrics::LogHistogram& processing = result_.processing_latency;
+  const bool provided = !call_->needs_buffers();
+  const int batch = config_.batch;
+  std::vector<pools::PacketSlot> slots(batch);
+  std::vector<GstBuffer*> ready(batch);
+
+  bool stop = false;
+  while (!stop) {
+    if (!provided) {
+      for (int i = 0; i < batch; ++i) {
+        if (slots[i].buffer == nullptr) source_->Acquire(&slots[i]);
+      }
+    }
+    ReceiverStats call_stats;
+    const int n = call_->Receive(slots.data(), batch, &call_stats);
+    // One receive time for the whole batch when the kernel gave none.
+    const std::uint64_t now_ns = timeline != nullptr ? metrics::MonotonicNs() : 0;
+
+    // Per packet: validate, stamp, finish. Rejected buffers go straight back.
+    int n_ready = 0;
+    std::uint64_t rejected_truncated = 0, rejected_malformed = 0, bytes = 0;
+    for (int i = 0; i < n; ++i) {
+      pools::PacketSlot& slot = slots[i];
+      bytes += slot.length;
+      rtp::Header header;
+      std::size_t payload_offset = 0;
+      bool ok = !slot.truncated;
+      if (!ok) {
+        ++rejected_truncated;
+      } else if (rtp::ParseHeader(slot.data, slot.length, &header, &payload_offset) != rtp::ParseError::kNone) {
+        ok = false;
+        ++rejected_malformed;
+      }
+      if (!ok) {
+        if (provided) {
+          gst_buffer_unref(slot.buffer);
+          slot = pools::PacketSlot{};
+        } else {
+          source_->Release(&slot);
+        }
+        continue;
+      }
+      if (timeline != nullptr && slot.length >= payload_offset + rtp::kProbeBytes) {
+        const std::uint64_t index = rtp::ReadProbe(slot.data + payload_offset).index;
+        const std::uint64_t rx_ns = slot.kernel_rx_ns != 0 ? slot.kernel_rx_ns : now_ns;
+        // The push happens right after this loop: stamp it now, once per batch.
+        timeline->Record(index, rx_ns, now_ns);
+        processing.Record(now_ns > rx_ns ? now_ns - rx_ns : 0);
+      }
+      if (provided) {
+        ready[n_ready++] = slot.buffer;
+        slot = pools::PacketSlot{};
+      } else {
+        ready[n_ready++] = source_->Finish(&slot);
+      }
+    }
+    const int refused = push_->Push(config_.appsrc, ready.data(), n_ready);
+
+    // Publish: once per packet (the mutex policy's cost is per packet, as in the
+    // original receiver), carrying the call's own counts on the last one.
+    ReceiverStats delta;
+    delta.packets = 1;
+    for (int i = 0; i + 1 < n; ++i) stop |= sync_->PublishAndCheckStop(delta);
+    ReceiverStats last = call_stats;
+    last.packets = n > 0 ? 1 : 0;
+    last.bytes = bytes;
+    last.truncated = rejected_truncated;
+    last.malformed = rejected_malformed;
+    last.pushed = static_cast<std::uint64_t>(n_ready - refused);
+    last.push_errors = static_cast<std::uint64_t>(refused);
+    stop |= sync_->PublishAndCheckStop(last);
+  }
+
+  // Unused buffers go back before the source is destroyed.
+  for (pools::PacketSlot& slot : slots) {
+    if (slot.buffer != nullptr) source_->Release(&slot);
+  }
+  counters.Stop();
+  result_.usage = metrics::SampleCallingThread() - usage_start;
+  result_.counters = counters.Read();
+  result_.counters_available = counters.available();
+  result_.counters_unavailable = counters.unavailable();
+  result_.stats = sync_->Snapshot();
+  if (source_) result_.buffers = source_->stats();
+  result_.socket_drops_seen = call_->socket_drops_seen();
+  result_.kernel_timestamps = call_->kernel_timestamps();
+}
+
+}  // namespace rxbench::receivers

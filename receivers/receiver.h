@@ -1,0 +1,67 @@
+// A receiver takes datagrams off a bound UDP socket and pushes them into the
+// pipeline's appsrc, on a thread of its own. Two kinds exist: the receive loop
+// (every preset of the four policies) and the null receiver (the kernel floor).
+// GStreamer's udpsrc is the third reference, but it lives inside the pipeline
+// (harness/) rather than behind this interface.
+#pragma once
+
+#include <gst/app/gstappsrc.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "metrics/log_histogram.h"
+#include "metrics/thread_usage.h"
+#include "pools/buffer_source.h"
+#include "receivers/packet_timeline.h"
+#include "receivers/receiver_stats.h"
+#include "receivers/strategy.h"
+
+namespace rxbench::receivers {
+
+struct ReceiverConfig {
+  StrategySpec strategy;
+  int fd = -1;                     // bound UDP socket, owned by the caller
+  GstAppSrc* appsrc = nullptr;     // not owned; unused by the null receiver
+  int batch = kDefaultBatch;       // recvmmsg / io_uring: datagrams per call
+  std::size_t buffer_size = 4096;  // bytes per buffer (= max datagram accepted whole)
+  std::size_t pool_size = 1024;    // pooled sources: buffers warmed at start
+  // Per-packet measurement: kernel->push timestamps and the processing latency
+  // histogram. nullptr = `--measure minimal` (count only).
+  PacketTimeline* timeline = nullptr;
+  std::vector<std::string> counters;  // PMU / software counter names (perf stat -e)
+  int cpu = -1;                       // pin the receiver thread (-1 = no)
+};
+
+// Everything the receiver thread measured about itself; complete after Stop().
+struct ReceiverResult {
+  ReceiverStats stats;
+  pools::BufferSourceStats buffers;
+  metrics::ThreadUsage usage;              // the receiver thread, start to stop
+  std::map<std::string, double> counters;  // only counters that could be read
+  std::vector<std::string> counters_available;
+  std::map<std::string, std::string> counters_unavailable;  // name -> reason
+  metrics::LogHistogram processing_latency;  // kernel (or user) receive -> push, ns
+  std::int64_t socket_drops_seen = -1;       // SO_RXQ_OVFL; -1 = not read by this call
+  bool kernel_timestamps = false;            // false: receive time read in user space
+};
+
+class Receiver {
+ public:
+  virtual ~Receiver() = default;
+  // Starts the receiver thread. False with *error when it cannot run here.
+  virtual bool Start(std::string* error) = 0;
+  // Returns when the thread has exited (within ~100 ms). Idempotent.
+  virtual void Stop() = 0;
+  // Consistent statistics, from any thread, at any time.
+  virtual ReceiverStats Snapshot() const = 0;
+  // Valid after Stop().
+  virtual const ReceiverResult& Result() const = 0;
+};
+
+// The receive loop for ReceiverKind::kLoop, the null receiver for kNull.
+std::unique_ptr<Receiver> MakeReceiver(const ReceiverConfig& config);
+
+}  // namespace rxbench::receivers

@@ -1,0 +1,92 @@
+#include "receivers/strategy.h"
+
+namespace rxbench::receivers {
+namespace {
+
+template <typename Kind, std::size_t N>
+std::optional<Kind> ParseKind(std::string_view name, const Kind (&kinds)[N]) {
+  for (Kind k : kinds) {
+    if (name == ToString(k)) return k;
+  }
+  return std::nullopt;
+}
+
+// The free list beats GstBufferPool here (see README, "Buffer sources"):
+// GstBufferPool's acquire/release path costs more than it saves.
+constexpr pools::BufferKind kPool = pools::BufferKind::kFreeList;
+
+}  // namespace
+
+const char* ToString(SyncKind kind) { return kind == SyncKind::kMutex ? "mutex" : "atomic"; }
+const char* ToString(PushKind kind) { return kind == PushKind::kSingle ? "single" : "list"; }
+const char* ToString(RecvKind kind) {
+  switch (kind) {
+    case RecvKind::kRecvfrom: return "recvfrom";
+    case RecvKind::kRecvmmsg: return "recvmmsg";
+    case RecvKind::kIoUring: return "iouring";
+  }
+  return "?";
+}
+
+std::optional<SyncKind> ParseSyncKind(std::string_view name) {
+  static constexpr SyncKind kAll[] = {SyncKind::kMutex, SyncKind::kAtomic};
+  return ParseKind(name, kAll);
+}
+std::optional<RecvKind> ParseRecvKind(std::string_view name) {
+  static constexpr RecvKind kAll[] = {RecvKind::kRecvfrom, RecvKind::kRecvmmsg, RecvKind::kIoUring};
+  return ParseKind(name, kAll);
+}
+std::optional<PushKind> ParsePushKind(std::string_view name) {
+  static constexpr PushKind kAll[] = {PushKind::kSingle, PushKind::kList};
+  return ParseKind(name, kAll);
+}
+
+std::string StrategySpec::Policies() const {
+  switch (receiver) {
+    case ReceiverKind::kUdpsrc: return "GStreamer udpsrc replaces appsrc";
+    case ReceiverKind::kNull: return "recvmmsg, drop (no GStreamer)";
+    case ReceiverKind::kLoop: break;
+  }
+  return std::string(pools::ToString(buffer)) + "/" + ToString(sync) + "/" + ToString(recv) + "/" +
+         ToString(push);
+}
+
+const std::vector<StrategySpec>& Presets() {
+  using pools::BufferKind;
+  static const std::vector<StrategySpec> presets = {
+      {"baseline", "the original receiver: allocate+map per datagram, GMutex per packet, recvfrom",
+       ReceiverKind::kLoop, BufferKind::kAlloc, SyncKind::kMutex, RecvKind::kRecvfrom, PushKind::kSingle},
+      {"pooled", "baseline with recycled buffers", ReceiverKind::kLoop, kPool, SyncKind::kMutex,
+       RecvKind::kRecvfrom, PushKind::kSingle},
+      {"lockfree", "baseline with an atomic stop flag and lock-free stats", ReceiverKind::kLoop,
+       BufferKind::kAlloc, SyncKind::kAtomic, RecvKind::kRecvfrom, PushKind::kSingle},
+      {"recvmmsg", "batched receive into pooled buffers", ReceiverKind::kLoop, kPool, SyncKind::kMutex,
+       RecvKind::kRecvmmsg, PushKind::kSingle},
+      {"combined", "pooled + lock-free + recvmmsg", ReceiverKind::kLoop, kPool, SyncKind::kAtomic,
+       RecvKind::kRecvmmsg, PushKind::kSingle},
+      {"combined-list", "combined, pushing each batch as one GstBufferList", ReceiverKind::kLoop, kPool,
+       SyncKind::kAtomic, RecvKind::kRecvmmsg, PushKind::kList},
+      {"iouring", "io_uring multishot recvmsg into a provided buffer ring, pushed as lists",
+       ReceiverKind::kLoop, kPool, SyncKind::kAtomic, RecvKind::kIoUring, PushKind::kList},
+      {"udpsrc", "reference: GStreamer's stock udpsrc instead of appsrc, same downstream pipeline",
+       ReceiverKind::kUdpsrc},
+      {"null", "reference: the kernel floor, receive and drop with the fastest call",
+       ReceiverKind::kNull},
+  };
+  return presets;
+}
+
+std::optional<StrategySpec> FindPreset(std::string_view name) {
+  for (const StrategySpec& s : Presets()) {
+    if (s.name == name) return s;
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> PresetNames() {
+  std::vector<std::string> names;
+  for (const StrategySpec& s : Presets()) names.push_back(s.name);
+  return names;
+}
+
+}  // namespace rxbench::receivers

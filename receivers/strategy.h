@@ -1,0 +1,57 @@
+// A receive strategy is a named preset of four independent policies, so that
+// any combination can be A/B-tested through one receive loop:
+//
+//   buffer source  alloc | gstpool | freelist            (pools/)
+//   sync           mutex | atomic                        (sync_policy.h)
+//   receive call   recvfrom | recvmmsg | iouring         (receive_call.h)
+//   push           single | list                         (push_policy.h)
+//
+// Two reference receivers are not presets of the loop: `udpsrc` (GStreamer's
+// stock element in place of appsrc) and `null` (fastest receive, drop
+// everything: the kernel floor).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "pools/buffer_source.h"
+
+namespace rxbench::receivers {
+
+enum class SyncKind { kMutex, kAtomic };
+enum class RecvKind { kRecvfrom, kRecvmmsg, kIoUring };
+enum class PushKind { kSingle, kList };
+enum class ReceiverKind { kLoop, kUdpsrc, kNull };
+
+const char* ToString(SyncKind kind);
+const char* ToString(RecvKind kind);
+const char* ToString(PushKind kind);
+std::optional<SyncKind> ParseSyncKind(std::string_view name);
+std::optional<RecvKind> ParseRecvKind(std::string_view name);
+std::optional<PushKind> ParsePushKind(std::string_view name);
+
+struct StrategySpec {
+  std::string name;
+  std::string description;
+  ReceiverKind receiver = ReceiverKind::kLoop;
+  pools::BufferKind buffer = pools::BufferKind::kAlloc;
+  SyncKind sync = SyncKind::kMutex;
+  RecvKind recv = RecvKind::kRecvfrom;
+  PushKind push = PushKind::kSingle;
+
+  // "alloc/mutex/recvfrom/single", or the receiver kind for udpsrc and null.
+  std::string Policies() const;
+};
+
+// Datagrams per receive call for batching calls; chosen by measurement
+// (README, "Batch size").
+inline constexpr int kDefaultBatch = 32;
+
+// The named presets, in the order `rxbench list` shows them.
+const std::vector<StrategySpec>& Presets();
+std::optional<StrategySpec> FindPreset(std::string_view name);
+std::vector<std::string> PresetNames();
+
+}  // namespace rxbench::receivers

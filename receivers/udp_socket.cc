@@ -1,0 +1,102 @@
+#include "receivers/udp_socket.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <vector>
+
+namespace rxbench::receivers {
+
+UdpSocket OpenUdpSocket(const UdpSocketOptions& options, std::string* error) {
+  UdpSocket result;
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_DGRAM;
+  hints.ai_flags = AI_NUMERICHOST | AI_PASSIVE;
+  addrinfo* info = nullptr;
+  const std::string port = std::to_string(options.port);
+  if (int rc = getaddrinfo(options.bind_host.c_str(), port.c_str(), &hints, &info); rc != 0) {
+    *error = "bad bind address '" + options.bind_host + "': " + gai_strerror(rc);
+    return result;
+  }
+  const int fd = socket(info->ai_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    *error = std::string("socket: ") + std::strerror(errno);
+    freeaddrinfo(info);
+    return result;
+  }
+  if (options.rcvbuf_bytes > 0) {
+    // FORCE lets root exceed net.core.rmem_max; fall back for other users.
+    if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &options.rcvbuf_bytes, sizeof(int)) != 0) {
+      setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &options.rcvbuf_bytes, sizeof(int));
+    }
+  }
+  const int one = 1;
+  if (options.timestamps) setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one);
+  if (options.drop_counter) setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &one, sizeof one);
+  if (bind(fd, info->ai_addr, info->ai_addrlen) != 0) {
+    *error = "bind " + options.bind_host + ":" + port + ": " + std::strerror(errno);
+    close(fd);
+    freeaddrinfo(info);
+    return result;
+  }
+  freeaddrinfo(info);
+  sockaddr_storage bound{};
+  socklen_t len = sizeof bound;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&bound), &len);
+  result.port = ntohs(bound.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port
+                                                  : reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
+  len = sizeof result.rcvbuf_bytes;
+  getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &result.rcvbuf_bytes, &len);
+  result.fd = fd;
+  return result;
+}
+
+std::int64_t KernelDrops(int fd) {
+  struct stat st;
+  if (fstat(fd, &st) != 0) return -1;
+  const std::string inode = std::to_string(st.st_ino);
+  for (const char* path : {"/proc/net/udp", "/proc/net/udp6"}) {
+    std::ifstream in(path);
+    std::string line;
+    std::getline(in, line);  // header
+    while (std::getline(in, line)) {
+      // sl local rem st tx:rx tr:when retrnsmt uid timeout inode ref pointer drops
+      std::istringstream fields(line);
+      std::vector<std::string> f;
+      for (std::string s; fields >> s;) f.push_back(s);
+      if (f.size() >= 13 && f[9] == inode) return std::stoll(f[12]);
+    }
+  }
+  return -1;
+}
+
+std::uint64_t DrainSocket(int fd) {
+  std::uint64_t drained = 0;
+  char scratch[1];
+  while (recv(fd, scratch, sizeof scratch, MSG_DONTWAIT | MSG_TRUNC) >= 0) ++drained;
+  return drained;
+}
+
+std::int64_t HostRcvbufErrors() {
+  std::ifstream in("/proc/net/snmp");
+  std::string names, values;
+  while (std::getline(in, names) && std::getline(in, values)) {
+    if (names.rfind("Udp:", 0) != 0) continue;
+    std::istringstream n(names), v(values);
+    std::string name, value;
+    while (n >> name && v >> value) {
+      if (name == "RcvbufErrors") return std::stoll(value);
+    }
+  }
+  return -1;
+}
+
+}  // namespace rxbench::receivers

@@ -1,0 +1,624 @@
+// Tests for //traffic_gen: the spec's checks, the schedule's arithmetic
+// (exact, no clock), and the generator end to end against a loopback receiver.
+//
+// The end-to-end tolerances are set for a noisy shared 2-core machine: tight
+// enough that a pacer which drifts, sends early, or batches frames together
+// fails, loose enough that one descheduled millisecond does not.
+#include "traffic_gen/generator.h"
+
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <fstream>
+#include <map>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "rtp/rtp_packet.h"
+#include "traffic_gen/packet_schedule.h"
+#include "traffic_gen/traffic_spec.h"
+
+namespace rxbench::traffic_gen {
+namespace {
+
+// ThreadSanitizer slows every send several times over; 100 kpps is then out
+// of reach, which says nothing about the pacer.
+#if defined(__SANITIZE_THREAD__)
+constexpr bool kUnderTsan = true;
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+constexpr bool kUnderTsan = true;
+#else
+constexpr bool kUnderTsan = false;
+#endif
+#else
+constexpr bool kUnderTsan = false;
+#endif
+
+constexpr std::int64_t kMs = 1'000'000;
+constexpr std::int64_t kUs = 1'000;
+
+std::int64_t NowNs() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return std::int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
+}
+
+template <typename T>
+T Median(std::vector<T> v) {
+  if (v.empty()) return T{};
+  std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
+  return v[v.size() / 2];
+}
+
+// One datagram as the test receiver saw it.
+struct Arrival {
+  std::int64_t recv_ns = 0;  // CLOCK_MONOTONIC right after recv() returned
+  bool parsed = false;
+  rtp::Header header;
+  rtp::Probe probe;
+  std::size_t payload_bytes = 0;
+  bool pattern_ok = false;
+};
+
+// A plain UDP socket on 127.0.0.1 with a large buffer, drained by its own
+// thread, so the generator is measured against the simplest possible receiver.
+class LoopbackReceiver {
+ public:
+  LoopbackReceiver() {
+    fd_ = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    const int rcvbuf = 8 << 20;
+    // FORCE ignores net.core.rmem_max (needs CAP_NET_ADMIN, fine as root).
+    if (setsockopt(fd_, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof rcvbuf) != 0) {
+      setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+    }
+    timeval timeout{0, 200'000};  // bounds every recv(), so the thread always ends
+    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = 0;
+    bind_ok_ = bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    socklen_t len = sizeof addr;
+    getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+    port_ = ntohs(addr.sin_port);
+  }
+
+  ~LoopbackReceiver() {
+    Finish();
+    close(fd_);
+  }
+
+  bool ok() const { return fd_ >= 0 && bind_ok_ && port_ != 0; }
+  std::uint16_t port() const { return port_; }
+
+  // Receives until `expected` datagrams arrived, or the sender is done and
+  // nothing arrived for 200 ms, or 5 s passed.
+  void Start(std::size_t expected) {
+    arrivals_.reserve(expected + 64);
+    thread_ = std::thread([this, expected] { Drain(expected); });
+  }
+
+  // Call once the sender is done; returns everything received.
+  std::vector<Arrival> Finish() {
+    sender_done_ = true;
+    if (thread_.joinable()) thread_.join();
+    return arrivals_;
+  }
+
+ private:
+  void Drain(std::size_t expected) {
+    std::vector<std::uint8_t> buf(65536);
+    const std::int64_t give_up_ns = NowNs() + 5'000 * kMs;
+    while (arrivals_.size() < expected && NowNs() < give_up_ns) {
+      const ssize_t n = recv(fd_, buf.data(), buf.size(), 0);
+      const std::int64_t now = NowNs();
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        if ((errno == EAGAIN || errno == EWOULDBLOCK) && !sender_done_) continue;
+        break;
+      }
+      Arrival a;
+      a.recv_ns = now;
+      std::size_t offset = 0;
+      a.parsed = rtp::ParseHeader(buf.data(), static_cast<std::size_t>(n), &a.header, &offset) ==
+                     rtp::ParseError::kNone &&
+                 static_cast<std::size_t>(n) >= offset + rtp::kProbeBytes;
+      if (a.parsed) {
+        a.payload_bytes = static_cast<std::size_t>(n) - offset;
+        a.probe = rtp::ReadProbe(buf.data() + offset);
+        a.pattern_ok = rtp::CheckPattern(a.probe.index, buf.data() + offset, a.payload_bytes);
+      }
+      arrivals_.push_back(a);
+    }
+  }
+
+  int fd_ = -1;
+  bool bind_ok_ = false;
+  std::uint16_t port_ = 0;
+  std::atomic<bool> sender_done_{false};
+  std::thread thread_;
+  std::vector<Arrival> arrivals_;
+};
+
+TrafficSpec SpecFor(const LoopbackReceiver& receiver) {
+  TrafficSpec spec;
+  spec.dest_port = receiver.port();
+  return spec;
+}
+
+// Runs `spec` to completion against `receiver`; returns what arrived.
+std::vector<Arrival> RunToCompletion(const TrafficSpec& spec, LoopbackReceiver* receiver,
+                                     GeneratorReport* report) {
+  receiver->Start(spec.TotalPackets());
+  Generator generator(spec);
+  std::string error;
+  EXPECT_TRUE(generator.Start(&error)) << error;
+  generator.Wait();
+  EXPECT_FALSE(generator.running());
+  *report = generator.Report();
+  return receiver->Finish();
+}
+
+// ---------------------------------------------------------------------------
+// TrafficSpec
+
+TEST(TrafficSpec, ShapeNamesRoundTrip) {
+  EXPECT_EQ(ParseShape("cbr"), Shape::kCbr);
+  EXPECT_EQ(ParseShape("burst"), Shape::kBurst);
+  EXPECT_FALSE(ParseShape("CBR").has_value());
+  EXPECT_FALSE(ParseShape("").has_value());
+  EXPECT_STREQ(ToString(Shape::kCbr), "cbr");
+  EXPECT_STREQ(ToString(Shape::kBurst), "burst");
+}
+
+TEST(TrafficSpec, TotalPacketsPrefersExactCount) {
+  TrafficSpec spec;
+  spec.rate_pps = 2000;
+  spec.duration_s = 1.5;
+  EXPECT_EQ(spec.TotalPackets(), 3000u);
+  spec.rate_pps = 10;
+  spec.duration_s = 0.26;  // 2.6 rounds to 3
+  EXPECT_EQ(spec.TotalPackets(), 3u);
+  spec.packet_count = 777;
+  EXPECT_EQ(spec.TotalPackets(), 777u);
+}
+
+TEST(TrafficSpec, RateForBitrateCountsIpUdpRtpHeaders) {
+  // 1200 + 12 (RTP) + 8 (UDP) + 20 (IPv4) = 1240 bytes = 9920 bits per packet.
+  EXPECT_DOUBLE_EQ(RateForBitrate(9920.0 * 1000, 1200), 1000.0);
+  EXPECT_DOUBLE_EQ(RateForBitrate(10e6, 1200), 10e6 / 9920.0);
+  // Smallest payload: 16 + 40 = 56 bytes = 448 bits.
+  EXPECT_DOUBLE_EQ(RateForBitrate(448.0, rtp::kProbeBytes), 1.0);
+  EXPECT_DOUBLE_EQ(RateForBitrate(0, 1200), 0.0);
+}
+
+TEST(TrafficSpec, ValidateAcceptsAGoodSpec) {
+  TrafficSpec spec;
+  spec.dest_port = 5004;
+  EXPECT_EQ(Validate(spec), "");
+  spec.shape = Shape::kBurst;
+  EXPECT_EQ(Validate(spec), "");
+  spec.payload_bytes = rtp::kProbeBytes;
+  EXPECT_EQ(Validate(spec), "");
+  spec.payload_bytes = 65507 - rtp::kHeaderBytes;
+  EXPECT_EQ(Validate(spec), "");
+}
+
+TEST(TrafficSpec, ValidateRejectsBadSpecsNamingTheField) {
+  TrafficSpec good;
+  good.dest_port = 5004;
+  struct Case {
+    const char* field;
+    void (*mutate)(TrafficSpec&);
+  };
+  const Case cases[] = {
+      {"rate_pps", [](TrafficSpec& s) { s.rate_pps = 0; }},
+      {"rate_pps", [](TrafficSpec& s) { s.rate_pps = -5; }},
+      {"rate_pps", [](TrafficSpec& s) { s.rate_pps = std::nan(""); }},
+      {"payload_bytes", [](TrafficSpec& s) { s.payload_bytes = rtp::kProbeBytes - 1; }},
+      {"payload_bytes", [](TrafficSpec& s) { s.payload_bytes = 65507 - rtp::kHeaderBytes + 1; }},
+      {"fps", [](TrafficSpec& s) { s.shape = Shape::kBurst; s.fps = 0; }},
+      {"fps", [](TrafficSpec& s) { s.shape = Shape::kBurst; s.fps = -30; }},
+      {"duration_s", [](TrafficSpec& s) { s.duration_s = 0; }},
+      {"duration_s", [](TrafficSpec& s) { s.rate_pps = 1; s.duration_s = 0.1; }},
+      {"dest_port", [](TrafficSpec& s) { s.dest_port = 0; }},
+      {"dest_host", [](TrafficSpec& s) { s.dest_host.clear(); }},
+      {"cpu", [](TrafficSpec& s) { s.cpu = -2; }},
+      {"sndbuf_bytes", [](TrafficSpec& s) { s.sndbuf_bytes = -1; }},
+  };
+  for (const Case& c : cases) {
+    TrafficSpec spec = good;
+    c.mutate(spec);
+    const std::string error = Validate(spec);
+    EXPECT_NE(error.find(c.field), std::string::npos) << "field " << c.field << ": " << error;
+    EXPECT_EQ(error.find('\n'), std::string::npos) << error;
+  }
+  // fps is irrelevant to CBR.
+  TrafficSpec cbr = good;
+  cbr.fps = 0;
+  EXPECT_EQ(Validate(cbr), "");
+  // An exact count makes the duration irrelevant.
+  TrafficSpec counted = good;
+  counted.duration_s = 0;
+  counted.packet_count = 10;
+  EXPECT_EQ(Validate(counted), "");
+}
+
+// ---------------------------------------------------------------------------
+// PacketSchedule
+
+TEST(PacketSchedule, CbrDeadlinesTimestampsAndSequenceWrap) {
+  TrafficSpec spec;
+  spec.rate_pps = 1000;
+  spec.packet_count = 5;
+  spec.first_sequence = 65534;
+  spec.ssrc = 0x01020304;
+  PacketSchedule schedule(spec);
+  const std::uint16_t sequences[] = {65534, 65535, 0, 1, 2};
+  for (std::uint64_t i = 0; i < 5; ++i) {
+    ASSERT_FALSE(schedule.done());
+    EXPECT_EQ(schedule.index(), i);
+    EXPECT_EQ(schedule.due_ns(), static_cast<std::int64_t>(i) * kMs);
+    EXPECT_EQ(schedule.header().sequence, sequences[i]);
+    EXPECT_EQ(schedule.header().timestamp, i * 90);
+    EXPECT_FALSE(schedule.header().marker);
+    EXPECT_EQ(schedule.header().payload_type, 96);
+    EXPECT_EQ(schedule.header().ssrc, 0x01020304u);
+    schedule.Advance();
+  }
+  EXPECT_TRUE(schedule.done());
+}
+
+TEST(PacketSchedule, CbrDeadlinesDoNotDrift) {
+  TrafficSpec spec;
+  spec.rate_pps = 3;  // 333333333.33 ns: rounding per step would drift
+  spec.packet_count = 3001;
+  PacketSchedule schedule(spec);
+  while (schedule.index() < 3000) schedule.Advance();
+  EXPECT_EQ(schedule.due_ns(), 1000 * 1'000'000'000LL);
+  EXPECT_EQ(schedule.header().timestamp, 1000u * 90000u);
+}
+
+// Walks a burst schedule and groups it into frames by RTP timestamp, checking
+// that exactly the last packet of every frame carries the marker.
+struct ScheduledFrame {
+  std::uint32_t timestamp = 0;
+  std::int64_t due_ns = 0;
+  std::uint64_t packets = 0;
+};
+
+std::vector<ScheduledFrame> Frames(const TrafficSpec& spec) {
+  std::vector<ScheduledFrame> frames;
+  bool previous_marker = false;
+  for (PacketSchedule s(spec); !s.done(); s.Advance()) {
+    const bool new_frame = frames.empty() || s.header().timestamp != frames.back().timestamp;
+    if (!frames.empty()) {
+      EXPECT_EQ(previous_marker, new_frame) << "at index " << s.index();
+    }
+    if (new_frame) frames.push_back({s.header().timestamp, s.due_ns(), 0});
+    EXPECT_EQ(s.due_ns(), frames.back().due_ns);
+    ++frames.back().packets;
+    previous_marker = s.header().marker;
+  }
+  EXPECT_TRUE(previous_marker) << "stream must end with a marker";
+  return frames;
+}
+
+TEST(PacketSchedule, BurstSpreadsFractionalFrameSizes) {
+  TrafficSpec spec;
+  spec.shape = Shape::kBurst;
+  spec.rate_pps = 1000;
+  spec.fps = 30;
+  spec.duration_s = 1;
+  const std::vector<ScheduledFrame> frames = Frames(spec);
+  ASSERT_EQ(frames.size(), 30u);
+  std::uint64_t total = 0;
+  for (std::size_t f = 0; f < frames.size(); ++f) {
+    EXPECT_TRUE(frames[f].packets == 33 || frames[f].packets == 34) << frames[f].packets;
+    EXPECT_EQ(frames[f].timestamp, 3000u * f);
+    EXPECT_EQ(frames[f].due_ns, std::llround(f * 1e9 / 30));
+    total += frames[f].packets;
+  }
+  EXPECT_EQ(total, 1000u);
+  EXPECT_EQ(frames[0].packets, 34u);
+}
+
+TEST(PacketSchedule, BurstMarksTheLastPacketOfEachFrame) {
+  TrafficSpec spec;
+  spec.shape = Shape::kBurst;
+  spec.rate_pps = 3000;
+  spec.fps = 30;
+  spec.packet_count = 250;  // two full frames and a short last one
+  std::vector<bool> markers;
+  for (PacketSchedule s(spec); !s.done(); s.Advance()) markers.push_back(s.header().marker);
+  ASSERT_EQ(markers.size(), 250u);
+  for (std::size_t i = 0; i < markers.size(); ++i) {
+    EXPECT_EQ(markers[i], i == 99 || i == 199 || i == 249) << i;
+  }
+}
+
+TEST(PacketSchedule, BurstSlowerThanFrameRateSkipsEmptyFrames) {
+  TrafficSpec spec;
+  spec.shape = Shape::kBurst;
+  spec.rate_pps = 10;
+  spec.fps = 30;
+  spec.packet_count = 3;
+  PacketSchedule s(spec);
+  const std::int64_t due[] = {0, 100 * kMs, 200 * kMs};
+  const std::uint32_t ts[] = {0, 9000, 18000};
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_FALSE(s.done());
+    EXPECT_EQ(s.due_ns(), due[i]);
+    EXPECT_EQ(s.header().timestamp, ts[i]);
+    EXPECT_TRUE(s.header().marker);
+    s.Advance();
+  }
+  EXPECT_TRUE(s.done());
+}
+
+// ---------------------------------------------------------------------------
+// Generator, end to end over loopback
+
+TEST(Generator, CbrPacing) {
+  LoopbackReceiver receiver;
+  ASSERT_TRUE(receiver.ok());
+  TrafficSpec spec = SpecFor(receiver);
+  spec.rate_pps = 2000;
+  spec.duration_s = 1.0;
+  GeneratorReport report;
+  const std::vector<Arrival> arrivals = RunToCompletion(spec, &receiver, &report);
+
+  EXPECT_EQ(report.packets_sent, 2000u);
+  EXPECT_EQ(report.send_errors, 0u);
+  ASSERT_EQ(arrivals.size(), 2000u);
+  EXPECT_NEAR(report.achieved_pps(), 2000, 2000 * 0.03);
+
+  // The middle half second holds half the packets.
+  const std::int64_t first = arrivals.front().recv_ns;
+  const auto in_window = std::count_if(arrivals.begin(), arrivals.end(), [&](const Arrival& a) {
+    return a.recv_ns >= first + 250 * kMs && a.recv_ns < first + 750 * kMs;
+  });
+  EXPECT_NEAR(static_cast<double>(in_window), 1000, 1000 * 0.05);
+
+  // Sender side: packet i never leaves before its deadline i * 500 us, and
+  // typically leaves right at it (the pacer does not drift or run late).
+  std::vector<std::int64_t> lateness;
+  const auto first_send = static_cast<std::int64_t>(arrivals.front().probe.send_ns);
+  for (const Arrival& a : arrivals) {
+    ASSERT_TRUE(a.parsed && a.pattern_ok);
+    const std::int64_t due = static_cast<std::int64_t>(a.probe.index) * 500 * kUs;
+    const std::int64_t late = static_cast<std::int64_t>(a.probe.send_ns) - first_send - due;
+    EXPECT_GE(late, -200 * kUs) << "packet " << a.probe.index << " sent early";
+    lateness.push_back(late);
+  }
+  EXPECT_LT(Median(lateness), 2 * kMs);
+}
+
+TEST(Generator, ExactCountInOrderAcrossSequenceWrap) {
+  LoopbackReceiver receiver;
+  ASSERT_TRUE(receiver.ok());
+  TrafficSpec spec = SpecFor(receiver);
+  spec.rate_pps = 50'000;
+  spec.packet_count = 777;
+  spec.first_sequence = 65000;
+  spec.ssrc = 0xdeadbeef;
+  spec.payload_bytes = 1000;
+  spec.cpu = 0;  // exercise pinning
+  GeneratorReport report;
+  const std::vector<Arrival> arrivals = RunToCompletion(spec, &receiver, &report);
+
+  EXPECT_EQ(report.packets_sent, 777u);
+  EXPECT_EQ(report.send_errors, 0u);
+  EXPECT_GT(report.cpu_ns, 0u);
+  EXPECT_GE(report.batches, 777u / kMaxBatch);
+  ASSERT_EQ(arrivals.size(), 777u);
+  std::uint64_t previous_send_ns = 0;
+  for (std::size_t i = 0; i < arrivals.size(); ++i) {
+    const Arrival& a = arrivals[i];
+    ASSERT_TRUE(a.parsed) << i;
+    EXPECT_EQ(a.probe.index, i);
+    EXPECT_EQ(a.header.sequence, static_cast<std::uint16_t>(65000 + i)) << i;
+    EXPECT_EQ(a.header.ssrc, 0xdeadbeefu);
+    EXPECT_EQ(a.header.payload_type, 96);
+    EXPECT_EQ(a.payload_bytes, 1000u);
+    EXPECT_TRUE(a.pattern_ok) << i;
+    EXPECT_GE(a.probe.send_ns, previous_send_ns) << i;
+    EXPECT_LE(a.probe.send_ns, static_cast<std::uint64_t>(a.recv_ns)) << i;
+    previous_send_ns = a.probe.send_ns;
+  }
+  EXPECT_EQ(arrivals[535].header.sequence, 65535);
+  EXPECT_EQ(arrivals[536].header.sequence, 0);
+  EXPECT_EQ(report.first_send_ns, arrivals.front().probe.send_ns);
+  EXPECT_EQ(report.last_send_ns, arrivals.back().probe.send_ns);
+}
+
+TEST(Generator, BurstShape) {
+  LoopbackReceiver receiver;
+  ASSERT_TRUE(receiver.ok());
+  TrafficSpec spec = SpecFor(receiver);
+  spec.shape = Shape::kBurst;
+  spec.rate_pps = 3000;
+  spec.fps = 30;
+  spec.duration_s = 0.5;  // 15 frames of 100 packets
+  GeneratorReport report;
+  const std::vector<Arrival> arrivals = RunToCompletion(spec, &receiver, &report);
+
+  EXPECT_EQ(report.packets_sent, 1500u);
+  ASSERT_EQ(arrivals.size(), 1500u);
+
+  // Group arrivals into frames by RTP timestamp.
+  struct Frame {
+    std::uint32_t timestamp;
+    std::vector<const Arrival*> packets;
+  };
+  std::vector<Frame> frames;
+  for (const Arrival& a : arrivals) {
+    ASSERT_TRUE(a.parsed && a.pattern_ok);
+    if (frames.empty() || frames.back().timestamp != a.header.timestamp) {
+      frames.push_back({a.header.timestamp, {}});
+    }
+    frames.back().packets.push_back(&a);
+  }
+  ASSERT_EQ(frames.size(), 15u);
+
+  std::vector<std::int64_t> intra_gaps;
+  std::vector<std::int64_t> frame_gaps;
+  for (std::size_t f = 0; f < frames.size(); ++f) {
+    const std::vector<const Arrival*>& p = frames[f].packets;
+    ASSERT_EQ(p.size(), 100u) << "frame " << f;
+    EXPECT_EQ(frames[f].timestamp, 3000u * f);
+    for (std::size_t k = 0; k < p.size(); ++k) {
+      EXPECT_EQ(p[k]->header.marker, k + 1 == p.size()) << "frame " << f << " packet " << k;
+      if (k > 0) intra_gaps.push_back(p[k]->recv_ns - p[k - 1]->recv_ns);
+    }
+    if (f > 0) frame_gaps.push_back(p.front()->recv_ns - frames[f - 1].packets.back()->recv_ns);
+  }
+  EXPECT_LT(Median(intra_gaps), 50 * kUs);
+  // A frame of 100 packets takes well under a millisecond to send, so the gap
+  // after it is nearly the whole 33.3 ms frame interval. Most gaps, not all:
+  // one descheduled receiver can shorten a single gap.
+  EXPECT_GE(Median(frame_gaps), 25 * kMs);
+  EXPECT_LE(Median(frame_gaps), 40 * kMs);
+  const auto long_gaps = std::count_if(frame_gaps.begin(), frame_gaps.end(),
+                                       [](std::int64_t gap) { return gap >= 25 * kMs; });
+  EXPECT_GE(long_gaps, 11) << "of " << frame_gaps.size();
+}
+
+TEST(Generator, HighRateKeepsUp) {
+  if (kUnderTsan) GTEST_SKIP() << "timing is meaningless under ThreadSanitizer";
+  LoopbackReceiver receiver;
+  ASSERT_TRUE(receiver.ok());
+  TrafficSpec spec = SpecFor(receiver);
+  spec.rate_pps = 100'000;
+  spec.duration_s = 0.3;
+  receiver.Start(spec.TotalPackets());
+  Generator generator(spec);
+  std::string error;
+  const std::int64_t begin = NowNs();
+  ASSERT_TRUE(generator.Start(&error)) << error;
+  generator.Wait();
+  const std::int64_t elapsed = NowNs() - begin;
+  const GeneratorReport report = generator.Report();
+  const std::vector<Arrival> arrivals = receiver.Finish();
+
+  EXPECT_EQ(report.packets_sent, 30'000u);
+  EXPECT_EQ(report.send_errors, 0u);
+  EXPECT_LE(elapsed, 400 * kMs);
+  EXPECT_GE(elapsed, 299 * kMs);  // the last packet is due at 0.29999 s
+  // At most one call per packet (no errors to retry), at most kMaxBatch per
+  // call. How many share a call depends on the wake-up latency: a 10 us
+  // interval with a quick timer gives 1-2 per call, a slow one larger batches.
+  EXPECT_LE(report.batches, 30'000u);
+  EXPECT_GE(report.batches, 30'000u / kMaxBatch);
+  // Loopback delivery with an 8 MiB buffer should lose nothing; allow a hair
+  // for a receiver thread starved on a shared machine.
+  EXPECT_GE(arrivals.size(), 29'700u);
+}
+
+// Lists the names of this process's threads.
+std::vector<std::string> ThreadNames() {
+  std::vector<std::string> names;
+  DIR* dir = opendir("/proc/self/task");
+  if (dir == nullptr) return names;
+  while (dirent* entry = readdir(dir)) {
+    if (entry->d_name[0] == '.') continue;
+    std::ifstream comm(std::string("/proc/self/task/") + entry->d_name + "/comm");
+    std::string name;
+    std::getline(comm, name);
+    names.push_back(name);
+  }
+  closedir(dir);
+  return names;
+}
+
+TEST(Generator, StopIsPromptEvenBetweenSlowDeadlines) {
+  LoopbackReceiver receiver;
+  ASSERT_TRUE(receiver.ok());
+  TrafficSpec spec = SpecFor(receiver);
+  spec.rate_pps = 10;
+  spec.duration_s = 10;
+  receiver.Start(spec.TotalPackets());
+  Generator generator(spec);
+  std::string error;
+  ASSERT_TRUE(generator.Start(&error)) << error;
+  EXPECT_TRUE(generator.running());
+  std::this_thread::sleep_for(std::chrono::milliseconds(250));  // packets at 0, 100, 200 ms
+  const std::vector<std::string> names = ThreadNames();
+  EXPECT_NE(std::find(names.begin(), names.end(), "rxgen"), names.end());
+
+  const std::int64_t begin = NowNs();
+  generator.Stop();
+  EXPECT_LT(NowNs() - begin, 50 * kMs);
+  EXPECT_FALSE(generator.running());
+  const GeneratorReport report = generator.Report();
+  EXPECT_GE(report.packets_sent, 2u);
+  EXPECT_LE(report.packets_sent, 5u);
+  EXPECT_EQ(receiver.Finish().size(), report.packets_sent);
+}
+
+TEST(Generator, RefusedSendsAreCountedNotSent) {
+  // A port nobody listens on: loopback answers with ICMP port unreachable,
+  // which the connected socket reports as ECONNREFUSED on a later send.
+  std::uint16_t closed_port = 0;
+  {
+    LoopbackReceiver gone;
+    ASSERT_TRUE(gone.ok());
+    closed_port = gone.port();
+  }
+  TrafficSpec spec;
+  spec.dest_port = closed_port;
+  spec.rate_pps = 10'000;
+  spec.packet_count = 200;
+  Generator generator(spec);
+  std::string error;
+  ASSERT_TRUE(generator.Start(&error)) << error;
+  generator.Wait();
+  const GeneratorReport report = generator.Report();
+  EXPECT_EQ(report.packets_sent + report.send_errors, 200u);
+  EXPECT_GT(report.send_errors, 0u);
+  EXPECT_EQ(report.last_errno, ECONNREFUSED);
+}
+
+TEST(Generator, StartReportsProblemsAndLeavesNothingRunning) {
+  std::string error;
+  TrafficSpec invalid;  // dest_port 0
+  Generator a(invalid);
+  EXPECT_FALSE(a.Start(&error));
+  EXPECT_NE(error.find("dest_port"), std::string::npos) << error;
+  EXPECT_FALSE(a.running());
+
+  TrafficSpec bad_cpu;
+  bad_cpu.dest_port = 9;
+  bad_cpu.cpu = 100'000;
+  Generator b(bad_cpu);
+  error.clear();
+  EXPECT_FALSE(b.Start(&error));
+  EXPECT_NE(error.find("cpu"), std::string::npos) << error;
+  EXPECT_FALSE(b.running());
+  EXPECT_EQ(b.Report().packets_sent, 0u);
+
+  TrafficSpec ok;
+  ok.dest_port = 9;
+  ok.packet_count = 1;
+  Generator c(ok);
+  ASSERT_TRUE(c.Start(&error)) << error;
+  EXPECT_FALSE(c.Start(&error));  // one run per Generator
+  c.Wait();
+}
+
+}  // namespace
+}  // namespace rxbench::traffic_gen

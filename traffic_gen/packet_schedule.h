@@ -1,0 +1,75 @@
+// When each packet of a stream is due and which RTP header it carries.
+//
+// This is the generator's timing contract, kept as pure arithmetic on the
+// packet index (no clock, no socket) so that it can be tested exactly and so
+// that pacing never accumulates drift: packet i's deadline is computed from i,
+// never from when packet i-1 happened to leave.
+//
+//   CBR:   packet i is due at i / rate_pps seconds after the stream starts and
+//          has RTP timestamp round(i / rate_pps * 90000); there are no
+//          frames, so no packet carries the marker bit.
+//   Burst: frame f is due at f / fps seconds and holds packets
+//          [ceil(f * rate_pps / fps), ceil((f + 1) * rate_pps / fps)), so a
+//          fractional frame size is spread over frames (34, 33, 33, ...), the
+//          average rate is exact, packet 0 is in frame 0, and the stream's last
+//          frame may be short. When rate_pps < fps some frames are empty and
+//          send nothing.
+//          All its packets share timestamp round(f * 90000 / fps) and its last
+//          packet carries the marker bit, as an RTP video packetizer would do.
+//
+// Sequence numbers are first_sequence + index (mod 2^16); payload type 96.
+// Timestamps start at 0 rather than at RFC 3550's random offset, so that two
+// runs of one spec produce identical streams apart from the send times.
+//
+// A cursor rather than a table: a long run at a high rate has more packets
+// than is reasonable to precompute, and the sender only ever needs the next one.
+#pragma once
+
+#include <cstdint>
+
+#include "rtp/rtp_packet.h"
+#include "traffic_gen/traffic_spec.h"
+
+namespace rxbench::traffic_gen {
+
+inline constexpr std::uint8_t kPayloadType = 96;
+
+class PacketSchedule {
+ public:
+  // `spec` must pass Validate().
+  explicit PacketSchedule(const TrafficSpec& spec);
+
+  // True once every packet of the stream has been passed by Advance().
+  bool done() const { return index_ >= total_; }
+  std::uint64_t total() const { return total_; }
+
+  // The current packet (valid while !done()).
+  std::uint64_t index() const { return index_; }
+  // When it is due, in ns after the stream's start.
+  std::int64_t due_ns() const { return due_ns_; }
+  const rtp::Header& header() const { return header_; }
+
+  void Advance();
+
+ private:
+  std::uint64_t FrameFirstPacket(std::uint64_t frame) const;
+  // Burst: moves frame_ forward to the frame holding index_ (a no-op while
+  // index_ is still in it), skipping frames left empty when rate_pps < fps.
+  void EnterFrameOfCurrentPacket();
+  void UpdateCurrent();
+
+  const Shape shape_;
+  const double rate_pps_;
+  const double fps_;
+  const double packets_per_frame_;
+  const std::uint64_t total_;
+  const std::uint16_t first_sequence_;
+
+  std::uint64_t index_ = 0;
+  std::uint64_t frame_ = 0;      // burst only
+  std::uint64_t frame_end_ = 0;  // burst: first packet of the next frame
+  std::int64_t due_ns_ = 0;
+  rtp::Header header_;
+};
+
+}  // namespace rxbench::traffic_gen

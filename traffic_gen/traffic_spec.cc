@@ -1,0 +1,81 @@
+#include "traffic_gen/traffic_spec.h"
+
+#include <cmath>
+
+#include "rtp/rtp_packet.h"
+
+namespace rxbench::traffic_gen {
+namespace {
+
+constexpr std::size_t kIpv4HeaderBytes = 20;
+constexpr std::size_t kUdpHeaderBytes = 8;
+// The largest UDP payload an IPv4 datagram can carry (65535 - 20 - 8).
+constexpr std::size_t kMaxUdpPayloadBytes = 65507;
+// Far beyond any run we can time, yet small enough that the count and every
+// per-packet nanosecond offset stay exact in a double and an int64.
+constexpr double kMaxPackets = 1e12;
+
+}  // namespace
+
+std::uint64_t TrafficSpec::TotalPackets() const {
+  if (packet_count != 0) return packet_count;
+  const double n = rate_pps * duration_s;
+  if (!(n > 0)) return 0;  // also catches NaN; Validate() reports why
+  return static_cast<std::uint64_t>(std::llround(std::fmin(n, kMaxPackets)));
+}
+
+std::optional<Shape> ParseShape(std::string_view name) {
+  if (name == "cbr") return Shape::kCbr;
+  if (name == "burst") return Shape::kBurst;
+  return std::nullopt;
+}
+
+const char* ToString(Shape shape) {
+  switch (shape) {
+    case Shape::kCbr: return "cbr";
+    case Shape::kBurst: return "burst";
+  }
+  return "unknown";
+}
+
+double RateForBitrate(double bits_per_second, std::size_t payload_bytes) {
+  const double wire_bytes = static_cast<double>(kIpv4HeaderBytes + kUdpHeaderBytes +
+                                                rtp::kHeaderBytes + payload_bytes);
+  return bits_per_second / (8.0 * wire_bytes);
+}
+
+std::string Validate(const TrafficSpec& spec) {
+  // Written as !(x > 0) so that NaN is rejected too.
+  if (!std::isfinite(spec.rate_pps) || !(spec.rate_pps > 0)) {
+    return "rate_pps must be a positive number";
+  }
+  if (spec.payload_bytes < rtp::kProbeBytes) {
+    return "payload_bytes must be at least " + std::to_string(rtp::kProbeBytes) +
+           " (the probe carrying send time and index)";
+  }
+  if (spec.payload_bytes > kMaxUdpPayloadBytes - rtp::kHeaderBytes) {
+    return "payload_bytes must be at most " +
+           std::to_string(kMaxUdpPayloadBytes - rtp::kHeaderBytes) +
+           " (RTP header + payload must fit one UDP datagram)";
+  }
+  if (spec.shape == Shape::kBurst && (!std::isfinite(spec.fps) || !(spec.fps > 0))) {
+    return "fps must be a positive number for the burst shape";
+  }
+  if (spec.packet_count == 0) {
+    if (!std::isfinite(spec.duration_s) || !(spec.duration_s > 0)) {
+      return "duration_s must be a positive number when packet_count is 0";
+    }
+    const double n = spec.rate_pps * spec.duration_s;
+    if (n > kMaxPackets) return "rate_pps * duration_s is too many packets";
+    if (std::llround(n) == 0) return "rate_pps * duration_s rounds to 0 packets";
+  } else if (static_cast<double>(spec.packet_count) > kMaxPackets) {
+    return "packet_count is too large";
+  }
+  if (spec.dest_host.empty()) return "dest_host is empty";
+  if (spec.dest_port == 0) return "dest_port must not be 0";
+  if (spec.cpu < -1) return "cpu must be -1 (no pinning) or a CPU number";
+  if (spec.sndbuf_bytes < 0) return "sndbuf_bytes must not be negative";
+  return "";
+}
+
+}  // namespace rxbench::traffic_gen

@@ -1,0 +1,55 @@
+// What the traffic generator sends: rate, shape, packet size, destination and
+// the sender thread's placement. A plain value, so a run's configuration can be
+// printed, stored with its results and replayed; Validate() is the one place
+// that decides whether a spec makes sense, before any socket or thread exists.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace rxbench::traffic_gen {
+
+// How packets are spread over time.
+//   kCbr:   evenly, one packet every 1/rate_pps seconds (a smoothed sender).
+//   kBurst: one video frame every 1/fps seconds, its packets back to back, the
+//           way an encoder without a pacer hands frames to the network. Bursts
+//           are what stress a receiver's socket buffer and wake-up latency.
+enum class Shape { kCbr, kBurst };
+
+struct TrafficSpec {
+  double rate_pps = 2000;            // packets per second (average)
+  std::size_t payload_bytes = 1200;  // RTP payload, >= rtp::kProbeBytes
+  Shape shape = Shape::kCbr;
+  double fps = 30;                   // burst: frames per second; each frame = rate_pps/fps packets back to back
+  double duration_s = 1;             // used when packet_count == 0
+  std::uint64_t packet_count = 0;    // exact count to send; 0 = rate * duration
+  std::string dest_host = "127.0.0.1";
+  std::uint16_t dest_port = 0;
+  std::uint32_t ssrc = 0x52584243;   // "RXBC"
+  std::uint16_t first_sequence = 0;
+  int cpu = -1;                      // pin the sender thread to this CPU (-1 = no pinning)
+  int sndbuf_bytes = 0;              // SO_SNDBUF, 0 = leave default
+
+  // packet_count if set, else llround(rate_pps * duration_s).
+  std::uint64_t TotalPackets() const;
+};
+
+// "cbr" or "burst"; nullopt for anything else.
+std::optional<Shape> ParseShape(std::string_view name);
+const char* ToString(Shape shape);
+
+// Packets per second that carry `bits_per_second` on the wire, counting every
+// packet as IPv4 header (20, no options) + UDP header (8) + RTP fixed header
+// (12) + payload_bytes. Link-layer framing (Ethernet header, FCS, preamble,
+// inter-frame gap) is not counted: it differs per link, and the IP packet is
+// what socket buffers and `ip -s link` account for. Over IPv6 the real bitrate
+// is 20 bytes per packet higher.
+double RateForBitrate(double bits_per_second, std::size_t payload_bytes);
+
+// "" when the spec can be run, else a one-line reason naming the field.
+std::string Validate(const TrafficSpec& spec);
+
+}  // namespace rxbench::traffic_gen
