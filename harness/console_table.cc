@@ -89,7 +89,7 @@ void PrintResultsTable(const std::vector<RunResult>& runs, std::FILE* out, bool 
   const double baseline_ns = reference("baseline", true);
   const double udpsrc_ns = reference("udpsrc", true);
 
-  std::fprintf(out, "%-14s %-26s %9s %9s %7s %7s %8s %8s %8s %7s %7s %7s %6s %6s %8s %8s %7s %7s\n", "strategy",
+  std::fprintf(out, "%-14s %-32s %9s %9s %7s %7s %8s %8s %8s %7s %7s %7s %6s %6s %8s %8s %7s %7s\n", "strategy",
                "policies (buf/sync/recv/push)", "sent", "delivered", "k.drop", "p.drop", "rx ns", "pipe ns",
                "path ns", "x null", "x base", "x udpsrc", "sys/p", "ctx/p", "p50 us", "p99 us", "jit us",
                "unexpl");
@@ -103,7 +103,7 @@ void PrintResultsTable(const std::vector<RunResult>& runs, std::FILE* out, bool 
     if (row.syscalls >= 0) std::snprintf(syscalls, sizeof syscalls, "%.2f", row.syscalls);
     const bool bad = row.unexplained != 0;
     std::fprintf(out,
-                 "%-14s %-26.26s %9.0f %9.0f %7.0f %7.0f %8.0f %8.0f %8.0f %7s %7s %7s %6s %6.2f %8.1f %8.1f %7.1f "
+                 "%-14s %-32.32s %9.0f %9.0f %7.0f %7.0f %8.0f %8.0f %8.0f %7s %7s %7s %6s %6.2f %8.1f %8.1f %7.1f "
                  "%s%7.0f%s\n",
                  name.c_str(), row.policies.c_str(), row.sent, row.delivered, row.kernel_drops, row.pipeline_drops,
                  row.rx_ns, row.pipe_ns, row.path_ns, Ratio(row.path_ns, null_ns).c_str(),

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# The ./rxbench wrapper and the harness's command line, as a user meets them:
+# --help and list work, a bad option or name exits 2 with exactly one line on
+# stderr, a run writes parseable JSON. RXBENCH_BIN makes the wrapper run the
+# binary Bazel built for this test instead of building it again.
+set -uo pipefail
+wrapper="$1"
+export RXBENCH_BIN="$PWD/$2"
+tmp="${TEST_TMPDIR:-$(mktemp -d)}"
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+
+expect_exit() {  # expected_code description command...
+  local want="$1" what="$2"; shift 2
+  "$@" >"$tmp/out" 2>"$tmp/err"
+  local got=$?
+  [[ $got -eq $want ]] || fail "$what: exit $got, want $want (stderr: $(head -c 300 "$tmp/err"))"
+}
+
+expect_exit 0 "--help" "$wrapper" --help
+grep -q "list" "$tmp/out" && grep -q "compare" "$tmp/out" || fail "--help does not list subcommands"
+for sub in list run compare; do
+  expect_exit 0 "$sub --help" "$wrapper" "$sub" --help
+done
+grep -q -- "--strategies" "$tmp/out" || fail "compare --help does not mention --strategies"
+
+expect_exit 0 "list" "$wrapper" list
+for name in baseline pooled lockfree recvmmsg combined combined-list iouring udpsrc null default high-rate; do
+  grep -q "^  $name " "$tmp/out" || fail "list does not show $name"
+done
+
+one_line_usage_error() {  # description command...
+  local what="$1"; shift
+  expect_exit 2 "$what" "$@"
+  [[ $(wc -l <"$tmp/err") -eq 1 ]] || fail "$what: stderr is not one line: $(cat "$tmp/err")"
+  [[ -s "$tmp/out" ]] && fail "$what: printed on stdout: $(head -c 200 "$tmp/out")"
+}
+one_line_usage_error "unknown option" "$wrapper" run --strategy baseline --no-such-option
+one_line_usage_error "unknown strategy" "$wrapper" run --strategy nope --duration 0.1
+one_line_usage_error "unknown scenario" "$wrapper" compare --scenario nope
+one_line_usage_error "bad shape" "$wrapper" run --strategy baseline --shape square
+one_line_usage_error "missing subcommand" "$wrapper"
+one_line_usage_error "bad pipeline" "$wrapper" run --strategy baseline --pipeline "fakesrc ! fakesink"
+one_line_usage_error "policy flag on udpsrc" "$wrapper" run --strategy udpsrc --recv recvmmsg
+
+# A short run writes JSON that a reader can use.
+expect_exit 0 "run" "$wrapper" run --strategy baseline --rate 2000 --duration 0.5 --out "$tmp/r.json"
+grep -q "^baseline " "$tmp/out" || fail "run printed no table row for baseline: $(cat "$tmp/out")"
+/usr/bin/python3 - "$tmp/r.json" <<'PY' || fail "run JSON is not what it should be"
+import json, sys
+doc = json.load(open(sys.argv[1]))
+b = doc["benchmarks"][0]
+assert b["name"] == "baseline/custom", b["name"]
+assert b["packets_sent"] == 1000 and b["packets_delivered"] == 1000, b
+assert b["unexplained_packets"] == 0
+PY
+
+if [[ $failures -ne 0 ]]; then
+  echo "$failures check(s) failed"
+  exit 1
+fi
+echo "all CLI checks passed"
