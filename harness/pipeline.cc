@@ -83,10 +83,7 @@ std::unique_ptr<Pipeline> Pipeline::Create(const std::string& description, int u
   }
   gst_caps_unref(caps);
 
-  GstPad* src_pad = gst_element_get_static_pad(p->source_, "src");
-  gst_pad_add_probe(src_pad, static_cast<GstPadProbeType>(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST),
-                    &Pipeline::CountSourceOut, p.get(), nullptr);
-  gst_object_unref(src_pad);
+  p->CountEverySrcPad();
 
   GstBus* bus = gst_element_get_bus(parsed);
   gst_bus_set_sync_handler(bus, &Pipeline::OnBusMessage, p.get(), nullptr);
@@ -96,6 +93,7 @@ std::unique_ptr<Pipeline> Pipeline::Create(const std::string& description, int u
 
 Pipeline::~Pipeline() {
   Stop();
+  for (const auto& counter : pad_counters_) gst_object_unref(counter->pad);
   if (source_) gst_object_unref(source_);
   if (sink_) gst_object_unref(sink_);
   if (pipeline_) {
@@ -106,15 +104,43 @@ Pipeline::~Pipeline() {
   }
 }
 
-GstPadProbeReturn Pipeline::CountSourceOut(GstPad*, GstPadProbeInfo* info, gpointer self) {
-  auto* p = static_cast<Pipeline*>(self);
+GstPadProbeReturn Pipeline::CountBuffers(GstPad*, GstPadProbeInfo* info, gpointer data) {
+  auto* counter = static_cast<PadCounter*>(data);
   std::uint64_t n = 1;
   if (GST_PAD_PROBE_INFO_TYPE(info) & GST_PAD_PROBE_TYPE_BUFFER_LIST) {
     n = gst_buffer_list_length(GST_PAD_PROBE_INFO_BUFFER_LIST(info));
   }
-  // Only the source's streaming thread writes.
-  p->source_out_.store(p->source_out_.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+  // A pad pushes from one streaming thread at a time: load+store is enough.
+  counter->buffers.store(counter->buffers.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
   return GST_PAD_PROBE_OK;
+}
+
+// Static src pads only: the default pipeline and linear custom ones have no
+// others. Pads added later (demuxers) are not counted; their drops would show
+// up as unexplained rather than be hidden.
+void Pipeline::CountEverySrcPad() {
+  ForEachElement(pipeline_, [&](GstElement* element) {
+    GstIterator* it = gst_element_iterate_src_pads(element);
+    GValue item = G_VALUE_INIT;
+    while (gst_iterator_next(it, &item) == GST_ITERATOR_OK) {
+      auto counter = std::make_unique<PadCounter>();
+      counter->pad = GST_PAD(g_value_dup_object(&item));
+      gst_pad_add_probe(counter->pad,
+                        static_cast<GstPadProbeType>(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST),
+                        &Pipeline::CountBuffers, counter.get(), nullptr);
+      pad_counters_.push_back(std::move(counter));
+      g_value_reset(&item);
+    }
+    g_value_unset(&item);
+    gst_iterator_free(it);
+  });
+}
+
+std::uint64_t Pipeline::CountedOut(GstPad* src_pad) const {
+  for (const auto& c : pad_counters_) {
+    if (c->pad == src_pad) return c->buffers.load(std::memory_order_relaxed);
+  }
+  return 0;
 }
 
 // Runs on the thread that posts: stream-status ENTER/LEAVE are posted by the
@@ -175,25 +201,47 @@ bool Pipeline::Play(std::string* error) {
 
 PipelineCounts Pipeline::Counts() const {
   PipelineCounts c;
-  c.source_out = source_out_.load(std::memory_order_relaxed);
   ForEachElement(pipeline_, [&](GstElement* e) {
     const std::string factory = FactoryName(e);
+    ElementFlow flow;
+    flow.name = GST_OBJECT_NAME(e);
+    flow.factory = factory;
+    for (const auto& counter : pad_counters_) {
+      if (GST_PAD_PARENT(counter->pad) == e) flow.out += counter->buffers.load(std::memory_order_relaxed);
+    }
+    GstIterator* it = gst_element_iterate_sink_pads(e);
+    GValue item = G_VALUE_INIT;
+    while (gst_iterator_next(it, &item) == GST_ITERATOR_OK) {
+      if (GstPad* peer = gst_pad_get_peer(GST_PAD(g_value_get_object(&item)))) {
+        flow.in += CountedOut(peer);
+        gst_object_unref(peer);
+      }
+      g_value_reset(&item);
+    }
+    g_value_unset(&item);
+    gst_iterator_free(it);
     if (factory == "appsrc") {
       guint64 level = 0;
       g_object_get(e, "current-level-buffers", &level, nullptr);
-      c.appsrc_level += level;
+      flow.level = level;
     } else if (factory == "queue") {
       guint level = 0;
       g_object_get(e, "current-level-buffers", &level, nullptr);
-      c.queue_level += level;
-    } else if (factory == "rtpjitterbuffer") {
+      flow.level = level;
+    }
+    if (e == source_) {
+      c.source_out = flow.out;
+      c.source_level = flow.level;
+    } else if (e != sink_) {
+      c.downstream.push_back(flow);
+    }
+    if (factory == "rtpjitterbuffer") {
       GstStructure* stats = nullptr;
       g_object_get(e, "stats", &stats, nullptr);
       if (stats) {
         guint64 v = 0;
         if (gst_structure_get_uint64(stats, "num-late", &v)) c.jitterbuffer_late += v;
         if (gst_structure_get_uint64(stats, "num-duplicates", &v)) c.jitterbuffer_duplicates += v;
-        if (gst_structure_get_uint64(stats, "num-pushed", &v)) c.jitterbuffer_pushed += v;
         gst_structure_free(stats);
       }
     }

@@ -44,13 +44,26 @@ struct StreamingThread {
   bool finished = false;      // LEAVE seen
 };
 
+// Buffers counted at an element's pads: what came in (its upstream peers' src
+// pads), what went out (its own src pads) and what it still queues. After a
+// drain, in - out - level is exactly what the element dropped.
+struct ElementFlow {
+  std::string name;
+  std::string factory;
+  std::uint64_t in = 0;
+  std::uint64_t out = 0;
+  std::uint64_t level = 0;  // queued buffers, for elements that say (appsrc, queue)
+  std::uint64_t dropped() const { return in > out + level ? in - out - level : 0; }
+};
+
 struct PipelineCounts {
-  std::uint64_t source_out = 0;          // buffers that left the source element
-  std::uint64_t appsrc_level = 0;        // still queued in appsrc
-  std::uint64_t queue_level = 0;         // still queued in queue elements
-  std::uint64_t jitterbuffer_late = 0;   // rtpjitterbuffer num-late (dropped)
+  std::uint64_t source_out = 0;    // buffers that left the source element
+  std::uint64_t source_level = 0;  // still queued in appsrc
+  // Every element between the source and the sink, in no particular order.
+  std::vector<ElementFlow> downstream;
+  // rtpjitterbuffer's own statistics: why it dropped (late, duplicate).
+  std::uint64_t jitterbuffer_late = 0;
   std::uint64_t jitterbuffer_duplicates = 0;
-  std::uint64_t jitterbuffer_pushed = 0;
 };
 
 class Pipeline {
@@ -76,13 +89,19 @@ class Pipeline {
  private:
   Pipeline() = default;
   static GstBusSyncReply OnBusMessage(GstBus* bus, GstMessage* message, gpointer self);
-  static GstPadProbeReturn CountSourceOut(GstPad* pad, GstPadProbeInfo* info, gpointer self);
+  struct PadCounter {
+    GstPad* pad = nullptr;  // a src pad (owned reference)
+    std::atomic<std::uint64_t> buffers{0};  // written only by the pad's streaming thread
+  };
+  static GstPadProbeReturn CountBuffers(GstPad* pad, GstPadProbeInfo* info, gpointer counter);
+  void CountEverySrcPad();
+  std::uint64_t CountedOut(GstPad* src_pad) const;
 
   GstElement* pipeline_ = nullptr;
   GstElement* source_ = nullptr;
   GstElement* sink_ = nullptr;
   GstAppSrc* appsrc_ = nullptr;
-  std::atomic<std::uint64_t> source_out_{0};
+  std::vector<std::unique_ptr<PadCounter>> pad_counters_;
   mutable std::mutex mutex_;  // guards threads_, bus_error_ (touched from streaming threads)
   std::vector<StreamingThread> threads_;
   std::vector<GThread*> thread_ids_;  // parallel to threads_, to match LEAVE to ENTER

@@ -117,6 +117,10 @@ nlohmann::json IterationJson(const RunResult& r) {
       {"malformed", r.malformed},
       {"truncated", r.truncated},
       {"pipeline_drops", r.pipeline_drops},
+      {"pipeline_drops_by_element", r.pipeline_drops_by_element},
+      {"jitterbuffer_late", r.jitterbuffer_late},
+      {"jitterbuffer_duplicates", r.jitterbuffer_duplicates},
+      {"malformed_at_sink", r.malformed_at_sink},
       {"in_flight_at_stop", r.in_flight_at_stop},
       {"unexplained_packets", r.unexplained_packets},
       {"seq_gaps", r.seq_gaps},
@@ -130,6 +134,8 @@ nlohmann::json IterationJson(const RunResult& r) {
       {"cpu_ns_per_packet_receive_path", r.cpu_ns_per_packet_receive_path},
       {"cpu_ns_per_packet_process", r.cpu_ns_per_packet_process},
       {"user_ns_per_packet_receiver", r.user_ns_per_packet_receiver},
+      {"user_ns_per_packet_pipeline", r.user_ns_per_packet_pipeline},
+      {"sys_ns_per_packet_pipeline", r.sys_ns_per_packet_pipeline},
       {"sys_ns_per_packet_receiver", r.sys_ns_per_packet_receiver},
       {"ctx_switches_per_packet", r.ctx_switches_per_packet},
       {"voluntary_switches_per_packet", r.voluntary_switches_per_packet},
@@ -151,8 +157,8 @@ nlohmann::json IterationJson(const RunResult& r) {
       {"kernel_timestamps", r.kernel_timestamps},
       {"latency_detail",
        {{"send_to_sink", Latency(r.latency)},
-        {"send_to_kernel_rx", Latency(r.network)},
-        {"kernel_rx_to_push", Latency(r.processing)},
+        {"send_to_rx", Latency(r.network)},
+        {"rx_to_push", Latency(r.processing)},
         {"push_to_sink", Latency(r.pipeline)}}},
       {"buffer_allocations", r.buffer_allocations},
       {"buffer_warmup_allocations", r.buffer_warmup_allocations},
@@ -162,6 +168,7 @@ nlohmann::json IterationJson(const RunResult& r) {
       {"ring_rearms", r.rearms},
   };
   if (r.syscalls_per_packet) j["syscalls_per_packet"] = *r.syscalls_per_packet;
+  if (r.socket_drops_rxq_ovfl >= 0) j["socket_drops_rxq_ovfl"] = r.socket_drops_rxq_ovfl;
   if (r.host_rcvbuf_errors >= 0) j["host_rcvbuf_errors"] = r.host_rcvbuf_errors;
   for (const auto& [name, value] : r.counters_per_packet) j[name + "_per_packet"] = value;
   if (!r.ok) j["error_message"] = r.error;

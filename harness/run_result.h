@@ -38,9 +38,14 @@ struct RunResult {
   std::uint64_t packets_delivered = 0;  // seen at the sink
   std::uint64_t kernel_drops = 0;       // socket drop counter (SO_RXQ_OVFL's sk_drops)
   std::int64_t host_rcvbuf_errors = -1; // /proc/net/snmp RcvbufErrors delta (whole host)
+  std::int64_t socket_drops_rxq_ovfl = -1; // last SO_RXQ_OVFL seen by the receiver; -1 = not read
   std::uint64_t malformed = 0;
   std::uint64_t truncated = 0;
-  std::uint64_t pipeline_drops = 0;     // appsrc overflow + jitterbuffer late/dup + push refusals
+  std::uint64_t pipeline_drops = 0;     // entered the pipeline, never reached the sink (pad counts)
+  std::map<std::string, std::uint64_t> pipeline_drops_by_element;  // element name -> dropped
+  std::uint64_t jitterbuffer_late = 0;        // rtpjitterbuffer's own reasons (stats)
+  std::uint64_t jitterbuffer_duplicates = 0;
+  std::uint64_t malformed_at_sink = 0;        // delivered, but not an rxbench packet
   std::uint64_t in_flight_at_stop = 0;  // still in the socket or pipeline queues after the drain
   std::int64_t unexplained_packets = 0;
   std::uint64_t seq_gaps = 0, duplicates = 0, reordered = 0;
@@ -51,6 +56,8 @@ struct RunResult {
   double cpu_ns_per_packet_receive_path = 0;  // receiver + pipeline
   double cpu_ns_per_packet_process = 0;       // whole process, generator included
   double user_ns_per_packet_receiver = 0;
+  double user_ns_per_packet_pipeline = 0;
+  double sys_ns_per_packet_pipeline = 0;
   double sys_ns_per_packet_receiver = 0;
   double ctx_switches_per_packet = 0;          // receiver thread, voluntary + involuntary
   double voluntary_switches_per_packet = 0;
@@ -64,8 +71,8 @@ struct RunResult {
 
   // Latency (ns) and jitter.
   LatencySummary latency;     // send -> sink
-  LatencySummary network;     // send -> kernel receive
-  LatencySummary processing;  // kernel receive -> push
+  LatencySummary network;     // send -> receive (kernel timestamp, or user space after the call)
+  LatencySummary processing;  // receive -> push
   LatencySummary pipeline;    // push -> sink
   bool kernel_timestamps = false;
   double jitter_rfc3550_us = 0;

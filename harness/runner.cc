@@ -202,16 +202,24 @@ RunResult RunOnce(const RunConfig& config) {
     // udpsrc has no counter of its own: what left it is what it received.
     r.packets_received = is_udpsrc ? counts.source_out : rx.stats.packets;
     r.packets_delivered = s.delivered;
-    r.malformed = rx.stats.malformed + s.malformed;
+    r.malformed = rx.stats.malformed;
     r.truncated = rx.stats.truncated;
+    // appsrc drops the oldest buffers when its queue is full (leaky): what was
+    // pushed and neither left it nor is still queued was dropped there.
     const std::uint64_t pushed = is_udpsrc ? counts.source_out : rx.stats.pushed;
-    // appsrc drops the oldest buffers when its queue is full (leaky): what went
-    // in and neither came out nor is still queued was dropped there.
-    const std::uint64_t appsrc_in = is_udpsrc ? counts.source_out : pushed;
-    const std::uint64_t appsrc_out_or_queued = counts.source_out + counts.appsrc_level;
-    const std::uint64_t appsrc_drops = appsrc_in > appsrc_out_or_queued ? appsrc_in - appsrc_out_or_queued : 0;
-    r.pipeline_drops = appsrc_drops + counts.jitterbuffer_late + counts.jitterbuffer_duplicates + rx.stats.push_errors;
-    r.in_flight_at_stop = left_in_socket + counts.appsrc_level + counts.queue_level;
+    const std::uint64_t source_drops =
+        pushed > counts.source_out + counts.source_level ? pushed - counts.source_out - counts.source_level : 0;
+    r.pipeline_drops_by_element[is_udpsrc ? "udpsrc" : "appsrc"] = source_drops;
+    r.pipeline_drops = source_drops + rx.stats.push_errors;
+    r.in_flight_at_stop = left_in_socket + counts.source_level;
+    for (const ElementFlow& flow : counts.downstream) {
+      r.pipeline_drops += flow.dropped();
+      r.in_flight_at_stop += flow.level;
+      if (flow.dropped() > 0) r.pipeline_drops_by_element[flow.name] = flow.dropped();
+    }
+    r.jitterbuffer_late = counts.jitterbuffer_late;
+    r.jitterbuffer_duplicates = counts.jitterbuffer_duplicates;
+    r.malformed_at_sink = s.malformed;
   }
   r.unexplained_packets = static_cast<std::int64_t>(r.packets_sent) -
                           static_cast<std::int64_t>(r.packets_delivered + r.kernel_drops + r.malformed +
@@ -242,6 +250,8 @@ RunResult RunOnce(const RunConfig& config) {
   r.cpu_ns_per_packet_process = PerPacket(static_cast<double>(process_usage.cpu_ns), n);
   r.user_ns_per_packet_receiver = PerPacket(static_cast<double>(receiver_usage.user_ns), n);
   r.sys_ns_per_packet_receiver = PerPacket(static_cast<double>(receiver_usage.sys_ns), n);
+  r.user_ns_per_packet_pipeline = PerPacket(static_cast<double>(pipeline_usage.user_ns), n);
+  r.sys_ns_per_packet_pipeline = PerPacket(static_cast<double>(pipeline_usage.sys_ns), n);
   r.voluntary_switches_per_packet = PerPacket(static_cast<double>(receiver_usage.voluntary_switches), n);
   r.involuntary_switches_per_packet = PerPacket(static_cast<double>(receiver_usage.involuntary_switches), n);
   r.ctx_switches_per_packet = r.voluntary_switches_per_packet + r.involuntary_switches_per_packet;
@@ -257,6 +267,7 @@ RunResult RunOnce(const RunConfig& config) {
   r.processing = Summarize(rx.processing_latency);
   r.pipeline = Summarize(s.pipeline);
   r.kernel_timestamps = rx.kernel_timestamps;
+  r.socket_drops_rxq_ovfl = rx.socket_drops_seen;
   r.jitter_rfc3550_rtp = s.jitter.jitter_rtp_units();
   r.jitter_rfc3550_us = s.jitter.jitter_us();
   r.processing_jitter_ns = r.processing.p99 - r.processing.p50;

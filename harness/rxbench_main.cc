@@ -45,7 +45,9 @@ struct Options {
   int rcvbuf = 4 << 20;
   std::string pipeline;
   std::string measure = "full";
-  std::vector<std::string> counters;
+  // Hardware counters by default: read where the machine has a PMU, reported
+  // as unavailable (with the reason) where it has not.
+  std::vector<std::string> counters = {"cycles", "instructions", "cache-misses", "branch-misses"};
   int cpu_receiver = -1, cpu_generator = -1;
 };
 
@@ -75,7 +77,7 @@ void AddScenarioOptions(CLI::App* app, Options* o) {
   app->add_option("--pipeline", o->pipeline, "pipeline description with 'appsrc name=src' and an element 'name=sink'");
   app->add_option("--measure", o->measure, "full: per-packet timestamps and histograms; minimal: counts only")
       ->check(CLI::IsMember({"full", "minimal"}));
-  app->add_option("--counters", o->counters, "PMU/software counters as perf stat -e names, e.g. cycles,instructions")
+  app->add_option("--counters", o->counters, "receiver-thread counters, perf stat -e names (default cycles,instructions,cache-misses,branch-misses; software events are added when no hardware counter can be read)")
       ->delimiter(',');
   app->add_option("--cpu-receiver", o->cpu_receiver, "pin the receiver thread to this CPU");
   app->add_option("--cpu-generator", o->cpu_generator, "pin the generator thread to this CPU");

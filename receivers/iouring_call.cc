@@ -99,12 +99,13 @@ class IoUringCall final : public ReceiveCall {
  public:
   explicit IoUringCall(const ReceiveCallConfig& config)
       : fd_(config.fd),
-        buffer_size_(config.buffer_size),
-        stride_((config.buffer_size + kBufferAlign - 1) / kBufferAlign * kBufferAlign),
+        // Each ring buffer holds the recvmsg header and control messages ahead of
+        // the payload: add their room so that `buffer_size` means the same
+        // largest whole datagram as for every other receive call.
+        buffer_size_(config.buffer_size + sizeof(io_uring_recvmsg_out) + ControlBytesPerMessage()),
+        stride_((buffer_size_ + kBufferAlign - 1) / kBufferAlign * kBufferAlign),
         ring_buffers_(config.ring_buffers),
         realtime_minus_monotonic_ns_(RealtimeMinusMonotonicNs()) {
-    ring_entries_ = 1;
-    while (ring_entries_ < ring_buffers_) ring_entries_ <<= 1;
     // Multishot recvmsg writes io_uring_recvmsg_out, then the (empty) name, then
     // up to msg_controllen bytes of cmsgs, then the payload into each buffer.
     msg_.msg_controllen = ControlBytesPerMessage();
@@ -131,7 +132,7 @@ class IoUringCall final : public ReceiveCall {
   const std::size_t buffer_size_;
   const std::size_t stride_;
   const std::size_t ring_buffers_;
-  unsigned ring_entries_;  // ring_buffers_ rounded up to a power of two
+  unsigned ring_entries_ = 1;  // ring_buffers_ rounded up to a power of two
 
   io_uring ring_{};
   bool ring_ready_ = false;
@@ -154,6 +155,7 @@ bool IoUringCall::Init(std::string* error) {
     *error = "io_uring: ring_buffers must be 1.." + std::to_string(kMaxRingBuffers);
     return false;
   }
+  while (ring_entries_ < ring_buffers_) ring_entries_ <<= 1;
   const std::size_t header = sizeof(io_uring_recvmsg_out) + msg_.msg_controllen;
   if (buffer_size_ <= header || buffer_size_ > UINT32_MAX) {
     *error = "io_uring: buffer_size must exceed the " + std::to_string(header) +
@@ -221,9 +223,11 @@ IoUringCall::~IoUringCall() {
   if (ring_ready_) {
     if (armed_) {
       io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
-      io_uring_prep_cancel64(sqe, kRecvTag, 0);
-      io_uring_sqe_set_data64(sqe, kCancelTag);
-      io_uring_submit(&ring_);
+      if (sqe != nullptr) {
+        io_uring_prep_cancel64(sqe, kRecvTag, 0);
+        io_uring_sqe_set_data64(sqe, kCancelTag);
+        io_uring_submit(&ring_);
+      }
       for (int waited = 0; armed_ && waited < kCancelWaitMs; waited += kIdleWaitMs) {
         __kernel_timespec timeout{0, kIdleWaitMs * 1000000LL};
         io_uring_cqe* cqe = nullptr;
@@ -327,10 +331,11 @@ int IoUringCall::Reap(pools::PacketSlot* slots, int max, ReceiverStats* stats) {
       if (has_buffer) AddToRing(bid);
       continue;
     }
+    if (!has_buffer) continue;  // a successful recvmsg always carries one
     std::uint8_t* buffer = BufferAt(bid);
     io_uring_recvmsg_out* out = io_uring_recvmsg_validate(buffer, cqe->res, &msg_);
-    if (!has_buffer || out == nullptr) {
-      if (has_buffer) AddToRing(bid);
+    if (out == nullptr) {  // shorter than the header: not seen in practice
+      AddToRing(bid);
       continue;
     }
     ++packets_since_arm_;

@@ -59,6 +59,11 @@ void ReceiveLoop::Run() {
   const int batch = config_.batch;
   std::vector<pools::PacketSlot> slots(batch);
   std::vector<GstBuffer*> ready(batch);
+  struct Stamp {
+    std::uint64_t index;  // probe index + 1; 0 = no probe
+    std::uint64_t rx_ns;
+  };
+  std::vector<Stamp> stamps(batch);
 
   bool stop = false;
   while (!stop) {
@@ -69,10 +74,11 @@ void ReceiveLoop::Run() {
     }
     ReceiverStats call_stats;
     const int n = call_->Receive(slots.data(), batch, &call_stats);
-    // One receive time for the whole batch when the kernel gave none.
-    const std::uint64_t now_ns = timeline != nullptr ? metrics::MonotonicNs() : 0;
+    // Without a kernel timestamp, the receive time is read here, once per batch.
+    const std::uint64_t user_rx_ns = timeline != nullptr && n > 0 ? metrics::MonotonicNs() : 0;
 
-    // Per packet: validate, stamp, finish. Rejected buffers go straight back.
+    // Per packet: validate, note the probe index, finish. Rejected buffers go
+    // straight back.
     int n_ready = 0;
     std::uint64_t rejected_truncated = 0, rejected_malformed = 0, bytes = 0;
     for (int i = 0; i < n; ++i) {
@@ -96,18 +102,28 @@ void ReceiveLoop::Run() {
         }
         continue;
       }
-      if (timeline != nullptr && slot.length >= payload_offset + rtp::kProbeBytes) {
-        const std::uint64_t index = rtp::ReadProbe(slot.data + payload_offset).index;
-        const std::uint64_t rx_ns = slot.kernel_rx_ns != 0 ? slot.kernel_rx_ns : now_ns;
-        // The push happens right after this loop: stamp it now, once per batch.
-        timeline->Record(index, rx_ns, now_ns);
-        processing.Record(now_ns > rx_ns ? now_ns - rx_ns : 0);
+      if (timeline != nullptr) {
+        stamps[n_ready].index = slot.length >= payload_offset + rtp::kProbeBytes
+                                    ? rtp::ReadProbe(slot.data + payload_offset).index + 1
+                                    : 0;
+        stamps[n_ready].rx_ns = slot.kernel_rx_ns != 0 ? slot.kernel_rx_ns : user_rx_ns;
       }
       if (provided) {
         ready[n_ready++] = slot.buffer;
         slot = pools::PacketSlot{};
       } else {
         ready[n_ready++] = source_->Finish(&slot);
+      }
+    }
+    if (timeline != nullptr && n_ready > 0) {
+      // The push time is read once per batch, right before the push, and
+      // recorded before it so the sink always finds it.
+      const std::uint64_t push_ns = metrics::MonotonicNs();
+      for (int i = 0; i < n_ready; ++i) {
+        const Stamp& stamp = stamps[i];
+        if (stamp.index == 0) continue;
+        timeline->Record(stamp.index - 1, stamp.rx_ns, push_ns);
+        processing.Record(push_ns > stamp.rx_ns ? push_ns - stamp.rx_ns : 0);
       }
     }
     const int refused = push_->Push(config_.appsrc, ready.data(), n_ready);

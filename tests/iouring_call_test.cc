@@ -164,13 +164,14 @@ TEST_F(IoUringCallTest, BuffersWrapRingMemoryAndComeBackWhenUnreffed) {
                 // One wrapped memory: the ring buffer itself, offset to the payload.
                 ASSERT_EQ(gst_buffer_n_memory(slot.buffer), 1u);
                 GstMemory* memory = gst_buffer_peek_memory(slot.buffer, 0);
-                EXPECT_EQ(memory->maxsize, kBufferSize);
+                // buffer_size is the payload room; the ring buffer adds the header.
+                EXPECT_EQ(memory->maxsize - memory->offset, kBufferSize);
                 GstMapInfo map;
                 ASSERT_TRUE(gst_buffer_map(slot.buffer, &map, GST_MAP_READ));
                 EXPECT_EQ(map.data, slot.data);
                 EXPECT_EQ(map.size, slot.length);
                 gst_buffer_unmap(slot.buffer, &map);
-                EXPECT_EQ(slot.capacity, kBufferSize - memory->offset);
+                EXPECT_EQ(slot.capacity, kBufferSize);
                 ring_buffers_seen.insert(slot.data - memory->offset);
                 gst_buffer_unref(slot.buffer);
               }),
@@ -265,7 +266,7 @@ TEST_F(IoUringCallTest, LongDatagramIsFlaggedTruncated) {
   ASSERT_EQ(ReceiveN(call.get(), 2, &stats, [&](pools::PacketSlot& slot) { got.push_back(slot); }), 2u);
   EXPECT_TRUE(got[0].truncated);
   EXPECT_EQ(got[0].length, got[0].capacity);  // as much as fitted
-  EXPECT_LT(got[0].length, 2048u);
+  EXPECT_EQ(got[0].length, 2048u);             // buffer_size is the whole payload room
   ExpectPacket(got[1], 1, 500);
   for (pools::PacketSlot& slot : got) gst_buffer_unref(slot.buffer);
 }
@@ -285,6 +286,14 @@ TEST_F(IoUringCallTest, EmptySocketReturnsZeroAfterIdleWait) {
   EXPECT_EQ(stats.idle_waits, 2u);
   EXPECT_EQ(stats.batches, 0u);
   EXPECT_EQ(stats.rearms, 1u);
+}
+
+TEST_F(IoUringCallTest, RejectsImpossibleConfigWithOneLineError) {
+  EXPECT_EQ(Make(0, 2048), nullptr);
+  EXPECT_NE(error_.find("ring_buffers"), std::string::npos) << error_;
+  EXPECT_EQ(Make(16, 0), nullptr);  // no room for a payload
+  EXPECT_NE(error_.find("buffer_size"), std::string::npos) << error_;
+  EXPECT_EQ(error_.find('\n'), std::string::npos);
 }
 
 TEST_F(IoUringCallTest, BuffersOutliveTheCall) {
