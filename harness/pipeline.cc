@@ -2,6 +2,7 @@
 
 #include <gio/gio.h>
 
+#include <chrono>
 #include <regex>
 
 namespace rxbench::harness {
@@ -172,6 +173,10 @@ GstBusSyncReply Pipeline::OnBusMessage(GstBus*, GstMessage* message, gpointer se
         }
       }
     }
+  } else if (GST_MESSAGE_TYPE(message) == GST_MESSAGE_EOS) {
+    std::lock_guard<std::mutex> lock(p->mutex_);
+    p->eos_ = true;
+    p->eos_cv_.notify_all();
   } else if (GST_MESSAGE_TYPE(message) == GST_MESSAGE_ERROR) {
     GError* err = nullptr;
     gchar* debug = nullptr;
@@ -197,6 +202,16 @@ bool Pipeline::Play(std::string* error) {
     return false;
   }
   return true;
+}
+
+bool Pipeline::DrainToEos(double timeout_s) {
+  if (appsrc_ != nullptr) {
+    gst_app_src_end_of_stream(appsrc_);
+  } else {
+    gst_element_send_event(source_, gst_event_new_eos());
+  }
+  std::unique_lock<std::mutex> lock(mutex_);
+  return eos_cv_.wait_for(lock, std::chrono::duration<double>(timeout_s), [this] { return eos_; });
 }
 
 PipelineCounts Pipeline::Counts() const {

@@ -19,6 +19,7 @@
 #include <gst/gst.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -78,7 +79,11 @@ class Pipeline {
   GstElement* source() const { return source_; }
 
   bool Play(std::string* error);
-  // Counts read while still playing (levels are only meaningful then).
+  // Ends the stream at the source and waits until end-of-stream reached the
+  // sink: every element has pushed or dropped what it held, so counts read
+  // afterwards are final and consistent with one another. False on timeout.
+  bool DrainToEos(double timeout_s);
+  // Counts at the pads; final after DrainToEos.
   PipelineCounts Counts() const;
   // To NULL; afterwards threads() is complete.
   void Stop();
@@ -106,6 +111,8 @@ class Pipeline {
   std::vector<StreamingThread> threads_;
   std::vector<GThread*> thread_ids_;  // parallel to threads_, to match LEAVE to ENTER
   std::string bus_error_;
+  std::condition_variable eos_cv_;
+  bool eos_ = false;  // guarded by mutex_
 };
 
 // Initialises GStreamer once per process.

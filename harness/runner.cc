@@ -172,11 +172,16 @@ RunResult RunOnce(const RunConfig& config) {
   r.wall_s = static_cast<double>(metrics::MonotonicNs() - wall_start) / 1e9;
   const metrics::ThreadUsage process_usage = metrics::SampleProcess() - process_before;
   const std::int64_t rcvbuf_errors_after = receivers::HostRcvbufErrors();
-  PipelineCounts counts;
-  if (pipeline) counts = pipeline->Counts();
   const std::int64_t kernel_drops = receivers::KernelDrops(socket.fd);
   const std::uint64_t left_in_socket = is_udpsrc ? 0 : receivers::DrainSocket(socket.fd);
+  PipelineCounts counts;
   if (pipeline) {
+    // udpsrc is still reading: its end-of-stream comes after what it has read.
+    if (!pipeline->DrainToEos(config.drain_timeout_s)) {
+      return fail("pipeline did not reach end-of-stream within " + std::to_string(config.drain_timeout_s) +
+                  " s after the last packet; counts would not be final");
+    }
+    counts = pipeline->Counts();
     pipeline->Stop();
     sink.Detach();
     if (std::string bus = pipeline->BusError(); !bus.empty()) return fail(bus);
