@@ -83,34 +83,59 @@ void AddScenarioOptions(CLI::App* app, Options* o) {
   app->add_option("--cpu-generator", o->cpu_generator, "pin the generator thread to this CPU");
 }
 
-receivers::StrategySpec ResolveStrategy(const std::string& name, const Options& o) {
+// Applies one policy override to `spec`; throws UsageError for a bad value.
+void ApplyOverride(receivers::StrategySpec* spec, const std::string& axis, const std::string& value) {
+  bool ok = false;
+  if (axis == "buffer") {
+    if (auto kind = pools::ParseBufferKind(value)) spec->buffer = *kind, ok = true;
+  } else if (axis == "sync") {
+    if (auto kind = receivers::ParseSyncKind(value)) spec->sync = *kind, ok = true;
+  } else if (axis == "recv") {
+    if (auto kind = receivers::ParseRecvKind(value)) spec->recv = *kind, ok = true;
+  } else if (axis == "push") {
+    if (auto kind = receivers::ParsePushKind(value)) spec->push = *kind, ok = true;
+  } else {
+    throw UsageError{"unknown policy axis '" + axis + "' (buffer, sync, recv or push)"};
+  }
+  if (!ok) throw UsageError{"unknown " + axis + " policy '" + value + "'"};
+}
+
+// A strategy is a preset name, optionally with overrides written the way they
+// are reported: "pooled+buffer=gstpool+push=list". The --buffer/--sync/--recv/
+// --push flags add overrides to every strategy of the invocation.
+receivers::StrategySpec ResolveStrategy(const std::string& text, const Options& o) {
+  const std::size_t plus = text.find('+');
+  const std::string name = text.substr(0, plus);
   std::optional<receivers::StrategySpec> spec = receivers::FindPreset(name);
   if (!spec) throw UsageError{"unknown strategy '" + name + "' (see `rxbench list`)"};
-  std::string overrides;
-  auto note = [&](const char* axis, const std::string& value) {
-    overrides += std::string(overrides.empty() ? "+" : ",") + axis + "=" + value;
+  std::vector<std::pair<std::string, std::string>> overrides;
+  if (plus != std::string::npos) {
+    std::stringstream list(text.substr(plus + 1));
+    for (std::string item; std::getline(list, item, '+');) {
+      const std::size_t eq = item.find('=');
+      if (eq == std::string::npos) throw UsageError{"bad override '" + item + "' in '" + text + "' (want axis=value)"};
+      overrides.emplace_back(item.substr(0, eq), item.substr(eq + 1));
+    }
+  }
+  for (const auto& [axis, value] : {std::pair<const char*, const std::string&>{"buffer", o.buffer},
+                                    {"sync", o.sync}, {"recv", o.recv}, {"push", o.push}}) {
+    if (!value.empty()) overrides.emplace_back(axis, value);
+  }
+  if (!overrides.empty() && spec->receiver != receivers::ReceiverKind::kLoop) {
+    throw UsageError{"policy overrides apply to receive-loop strategies, not '" + name + "'"};
+  }
+  const receivers::StrategySpec preset = *spec;
+  for (const auto& [axis, value] : overrides) ApplyOverride(&*spec, axis, value);
+  // The name says what differs from the preset, so every result is traceable.
+  std::string suffix;
+  auto note = [&](const char* axis, const char* before, const char* after) {
+    if (std::string(before) != after) suffix += std::string("+") + axis + "=" + after;
   };
-  const bool is_loop = spec->receiver == receivers::ReceiverKind::kLoop;
-  if ((!o.buffer.empty() || !o.sync.empty() || !o.recv.empty() || !o.push.empty()) && !is_loop) {
-    throw UsageError{"--buffer/--sync/--recv/--push apply to receive-loop strategies, not '" + name + "'"};
-  }
-  if (!o.buffer.empty() && o.buffer != pools::ToString(spec->buffer)) {
-    spec->buffer = *pools::ParseBufferKind(o.buffer);
-    note("buffer", o.buffer);
-  }
-  if (!o.sync.empty() && o.sync != receivers::ToString(spec->sync)) {
-    spec->sync = *receivers::ParseSyncKind(o.sync);
-    note("sync", o.sync);
-  }
-  if (!o.recv.empty() && o.recv != receivers::ToString(spec->recv)) {
-    spec->recv = *receivers::ParseRecvKind(o.recv);
-    note("recv", o.recv);
-  }
-  if (!o.push.empty() && o.push != receivers::ToString(spec->push)) {
-    spec->push = *receivers::ParsePushKind(o.push);
-    note("push", o.push);
-  }
-  spec->name += overrides;
+  note("buffer", pools::ToString(preset.buffer), pools::ToString(spec->buffer));
+  note("sync", receivers::ToString(preset.sync), receivers::ToString(spec->sync));
+  note("recv", receivers::ToString(preset.recv), receivers::ToString(spec->recv));
+  note("push", receivers::ToString(preset.push), receivers::ToString(spec->push));
+  spec->name = name + suffix;
   return *spec;
 }
 
@@ -217,7 +242,8 @@ int Main(int argc, char** argv) {
   Options run_options;
   std::string strategy, run_out;
   CLI::App* run = app.add_subcommand("run", "run one strategy on a scenario; prints a table, writes JSON");
-  run->add_option("--strategy", strategy, "strategy name (see `rxbench list`)")->required();
+  run->add_option("--strategy", strategy, "strategy name (see `rxbench list`), optionally with overrides: pooled+buffer=gstpool")
+      ->required();
   AddScenarioOptions(run, &run_options);
   run->add_option("--repetitions", run_options.repetitions, "repetitions (default 1)");
   run->add_option("--out", run_out, "results JSON file (Google Benchmark format)");
@@ -227,7 +253,8 @@ int Main(int argc, char** argv) {
   std::vector<std::string> strategies;
   std::string compare_out;
   CLI::App* compare = app.add_subcommand("compare", "run several strategies on one scenario, side by side");
-  compare->add_option("--strategies", strategies, "comma-separated strategy names (default: all)")->delimiter(',');
+  compare->add_option("--strategies", strategies, "comma-separated strategies (default: all presets); each may carry overrides: pooled+buffer=gstpool+push=list")
+      ->delimiter(',');
   AddScenarioOptions(compare, &compare_options);
   compare->add_option("--repetitions", compare_options.repetitions, "interleaved repetitions (default 3)");
   compare->add_option("--out", compare_out, "directory for compare.json");

@@ -42,6 +42,9 @@ one_line_usage_error "bad shape" "$wrapper" run --strategy baseline --shape squa
 one_line_usage_error "missing subcommand" "$wrapper"
 one_line_usage_error "bad pipeline" "$wrapper" run --strategy baseline --pipeline "fakesrc ! fakesink"
 one_line_usage_error "policy flag on udpsrc" "$wrapper" run --strategy udpsrc --recv recvmmsg
+one_line_usage_error "override on null" "$wrapper" run --strategy null+push=list
+one_line_usage_error "bad override value" "$wrapper" run --strategy pooled+buffer=nope
+one_line_usage_error "bad override axis" "$wrapper" run --strategy pooled+colour=red
 
 # A short run writes JSON that a reader can use.
 expect_exit 0 "run" "$wrapper" run --strategy baseline --rate 2000 --duration 0.5 --out "$tmp/r.json"
@@ -54,6 +57,13 @@ assert b["name"] == "baseline/custom", b["name"]
 assert b["packets_sent"] == 1000 and b["packets_delivered"] == 1000, b
 assert b["unexplained_packets"] == 0
 PY
+
+# Strategies with inline overrides run side by side and are named by what differs.
+expect_exit 0 "compare with overrides" "$wrapper" compare --strategies "pooled,pooled+buffer=gstpool+push=list" \
+  --rate 2000 --duration 0.3 --repetitions 1
+grep -q "^pooled " "$tmp/out" || fail "compare shows no row for pooled: $(cat "$tmp/out")"
+grep -q "^pooled+buffer=gstpool+push=list .*gstpool/mutex/recvfrom/list" "$tmp/out" ||
+  fail "compare shows no row for the overridden strategy: $(cat "$tmp/out")"
 
 if [[ $failures -ne 0 ]]; then
   echo "$failures check(s) failed"
