@@ -71,6 +71,14 @@ RunResult RunOnce(const RunConfig& config) {
   std::string error;
   receivers::UdpSocketOptions socket_options;
   socket_options.rcvbuf_bytes = config.rcvbuf_bytes;
+  // Kernel timestamps and the drop counter cost the kernel work on every
+  // datagram (__sock_recv_timestamp): turn them on only for receive calls that
+  // read control messages, so the others do not pay for what they cannot use.
+  const bool reads_control_messages = config.strategy.receiver == receivers::ReceiverKind::kNull ||
+                                      (config.strategy.receiver == receivers::ReceiverKind::kLoop &&
+                                       config.strategy.recv != receivers::RecvKind::kRecvfrom);
+  socket_options.timestamps = reads_control_messages && config.measure == Measure::kFull;
+  socket_options.drop_counter = reads_control_messages;
   const receivers::UdpSocket socket = receivers::OpenUdpSocket(socket_options, &error);
   if (socket.fd < 0) return fail(error);
   Fd socket_fd{socket.fd};

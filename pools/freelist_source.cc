@@ -2,16 +2,23 @@
 
 namespace rxbench::pools {
 
-struct FreeListSource::Node {
+// The first cache line is written once, at creation, and then only read by
+// both threads; `next` is written by whichever thread returns the buffer, so it
+// lives on a line of its own and the receiver's reads never miss on it.
+struct alignas(64) FreeListSource::Node {
   GstBuffer* buffer = nullptr;
   std::uint8_t* data = nullptr;
   std::size_t capacity = 0;
   GstMiniObjectDisposeFunction original_dispose = nullptr;
   Shared* shared = nullptr;
-  Node* next = nullptr;  // link in the returned stack
+  alignas(64) Node* next = nullptr;  // link in the returned stack
 };
 
-struct FreeListSource::Shared {
+// Written on every release by the releasing thread. Aligned to a cache line of
+// its own: allocated right after the source object, it used to share a line
+// with the receiver's hot fields, and that false sharing cost ~700 ns per
+// packet (README, "Buffer sources").
+struct alignas(64) FreeListSource::Shared {
   std::atomic<Node*> returned{nullptr};  // lock-free stack (multi-producer, single consumer)
   std::atomic<bool> closed{false};       // the source is gone: free instead of recycle
   std::atomic<std::uint64_t> refs{1};    // the source + every live buffer
@@ -76,6 +83,18 @@ gboolean DisposeHook(GstMiniObject* object) {
     return node->original_dispose ? node->original_dispose(object) : TRUE;
   }
   GstBuffer* buffer = GST_BUFFER_CAST(object);
+  // A pipeline element that kept a sub-buffer shares our memory (its refcount
+  // is above one), or one replaced it: writing into it again would corrupt
+  // their data, so the buffer is freed instead and the list grows when it runs
+  // short. Checked here, on the releasing thread, where these cache lines are
+  // hot. (gst_buffer_is_all_memory_writable cannot be asked: during dispose the
+  // buffer's refcount is 0, so nothing in it counts as writable.)
+  GstMemory* memory = gst_buffer_n_memory(buffer) == 1 ? gst_buffer_peek_memory(buffer, 0) : nullptr;
+  if (memory == nullptr || GST_BUFFER_FLAG_IS_SET(buffer, GST_BUFFER_FLAG_TAG_MEMORY) ||
+      GST_MINI_OBJECT_REFCOUNT_VALUE(memory) != 1 || GST_MEMORY_IS_READONLY(memory)) {
+    shared->discarded.fetch_add(1, std::memory_order_relaxed);
+    return node->original_dispose ? node->original_dispose(object) : TRUE;
+  }
   gst_buffer_ref(buffer);  // resurrect, as GstBufferPool does
   // Reset what a pipeline may have set, so the next packet starts clean.
   GST_BUFFER_FLAGS(buffer) = 0;
@@ -98,14 +117,16 @@ gboolean DisposeHook(GstMiniObject* object) {
 
 FreeListSource::FreeListSource(std::size_t buffer_size, std::size_t pool_size)
     : buffer_size_(buffer_size), shared_(new Shared) {
-  idle_.reserve(pool_size * 2);
-  for (std::size_t i = 0; i < pool_size; ++i) idle_.push_back(NewNode());
+  std::size_t slots = 16;
+  while (slots < pool_size) slots <<= 1;
+  ring_.resize(slots);
+  for (std::size_t i = 0; i < pool_size; ++i) PushBack(NewNode());
   warmup_allocations_ = pool_size;
 }
 
 FreeListSource::~FreeListSource() {
   shared_->closed.store(true, std::memory_order_seq_cst);
-  for (Node* node : idle_) Shared::FreeNow(node);
+  while (count_ > 0) Shared::FreeNow(PopFront());
   shared_->FreeAll(shared_->TakeAll());
   shared_->Unref();
 }
@@ -129,26 +150,45 @@ FreeListSource::Node* FreeListSource::NewNode() {
 }
 
 FreeListSource::Node* FreeListSource::Pop() {
-  for (;;) {
-    if (idle_.empty()) {
-      for (Node* n = shared_->TakeAll(); n != nullptr; n = n->next) idle_.push_back(n);
-    }
-    if (idle_.empty()) {
-      exhausted_.store(exhausted_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
-      return NewNode();
-    }
-    Node* node = idle_.back();
-    idle_.pop_back();
-    // A pipeline element that kept a sub-buffer shares our memory, or one that
-    // replaced the memory: writing into it would corrupt their data. Drop it.
-    if (GST_BUFFER_FLAG_IS_SET(node->buffer, GST_BUFFER_FLAG_TAG_MEMORY) ||
-        gst_buffer_n_memory(node->buffer) != 1 || !gst_buffer_is_all_memory_writable(node->buffer)) {
-      shared_->discarded.fetch_add(1, std::memory_order_relaxed);
-      Shared::FreeNow(node);
-      continue;
-    }
-    return node;
+  if (count_ == 0) {
+    // The stack comes newest first: pushing each at the front leaves the
+    // oldest return at the head, so reuse stays first-in first-out.
+    for (Node* n = shared_->TakeAll(); n != nullptr; n = n->next) PushFront(n);
   }
+  if (count_ == 0) {
+    exhausted_.store(exhausted_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    return NewNode();
+  }
+  return PopFront();
+}
+
+void FreeListSource::PushBack(Node* node) {
+  if (count_ == ring_.size()) {
+    // Grow (only after the pool itself grew): unroll the ring into a larger one.
+    std::vector<Node*> larger(ring_.size() * 2);
+    for (std::size_t i = 0; i < count_; ++i) larger[i] = ring_[(head_ + i) & (ring_.size() - 1)];
+    ring_.swap(larger);
+    head_ = 0;
+  }
+  ring_[(head_ + count_) & (ring_.size() - 1)] = node;
+  ++count_;
+}
+
+void FreeListSource::PushFront(Node* node) {
+  if (count_ == ring_.size()) {
+    PushBack(node);  // grows; order does not matter for this rare case
+    return;
+  }
+  head_ = (head_ - 1) & (ring_.size() - 1);
+  ring_[head_] = node;
+  ++count_;
+}
+
+FreeListSource::Node* FreeListSource::PopFront() {
+  Node* node = ring_[head_];
+  head_ = (head_ + 1) & (ring_.size() - 1);
+  --count_;
+  return node;
 }
 
 void FreeListSource::Acquire(PacketSlot* slot) {
@@ -170,7 +210,7 @@ GstBuffer* FreeListSource::Finish(PacketSlot* slot) {
 void FreeListSource::Release(PacketSlot* slot) {
   // Unused: back on the private list without touching the shared stack.
   auto* node = static_cast<Node*>(gst_mini_object_get_qdata(GST_MINI_OBJECT_CAST(slot->buffer), NodeQuark()));
-  idle_.push_back(node);
+  PushFront(node);  // never left this thread: reuse it next
   *slot = PacketSlot{};
 }
 

@@ -11,6 +11,11 @@
 // The buffers' memory is mapped once at creation: system memory does not move,
 // so the data pointer is kept and each datagram is received straight into it.
 //
+// Order: buffers are reused first-in first-out, like GstBufferPool's queue. A
+// buffer the pipeline released a moment ago still sits dirty in the other
+// core's cache; reusing it at once (LIFO) made every acquisition pay for the
+// cache-line transfer (measured: README, "Buffer sources").
+//
 // Exhaustion (the pipeline holds every buffer): the list grows by one buffer,
 // counted in `exhausted`; the socket reader never waits.
 //
@@ -44,7 +49,13 @@ class FreeListSource final : public BufferSource {
 
   const std::size_t buffer_size_;
   Shared* shared_;
-  std::vector<Node*> idle_;  // receiver thread only
+  // Idle buffers, receiver thread only: a ring used as a FIFO (pop at head,
+  // push at tail), a power of two in size; it grows only when the pool grows.
+  std::vector<Node*> ring_;
+  std::size_t head_ = 0, count_ = 0;
+  void PushBack(Node* node);
+  void PushFront(Node* node);
+  Node* PopFront();
   std::atomic<std::uint64_t> allocations_{0};
   std::atomic<std::uint64_t> exhausted_{0};
   std::uint64_t warmup_allocations_ = 0;

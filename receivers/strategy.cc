@@ -11,9 +11,11 @@ std::optional<Kind> ParseKind(std::string_view name, const Kind (&kinds)[N]) {
   return std::nullopt;
 }
 
-// The free list beats GstBufferPool here (see README, "Buffer sources"):
-// GstBufferPool's acquire/release path costs more than it saves.
-constexpr pools::BufferKind kPool = pools::BufferKind::kFreeList;
+// "pool" in the performance plan: the faster of GstBufferPool and the free
+// list, measured end to end on this machine (README, "Buffer sources").
+// GstBufferPool wins there although the free list wins the single-threaded
+// microbenchmark: in the pipeline the release happens on another core.
+constexpr pools::BufferKind kPool = pools::BufferKind::kGstPool;
 
 }  // namespace
 
@@ -47,7 +49,9 @@ std::string StrategySpec::Policies() const {
     case ReceiverKind::kNull: return "recvmmsg, drop (no GStreamer)";
     case ReceiverKind::kLoop: break;
   }
-  return std::string(pools::ToString(buffer)) + "/" + ToString(sync) + "/" + ToString(recv) + "/" +
+  // io_uring receives into its own buffer ring; the buffer policy is unused.
+  const char* buffer_name = recv == RecvKind::kIoUring ? "ring" : pools::ToString(buffer);
+  return std::string(buffer_name) + "/" + ToString(sync) + "/" + ToString(recv) + "/" +
          ToString(push);
 }
 
