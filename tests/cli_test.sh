@@ -59,10 +59,10 @@ assert b["unexplained_packets"] == 0
 PY
 
 # Strategies with inline overrides run side by side and are named by what differs.
-expect_exit 0 "compare with overrides" "$wrapper" compare --strategies "pooled,pooled+buffer=gstpool+push=list" \
+expect_exit 0 "compare with overrides" "$wrapper" compare --strategies "pooled,pooled+buffer=freelist+push=list" \
   --rate 2000 --duration 0.3 --repetitions 1
 grep -q "^pooled " "$tmp/out" || fail "compare shows no row for pooled: $(cat "$tmp/out")"
-grep -q "^pooled+buffer=gstpool+push=list .*gstpool/mutex/recvfrom/list" "$tmp/out" ||
+grep -q "^pooled+buffer=freelist+push=list .*freelist/mutex/recvfrom/list" "$tmp/out" ||
   fail "compare shows no row for the overridden strategy: $(cat "$tmp/out")"
 
 if [[ $failures -ne 0 ]]; then
