@@ -20,6 +20,7 @@
 #include <string>
 #include <thread>
 
+#include "benchmarks/counter_scope.h"
 #include "pools/buffer_source.h"
 
 namespace rxbench::benchmarks {
@@ -95,6 +96,7 @@ void ReportSourceStats(benchmark::State& state, const pools::BufferSource& sourc
 
 void BM_BufferSource_SameThread(benchmark::State& state, pools::BufferKind kind) {
   auto source = pools::MakeBufferSource({kind, kBufferBytes, kPoolSize});
+  CounterScope scope(state);
   for (auto _ : state) {
     gst_buffer_unref(AcquireWriteFinish(source.get()));
   }
@@ -121,6 +123,7 @@ void BM_BufferSource_OtherThread(benchmark::State& state, pools::BufferKind kind
       }
     }
   });
+  CounterScope scope(state);
   for (auto _ : state) {
     GstBuffer* buffer = AcquireWriteFinish(source.get());
     for (Backoff backoff; !queue.TryPush(buffer);) backoff.Wait();

@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "benchmarks/counter_scope.h"
 #include "metrics/log_histogram.h"
 #include "metrics/rfc3550_jitter.h"
 #include "metrics/sequence_tracker.h"
@@ -23,6 +24,7 @@ namespace rxbench::benchmarks {
 namespace {
 
 void BM_MeasureClock(benchmark::State& state, clockid_t clock) {
+  CounterScope scope(state);
   for (auto _ : state) {
     timespec ts;
     clock_gettime(clock, &ts);
@@ -32,6 +34,7 @@ void BM_MeasureClock(benchmark::State& state, clockid_t clock) {
 }
 
 void BM_MeasureMonotonicNs(benchmark::State& state) {
+  CounterScope scope(state);
   for (auto _ : state) benchmark::DoNotOptimize(metrics::MonotonicNs());
   state.SetItemsProcessed(state.iterations());
 }
@@ -50,6 +53,7 @@ void BM_MeasureHistogramRecord(benchmark::State& state) {
   metrics::LogHistogram histogram;
   const std::vector<std::uint64_t> values = SampleLatencies();
   std::size_t i = 0;
+  CounterScope scope(state);
   for (auto _ : state) {
     histogram.Record(values[i++ & (values.size() - 1)]);
     benchmark::ClobberMemory();
@@ -61,6 +65,7 @@ void BM_MeasureHistogramRecord(benchmark::State& state) {
 void BM_MeasureSequenceTracker(benchmark::State& state) {
   auto tracker = std::make_unique<metrics::SequenceTracker>();
   std::uint16_t seq = 0;
+  CounterScope scope(state);
   for (auto _ : state) {
     tracker->OnPacket(seq++);  // in order, wrapping: the common case
     benchmark::ClobberMemory();
@@ -74,6 +79,7 @@ void BM_MeasureJitter(benchmark::State& state) {
   std::uint64_t arrival_ns = 0;
   std::uint32_t rtp_timestamp = 0;
   std::uint64_t n = 0;
+  CounterScope scope(state);
   for (auto _ : state) {
     arrival_ns += 11000 + (n & 7) * 100;       // ~11 us apart, a little jitter
     if (++n % 30 == 0) rtp_timestamp += 3000;  // 30 packets per frame
@@ -87,6 +93,7 @@ void BM_MeasureJitter(benchmark::State& state) {
 void BM_MeasureTimelineRecord(benchmark::State& state) {
   receivers::PacketTimeline timeline;  // 24 MiB: indices walk through it as a run does
   std::uint64_t index = 0;
+  CounterScope scope(state);
   for (auto _ : state) {
     timeline.Record(index, index * 3, index * 3 + 1);
     ++index;

@@ -21,6 +21,7 @@
 #include <thread>
 #include <vector>
 
+#include "benchmarks/counter_scope.h"
 #include "harness/pipeline.h"
 #include "metrics/thread_usage.h"
 #include "receivers/push_policy.h"
@@ -98,16 +99,19 @@ void BM_Push(benchmark::State& state, PushKind kind) {
   std::uint64_t next_index = 0;
   std::uint64_t refused = 0;
   bool drained = true;
-  for (auto _ : state) {
-    state.PauseTiming();
-    drained = WaitDelivered(delivered, next_index - refused);
-    PreparePackets(next_index, kChunk, &buffers);
-    next_index += kChunk;
-    state.ResumeTiming();
-    for (int i = 0; i < kChunk; i += per_call) {
-      refused += static_cast<std::uint64_t>(push->Push(appsrc, buffers.data() + i, per_call));
+  {  // counters: the loop only, not the final drain and the pipeline stop
+    CounterScope scope(state, kChunk);
+    for (auto _ : state) {
+      state.PauseTiming();
+      drained = WaitDelivered(delivered, next_index - refused);
+      PreparePackets(next_index, kChunk, &buffers);
+      next_index += kChunk;
+      state.ResumeTiming();
+      for (int i = 0; i < kChunk; i += per_call) {
+        refused += static_cast<std::uint64_t>(push->Push(appsrc, buffers.data() + i, per_call));
+      }
+      if (!drained) break;
     }
-    if (!drained) break;
   }
   if (drained) drained = WaitDelivered(delivered, next_index - refused);
   const std::string bus_error = pipeline->BusError();

@@ -29,6 +29,7 @@
 #include <string>
 #include <vector>
 
+#include "benchmarks/counter_scope.h"
 #include "pools/buffer_source.h"
 #include "receivers/receive_call.h"
 #include "receivers/receiver_stats.h"
@@ -148,6 +149,7 @@ void BM_Receive(benchmark::State& state, RecvKind kind) {
   bool ok = loopback.Fill(kDatagrams, payload) && drain(kDatagrams);
   stats = receivers::ReceiverStats{};
   Clock::duration fill_time{}, drain_time{};
+  CounterScope scope(state, kDatagrams);
   for (auto _ : state) {
     if (!ok) break;
     state.PauseTiming();

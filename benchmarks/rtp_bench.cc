@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdint>
 
+#include "benchmarks/counter_scope.h"
 #include "rtp/rtp_packet.h"
 
 namespace rxbench::benchmarks {
@@ -26,6 +27,7 @@ rtp::Header SampleHeader(std::uint64_t index) {
 void BM_RtpParseHeader(benchmark::State& state) {
   std::array<std::uint8_t, kPacketBytes> packet{};
   rtp::WritePacket(SampleHeader(7), rtp::Probe{1, 7}, kPayloadBytes, packet.data());
+  CounterScope scope(state);
   for (auto _ : state) {
     benchmark::DoNotOptimize(packet.data());  // re-read the bytes every time
     rtp::Header header;
@@ -41,6 +43,7 @@ void BM_RtpParseHeader(benchmark::State& state) {
 void BM_RtpWriteHeader(benchmark::State& state) {
   std::array<std::uint8_t, rtp::kHeaderBytes> out{};
   std::uint64_t index = 0;
+  CounterScope scope(state);
   for (auto _ : state) {
     rtp::WriteHeader(SampleHeader(index++), out.data());
     benchmark::ClobberMemory();
@@ -51,6 +54,7 @@ void BM_RtpWriteHeader(benchmark::State& state) {
 void BM_RtpReadProbe(benchmark::State& state) {
   std::array<std::uint8_t, kPacketBytes> packet{};
   rtp::WritePacket(SampleHeader(7), rtp::Probe{1, 7}, kPayloadBytes, packet.data());
+  CounterScope scope(state);
   for (auto _ : state) {
     benchmark::DoNotOptimize(packet.data());
     benchmark::DoNotOptimize(rtp::ReadProbe(packet.data() + rtp::kHeaderBytes));
@@ -61,6 +65,7 @@ void BM_RtpReadProbe(benchmark::State& state) {
 void BM_RtpWritePacket(benchmark::State& state) {
   std::array<std::uint8_t, kPacketBytes> out{};
   std::uint64_t index = 0;
+  CounterScope scope(state);
   for (auto _ : state) {
     benchmark::DoNotOptimize(
         rtp::WritePacket(SampleHeader(index), rtp::Probe{index, index}, kPayloadBytes, out.data()));
@@ -75,6 +80,7 @@ void BM_RtpCheckPattern(benchmark::State& state) {
   std::array<std::uint8_t, kPacketBytes> packet{};
   rtp::WritePacket(SampleHeader(7), rtp::Probe{1, 7}, kPayloadBytes, packet.data());
   const std::uint8_t* payload = packet.data() + rtp::kHeaderBytes;
+  CounterScope scope(state);
   for (auto _ : state) {
     benchmark::DoNotOptimize(payload);
     const bool ok = rtp::CheckPattern(7, payload, kPayloadBytes);

@@ -21,6 +21,7 @@
 #include <string>
 #include <thread>
 
+#include "benchmarks/counter_scope.h"
 #include "receivers/receiver_stats.h"
 #include "receivers/strategy.h"
 #include "receivers/sync_policy.h"
@@ -87,6 +88,7 @@ void BM_Sync(benchmark::State& state, SyncKind kind, int reader_hz) {
     reader = std::make_unique<PacedReader>(sync.get(), std::chrono::nanoseconds(1000000000 / reader_hz));
   }
   const Clock::time_point start = Clock::now();
+  CounterScope scope(state);
   for (auto _ : state) {
     benchmark::DoNotOptimize(sync->PublishAndCheckStop(delta));
   }
@@ -104,6 +106,7 @@ void BM_Sync(benchmark::State& state, SyncKind kind, int reader_hz) {
 void BM_SyncUnsynchronised(benchmark::State& state) {
   ReceiverStats stats;
   const ReceiverStats delta = PacketDelta();
+  CounterScope scope(state);
   for (auto _ : state) {
     stats += delta;
     benchmark::DoNotOptimize(stats);

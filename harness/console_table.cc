@@ -89,29 +89,32 @@ void PrintResultsTable(const std::vector<RunResult>& runs, std::FILE* out, bool 
   const double baseline_ns = reference("baseline", true);
   const double udpsrc_ns = reference("udpsrc", true);
 
-  std::fprintf(out, "%-14s %-32s %9s %9s %7s %7s %8s %8s %8s %7s %7s %7s %6s %6s %8s %8s %7s %7s\n", "strategy",
+  // The strategy column fits the longest name (overrides make names long).
+  int name_width = 14;
+  for (const std::string& name : order) name_width = std::max(name_width, static_cast<int>(name.size()));
+  std::fprintf(out, "%-*s %-32s %9s %9s %7s %7s %8s %8s %8s %7s %7s %7s %6s %6s %8s %8s %7s %7s\n", name_width, "strategy",
                "policies (buf/sync/recv/push)", "sent", "delivered", "k.drop", "p.drop", "rx ns", "pipe ns",
                "path ns", "x null", "x base", "x udpsrc", "sys/p", "ctx/p", "p50 us", "p99 us", "jit us",
                "unexpl");
   for (const std::string& name : order) {
     const Row& row = rows[name];
     if (row.runs == row.failed) {
-      std::fprintf(out, "%-14s %-26s FAILED: %s\n", name.c_str(), row.policies.c_str(), row.error.c_str());
+      std::fprintf(out, "%-*s %-32s FAILED: %s\n", name_width, name.c_str(), row.policies.c_str(), row.error.c_str());
       continue;
     }
     char syscalls[16] = "-";
     if (row.syscalls >= 0) std::snprintf(syscalls, sizeof syscalls, "%.2f", row.syscalls);
     const bool bad = row.unexplained != 0;
     std::fprintf(out,
-                 "%-14s %-32.32s %9.0f %9.0f %7.0f %7.0f %8.0f %8.0f %8.0f %7s %7s %7s %6s %6.2f %8.1f %8.1f %7.1f "
+                 "%-*s %-32.32s %9.0f %9.0f %7.0f %7.0f %8.0f %8.0f %8.0f %7s %7s %7s %6s %6.2f %8.1f %8.1f %7.1f "
                  "%s%7.0f%s\n",
-                 name.c_str(), row.policies.c_str(), row.sent, row.delivered, row.kernel_drops, row.pipeline_drops,
+                 name_width, name.c_str(), row.policies.c_str(), row.sent, row.delivered, row.kernel_drops, row.pipeline_drops,
                  row.rx_ns, row.pipe_ns, row.path_ns, Ratio(row.path_ns, null_ns).c_str(),
                  Ratio(row.path_ns, baseline_ns).c_str(), Ratio(row.path_ns, udpsrc_ns).c_str(), syscalls, row.ctx,
                  row.p50_us, row.p99_us, row.jitter_us, bad && color ? "\033[31m" : "", row.unexplained,
                  bad && color ? "\033[0m" : "");
     if (row.failed > 0) {
-      std::fprintf(out, "%14s %d of %d repetitions failed: %s\n", "", row.failed, row.runs, row.error.c_str());
+      std::fprintf(out, "%*s %d of %d repetitions failed: %s\n", name_width, "", row.failed, row.runs, row.error.c_str());
     }
   }
 }

@@ -69,6 +69,7 @@ nlohmann::json ContextJson(const RunConfig& config, const std::vector<RunResult>
         {"packets", config.traffic.TotalPackets()}}},
       {"pipeline", config.pipeline.empty() ? kDefaultPipeline : config.pipeline},
       {"measure", config.measure == Measure::kFull ? "full" : "minimal"},
+      {"kernel_timestamps", config.kernel_timestamps},
       {"batch", config.batch},
       {"buffer_size", config.buffer_size},
       {"pool_size", config.pool_size},

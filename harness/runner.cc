@@ -71,14 +71,12 @@ RunResult RunOnce(const RunConfig& config) {
   std::string error;
   receivers::UdpSocketOptions socket_options;
   socket_options.rcvbuf_bytes = config.rcvbuf_bytes;
-  // Kernel timestamps and the drop counter cost the kernel work on every
-  // datagram (__sock_recv_timestamp): turn them on only for receive calls that
-  // read control messages, so the others do not pay for what they cannot use.
-  const bool reads_control_messages = config.strategy.receiver == receivers::ReceiverKind::kNull ||
-                                      (config.strategy.receiver == receivers::ReceiverKind::kLoop &&
-                                       config.strategy.recv != receivers::RecvKind::kRecvfrom);
-  socket_options.timestamps = reads_control_messages && config.measure == Measure::kFull;
-  socket_options.drop_counter = reads_control_messages;
+  // Kernel receive timestamps cost the kernel work on every datagram
+  // (__sock_recv_timestamp, a control message), on every socket that asks for
+  // them, whether or not the strategy reads them. They are therefore opt-in,
+  // and then on for every strategy alike, so CPU comparisons stay fair.
+  socket_options.timestamps = config.kernel_timestamps;
+  socket_options.drop_counter = config.kernel_timestamps;
   const receivers::UdpSocket socket = receivers::OpenUdpSocket(socket_options, &error);
   if (socket.fd < 0) return fail(error);
   Fd socket_fd{socket.fd};
@@ -279,8 +277,8 @@ RunResult RunOnce(const RunConfig& config) {
   r.network = Summarize(s.network);
   r.processing = Summarize(rx.processing_latency);
   r.pipeline = Summarize(s.pipeline);
-  r.kernel_timestamps = rx.kernel_timestamps;
-  r.socket_drops_rxq_ovfl = rx.socket_drops_seen;
+  r.kernel_timestamps = rx.kernel_timestamps && config.kernel_timestamps;
+  r.socket_drops_rxq_ovfl = config.kernel_timestamps ? rx.socket_drops_seen : -1;
   r.jitter_rfc3550_rtp = s.jitter.jitter_rtp_units();
   r.jitter_rfc3550_us = s.jitter.jitter_us();
   r.processing_jitter_ns = r.processing.p99 - r.processing.p50;

@@ -26,6 +26,10 @@ struct RunConfig {
   std::size_t pool_size = 1024;
   int rcvbuf_bytes = 4 << 20;        // receive socket buffer
   Measure measure = Measure::kFull;
+  // SO_TIMESTAMPNS + SO_RXQ_OVFL on the socket: kernel receive times for the
+  // strategies that read control messages (recvmmsg, iouring, null). Off by
+  // default: the kernel charges every datagram for them (README).
+  bool kernel_timestamps = false;
   std::vector<std::string> counters; // e.g. cycles,instructions
   int cpu_receiver = -1;
   int cpu_generator = -1;

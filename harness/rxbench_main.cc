@@ -45,6 +45,7 @@ struct Options {
   int rcvbuf = 4 << 20;
   std::string pipeline;
   std::string measure = "full";
+  bool kernel_timestamps = false;
   // Hardware counters by default: read where the machine has a PMU, reported
   // as unavailable (with the reason) where it has not.
   std::vector<std::string> counters = {"cycles", "instructions", "cache-misses", "branch-misses"};
@@ -77,11 +78,23 @@ void AddScenarioOptions(CLI::App* app, Options* o) {
   app->add_option("--pipeline", o->pipeline, "pipeline description with 'appsrc name=src' and an element 'name=sink'");
   app->add_option("--measure", o->measure, "full: per-packet timestamps and histograms; minimal: counts only")
       ->check(CLI::IsMember({"full", "minimal"}));
+  app->add_flag("--kernel-timestamps", o->kernel_timestamps,
+                "kernel receive timestamps (SO_TIMESTAMPNS) and drop counts (SO_RXQ_OVFL) as control messages, "
+                "for every strategy; costs kernel time per datagram");
   app->add_option("--counters", o->counters, "receiver-thread counters, perf stat -e names (default cycles,instructions,cache-misses,branch-misses; software events are added when no hardware counter can be read)")
       ->delimiter(',');
   app->add_option("--cpu-receiver", o->cpu_receiver, "pin the receiver thread to this CPU");
   app->add_option("--cpu-generator", o->cpu_generator, "pin the generator thread to this CPU");
 }
+
+// One row of a comparison: a strategy, and the harness options that differ for
+// it. `measure` is the only such option: comparing `baseline` with
+// `baseline+measure=minimal` in one invocation interleaves the two, which is
+// how the cost of measuring is shown.
+struct Contender {
+  receivers::StrategySpec spec;
+  std::optional<Measure> measure;
+};
 
 // Applies one policy override to `spec`; throws UsageError for a bad value.
 void ApplyOverride(receivers::StrategySpec* spec, const std::string& axis, const std::string& value) {
@@ -103,18 +116,25 @@ void ApplyOverride(receivers::StrategySpec* spec, const std::string& axis, const
 // A strategy is a preset name, optionally with overrides written the way they
 // are reported: "pooled+buffer=gstpool+push=list". The --buffer/--sync/--recv/
 // --push flags add overrides to every strategy of the invocation.
-receivers::StrategySpec ResolveStrategy(const std::string& text, const Options& o) {
+Contender ResolveStrategy(const std::string& text, const Options& o) {
   const std::size_t plus = text.find('+');
   const std::string name = text.substr(0, plus);
   std::optional<receivers::StrategySpec> spec = receivers::FindPreset(name);
   if (!spec) throw UsageError{"unknown strategy '" + name + "' (see `rxbench list`)"};
   std::vector<std::pair<std::string, std::string>> overrides;
+  std::optional<Measure> measure;
   if (plus != std::string::npos) {
     std::stringstream list(text.substr(plus + 1));
     for (std::string item; std::getline(list, item, '+');) {
       const std::size_t eq = item.find('=');
       if (eq == std::string::npos) throw UsageError{"bad override '" + item + "' in '" + text + "' (want axis=value)"};
-      overrides.emplace_back(item.substr(0, eq), item.substr(eq + 1));
+      const std::string axis = item.substr(0, eq), value = item.substr(eq + 1);
+      if (axis == "measure") {
+        if (value != "full" && value != "minimal") throw UsageError{"measure must be full or minimal, not '" + value + "'"};
+        measure = value == "full" ? Measure::kFull : Measure::kMinimal;
+      } else {
+        overrides.emplace_back(axis, value);
+      }
     }
   }
   for (const auto& [axis, value] : {std::pair<const char*, const std::string&>{"buffer", o.buffer},
@@ -135,8 +155,9 @@ receivers::StrategySpec ResolveStrategy(const std::string& text, const Options& 
   note("sync", receivers::ToString(preset.sync), receivers::ToString(spec->sync));
   note("recv", receivers::ToString(preset.recv), receivers::ToString(spec->recv));
   note("push", receivers::ToString(preset.push), receivers::ToString(spec->push));
+  if (measure) suffix += std::string("+measure=") + (*measure == Measure::kFull ? "full" : "minimal");
   spec->name = name + suffix;
-  return *spec;
+  return {*spec, measure};
 }
 
 RunConfig MakeBaseConfig(const Options& o) {
@@ -163,6 +184,7 @@ RunConfig MakeBaseConfig(const Options& o) {
   c.pool_size = o.pool_size;
   c.rcvbuf_bytes = o.rcvbuf;
   c.measure = o.measure == "minimal" ? Measure::kMinimal : Measure::kFull;
+  c.kernel_timestamps = o.kernel_timestamps;
   c.counters = o.counters;
   c.cpu_receiver = o.cpu_receiver;
   c.cpu_generator = o.cpu_generator;
@@ -177,13 +199,14 @@ RunConfig MakeBaseConfig(const Options& o) {
 
 // Runs every (repetition, strategy) pair, interleaved: repetition 1 of every
 // strategy, then repetition 2, ... so slow drifts of the machine spread evenly.
-std::vector<RunResult> RunAll(const RunConfig& base, const std::vector<receivers::StrategySpec>& strategies,
-                              int repetitions) {
+std::vector<RunResult> RunAll(const RunConfig& base, const std::vector<Contender>& contenders, int repetitions) {
   std::vector<RunResult> results;
   for (int rep = 0; rep < repetitions; ++rep) {
-    for (const receivers::StrategySpec& s : strategies) {
+    for (const Contender& contender : contenders) {
+      const receivers::StrategySpec& s = contender.spec;
       RunConfig c = base;
       c.strategy = s;
+      if (contender.measure) c.measure = *contender.measure;
       RunResult r = RunOnce(c);
       r.repetition_index = rep;
       r.repetitions = repetitions;
@@ -281,13 +304,13 @@ int Main(int argc, char** argv) {
     }
     if (app.got_subcommand("run")) {
       RunConfig base = MakeBaseConfig(run_options);
-      const receivers::StrategySpec spec = ResolveStrategy(strategy, run_options);
+      const Contender spec = ResolveStrategy(strategy, run_options);
       PrintHeader(base, run_options.repetitions, 1);
       return Report(base, RunAll(base, {spec}, run_options.repetitions), run_out);
     }
     RunConfig base = MakeBaseConfig(compare_options);
     if (strategies.empty()) strategies = receivers::PresetNames();
-    std::vector<receivers::StrategySpec> specs;
+    std::vector<Contender> specs;
     for (const std::string& name : strategies) specs.push_back(ResolveStrategy(name, compare_options));
     std::string out_file;
     if (!compare_out.empty()) {

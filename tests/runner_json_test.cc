@@ -196,3 +196,36 @@ TEST(RunnerJsonTest, MinimalMeasureStillCounts) {
 
 }  // namespace
 }  // namespace rxbench::harness
+
+namespace rxbench::harness {
+namespace {
+
+// Kernel receive timestamps are opt-in. With them, a control-message-reading
+// strategy splits send -> sink at the kernel's receive time, which lies between
+// the send and the sink; without them it says so instead of pretending.
+TEST(RunnerKernelTimestamps, OptInSplitsLatencyAtTheKernel) {
+  RunConfig config = BaselineConfig();
+  config.strategy = *receivers::FindPreset("combined-list");
+  RunResult off = RunOnce(config);
+  ASSERT_TRUE(off.ok) << off.error;
+  EXPECT_FALSE(off.kernel_timestamps);
+  EXPECT_EQ(off.socket_drops_rxq_ovfl, -1);  // not read: the option is off
+
+  config.kernel_timestamps = true;
+  RunResult on = RunOnce(config);
+  ASSERT_TRUE(on.ok) << on.error;
+  EXPECT_TRUE(on.kernel_timestamps);
+  EXPECT_EQ(on.network.count, on.packets_delivered);
+  EXPECT_GT(on.network.p50, 0);
+  EXPECT_LT(on.network.p50, on.latency.p50);
+  EXPECT_EQ(on.unexplained_packets, 0);
+
+  // recvfrom cannot read control messages: its receive time is user space.
+  config.strategy = *receivers::FindPreset("baseline");
+  RunResult baseline = RunOnce(config);
+  ASSERT_TRUE(baseline.ok) << baseline.error;
+  EXPECT_FALSE(baseline.kernel_timestamps);
+}
+
+}  // namespace
+}  // namespace rxbench::harness
