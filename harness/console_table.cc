@@ -3,15 +3,10 @@
 #include <algorithm>
 #include <map>
 
+#include "harness/statistics.h"
+
 namespace rxbench::harness {
 namespace {
-
-double Median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  const std::size_t n = v.size();
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 struct Row {
   std::string strategy, policies;
@@ -123,7 +118,11 @@ std::string DescribeCounters(const std::vector<RunResult>& runs) {
   for (const RunResult& r : runs) {
     if (r.counters_available.empty() && r.counters_unavailable.empty()) continue;
     std::string text = "counters read:";
-    for (const std::string& c : r.counters_available) text += " " + c;
+    for (const std::string& c : r.counters_available) {
+      const bool user_only = std::find(r.counters_user_only.begin(), r.counters_user_only.end(), c) !=
+                             r.counters_user_only.end();
+      text += " " + c + (user_only ? " (user mode only: kernel counting denied)" : "");
+    }
     if (r.counters_available.empty()) text += " none";
     if (!r.counters_unavailable.empty()) {
       text += "; unavailable:";

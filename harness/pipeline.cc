@@ -1,6 +1,7 @@
 #include "harness/pipeline.h"
 
 #include <gio/gio.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <regex>
@@ -66,14 +67,17 @@ std::unique_ptr<Pipeline> Pipeline::Create(const std::string& description, int u
   GstCaps* caps = gst_caps_from_string(kRtpCaps);
   if (udpsrc_fd >= 0) {
     GError* socket_error = nullptr;
-    GSocket* socket = g_socket_new_from_fd(udpsrc_fd, &socket_error);
+    // GSocket closes its fd when finalized, whatever udpsrc's close-socket
+    // says: give it a duplicate, the harness keeps (and closes) the original.
+    const int fd = dup(udpsrc_fd);
+    GSocket* socket = fd >= 0 ? g_socket_new_from_fd(fd, &socket_error) : nullptr;
     if (socket == nullptr) {
-      *error = std::string("udpsrc socket: ") + socket_error->message;
-      g_error_free(socket_error);
+      if (fd >= 0) close(fd);
+      *error = std::string("udpsrc socket: ") + (socket_error != nullptr ? socket_error->message : "dup failed");
+      if (socket_error != nullptr) g_error_free(socket_error);
       gst_caps_unref(caps);
       return nullptr;
     }
-    // close-socket=false: the harness owns the fd and reads its drop counter.
     g_object_set(p->source_, "socket", socket, "close-socket", FALSE, "caps", caps, nullptr);
     g_object_unref(socket);
   } else {
@@ -121,6 +125,7 @@ GstPadProbeReturn Pipeline::CountBuffers(GstPad*, GstPadProbeInfo* info, gpointe
 // up as unexplained rather than be hidden.
 void Pipeline::CountEverySrcPad() {
   ForEachElement(pipeline_, [&](GstElement* element) {
+    if (GST_IS_BIN(element)) return;  // its ghost pads would count its children twice
     GstIterator* it = gst_element_iterate_src_pads(element);
     GValue item = G_VALUE_INIT;
     while (gst_iterator_next(it, &item) == GST_ITERATOR_OK) {
@@ -184,6 +189,14 @@ GstBusSyncReply Pipeline::OnBusMessage(GstBus*, GstMessage* message, gpointer se
     std::lock_guard<std::mutex> lock(p->mutex_);
     if (p->bus_error_.empty()) {
       p->bus_error_ = std::string(GST_OBJECT_NAME(GST_MESSAGE_SRC(message))) + ": " + err->message;
+      // The debug text's last line says why ("streaming stopped, reason
+      // not-negotiated (-4)"); the rest is a source location.
+      if (debug != nullptr) {
+        std::string detail = debug;
+        const std::size_t newline = detail.rfind('\n');
+        if (newline != std::string::npos) detail = detail.substr(newline + 1);
+        if (!detail.empty()) p->bus_error_ += " (" + detail + ")";
+      }
     }
     g_error_free(err);
     g_free(debug);
@@ -217,6 +230,7 @@ bool Pipeline::DrainToEos(double timeout_s) {
 PipelineCounts Pipeline::Counts() const {
   PipelineCounts c;
   ForEachElement(pipeline_, [&](GstElement* e) {
+    if (GST_IS_BIN(e)) return;
     const std::string factory = FactoryName(e);
     ElementFlow flow;
     flow.name = GST_OBJECT_NAME(e);

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "harness/pipeline.h"
+#include "harness/statistics.h"
 
 namespace rxbench::harness {
 namespace {
@@ -28,12 +29,6 @@ std::string Now() {
   localtime_r(&t, &tm);
   std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S%z", &tm);
   return text;
-}
-
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const std::size_t n = v.size();
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 }  // namespace
@@ -79,16 +74,20 @@ nlohmann::json ContextJson(const RunConfig& config, const std::vector<RunResult>
   };
   g_free(gst_version);
   // Counter availability is a property of the machine: report it once.
-  nlohmann::json available = nlohmann::json::array(), unavailable = nlohmann::json::object();
+  nlohmann::json available = nlohmann::json::array(), unavailable = nlohmann::json::object(),
+                 user_only = nlohmann::json::array();
   for (const RunResult& r : runs) {
     if (!r.counters_available.empty() || !r.counters_unavailable.empty()) {
       available = r.counters_available;
       unavailable = r.counters_unavailable;
+      user_only = r.counters_user_only;
       break;
     }
   }
   c["counters_available"] = available;
   c["counters_unavailable"] = unavailable;
+  // Read, but without kernel mode: they leave out the syscall work.
+  c["counters_user_only"] = user_only;
   return c;
 }
 
@@ -225,8 +224,9 @@ nlohmann::json ResultsJson(const RunConfig& config, const std::vector<RunResult>
   for (const RunResult& r : runs) {
     nlohmann::json it = IterationJson(r);
     const std::string name = it["name"];
-    if (!by_name.count(name)) order.push_back(name);
-    by_name[name].push_back(it);
+    if (std::find(order.begin(), order.end(), name) == order.end()) order.push_back(name);
+    // A failed repetition's figures are not measurements: aggregates skip it.
+    if (r.ok) by_name[name].push_back(it);
     benchmarks.push_back(std::move(it));
   }
   for (const std::string& name : order) {

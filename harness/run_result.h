@@ -68,6 +68,7 @@ struct RunResult {
   std::map<std::string, double> counters_per_packet;  // receiver thread, only counters read
   std::vector<std::string> counters_available;
   std::map<std::string, std::string> counters_unavailable;
+  std::vector<std::string> counters_user_only;  // kernel counting denied: user mode only
 
   // Latency (ns) and jitter.
   LatencySummary latency;     // send -> sink

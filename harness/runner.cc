@@ -81,7 +81,6 @@ RunResult RunOnce(const RunConfig& config) {
   if (socket.fd < 0) return fail(error);
   Fd socket_fd{socket.fd};
 
-  std::unique_ptr<Pipeline> pipeline;
   std::unique_ptr<receivers::PacketTimeline> timeline;
   if (measure && !is_udpsrc) timeline = std::make_unique<receivers::PacketTimeline>();
   SinkProbeConfig sink_config;
@@ -90,6 +89,10 @@ RunResult RunOnce(const RunConfig& config) {
   sink_config.verify_payload = config.verify_payload;
   sink_config.observer = config.observer;
   SinkProbe sink(sink_config);
+  // Declared after the sink probe and the timeline, so that on every return
+  // the pipeline is stopped (its destructor) before they are destroyed: no
+  // streaming thread can still be inside the probe.
+  std::unique_ptr<Pipeline> pipeline;
   if (!is_null) {
     pipeline = Pipeline::Create(config.pipeline.empty() ? kDefaultPipeline : config.pipeline,
                                 is_udpsrc ? socket.fd : -1, &error);
@@ -178,20 +181,22 @@ RunResult RunOnce(const RunConfig& config) {
   r.wall_s = static_cast<double>(metrics::MonotonicNs() - wall_start) / 1e9;
   const metrics::ThreadUsage process_usage = metrics::SampleProcess() - process_before;
   const std::int64_t rcvbuf_errors_after = receivers::HostRcvbufErrors();
-  const std::int64_t kernel_drops = receivers::KernelDrops(socket.fd);
-  const std::uint64_t left_in_socket = is_udpsrc ? 0 : receivers::DrainSocket(socket.fd);
   PipelineCounts counts;
   if (pipeline) {
     // udpsrc is still reading: its end-of-stream comes after what it has read.
-    if (!pipeline->DrainToEos(config.drain_timeout_s)) {
-      return fail("pipeline did not reach end-of-stream within " + std::to_string(config.drain_timeout_s) +
-                  " s after the last packet; counts would not be final");
-    }
-    counts = pipeline->Counts();
+    const bool drained = pipeline->BusError().empty() && pipeline->DrainToEos(config.drain_timeout_s);
+    if (drained) counts = pipeline->Counts();
     pipeline->Stop();
     sink.Detach();
     if (std::string bus = pipeline->BusError(); !bus.empty()) return fail(bus);
+    if (!drained) {
+      return fail("pipeline did not reach end-of-stream within " + std::to_string(config.drain_timeout_s) +
+                  " s after the last packet; counts would not be final");
+    }
   }
+  // After the receiver (or udpsrc) stopped reading: the socket's own account.
+  const std::int64_t kernel_drops = receivers::KernelDrops(socket.fd);
+  const std::uint64_t left_in_socket = receivers::DrainSocket(socket.fd);
 
   // --- Loss accounting -------------------------------------------------------
   const SinkResult& s = sink.result();
@@ -271,6 +276,7 @@ RunResult RunOnce(const RunConfig& config) {
   for (const auto& [name, value] : rx.counters) r.counters_per_packet[CounterKey(name)] = PerPacket(value, n);
   r.counters_available = rx.counters_available;
   r.counters_unavailable = rx.counters_unavailable;
+  r.counters_user_only = rx.counters_user_only;
 
   // --- Latency --------------------------------------------------------------
   r.latency = Summarize(s.latency);
@@ -289,7 +295,10 @@ RunResult RunOnce(const RunConfig& config) {
   r.buffer_recycled = rx.buffers.recycled;
   r.ring_exhausted = rx.stats.ring_exhausted;
   r.rearms = rx.stats.rearms;
-  if (r.packets_delivered == 0 && r.packets_sent > 0) {
+  if (r.packets_sent == 0) {
+    r.ok = false;
+    r.error = "the generator sent nothing (" + std::to_string(r.send_errors) + " send errors)";
+  } else if (r.packets_delivered == 0) {
     r.ok = false;
     r.error = "no packet was delivered";
   }

@@ -137,9 +137,13 @@ Contender ResolveStrategy(const std::string& text, const Options& o) {
       }
     }
   }
-  for (const auto& [axis, value] : {std::pair<const char*, const std::string&>{"buffer", o.buffer},
-                                    {"sync", o.sync}, {"recv", o.recv}, {"push", o.push}}) {
-    if (!value.empty()) overrides.emplace_back(axis, value);
+  // The flags apply to every receive-loop strategy of the invocation; udpsrc
+  // and null have no such policies and run as they are.
+  if (spec->receiver == receivers::ReceiverKind::kLoop) {
+    for (const auto& [axis, value] : {std::pair<const char*, const std::string&>{"buffer", o.buffer},
+                                      {"sync", o.sync}, {"recv", o.recv}, {"push", o.push}}) {
+      if (!value.empty()) overrides.emplace_back(axis, value);
+    }
   }
   if (!overrides.empty() && spec->receiver != receivers::ReceiverKind::kLoop) {
     throw UsageError{"policy overrides apply to receive-loop strategies, not '" + name + "'"};
@@ -190,6 +194,14 @@ RunConfig MakeBaseConfig(const Options& o) {
   c.cpu_generator = o.cpu_generator;
   c.progress = true;
   if (o.repetitions < 1) throw UsageError{"--repetitions must be at least 1"};
+  const int cpus = static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN));
+  for (const auto& [flag, cpu] : {std::pair<const char*, int>{"--cpu-receiver", o.cpu_receiver},
+                                  {"--cpu-generator", o.cpu_generator}}) {
+    if (cpu < -1 || cpu >= cpus) {
+      throw UsageError{std::string(flag) + " " + std::to_string(cpu) + ": this machine has CPUs 0.." +
+                       std::to_string(cpus - 1)};
+    }
+  }
   if (!o.pipeline.empty()) {
     std::string error;
     if (!Pipeline::Create(o.pipeline, -1, &error)) throw UsageError{error};
@@ -311,7 +323,15 @@ int Main(int argc, char** argv) {
     RunConfig base = MakeBaseConfig(compare_options);
     if (strategies.empty()) strategies = receivers::PresetNames();
     std::vector<Contender> specs;
-    for (const std::string& name : strategies) specs.push_back(ResolveStrategy(name, compare_options));
+    for (const std::string& name : strategies) {
+      specs.push_back(ResolveStrategy(name, compare_options));
+      for (std::size_t i = 0; i + 1 < specs.size(); ++i) {
+        if (specs[i].spec.name == specs.back().spec.name) {
+          throw UsageError{"'" + name + "' is the same strategy as '" + strategies[i] + "' (" +
+                           specs.back().spec.name + "): each row must differ"};
+        }
+      }
+    }
     std::string out_file;
     if (!compare_out.empty()) {
       std::error_code ec;

@@ -25,11 +25,13 @@ void AllocSource::Acquire(PacketSlot* slot) {
 
 GstBuffer* AllocSource::Finish(PacketSlot* slot) { return UnmapAndSize(slot); }
 
-void AllocSource::Release(PacketSlot* slot) {
+void UnmapAndUnref(PacketSlot* slot) {
   if (slot->mapped) gst_buffer_unmap(slot->buffer, &slot->map);
   gst_buffer_unref(slot->buffer);
   *slot = PacketSlot{};
 }
+
+void AllocSource::Release(PacketSlot* slot) { UnmapAndUnref(slot); }
 
 BufferSourceStats AllocSource::stats() const {
   BufferSourceStats s;

@@ -25,5 +25,7 @@ class AllocSource final : public BufferSource {
 GstBuffer* UnmapAndSize(PacketSlot* slot);
 // Maps slot->buffer for writing and fills data/capacity.
 void MapForWrite(PacketSlot* slot);
+// Unmaps if mapped and drops the slot's reference.
+void UnmapAndUnref(PacketSlot* slot);
 
 }  // namespace rxbench::pools

@@ -43,11 +43,7 @@ void GstPoolSource::Acquire(PacketSlot* slot) {
 
 GstBuffer* GstPoolSource::Finish(PacketSlot* slot) { return UnmapAndSize(slot); }
 
-void GstPoolSource::Release(PacketSlot* slot) {
-  if (slot->mapped) gst_buffer_unmap(slot->buffer, &slot->map);
-  gst_buffer_unref(slot->buffer);  // back to the pool through its release path
-  *slot = PacketSlot{};
-}
+void GstPoolSource::Release(PacketSlot* slot) { UnmapAndUnref(slot); }  // back through the pool
 
 BufferSourceStats GstPoolSource::stats() const {
   BufferSourceStats s;

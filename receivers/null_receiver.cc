@@ -1,7 +1,6 @@
 #include "receivers/null_receiver.h"
 
-#include "metrics/perf_counters.h"
-#include "receivers/receive_loop.h"
+#include "receivers/thread_measurement.h"
 
 namespace rxbench::receivers {
 
@@ -28,10 +27,7 @@ void NullReceiver::Stop() {
 }
 
 void NullReceiver::Run() {
-  SetUpReceiverThread("rxnull", config_.cpu);
-  metrics::PerfCounters counters = metrics::PerfCounters::OpenWithFallback(config_.counters);
-  const metrics::ThreadUsage usage_start = metrics::SampleCallingThread();
-  counters.Start();
+  ThreadMeasurement measurement("rxnull", config_);
 
   std::vector<pools::PacketSlot> slots(config_.batch);
   for (int i = 0; i < config_.batch; ++i) {
@@ -50,14 +46,7 @@ void NullReceiver::Run() {
     stop = sync_->PublishAndCheckStop(delta);
   }
 
-  counters.Stop();
-  result_.usage = metrics::SampleCallingThread() - usage_start;
-  result_.counters = counters.Read();
-  result_.counters_available = counters.available();
-  result_.counters_unavailable = counters.unavailable();
-  result_.stats = sync_->Snapshot();
-  result_.socket_drops_seen = call_->socket_drops_seen();
-  result_.kernel_timestamps = call_->kernel_timestamps();
+  measurement.Finish(*sync_, *call_, &result_);
 }
 
 }  // namespace rxbench::receivers

@@ -1,24 +1,11 @@
 #include "receivers/receive_loop.h"
 
-#include <pthread.h>
-#include <sched.h>
-
 #include <vector>
 
-#include "metrics/perf_counters.h"
+#include "receivers/thread_measurement.h"
 #include "rtp/rtp_packet.h"
 
 namespace rxbench::receivers {
-
-void SetUpReceiverThread(const char* name, int cpu) {
-  pthread_setname_np(pthread_self(), name);
-  if (cpu >= 0) {
-    cpu_set_t set;
-    CPU_ZERO(&set);
-    CPU_SET(cpu, &set);
-    pthread_setaffinity_np(pthread_self(), sizeof set, &set);
-  }
-}
 
 ReceiveLoop::ReceiveLoop(const ReceiverConfig& config)
     : config_(config), sync_(MakeSyncPolicy(config.strategy.sync)), push_(MakePushPolicy(config.strategy.push)) {}
@@ -48,10 +35,7 @@ void ReceiveLoop::Stop() {
 }
 
 void ReceiveLoop::Run() {
-  SetUpReceiverThread("rxrecv", config_.cpu);
-  metrics::PerfCounters counters = metrics::PerfCounters::OpenWithFallback(config_.counters);
-  const metrics::ThreadUsage usage_start = metrics::SampleCallingThread();
-  counters.Start();
+  ThreadMeasurement measurement("rxrecv", config_);
 
   PacketTimeline* const timeline = config_.timeline;
   metrics::LogHistogram& processing = result_.processing_latency;
@@ -147,15 +131,8 @@ void ReceiveLoop::Run() {
   for (pools::PacketSlot& slot : slots) {
     if (slot.buffer != nullptr) source_->Release(&slot);
   }
-  counters.Stop();
-  result_.usage = metrics::SampleCallingThread() - usage_start;
-  result_.counters = counters.Read();
-  result_.counters_available = counters.available();
-  result_.counters_unavailable = counters.unavailable();
-  result_.stats = sync_->Snapshot();
+  measurement.Finish(*sync_, *call_, &result_);
   if (source_) result_.buffers = source_->stats();
-  result_.socket_drops_seen = call_->socket_drops_seen();
-  result_.kernel_timestamps = call_->kernel_timestamps();
 }
 
 }  // namespace rxbench::receivers

@@ -40,7 +40,4 @@ class ReceiveLoop final : public Receiver {
   ReceiverResult result_;
 };
 
-// Names and (optionally) pins the calling thread; shared by the receivers.
-void SetUpReceiverThread(const char* name, int cpu);
-
 }  // namespace rxbench::receivers

@@ -43,6 +43,9 @@ struct ReceiverResult {
   std::map<std::string, double> counters;  // only counters that could be read
   std::vector<std::string> counters_available;
   std::map<std::string, std::string> counters_unavailable;  // name -> reason
+  // Counters that could count user mode only (kernel counting denied): they
+  // leave out syscall and softirq work, most of a receive path.
+  std::vector<std::string> counters_user_only;
   metrics::LogHistogram processing_latency;  // kernel (or user) receive -> push, ns
   std::int64_t socket_drops_seen = -1;       // SO_RXQ_OVFL; -1 = not read by this call
   bool kernel_timestamps = false;            // false: receive time read in user space

@@ -41,7 +41,8 @@ one_line_usage_error "unknown scenario" "$wrapper" compare --scenario nope
 one_line_usage_error "bad shape" "$wrapper" run --strategy baseline --shape square
 one_line_usage_error "missing subcommand" "$wrapper"
 one_line_usage_error "bad pipeline" "$wrapper" run --strategy baseline --pipeline "fakesrc ! fakesink"
-one_line_usage_error "policy flag on udpsrc" "$wrapper" run --strategy udpsrc --recv recvmmsg
+one_line_usage_error "same strategy twice" "$wrapper" compare --strategies "pooled,pooled+buffer=gstpool"
+one_line_usage_error "CPU that does not exist" "$wrapper" run --strategy baseline --cpu-receiver 4096
 one_line_usage_error "override on null" "$wrapper" run --strategy null+push=list
 one_line_usage_error "bad override value" "$wrapper" run --strategy pooled+buffer=nope
 one_line_usage_error "bad override axis" "$wrapper" run --strategy pooled+colour=red
@@ -57,6 +58,12 @@ assert b["name"] == "baseline/custom", b["name"]
 assert b["packets_sent"] == 1000 and b["packets_delivered"] == 1000, b
 assert b["unexplained_packets"] == 0
 PY
+
+# A policy flag applies to the receive-loop strategies; udpsrc and null run as they are.
+expect_exit 0 "policy flag with references" "$wrapper" compare --strategies "baseline,null" --push list \
+  --rate 2000 --duration 0.3 --repetitions 1
+grep -q "^baseline+push=list .*alloc/mutex/recvfrom/list" "$tmp/out" || fail "--push list not applied: $(cat "$tmp/out")"
+grep -q "^null " "$tmp/out" || fail "null did not run with --push list: $(cat "$tmp/out")"
 
 # Strategies with inline overrides run side by side and are named by what differs.
 expect_exit 0 "compare with overrides" "$wrapper" compare --strategies "pooled,pooled+buffer=freelist+push=list" \

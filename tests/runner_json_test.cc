@@ -229,3 +229,22 @@ TEST(RunnerKernelTimestamps, OptInSplitsLatencyAtTheKernel) {
 
 }  // namespace
 }  // namespace rxbench::harness
+
+namespace rxbench::harness {
+namespace {
+
+// A pipeline that fails while streaming: the run fails with the pipeline's own
+// error (not a drain time-out), and everything is torn down before RunOnce
+// returns (ASan/TSan runs would catch a probe called after it).
+TEST(RunnerFailures, StreamingErrorIsReportedAsIs) {
+  RunConfig config = BaselineConfig();
+  config.traffic.duration_s = 0.3;
+  config.pipeline = "appsrc name=src ! capsfilter caps=video/x-raw ! fakesink name=sink";
+  const RunResult r = RunOnce(config);
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.error.find("end-of-stream"), std::string::npos) << r.error;
+  EXPECT_FALSE(r.error.empty());
+}
+
+}  // namespace
+}  // namespace rxbench::harness
