@@ -17,9 +17,15 @@
 namespace rxbench::harness {
 namespace {
 
+// A latency that was not measured (no samples) is null, never 0.
+nlohmann::json OrNull(const LatencySummary& s, double value) {
+  return s.count == 0 ? nlohmann::json(nullptr) : nlohmann::json(value);
+}
+
 nlohmann::json Latency(const LatencySummary& s) {
-  return {{"count", s.count}, {"p50_ns", s.p50},   {"p90_ns", s.p90},   {"p99_ns", s.p99},
-          {"p999_ns", s.p999}, {"max_ns", s.max}, {"mean_ns", s.mean}, {"stddev_ns", s.stddev}};
+  return {{"count", s.count},          {"p50_ns", OrNull(s, s.p50)},   {"p90_ns", OrNull(s, s.p90)},
+          {"p99_ns", OrNull(s, s.p99)}, {"p999_ns", OrNull(s, s.p999)}, {"max_ns", OrNull(s, s.max)},
+          {"mean_ns", OrNull(s, s.mean)}, {"stddev_ns", OrNull(s, s.stddev)}};
 }
 
 std::string Now() {
@@ -149,9 +155,9 @@ nlohmann::json IterationJson(const RunResult& r) {
       {"latency_max_ns", r.latency.max},
       {"latency_mean_ns", r.latency.mean},
       {"latency_stddev_ns", r.latency.stddev},
-      {"processing_latency_p50_ns", r.processing.p50},
-      {"processing_latency_p99_ns", r.processing.p99},
-      {"processing_jitter_ns", r.processing_jitter_ns},
+      {"processing_latency_p50_ns", OrNull(r.processing, r.processing.p50)},
+      {"processing_latency_p99_ns", OrNull(r.processing, r.processing.p99)},
+      {"processing_jitter_ns", OrNull(r.processing, r.processing_jitter_ns)},
       {"jitter_rfc3550_us", r.jitter_rfc3550_us},
       {"jitter_rfc3550_rtp", r.jitter_rfc3550_rtp},
       {"kernel_timestamps", r.kernel_timestamps},

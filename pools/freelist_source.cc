@@ -1,5 +1,7 @@
 #include "pools/freelist_source.h"
 
+#include "pools/return_stack.h"
+
 namespace rxbench::pools {
 
 // The first cache line is written once, at creation, and then only read by
@@ -19,7 +21,7 @@ struct alignas(64) FreeListSource::Node {
 // with the receiver's hot fields, and that false sharing cost ~700 ns per
 // packet (README, "Buffer sources").
 struct alignas(64) FreeListSource::Shared {
-  std::atomic<Node*> returned{nullptr};  // lock-free stack (multi-producer, single consumer)
+  ReturnStack<Node> returned;            // buffers back from the pipeline
   std::atomic<bool> closed{false};       // the source is gone: free instead of recycle
   std::atomic<std::uint64_t> refs{1};    // the source + every live buffer
   std::atomic<std::uint64_t> recycled{0};
@@ -28,16 +30,6 @@ struct alignas(64) FreeListSource::Shared {
   void Unref() {
     if (refs.fetch_sub(1, std::memory_order_acq_rel) == 1) delete this;
   }
-
-  void Push(Node* node) {
-    Node* head = returned.load(std::memory_order_relaxed);
-    do {
-      node->next = head;
-    } while (!returned.compare_exchange_weak(head, node, std::memory_order_release,
-                                             std::memory_order_relaxed));
-  }
-
-  Node* TakeAll() { return returned.exchange(nullptr, std::memory_order_acquire); }
 
   // Frees every node on the stack for real (after close).
   void FreeAll(Node* node) {
@@ -105,11 +97,11 @@ gboolean DisposeHook(GstMiniObject* object) {
   GST_BUFFER_OFFSET_END(buffer) = GST_BUFFER_OFFSET_NONE;
   gst_buffer_foreach_meta(buffer, RemoveMeta, nullptr);
   shared->recycled.fetch_add(1, std::memory_order_relaxed);
-  shared->Push(node);
+  shared->returned.Push(node);
   // Close() may have drained the stack between our check and our push: if so,
   // whoever sees `closed` now frees what is left. TakeAll hands each node to
   // exactly one thread.
-  if (shared->closed.load(std::memory_order_seq_cst)) shared->FreeAll(shared->TakeAll());
+  if (shared->closed.load(std::memory_order_seq_cst)) shared->FreeAll(shared->returned.TakeAll());
   return FALSE;
 }
 
@@ -127,7 +119,7 @@ FreeListSource::FreeListSource(std::size_t buffer_size, std::size_t pool_size)
 FreeListSource::~FreeListSource() {
   shared_->closed.store(true, std::memory_order_seq_cst);
   while (count_ > 0) Shared::FreeNow(PopFront());
-  shared_->FreeAll(shared_->TakeAll());
+  shared_->FreeAll(shared_->returned.TakeAll());
   shared_->Unref();
 }
 
@@ -153,7 +145,7 @@ FreeListSource::Node* FreeListSource::Pop() {
   if (count_ == 0) {
     // The stack comes newest first: pushing each at the front leaves the
     // oldest return at the head, so reuse stays first-in first-out.
-    for (Node* n = shared_->TakeAll(); n != nullptr; n = n->next) PushFront(n);
+    for (Node* n = shared_->returned.TakeAll(); n != nullptr; n = n->next) PushFront(n);
   }
   if (count_ == 0) {
     exhausted_.store(exhausted_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);

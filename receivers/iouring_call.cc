@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "pools/return_stack.h"
 #include "receivers/recvmmsg_call.h"
 
 namespace rxbench::receivers {
@@ -54,21 +55,10 @@ struct RingMemory {
     if (refs.fetch_sub(1, std::memory_order_acq_rel) == 1) delete this;
   }
 
-  // Multi-producer push; the single consumer takes the whole stack at once, so
-  // there is no ABA problem.
-  void Push(ReturnNode* node) {
-    ReturnNode* head = returned.load(std::memory_order_relaxed);
-    do {
-      node->next = head;
-    } while (!returned.compare_exchange_weak(head, node, std::memory_order_release,
-                                             std::memory_order_relaxed));
-  }
-  ReturnNode* TakeAll() { return returned.exchange(nullptr, std::memory_order_acquire); }
-
   std::uint8_t* const base;
   const std::size_t bytes;
   std::unique_ptr<ReturnNode[]> nodes;
-  std::atomic<ReturnNode*> returned{nullptr};
+  pools::ReturnStack<ReturnNode> returned;  // buffers GStreamer has released
   std::atomic<std::uint64_t> refs{1};  // the call + every GstBuffer handed out
 };
 
@@ -78,7 +68,7 @@ struct RingMemory {
 void ReturnToRing(gpointer data) {
   auto* node = static_cast<ReturnNode*>(data);
   RingMemory* memory = node->memory;
-  memory->Push(node);
+  memory->returned.Push(node);
   memory->Unref();
 }
 
@@ -263,7 +253,7 @@ void IoUringCall::PublishAdds() {
 // Buffers GStreamer let go of since the last call go back to the kernel. Only
 // this thread adds to the ring, so the adds need no lock.
 void IoUringCall::Recycle() {
-  for (ReturnNode* node = memory_->TakeAll(); node != nullptr; node = node->next) AddToRing(node->bid);
+  for (ReturnNode* node = memory_->returned.TakeAll(); node != nullptr; node = node->next) AddToRing(node->bid);
   PublishAdds();
 }
 
@@ -274,7 +264,7 @@ bool IoUringCall::WaitForReturns(ReceiverStats* stats) {
     timespec nap{0, 1000000};
     nanosleep(&nap, nullptr);
     ++stats->syscalls;
-    if (memory_->returned.load(std::memory_order_acquire) != nullptr) {
+    if (!memory_->returned.empty()) {
       Recycle();
       return true;
     }

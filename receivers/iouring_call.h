@@ -7,10 +7,10 @@
 // the receiver only reads the completion queue (no syscall), and the payload is
 // never copied in user space: the GstBuffer wraps the ring buffer in place.
 //
-// Each ring buffer (config.buffer_size bytes) holds, as the kernel writes it:
+// Each ring buffer holds, as the kernel writes it:
 //   io_uring_recvmsg_out (16 B) | control messages (ControlBytesPerMessage()) | payload
-// so a datagram has buffer_size - 16 - ControlBytesPerMessage() bytes of room
-// (4024 with the default 4096); longer ones are cut and flagged `truncated`. The
+// and is sized so that the payload room is config.buffer_size, as for every
+// other receive call; longer datagrams are cut and flagged `truncated`. The
 // source address is not requested.
 //
 // Ownership and recycling. needs_buffers() is false: Receive() fills every slot

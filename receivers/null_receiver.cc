@@ -4,11 +4,6 @@
 
 namespace rxbench::receivers {
 
-NullReceiver::NullReceiver(const ReceiverConfig& config)
-    : config_(config), sync_(MakeSyncPolicy(SyncKind::kAtomic)) {}
-
-NullReceiver::~NullReceiver() { Stop(); }
-
 bool NullReceiver::Start(std::string* error) {
   ReceiveCallConfig call_config;
   call_config.fd = config_.fd;
@@ -16,14 +11,8 @@ bool NullReceiver::Start(std::string* error) {
   call_ = MakeReceiveCall(RecvKind::kRecvmmsg, call_config, error);
   if (!call_) return false;
   memory_.resize(config_.buffer_size * static_cast<std::size_t>(config_.batch));
-  thread_ = std::thread([this] { Run(); });
+  Launch();
   return true;
-}
-
-void NullReceiver::Stop() {
-  if (!thread_.joinable()) return;
-  sync_->RequestStop();
-  thread_.join();
 }
 
 void NullReceiver::Run() {

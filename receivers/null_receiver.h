@@ -4,34 +4,23 @@
 // reported as a ratio to this one, measured in the same invocation.
 #pragma once
 
-#include <thread>
 #include <vector>
 
-#include "receivers/receive_call.h"
-#include "receivers/receiver.h"
-#include "receivers/sync_policy.h"
+#include "receivers/threaded_receiver.h"
 
 namespace rxbench::receivers {
 
-class NullReceiver final : public Receiver {
+class NullReceiver final : public ThreadedReceiver {
  public:
-  explicit NullReceiver(const ReceiverConfig& config);
-  ~NullReceiver() override;
+  explicit NullReceiver(const ReceiverConfig& config) : ThreadedReceiver(config, SyncKind::kAtomic) {}
+  ~NullReceiver() override { Stop(); }
 
   bool Start(std::string* error) override;
-  void Stop() override;
-  ReceiverStats Snapshot() const override { return sync_->Snapshot(); }
-  const ReceiverResult& Result() const override { return result_; }
 
  private:
-  void Run();
+  void Run() override;
 
-  ReceiverConfig config_;
-  std::unique_ptr<SyncPolicy> sync_;
-  std::unique_ptr<ReceiveCall> call_;
   std::vector<std::uint8_t> memory_;
-  std::thread thread_;
-  ReceiverResult result_;
 };
 
 }  // namespace rxbench::receivers

@@ -8,9 +8,7 @@
 namespace rxbench::receivers {
 
 ReceiveLoop::ReceiveLoop(const ReceiverConfig& config)
-    : config_(config), sync_(MakeSyncPolicy(config.strategy.sync)), push_(MakePushPolicy(config.strategy.push)) {}
-
-ReceiveLoop::~ReceiveLoop() { Stop(); }
+    : ThreadedReceiver(config, config.strategy.sync), push_(MakePushPolicy(config.strategy.push)) {}
 
 bool ReceiveLoop::Start(std::string* error) {
   ReceiveCallConfig call_config;
@@ -24,14 +22,8 @@ bool ReceiveLoop::Start(std::string* error) {
   if (call_->needs_buffers()) {
     source_ = pools::MakeBufferSource({config_.strategy.buffer, config_.buffer_size, config_.pool_size});
   }
-  thread_ = std::thread([this] { Run(); });
+  Launch();
   return true;
-}
-
-void ReceiveLoop::Stop() {
-  if (!thread_.joinable()) return;
-  sync_->RequestStop();
-  thread_.join();
 }
 
 void ReceiveLoop::Run() {
@@ -58,8 +50,6 @@ void ReceiveLoop::Run() {
     }
     ReceiverStats call_stats;
     const int n = call_->Receive(slots.data(), batch, &call_stats);
-    // Without a kernel timestamp, the receive time is read here, once per batch.
-    const std::uint64_t user_rx_ns = timeline != nullptr && n > 0 ? metrics::MonotonicNs() : 0;
 
     // Per packet: validate, note the probe index, finish. Rejected buffers go
     // straight back.
@@ -90,7 +80,7 @@ void ReceiveLoop::Run() {
         stamps[n_ready].index = slot.length >= payload_offset + rtp::kProbeBytes
                                     ? rtp::ReadProbe(slot.data + payload_offset).index + 1
                                     : 0;
-        stamps[n_ready].rx_ns = slot.kernel_rx_ns != 0 ? slot.kernel_rx_ns : user_rx_ns;
+        stamps[n_ready].rx_ns = slot.kernel_rx_ns;  // 0: the call gave no kernel timestamp
       }
       if (provided) {
         ready[n_ready++] = slot.buffer;
@@ -106,6 +96,14 @@ void ReceiveLoop::Run() {
       for (int i = 0; i < n_ready; ++i) {
         const Stamp& stamp = stamps[i];
         if (stamp.index == 0) continue;
+        // Without a kernel timestamp the receive time is not known: a user-space
+        // clock read after the call would say nothing the push time does not,
+        // and cost a clock read per packet for recvfrom. Receive -> push is then
+        // not measured, and send -> receive ends at the push.
+        if (stamp.rx_ns == 0) {
+          timeline->Record(stamp.index - 1, push_ns, push_ns);
+          continue;
+        }
         timeline->Record(stamp.index - 1, stamp.rx_ns, push_ns);
         processing.Record(push_ns > stamp.rx_ns ? push_ns - stamp.rx_ns : 0);
       }

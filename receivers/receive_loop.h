@@ -9,35 +9,23 @@
 // push, lock the mutex to update stats and read the stop flag.
 #pragma once
 
-#include <thread>
-
 #include "receivers/push_policy.h"
-#include "receivers/receive_call.h"
-#include "receivers/receiver.h"
-#include "receivers/sync_policy.h"
+#include "receivers/threaded_receiver.h"
 
 namespace rxbench::receivers {
 
-class ReceiveLoop final : public Receiver {
+class ReceiveLoop final : public ThreadedReceiver {
  public:
   explicit ReceiveLoop(const ReceiverConfig& config);
-  ~ReceiveLoop() override;
+  ~ReceiveLoop() override { Stop(); }
 
   bool Start(std::string* error) override;
-  void Stop() override;
-  ReceiverStats Snapshot() const override { return sync_->Snapshot(); }
-  const ReceiverResult& Result() const override { return result_; }
 
  private:
-  void Run();
+  void Run() override;
 
-  ReceiverConfig config_;
   std::unique_ptr<pools::BufferSource> source_;
-  std::unique_ptr<SyncPolicy> sync_;
-  std::unique_ptr<ReceiveCall> call_;
   std::unique_ptr<PushPolicy> push_;
-  std::thread thread_;
-  ReceiverResult result_;
 };
 
 }  // namespace rxbench::receivers

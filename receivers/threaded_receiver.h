@@ -1,0 +1,40 @@
+// What the receive loop and the null receiver share: a thread of their own
+// that runs until stop, a sync policy through which it learns to stop and
+// publishes its statistics, a receive call, and the result the thread fills in
+// before it exits.
+#pragma once
+
+#include <memory>
+#include <thread>
+
+#include "receivers/receive_call.h"
+#include "receivers/receiver.h"
+#include "receivers/sync_policy.h"
+
+namespace rxbench::receivers {
+
+class ThreadedReceiver : public Receiver {
+ public:
+  ~ThreadedReceiver() override;
+
+  void Stop() override;
+  ReceiverStats Snapshot() const override { return sync_->Snapshot(); }
+  const ReceiverResult& Result() const override { return result_; }
+
+ protected:
+  ThreadedReceiver(const ReceiverConfig& config, SyncKind sync);
+  // Runs Run() on the receiver thread. Derived destructors must Stop() first:
+  // the thread runs their code.
+  void Launch();
+  virtual void Run() = 0;
+
+  ReceiverConfig config_;
+  std::unique_ptr<SyncPolicy> sync_;
+  std::unique_ptr<ReceiveCall> call_;
+  ReceiverResult result_;
+
+ private:
+  std::thread thread_;
+};
+
+}  // namespace rxbench::receivers
