@@ -1,7 +1,7 @@
 // The harness's own per-packet overhead: what measuring a packet costs, so it
 // can be kept negligible next to what is measured. Clocks (the receive loop
 // and sink probe read CLOCK_MONOTONIC per batch or packet), the latency
-// histogram, the loss/reorder tracker, RFC 3550 jitter and the packet timeline.
+// histogram, the loss/reorder tracker, RFC 3550 jitter and the buffer stamps.
 #include <benchmark/benchmark.h>
 #include <time.h>
 
@@ -18,7 +18,7 @@
 #include "metrics/rfc3550_jitter.h"
 #include "metrics/sequence_tracker.h"
 #include "metrics/thread_usage.h"
-#include "receivers/packet_timeline.h"
+#include "receivers/packet_stamps.h"
 
 namespace rxbench::benchmarks {
 namespace {
@@ -90,16 +90,19 @@ void BM_MeasureJitter(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 
-void BM_MeasureTimelineRecord(benchmark::State& state) {
-  receivers::PacketTimeline timeline;  // 24 MiB: indices walk through it as a run does
-  std::uint64_t index = 0;
+// Stamping a buffer on the receiver and reading the stamps back at the sink.
+void BM_MeasureStampBuffer(benchmark::State& state) {
+  GstBuffer* buffer = gst_buffer_new();
+  std::uint64_t t = 1000;
   CounterScope scope(state);
   for (auto _ : state) {
-    timeline.Record(index, index * 3, index * 3 + 1);
-    ++index;
-    benchmark::ClobberMemory();
+    receivers::StampBuffer(buffer, t + 1, t + 2);
+    const receivers::PacketStamps stamps = receivers::ReadStamps(buffer, t, t + 3);
+    benchmark::DoNotOptimize(stamps);
+    t += 3;
   }
   state.SetItemsProcessed(state.iterations());
+  gst_buffer_unref(buffer);
 }
 
 // Names: BM_Measure/<what>.
@@ -118,7 +121,7 @@ void BM_MeasureTimelineRecord(benchmark::State& state) {
   benchmark::RegisterBenchmark("BM_Measure/LogHistogram_Record", BM_MeasureHistogramRecord);
   benchmark::RegisterBenchmark("BM_Measure/SequenceTracker_OnPacket", BM_MeasureSequenceTracker);
   benchmark::RegisterBenchmark("BM_Measure/InterarrivalJitter_OnPacket", BM_MeasureJitter);
-  benchmark::RegisterBenchmark("BM_Measure/PacketTimeline_Record", BM_MeasureTimelineRecord);
+  benchmark::RegisterBenchmark("BM_Measure/StampBuffer_and_ReadStamps", BM_MeasureStampBuffer);
   return true;
 }();
 

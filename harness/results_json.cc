@@ -161,6 +161,7 @@ nlohmann::json IterationJson(const RunResult& r) {
       {"jitter_rfc3550_us", r.jitter_rfc3550_us},
       {"jitter_rfc3550_rtp", r.jitter_rfc3550_rtp},
       {"kernel_timestamps", r.kernel_timestamps},
+      {"unstamped_packets", r.unstamped_packets},
       {"latency_detail",
        {{"send_to_sink", Latency(r.latency)},
         {"send_to_rx", Latency(r.network)},

@@ -86,6 +86,7 @@ struct RunResult {
   // io_uring.
   std::uint64_t ring_exhausted = 0, rearms = 0;
   std::uint64_t payload_mismatches = 0, out_of_order = 0;
+  std::uint64_t unstamped_packets = 0;  // delivered without plausible receiver stamps
   std::string measure = "full";
 };
 

@@ -81,15 +81,14 @@ RunResult RunOnce(const RunConfig& config) {
   if (socket.fd < 0) return fail(error);
   Fd socket_fd{socket.fd};
 
-  std::unique_ptr<receivers::PacketTimeline> timeline;
-  if (measure && !is_udpsrc) timeline = std::make_unique<receivers::PacketTimeline>();
   SinkProbeConfig sink_config;
   sink_config.measure = measure;
-  sink_config.timeline = timeline.get();
+  // udpsrc does not stamp buffers: its offsets mean something else.
+  sink_config.receiver_stamps = measure && !is_udpsrc;
   sink_config.verify_payload = config.verify_payload;
   sink_config.observer = config.observer;
   SinkProbe sink(sink_config);
-  // Declared after the sink probe and the timeline, so that on every return
+  // Declared after the sink probe, so that on every return
   // the pipeline is stopped (its destructor) before they are destroyed: no
   // streaming thread can still be inside the probe.
   std::unique_ptr<Pipeline> pipeline;
@@ -110,7 +109,7 @@ RunResult RunOnce(const RunConfig& config) {
     rc.batch = config.batch > 0 ? config.batch : receivers::kDefaultBatch;
     rc.buffer_size = config.buffer_size;
     rc.pool_size = config.pool_size;
-    rc.timeline = timeline.get();
+    rc.stamp_buffers = measure;
     rc.counters = config.counters;
     rc.cpu = config.cpu_receiver;
     receiver = receivers::MakeReceiver(rc);
@@ -245,6 +244,7 @@ RunResult RunOnce(const RunConfig& config) {
   r.reordered = s.sequence.reordered();
   r.payload_mismatches = s.payload_mismatches;
   r.out_of_order = s.out_of_order;
+  r.unstamped_packets = s.unstamped;
 
   // --- CPU ------------------------------------------------------------------
   metrics::ThreadUsage receiver_usage = rx.usage;

@@ -70,10 +70,15 @@ void SinkProbe::OnBuffer(GstBuffer* buffer, std::uint64_t now_ns) {
     r.latency.Record(now_ns > probe.send_ns ? now_ns - probe.send_ns : 0);
     r.sequence.OnPacket(header.sequence);
     r.jitter.OnPacket(header.timestamp, now_ns);
-    if (config_.timeline != nullptr) {
-      if (const auto* entry = config_.timeline->Find(probe.index)) {
-        r.network.Record(entry->rx_ns > probe.send_ns ? entry->rx_ns - probe.send_ns : 0);
-        r.pipeline.Record(now_ns > entry->push_ns ? now_ns - entry->push_ns : 0);
+    if (config_.receiver_stamps) {
+      const receivers::PacketStamps stamps = receivers::ReadStamps(buffer, probe.send_ns, now_ns);
+      if (stamps.push_ns != 0) {
+        // Without a kernel timestamp, "receive" is known only as the push.
+        const std::uint64_t rx_ns = stamps.rx_ns != 0 ? stamps.rx_ns : stamps.push_ns;
+        r.network.Record(rx_ns - probe.send_ns);
+        r.pipeline.Record(now_ns - stamps.push_ns);
+      } else {
+        ++r.unstamped;
       }
     }
   }

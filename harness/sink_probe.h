@@ -4,7 +4,7 @@
 //
 // Per packet (measure=full): send -> sink latency from the probe stamped by the
 // generator; send -> kernel receive, kernel receive -> push and push -> sink
-// from the receiver's PacketTimeline; RFC 3550 interarrival jitter from RTP
+// from the stamps the receiver put on the buffer; RFC 3550 interarrival jitter from RTP
 // timestamps and arrival times; sequence gaps, duplicates and reordering. With
 // measure=minimal only packets are counted (to measure what measuring costs).
 #pragma once
@@ -18,7 +18,7 @@
 #include "metrics/log_histogram.h"
 #include "metrics/rfc3550_jitter.h"
 #include "metrics/sequence_tracker.h"
-#include "receivers/packet_timeline.h"
+#include "receivers/packet_stamps.h"
 
 namespace rxbench::harness {
 
@@ -32,7 +32,7 @@ struct DeliveredPacket {
 
 struct SinkProbeConfig {
   bool measure = true;
-  const receivers::PacketTimeline* timeline = nullptr;  // nullptr: no receiver-side stamps
+  bool receiver_stamps = false;  // buffers carry receive/push stamps (packet_stamps.h)
   bool verify_payload = false;                           // check every payload byte
   std::function<void(const DeliveredPacket&)> observer;  // tests only
 };
@@ -43,6 +43,7 @@ struct SinkResult {
   std::uint64_t malformed = 0;          // reached the sink but not an rxbench packet
   std::uint64_t payload_mismatches = 0; // verify_payload only
   std::uint64_t out_of_order = 0;       // index lower than one delivered before
+  std::uint64_t unstamped = 0;          // receiver stamps missing or implausible
   metrics::LogHistogram latency;        // send -> sink
   metrics::LogHistogram network;        // send -> kernel receive
   metrics::LogHistogram pipeline;       // push -> sink

@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "receivers/packet_stamps.h"
 #include "receivers/thread_measurement.h"
 #include "rtp/rtp_packet.h"
 
@@ -29,17 +30,13 @@ bool ReceiveLoop::Start(std::string* error) {
 void ReceiveLoop::Run() {
   ThreadMeasurement measurement("rxrecv", config_);
 
-  PacketTimeline* const timeline = config_.timeline;
+  const bool stamp = config_.stamp_buffers;
   metrics::LogHistogram& processing = result_.processing_latency;
   const bool provided = !call_->needs_buffers();
   const int batch = config_.batch;
   std::vector<pools::PacketSlot> slots(batch);
   std::vector<GstBuffer*> ready(batch);
-  struct Stamp {
-    std::uint64_t index;  // probe index + 1; 0 = no probe
-    std::uint64_t rx_ns;
-  };
-  std::vector<Stamp> stamps(batch);
+  std::vector<std::uint64_t> kernel_rx_ns(batch);
 
   bool stop = false;
   while (!stop) {
@@ -51,8 +48,7 @@ void ReceiveLoop::Run() {
     ReceiverStats call_stats;
     const int n = call_->Receive(slots.data(), batch, &call_stats);
 
-    // Per packet: validate, note the probe index, finish. Rejected buffers go
-    // straight back.
+    // Per packet: validate, finish. Rejected buffers go straight back.
     int n_ready = 0;
     std::uint64_t rejected_truncated = 0, rejected_malformed = 0, bytes = 0;
     for (int i = 0; i < n; ++i) {
@@ -76,12 +72,7 @@ void ReceiveLoop::Run() {
         }
         continue;
       }
-      if (timeline != nullptr) {
-        stamps[n_ready].index = slot.length >= payload_offset + rtp::kProbeBytes
-                                    ? rtp::ReadProbe(slot.data + payload_offset).index + 1
-                                    : 0;
-        stamps[n_ready].rx_ns = slot.kernel_rx_ns;  // 0: the call gave no kernel timestamp
-      }
+      kernel_rx_ns[n_ready] = slot.kernel_rx_ns;  // 0: the call gave no kernel timestamp
       if (provided) {
         ready[n_ready++] = slot.buffer;
         slot = pools::PacketSlot{};
@@ -89,23 +80,15 @@ void ReceiveLoop::Run() {
         ready[n_ready++] = source_->Finish(&slot);
       }
     }
-    if (timeline != nullptr && n_ready > 0) {
-      // The push time is read once per batch, right before the push, and
-      // recorded before it so the sink always finds it.
+    if (stamp && n_ready > 0) {
+      // The push time is read once per batch, right before the push. Without a
+      // kernel timestamp the receive time is not known (a clock read after the
+      // call would say little the push time does not), so receive -> push is
+      // measured only for calls that read kernel timestamps.
       const std::uint64_t push_ns = metrics::MonotonicNs();
       for (int i = 0; i < n_ready; ++i) {
-        const Stamp& stamp = stamps[i];
-        if (stamp.index == 0) continue;
-        // Without a kernel timestamp the receive time is not known: a user-space
-        // clock read after the call would say nothing the push time does not,
-        // and cost a clock read per packet for recvfrom. Receive -> push is then
-        // not measured, and send -> receive ends at the push.
-        if (stamp.rx_ns == 0) {
-          timeline->Record(stamp.index - 1, push_ns, push_ns);
-          continue;
-        }
-        timeline->Record(stamp.index - 1, stamp.rx_ns, push_ns);
-        processing.Record(push_ns > stamp.rx_ns ? push_ns - stamp.rx_ns : 0);
+        StampBuffer(ready[i], kernel_rx_ns[i], push_ns);
+        if (kernel_rx_ns[i] != 0) processing.Record(push_ns > kernel_rx_ns[i] ? push_ns - kernel_rx_ns[i] : 0);
       }
     }
     const int refused = push_->Push(config_.appsrc, ready.data(), n_ready);

@@ -15,7 +15,6 @@
 #include "metrics/log_histogram.h"
 #include "metrics/thread_usage.h"
 #include "pools/buffer_source.h"
-#include "receivers/packet_timeline.h"
 #include "receivers/receiver_stats.h"
 #include "receivers/strategy.h"
 
@@ -28,9 +27,10 @@ struct ReceiverConfig {
   int batch = kDefaultBatch;       // recvmmsg / io_uring: datagrams per call
   std::size_t buffer_size = 4096;  // bytes per buffer (= max datagram accepted whole)
   std::size_t pool_size = 1024;    // pooled sources: buffers warmed at start
-  // Per-packet measurement: kernel->push timestamps and the processing latency
-  // histogram. nullptr = `--measure minimal` (count only).
-  PacketTimeline* timeline = nullptr;
+  // Per-packet measurement: stamp each buffer with its kernel receive and push
+  // times (packet_stamps.h) and record receive -> push. false = `--measure
+  // minimal` (count only).
+  bool stamp_buffers = false;
   std::vector<std::string> counters;  // PMU / software counter names (perf stat -e)
   int cpu = -1;                       // pin the receiver thread (-1 = no)
 };

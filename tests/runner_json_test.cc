@@ -222,6 +222,8 @@ TEST(RunnerKernelTimestamps, OptInSplitsLatencyAtTheKernel) {
   EXPECT_GT(on.network.p50, 0);
   EXPECT_LT(on.network.p50, on.latency.p50);
   EXPECT_EQ(on.processing.count, on.packets_delivered);  // kernel receive -> push
+  EXPECT_EQ(on.unstamped_packets, 0u);                   // stamps survived the pipeline
+  EXPECT_EQ(on.pipeline.count, on.packets_delivered);
   EXPECT_EQ(off.processing.count, 0u);                   // not measured without it
   EXPECT_EQ(on.unexplained_packets, 0);
 
@@ -230,6 +232,8 @@ TEST(RunnerKernelTimestamps, OptInSplitsLatencyAtTheKernel) {
   RunResult baseline = RunOnce(config);
   ASSERT_TRUE(baseline.ok) << baseline.error;
   EXPECT_FALSE(baseline.kernel_timestamps);
+  EXPECT_EQ(baseline.pipeline.count, baseline.packets_delivered);  // push -> sink still measured
+  EXPECT_EQ(baseline.unstamped_packets, 0u);
 }
 
 }  // namespace
