@@ -88,9 +88,9 @@ RunResult RunOnce(const RunConfig& config) {
   sink_config.verify_payload = config.verify_payload;
   sink_config.observer = config.observer;
   SinkProbe sink(sink_config);
-  // Declared after the sink probe, so that on every return
-  // the pipeline is stopped (its destructor) before they are destroyed: no
-  // streaming thread can still be inside the probe.
+  // Declared after the sink probe, so that on every return the pipeline is
+  // stopped (by its destructor) before the probe is destroyed: no streaming
+  // thread can still be inside the probe.
   std::unique_ptr<Pipeline> pipeline;
   if (!is_null) {
     pipeline = Pipeline::Create(config.pipeline.empty() ? kDefaultPipeline : config.pipeline,
