@@ -72,6 +72,26 @@ grep -q "^pooled " "$tmp/out" || fail "compare shows no row for pooled: $(cat "$
 grep -q "^pooled+buffer=freelist+push=list .*freelist/mutex/recvfrom/list" "$tmp/out" ||
   fail "compare shows no row for the overridden strategy: $(cat "$tmp/out")"
 
+# First use without the packages and without root: one clear message, exit 2.
+# (The wrapper's own package check, run as an unprivileged user against a
+# package list naming a package that cannot be installed.)
+# Under /tmp: the unprivileged user cannot reach the test's own temp dir.
+fake="$(mktemp -d /tmp/rxbench-cli-test.XXXXXX)"
+trap 'rm -rf "$fake"' EXIT
+mkdir -p "$fake/bootstrap"
+cp "$wrapper" "$fake/rxbench"
+echo "rxbench-no-such-package   needed by this test" >"$fake/bootstrap/debian-packages.txt"
+chmod -R a+rX "$fake"
+if setpriv --reuid=65534 --regid=65534 --clear-groups true 2>/dev/null; then
+  env -u RXBENCH_BIN setpriv --reuid=65534 --regid=65534 --clear-groups "$fake/rxbench" list >"$tmp/out" 2>"$tmp/err"
+  got=$?
+  [[ $got -eq 2 ]] || fail "unprivileged first use: exit $got, want 2 ($(cat "$tmp/err"))"
+  grep -q "rxbench-no-such-package" "$tmp/err" || fail "unprivileged first use does not name the package: $(cat "$tmp/err")"
+  grep -q "cannot install packages" "$tmp/err" || fail "unprivileged first use does not say why: $(cat "$tmp/err")"
+else
+  echo "note: cannot drop privileges here; unprivileged first use not checked"
+fi
+
 if [[ $failures -ne 0 ]]; then
   echo "$failures check(s) failed"
   exit 1
