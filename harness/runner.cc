@@ -136,6 +136,7 @@ RunResult RunOnce(const RunConfig& config) {
   };
   // Progress while the generator runs: only for a person watching.
   const double expected_s = static_cast<double>(traffic.TotalPackets()) / traffic.rate_pps;
+  // Runs longer than 2 s also show where they are within the run.
   const bool show_progress = config.progress && expected_s > 2.0 && isatty(STDERR_FILENO);
   while (generator.running()) {
     SleepMs(show_progress ? 250 : 20);

@@ -217,6 +217,11 @@ RunConfig MakeBaseConfig(const Options& o) {
 std::vector<RunResult> RunAll(const RunConfig& base, const std::vector<Contender>& contenders, int repetitions) {
   std::vector<RunResult> results;
   const std::size_t n = contenders.size();
+  // A progress line for invocations longer than 2 s, when someone watches.
+  const double total_s = static_cast<double>(base.traffic.TotalPackets()) / base.traffic.rate_pps *
+                         static_cast<double>(n) * repetitions;
+  const bool progress = base.progress && total_s > 2.0 && isatty(STDERR_FILENO);
+  int done = 0;
   for (int rep = 0; rep < repetitions; ++rep) {
     for (std::size_t k = 0; k < n; ++k) {
       const Contender& contender = contenders[(k + static_cast<std::size_t>(rep)) % n];
@@ -224,7 +229,12 @@ std::vector<RunResult> RunAll(const RunConfig& base, const std::vector<Contender
       RunConfig c = base;
       c.strategy = s;
       if (contender.measure) c.measure = *contender.measure;
+      if (progress) {
+        std::fprintf(stderr, "\r  run %d/%zu: %-30s repetition %d/%d", ++done, n * repetitions, s.name.c_str(),
+                     rep + 1, repetitions);
+      }
       RunResult r = RunOnce(c);
+      if (progress) std::fprintf(stderr, "\r%80s\r", "");
       r.repetition_index = rep;
       r.repetitions = repetitions;
       if (!r.ok) std::fprintf(stderr, "rxbench: %s (repetition %d) failed: %s\n", s.name.c_str(), rep + 1, r.error.c_str());
