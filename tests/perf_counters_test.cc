@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/burn_cpu.h"
+
 namespace rxbench::metrics {
 namespace {
 
@@ -49,22 +51,7 @@ void ExpectAccountedFor(const PerfCounters& counters, const std::vector<std::str
     }                                                               \
   } while (0)
 
-std::uint64_t ThreadCpuNs() {
-  timespec ts;
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<std::uint64_t>(ts.tv_sec) * 1000000000u +
-         static_cast<std::uint64_t>(ts.tv_nsec);
-}
-
-void BurnCpu(std::uint64_t ns) {
-  const std::uint64_t start = ThreadCpuNs();
-  volatile std::uint64_t sink = 0;
-  while (ThreadCpuNs() - start < ns) {
-    // ~100 us of arithmetic per clock read: reading a thread CPU clock is a
-    // system call, and it must not turn the burn into system time.
-    for (int i = 0; i < 100000; ++i) sink = sink + static_cast<std::uint64_t>(i);
-  }
-}
+using rxbench::testing::BurnCpu;
 
 TEST(PerfCountersTest, HardwareCountersAreCountedOrExplained) {
   const std::vector<std::string> requested = {"cycles", "instructions", "task-clock"};

@@ -6,30 +6,15 @@
 #include <cstdint>
 #include <thread>
 
+#include "tests/burn_cpu.h"
+
 namespace rxbench::metrics {
 namespace {
 
 constexpr std::uint64_t kMs = 1000000;
 
-// The raw clock, called directly so the library is not checked against itself.
-std::uint64_t RawThreadCpuNs() {
-  timespec ts;
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<std::uint64_t>(ts.tv_sec) * 1000000000u +
-         static_cast<std::uint64_t>(ts.tv_nsec);
-}
-
-// Spins until this thread has used `ns` of CPU. Measured in CPU time rather
-// than wall time so the test holds on a loaded 2-core machine.
-void BurnCpu(std::uint64_t ns) {
-  const std::uint64_t start = RawThreadCpuNs();
-  volatile std::uint64_t sink = 0;
-  while (RawThreadCpuNs() - start < ns) {
-    // ~100 us of arithmetic per clock read: reading a thread CPU clock is a
-    // system call, and it must not turn the burn into system time.
-    for (int i = 0; i < 100000; ++i) sink = sink + static_cast<std::uint64_t>(i);
-  }
-}
+using rxbench::testing::BurnCpu;
+using rxbench::testing::RawThreadCpuNs;
 
 TEST(ThreadUsageTest, BurningCpuShowsAsUserTime) {
   const ThreadUsage before = SampleCallingThread();
