@@ -20,9 +20,8 @@
 //
 // Sequence numbers are extended to 64 bits as in RFC 3550 appendix A.1: a
 // packet is placed in the cycle that puts it closest to the highest sequence
-// number seen, so wrap-around at 65535 -> 0 is invisible. (rtp::SequenceExtender
-// does the same, out of line; this copy is inlined because OnPacket runs per
-// packet.) Like A.1 without its probation logic, a jump of 32768 or more (a
+// number seen (rtp::ExtendSequence), so wrap-around at 65535 -> 0 is
+// invisible. Like A.1 without its probation logic, a jump of 32768 or more (a
 // sender restart) is misread as reordering; rxbench's generator never does that.
 //
 // Memory is fixed (a 4 KiB bitmap inside the object); OnPacket never
@@ -32,6 +31,8 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+
+#include "rtp/rtp_packet.h"
 
 namespace rxbench::metrics {
 
@@ -50,14 +51,11 @@ class SequenceTracker {
       ++unique_;
       return;
     }
-    const auto delta = static_cast<std::int16_t>(
-        static_cast<std::uint16_t>(seq - static_cast<std::uint16_t>(highest_)));
-    const std::uint64_t extended =
-        highest_ + static_cast<std::uint64_t>(static_cast<std::int64_t>(delta));
-    if (delta > 0) {
-      // In order (delta == 1) the new slot is simply overwritten; a jump
+    const std::uint64_t extended = rtp::ExtendSequence(highest_, seq);
+    if (extended > highest_) {
+      // In order (highest + 1) the new slot is simply overwritten; a jump
       // must first forget the slots it skips.
-      if (delta > 1) ClearSkipped(extended);
+      if (extended > highest_ + 1) ClearSkipped(extended);
       highest_ = extended;
       Mark(extended);
       ++unique_;

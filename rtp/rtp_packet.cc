@@ -105,17 +105,4 @@ std::size_t WritePacket(const Header& header, const Probe& probe, std::size_t pa
   return kHeaderBytes + payload_size;
 }
 
-std::uint64_t SequenceExtender::Extend(std::uint16_t seq) {
-  if (!started_) {
-    started_ = true;
-    highest_ = (std::uint64_t{1} << 16) + seq;  // one cycle of headroom for early reorder
-    return highest_;
-  }
-  const std::uint16_t highest_low = static_cast<std::uint16_t>(highest_);
-  const auto delta = static_cast<std::int16_t>(static_cast<std::uint16_t>(seq - highest_low));
-  const std::uint64_t extended = static_cast<std::uint64_t>(static_cast<std::int64_t>(highest_) + delta);
-  if (extended > highest_) highest_ = extended;
-  return extended;
-}
-
 }  // namespace rxbench::rtp

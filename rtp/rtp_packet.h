@@ -70,16 +70,12 @@ bool CheckPattern(std::uint64_t index, const std::uint8_t* payload, std::size_t 
 std::size_t WritePacket(const Header& header, const Probe& probe, std::size_t payload_size,
                         std::uint8_t* out);
 
-// RFC 3550 appendix A.1: extends 16-bit sequence numbers to a 32-bit count of
-// cycles, so gaps, duplicates and reordering survive wrap-around.
-class SequenceExtender {
- public:
-  // Returns the extended sequence number of `seq` relative to the highest seen.
-  std::uint64_t Extend(std::uint16_t seq);
-
- private:
-  bool started_ = false;
-  std::uint64_t highest_ = 0;  // extended
-};
+// RFC 3550 appendix A.1: places a 16-bit sequence number in the cycle that puts
+// it closest to `highest` (an already extended sequence number), so gaps,
+// duplicates and reordering survive wrap-around. Inline: it runs per packet.
+inline std::uint64_t ExtendSequence(std::uint64_t highest, std::uint16_t seq) {
+  const auto delta = static_cast<std::int16_t>(static_cast<std::uint16_t>(seq - static_cast<std::uint16_t>(highest)));
+  return highest + static_cast<std::uint64_t>(static_cast<std::int64_t>(delta));
+}
 
 }  // namespace rxbench::rtp

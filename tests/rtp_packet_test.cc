@@ -44,14 +44,19 @@ TEST(RtpPacket, SequenceWrapsAroundOnTheWire) {
   EXPECT_EQ(seq, 2);  // 65534, 65535, 0, 1 were written
 }
 
-TEST(RtpPacket, ExtenderCountsCyclesAcrossWrap) {
-  SequenceExtender ext;
-  const std::uint64_t first = ext.Extend(65534);
-  EXPECT_EQ(ext.Extend(65535), first + 1);
-  EXPECT_EQ(ext.Extend(0), first + 2);
-  EXPECT_EQ(ext.Extend(1), first + 3);
-  EXPECT_EQ(ext.Extend(65535), first + 1);  // a late packet stays behind
-  EXPECT_EQ(ext.Extend(2), first + 4);
+TEST(RtpPacket, ExtensionCountsCyclesAcrossWrap) {
+  const std::uint64_t first = (std::uint64_t{1} << 16) + 65534;
+  std::uint64_t highest = first;
+  auto extend = [&highest](std::uint16_t seq) {
+    const std::uint64_t extended = ExtendSequence(highest, seq);
+    if (extended > highest) highest = extended;
+    return extended;
+  };
+  EXPECT_EQ(extend(65535), first + 1);
+  EXPECT_EQ(extend(0), first + 2);
+  EXPECT_EQ(extend(1), first + 3);
+  EXPECT_EQ(extend(65535), first + 1);  // a late packet stays behind
+  EXPECT_EQ(extend(2), first + 4);
 }
 
 TEST(RtpPacket, RejectsMalformed) {
