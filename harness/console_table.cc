@@ -13,7 +13,7 @@ struct Row {
   int runs = 0, failed = 0;
   std::string error;
   double sent = 0, delivered = 0, kernel_drops = 0, pipeline_drops = 0, unexplained = 0;
-  double rx_ns = 0, pipe_ns = 0, path_ns = 0, syscalls = -1, ctx = 0;
+  double rx_ns = 0, pipe_ns = 0, path_ns = 0, measure_pct = -1, syscalls = -1, ctx = 0;
   double p50_us = 0, p99_us = 0, jitter_us = 0;
 };
 
@@ -66,6 +66,9 @@ void PrintResultsTable(const std::vector<RunResult>& runs, std::FILE* out, bool 
     row.rx_ns = MedianOf(ok, [](const RunResult& r) { return r.cpu_ns_per_packet_receiver; });
     row.pipe_ns = MedianOf(ok, [](const RunResult& r) { return r.cpu_ns_per_packet_pipeline; });
     row.path_ns = MedianOf(ok, [](const RunResult& r) { return r.cpu_ns_per_packet_receive_path; });
+    if (ok.front()->measure_overhead_pct) {
+      row.measure_pct = MedianOf(ok, [](const RunResult& r) { return r.measure_overhead_pct.value_or(0); });
+    }
     if (ok.front()->syscalls_per_packet) {
       row.syscalls = MedianOf(ok, [](const RunResult& r) { return r.syscalls_per_packet.value_or(0); });
     }
@@ -87,9 +90,9 @@ void PrintResultsTable(const std::vector<RunResult>& runs, std::FILE* out, bool 
   // The strategy column fits the longest name (overrides make names long).
   int name_width = 14;
   for (const std::string& name : order) name_width = std::max(name_width, static_cast<int>(name.size()));
-  std::fprintf(out, "%-*s %-32s %9s %9s %7s %7s %8s %8s %8s %7s %7s %7s %6s %6s %8s %8s %7s %7s\n", name_width, "strategy",
+  std::fprintf(out, "%-*s %-32s %9s %9s %7s %7s %8s %8s %8s %6s %7s %7s %7s %6s %6s %8s %8s %7s %7s\n", name_width, "strategy",
                "policies (buf/sync/recv/push)", "sent", "delivered", "k.drop", "p.drop", "rx ns", "pipe ns",
-               "path ns", "x null", "x base", "x udpsrc", "sys/p", "ctx/p", "p50 us", "p99 us", "jit us",
+               "path ns", "meas%", "x null", "x base", "x udpsrc", "sys/p", "ctx/p", "p50 us", "p99 us", "jit us",
                "unexpl");
   for (const std::string& name : order) {
     const Row& row = rows[name];
@@ -97,14 +100,16 @@ void PrintResultsTable(const std::vector<RunResult>& runs, std::FILE* out, bool 
       std::fprintf(out, "%-*s %-32s FAILED: %s\n", name_width, name.c_str(), row.policies.c_str(), row.error.c_str());
       continue;
     }
+    char measure_pct[16] = "-";
+    if (row.measure_pct >= 0) std::snprintf(measure_pct, sizeof measure_pct, "%.1f", row.measure_pct);
     char syscalls[16] = "-";
     if (row.syscalls >= 0) std::snprintf(syscalls, sizeof syscalls, "%.2f", row.syscalls);
     const bool bad = row.unexplained != 0;
     std::fprintf(out,
-                 "%-*s %-32.32s %9.0f %9.0f %7.0f %7.0f %8.0f %8.0f %8.0f %7s %7s %7s %6s %6.2f %8.1f %8.1f %7.1f "
+                 "%-*s %-32.32s %9.0f %9.0f %7.0f %7.0f %8.0f %8.0f %8.0f %6s %7s %7s %7s %6s %6.2f %8.1f %8.1f %7.1f "
                  "%s%7.0f%s\n",
                  name_width, name.c_str(), row.policies.c_str(), row.sent, row.delivered, row.kernel_drops, row.pipeline_drops,
-                 row.rx_ns, row.pipe_ns, row.path_ns, Ratio(row.path_ns, null_ns).c_str(),
+                 row.rx_ns, row.pipe_ns, row.path_ns, measure_pct, Ratio(row.path_ns, null_ns).c_str(),
                  Ratio(row.path_ns, baseline_ns).c_str(), Ratio(row.path_ns, udpsrc_ns).c_str(), syscalls, row.ctx,
                  row.p50_us, row.p99_us, row.jitter_us, bad && color ? "\033[31m" : "", row.unexplained,
                  bad && color ? "\033[0m" : "");

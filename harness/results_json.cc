@@ -175,6 +175,9 @@ nlohmann::json IterationJson(const RunResult& r) {
       {"ring_rearms", r.rearms},
   };
   if (r.syscalls_per_packet) j["syscalls_per_packet"] = *r.syscalls_per_packet;
+  if (r.measure_ns_per_packet_sink) j["measure_ns_per_packet_sink"] = *r.measure_ns_per_packet_sink;
+  if (r.measure_ns_per_packet_receiver) j["measure_ns_per_packet_receiver"] = *r.measure_ns_per_packet_receiver;
+  if (r.measure_overhead_pct) j["measure_overhead_pct"] = *r.measure_overhead_pct;
   if (r.socket_drops_rxq_ovfl >= 0) j["socket_drops_rxq_ovfl"] = r.socket_drops_rxq_ovfl;
   if (r.host_rcvbuf_errors >= 0) j["host_rcvbuf_errors"] = r.host_rcvbuf_errors;
   for (const auto& [name, value] : r.counters_per_packet) j[name + "_per_packet"] = value;

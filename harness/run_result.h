@@ -88,6 +88,13 @@ struct RunResult {
   std::uint64_t payload_mismatches = 0, out_of_order = 0;
   std::uint64_t unstamped_packets = 0;  // delivered without plausible receiver stamps
   std::string measure = "full";
+  // What the per-packet bookkeeping of measure=full costs, timed in place
+  // (metrics/sampled_cost.h): the sink probe's work and the receiver's stamps,
+  // ns per delivered packet. Absent with measure=minimal.
+  std::optional<double> measure_ns_per_packet_sink;
+  std::optional<double> measure_ns_per_packet_receiver;  // absent where nothing stamps (udpsrc, null)
+  // Their sum as a share of the receive path without it: 100 * m / (path - m).
+  std::optional<double> measure_overhead_pct;
 };
 
 }  // namespace rxbench::harness

@@ -85,6 +85,8 @@ RunResult RunOnce(const RunConfig& config) {
   sink_config.measure = measure;
   // udpsrc does not stamp buffers: its offsets mean something else.
   sink_config.receiver_stamps = measure && !is_udpsrc;
+  // Before the first send, so that every send time fits a stamp.
+  sink_config.stamp_epoch_ns = metrics::MonotonicNs();
   sink_config.verify_payload = config.verify_payload;
   sink_config.observer = config.observer;
   SinkProbe sink(sink_config);
@@ -110,6 +112,7 @@ RunResult RunOnce(const RunConfig& config) {
     rc.buffer_size = config.buffer_size;
     rc.pool_size = config.pool_size;
     rc.stamp_buffers = measure;
+    rc.stamp_epoch_ns = sink_config.stamp_epoch_ns;
     rc.counters = config.counters;
     rc.cpu = config.cpu_receiver;
     receiver = receivers::MakeReceiver(rc);
@@ -281,7 +284,7 @@ RunResult RunOnce(const RunConfig& config) {
 
   // --- Latency --------------------------------------------------------------
   r.latency = Summarize(s.latency);
-  r.network = Summarize(s.network);
+  r.network = Summarize(rx.network_latency);
   r.processing = Summarize(rx.processing_latency);
   r.pipeline = Summarize(s.pipeline);
   r.kernel_timestamps = rx.kernel_timestamps && config.kernel_timestamps;
@@ -289,6 +292,21 @@ RunResult RunOnce(const RunConfig& config) {
   r.jitter_rfc3550_rtp = s.jitter.jitter_rtp_units();
   r.jitter_rfc3550_us = s.jitter.jitter_us();
   r.processing_jitter_ns = r.processing.p99 - r.processing.p50;
+
+  // --- What measuring cost ---------------------------------------------------
+  if (config.measure == Measure::kFull && n > 0) {
+    double measuring_ns = 0;
+    if (s.measure_cost.samples() > 0) {
+      r.measure_ns_per_packet_sink = s.measure_cost.TotalNs() / static_cast<double>(n);
+      measuring_ns += *r.measure_ns_per_packet_sink;
+    }
+    if (rx.stamp_cost.samples() > 0) {
+      r.measure_ns_per_packet_receiver = rx.stamp_cost.TotalNs() / static_cast<double>(n);
+      measuring_ns += *r.measure_ns_per_packet_receiver;
+    }
+    const double without = r.cpu_ns_per_packet_receive_path - measuring_ns;
+    if (measuring_ns > 0 && without > 0) r.measure_overhead_pct = 100 * measuring_ns / without;
+  }
 
   r.buffer_allocations = rx.buffers.allocations;
   r.buffer_warmup_allocations = rx.buffers.warmup_allocations;

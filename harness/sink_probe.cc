@@ -4,6 +4,46 @@
 #include "rtp/rtp_packet.h"
 
 namespace rxbench::harness {
+namespace {
+
+// Read access to a buffer's bytes for the length of a scope. A buffer of one
+// memory (every buffer the receivers push) is read through that memory's own
+// map: gst_buffer_map would also take and drop a reference on it, two more
+// atomic operations on a cache line the receiver thread wrote last. Timed in
+// place at the sink: 55 ns per packet for gst_buffer_map against 25 ns.
+class ReadView {
+ public:
+  explicit ReadView(GstBuffer* buffer) {
+    if (gst_buffer_n_memory(buffer) == 1) {
+      memory_ = gst_buffer_peek_memory(buffer, 0);
+      ok_ = gst_memory_map(memory_, &info_, GST_MAP_READ);
+    } else {
+      buffer_ = buffer;
+      ok_ = gst_buffer_map(buffer, &info_, GST_MAP_READ);
+    }
+  }
+  ~ReadView() {
+    if (!ok_) return;
+    if (memory_ != nullptr) {
+      gst_memory_unmap(memory_, &info_);
+    } else {
+      gst_buffer_unmap(buffer_, &info_);
+    }
+  }
+  ReadView(const ReadView&) = delete;
+  ReadView& operator=(const ReadView&) = delete;
+
+  bool ok() const { return ok_; }
+  const GstMapInfo& info() const { return info_; }
+
+ private:
+  GstMemory* memory_ = nullptr;
+  GstBuffer* buffer_ = nullptr;
+  GstMapInfo info_{};
+  bool ok_ = false;
+};
+
+}  // namespace
 
 SinkProbe::~SinkProbe() { Detach(); }
 
@@ -23,7 +63,9 @@ void SinkProbe::Detach() {
 
 GstPadProbeReturn SinkProbe::OnData(GstPad*, GstPadProbeInfo* info, gpointer self) {
   auto* probe = static_cast<SinkProbe*>(self);
-  const std::uint64_t now_ns = probe->config_.measure ? metrics::MonotonicNs() : 0;
+  const bool measure = probe->config_.measure;
+  const std::uint64_t now_ns = measure ? metrics::MonotonicNs() : 0;
+  const bool timed = measure && probe->result_.measure_cost.Due();
   if (GST_PAD_PROBE_INFO_TYPE(info) & GST_PAD_PROBE_TYPE_BUFFER_LIST) {
     GstBufferList* list = GST_PAD_PROBE_INFO_BUFFER_LIST(info);
     const guint n = gst_buffer_list_length(list);
@@ -31,6 +73,7 @@ GstPadProbeReturn SinkProbe::OnData(GstPad*, GstPadProbeInfo* info, gpointer sel
   } else {
     probe->OnBuffer(GST_PAD_PROBE_INFO_BUFFER(info), now_ns);
   }
+  if (timed) probe->result_.measure_cost.Sample(metrics::MonotonicNs() - now_ns);
   return GST_PAD_PROBE_OK;
 }
 
@@ -40,50 +83,66 @@ void SinkProbe::OnBuffer(GstBuffer* buffer, std::uint64_t now_ns) {
   delivered_.store(r.delivered, std::memory_order_relaxed);
   if (!config_.measure && !config_.observer && !config_.verify_payload) return;
 
-  GstMapInfo map;
-  if (!gst_buffer_map(buffer, &map, GST_MAP_READ)) {
-    ++r.malformed;
-    return;
+  std::optional<receivers::PacketStamp> stamp;
+  if (config_.receiver_stamps) stamp = receivers::ReadStamp(buffer, config_.stamp_epoch_ns, now_ns);
+  if (!stamp || config_.observer || config_.verify_payload) {
+    receivers::PacketStamp packet;
+    if (!ReadPacket(buffer, &packet)) return;
+    // Where both exist they must agree: a stamp that does not is not trusted.
+    if (stamp && (stamp->send_ns != packet.send_ns || stamp->sequence != packet.sequence ||
+                  stamp->rtp_timestamp != packet.rtp_timestamp)) {
+      stamp.reset();
+    }
+    if (!stamp) {
+      if (config_.receiver_stamps) ++r.unstamped;
+      if (config_.measure) Record(packet, false, now_ns);
+      return;
+    }
   }
+  if (config_.measure) Record(*stamp, true, now_ns);
+}
+
+bool SinkProbe::ReadPacket(GstBuffer* buffer, receivers::PacketStamp* packet) {
+  SinkResult& r = result_;
+  ReadView view(buffer);
+  if (!view.ok()) {
+    ++r.malformed;
+    return false;
+  }
+  const GstMapInfo& map = view.info();
   rtp::Header header;
   std::size_t offset = 0;
   if (rtp::ParseHeader(map.data, map.size, &header, &offset) != rtp::ParseError::kNone ||
       map.size < offset + rtp::kProbeBytes) {
     ++r.malformed;
-    gst_buffer_unmap(buffer, &map);
-    return;
+    return false;
   }
   const std::uint8_t* payload = map.data + offset;
   const rtp::Probe probe = rtp::ReadProbe(payload);
-  r.bytes += map.size;
   if (probe.index + 1 < last_index_plus_one_) ++r.out_of_order;
   if (probe.index + 1 > last_index_plus_one_) last_index_plus_one_ = probe.index + 1;
+  packet->send_ns = probe.send_ns;
+  packet->sequence = header.sequence;
+  packet->rtp_timestamp = header.timestamp;
 
   bool payload_ok = true;
   if (config_.verify_payload) {
     payload_ok = rtp::CheckPattern(probe.index, payload, map.size - offset);
     if (!payload_ok) ++r.payload_mismatches;
   }
-  if (config_.measure) {
-    if (r.first_arrival_ns == 0) r.first_arrival_ns = now_ns;
-    r.last_arrival_ns = now_ns;
-    r.latency.Record(now_ns > probe.send_ns ? now_ns - probe.send_ns : 0);
-    r.sequence.OnPacket(header.sequence);
-    r.jitter.OnPacket(header.timestamp, now_ns);
-    if (config_.receiver_stamps) {
-      const receivers::PacketStamps stamps = receivers::ReadStamps(buffer, probe.send_ns, now_ns);
-      if (stamps.push_ns != 0) {
-        // Without a kernel timestamp, "receive" is known only as the push.
-        const std::uint64_t rx_ns = stamps.rx_ns != 0 ? stamps.rx_ns : stamps.push_ns;
-        r.network.Record(rx_ns - probe.send_ns);
-        r.pipeline.Record(now_ns - stamps.push_ns);
-      } else {
-        ++r.unstamped;
-      }
-    }
-  }
-  gst_buffer_unmap(buffer, &map);
   if (config_.observer) config_.observer({probe.index, header.sequence, map.size, payload_ok});
+  return true;
+}
+
+// push_known: the stamp's push time is the receiver's (not read from a packet).
+void SinkProbe::Record(const receivers::PacketStamp& packet, bool push_known, std::uint64_t now_ns) {
+  SinkResult& r = result_;
+  if (r.first_arrival_ns == 0) r.first_arrival_ns = now_ns;
+  r.last_arrival_ns = now_ns;
+  r.latency.Record(now_ns > packet.send_ns ? now_ns - packet.send_ns : 0);
+  r.sequence.OnPacket(packet.sequence);
+  r.jitter.OnPacket(packet.rtp_timestamp, now_ns);
+  if (push_known) r.pipeline.Record(now_ns - packet.push_ns);
 }
 
 }  // namespace rxbench::harness

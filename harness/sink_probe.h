@@ -2,11 +2,13 @@
 // sees every RTP packet that made it through the pipeline, on the streaming
 // thread that delivers it.
 //
-// Per packet (measure=full): send -> sink latency from the probe stamped by the
-// generator; send -> kernel receive, kernel receive -> push and push -> sink
-// from the stamps the receiver put on the buffer; RFC 3550 interarrival jitter from RTP
-// timestamps and arrival times; sequence gaps, duplicates and reordering. With
-// measure=minimal only packets are counted (to measure what measuring costs).
+// Per packet (measure=full): send -> sink latency, push -> sink latency, RFC 3550
+// interarrival jitter from RTP timestamps and arrival times, and sequence gaps,
+// duplicates and reordering. A buffer the receiver stamped (packet_stamps.h)
+// says all it needs in its own struct; any other (udpsrc's, or one whose stamp
+// a custom element overwrote) is mapped and its RTP header and probe read.
+// With measure=minimal only packets are counted (to measure what measuring
+// costs).
 #pragma once
 
 #include <gst/gst.h>
@@ -17,6 +19,7 @@
 
 #include "metrics/log_histogram.h"
 #include "metrics/rfc3550_jitter.h"
+#include "metrics/sampled_cost.h"
 #include "metrics/sequence_tracker.h"
 #include "receivers/packet_stamps.h"
 
@@ -32,23 +35,23 @@ struct DeliveredPacket {
 
 struct SinkProbeConfig {
   bool measure = true;
-  bool receiver_stamps = false;  // buffers carry receive/push stamps (packet_stamps.h)
+  bool receiver_stamps = false;  // buffers carry the receiver's stamps (packet_stamps.h)
+  std::uint64_t stamp_epoch_ns = 0;  // the receiver's stamp epoch
   bool verify_payload = false;                           // check every payload byte
   std::function<void(const DeliveredPacket&)> observer;  // tests only
 };
 
 struct SinkResult {
   std::uint64_t delivered = 0;
-  std::uint64_t bytes = 0;
   std::uint64_t malformed = 0;          // reached the sink but not an rxbench packet
   std::uint64_t payload_mismatches = 0; // verify_payload only
-  std::uint64_t out_of_order = 0;       // index lower than one delivered before
+  std::uint64_t out_of_order = 0;       // probe index lower than one read before (read packets only)
   std::uint64_t unstamped = 0;          // receiver stamps missing or implausible
   metrics::LogHistogram latency;        // send -> sink
-  metrics::LogHistogram network;        // send -> kernel receive
   metrics::LogHistogram pipeline;       // push -> sink
   metrics::SequenceTracker sequence;
   metrics::InterarrivalJitter jitter{90000};
+  metrics::SampledCost measure_cost;    // this probe's per-packet work (measure=full)
   std::uint64_t first_arrival_ns = 0;
   std::uint64_t last_arrival_ns = 0;
 };
@@ -68,6 +71,9 @@ class SinkProbe {
  private:
   static GstPadProbeReturn OnData(GstPad* pad, GstPadProbeInfo* info, gpointer self);
   void OnBuffer(GstBuffer* buffer, std::uint64_t now_ns);
+  // Reads the packet's bytes: false when it is not an rxbench RTP packet.
+  bool ReadPacket(GstBuffer* buffer, receivers::PacketStamp* stamp);
+  void Record(const receivers::PacketStamp& stamp, bool push_known, std::uint64_t now_ns);
 
   SinkProbeConfig config_;
   SinkResult result_;

@@ -2,6 +2,8 @@
 
 #include <vector>
 
+#include "metrics/thread_usage.h"
+
 #include "receivers/packet_stamps.h"
 #include "receivers/thread_measurement.h"
 #include "rtp/rtp_packet.h"
@@ -31,12 +33,11 @@ void ReceiveLoop::Run() {
   ThreadMeasurement measurement("rxrecv", config_);
 
   const bool stamp = config_.stamp_buffers;
-  metrics::LogHistogram& processing = result_.processing_latency;
   const bool provided = !call_->needs_buffers();
   const int batch = config_.batch;
   std::vector<pools::PacketSlot> slots(batch);
   std::vector<GstBuffer*> ready(batch);
-  std::vector<std::uint64_t> kernel_rx_ns(batch);
+  std::vector<Observed> observed(stamp ? batch : 0);
 
   bool stop = false;
   while (!stop) {
@@ -72,7 +73,8 @@ void ReceiveLoop::Run() {
         }
         continue;
       }
-      kernel_rx_ns[n_ready] = slot.kernel_rx_ns;  // 0: the call gave no kernel timestamp
+      // The packet's bytes are in this core's cache now, and no later.
+      if (stamp) observed[n_ready] = Observe(slot, header, payload_offset);
       if (provided) {
         ready[n_ready++] = slot.buffer;
         slot = pools::PacketSlot{};
@@ -80,17 +82,7 @@ void ReceiveLoop::Run() {
         ready[n_ready++] = source_->Finish(&slot);
       }
     }
-    if (stamp && n_ready > 0) {
-      // The push time is read once per batch, right before the push. Without a
-      // kernel timestamp the receive time is not known (a clock read after the
-      // call would say little the push time does not), so receive -> push is
-      // measured only for calls that read kernel timestamps.
-      const std::uint64_t push_ns = metrics::MonotonicNs();
-      for (int i = 0; i < n_ready; ++i) {
-        StampBuffer(ready[i], kernel_rx_ns[i], push_ns);
-        if (kernel_rx_ns[i] != 0) processing.Record(push_ns > kernel_rx_ns[i] ? push_ns - kernel_rx_ns[i] : 0);
-      }
-    }
+    if (stamp && n_ready > 0) StampBatch(observed.data(), ready.data(), n_ready);
     const int refused = push_->Push(config_.appsrc, ready.data(), n_ready);
 
     // Publish: once per packet (the mutex policy's cost is per packet, as in the
@@ -114,6 +106,37 @@ void ReceiveLoop::Run() {
   }
   measurement.Finish(*sync_, *call_, &result_);
   if (source_) result_.buffers = source_->stats();
+}
+
+ReceiveLoop::Observed ReceiveLoop::Observe(const pools::PacketSlot& slot, const rtp::Header& header,
+                                           std::size_t payload_offset) {
+  Observed o;
+  o.kernel_rx_ns = slot.kernel_rx_ns;
+  o.sequence = header.sequence;
+  o.rtp_timestamp = header.timestamp;
+  if (slot.length >= payload_offset + rtp::kProbeBytes) o.send_ns = rtp::ReadProbe(slot.data + payload_offset).send_ns;
+  return o;
+}
+
+// The push time is read once per batch, right before the push. Without a
+// kernel timestamp the receive time is known only as the push time (a clock
+// read after the call would say little more), so receive -> push is measured
+// only for calls that read kernel timestamps.
+void ReceiveLoop::StampBatch(const Observed* observed, GstBuffer* const* ready, int n) {
+  const std::uint64_t push_ns = metrics::MonotonicNs();
+  const bool timed = result_.stamp_cost.Due();
+  for (int i = 0; i < n; ++i) {
+    const Observed& o = observed[i];
+    const std::uint64_t rx_ns = o.kernel_rx_ns != 0 ? o.kernel_rx_ns : push_ns;
+    if (o.kernel_rx_ns != 0) result_.processing_latency.Record(push_ns > rx_ns ? push_ns - rx_ns : 0);
+    if (o.send_ns == 0) {
+      ClearStamp(ready[i]);
+      continue;
+    }
+    if (o.send_ns <= rx_ns) result_.network_latency.Record(rx_ns - o.send_ns);
+    StampBuffer(ready[i], {o.send_ns, push_ns, o.rtp_timestamp, o.sequence}, config_.stamp_epoch_ns);
+  }
+  if (timed) result_.stamp_cost.Sample(metrics::MonotonicNs() - push_ns);
 }
 
 }  // namespace rxbench::receivers

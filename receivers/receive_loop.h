@@ -11,6 +11,7 @@
 
 #include "receivers/push_policy.h"
 #include "receivers/threaded_receiver.h"
+#include "rtp/rtp_packet.h"
 
 namespace rxbench::receivers {
 
@@ -23,6 +24,18 @@ class ReceiveLoop final : public ThreadedReceiver {
 
  private:
   void Run() override;
+
+  // Per-packet measurement (stamp_buffers): what a packet says of itself, read
+  // while its bytes are in this core's cache, and the stamps written from it
+  // right before the push (packet_stamps.h).
+  struct Observed {
+    std::uint64_t kernel_rx_ns = 0;  // 0: the call gave no kernel timestamp
+    std::uint64_t send_ns = 0;       // 0: the payload carries no rxbench probe
+    std::uint32_t rtp_timestamp = 0;
+    std::uint16_t sequence = 0;
+  };
+  static Observed Observe(const pools::PacketSlot& slot, const rtp::Header& header, std::size_t payload_offset);
+  void StampBatch(const Observed* observed, GstBuffer* const* ready, int n);
 
   std::unique_ptr<pools::BufferSource> source_;
   std::unique_ptr<PushPolicy> push_;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "metrics/log_histogram.h"
+#include "metrics/sampled_cost.h"
 #include "metrics/thread_usage.h"
 #include "pools/buffer_source.h"
 #include "receivers/receiver_stats.h"
@@ -27,10 +28,11 @@ struct ReceiverConfig {
   int batch = kDefaultBatch;       // recvmmsg / io_uring: datagrams per call
   std::size_t buffer_size = 4096;  // bytes per buffer (= max datagram accepted whole)
   std::size_t pool_size = 1024;    // pooled sources: buffers warmed at start
-  // Per-packet measurement: stamp each buffer with its kernel receive and push
-  // times (packet_stamps.h) and record receive -> push. false = `--measure
-  // minimal` (count only).
+  // Per-packet measurement: record send -> receive and receive -> push, and
+  // stamp each buffer with what the sink needs (packet_stamps.h). false =
+  // `--measure minimal` (count only).
   bool stamp_buffers = false;
+  std::uint64_t stamp_epoch_ns = 0;  // before the first send; the sink's too
   std::vector<std::string> counters;  // PMU / software counter names (perf stat -e)
   int cpu = -1;                       // pin the receiver thread (-1 = no)
 };
@@ -46,7 +48,9 @@ struct ReceiverResult {
   // Counters that could count user mode only (kernel counting denied): they
   // leave out syscall and softirq work, most of a receive path.
   std::vector<std::string> counters_user_only;
-  metrics::LogHistogram processing_latency;  // kernel (or user) receive -> push, ns
+  metrics::LogHistogram network_latency;     // send -> receive (kernel, else the push), ns
+  metrics::LogHistogram processing_latency;  // kernel receive -> push, ns (kernel timestamps only)
+  metrics::SampledCost stamp_cost;           // stamping buffers, per batch (stamp_buffers only)
   std::int64_t socket_drops_seen = -1;       // SO_RXQ_OVFL; -1 = not read by this call
   bool kernel_timestamps = false;            // false: receive time read in user space
 };

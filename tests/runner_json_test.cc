@@ -1,7 +1,8 @@
 // The results file is a data contract (Google Benchmark's JSON format plus
 // rxbench's fields): two real repetitions of `baseline` through RunOnce, turned
 // into JSON by ResultsJson and parsed back, must carry every documented field
-// with the right types and values. Also: `--measure minimal` still counts.
+// with the right types and values. Also: `--measure minimal` still counts, and
+// says nothing about a measuring cost it did not have.
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -152,6 +153,16 @@ TEST(RunnerJsonTest, TwoRepetitionsMakeGoogleBenchmarkJson) {
     EXPECT_EQ(it["unexplained_packets"].get<std::int64_t>(), 0);
     EXPECT_DOUBLE_EQ(it["offered_pps"].get<double>(), 2000.0);
     EXPECT_GT(it["achieved_pps"].get<double>(), 0.0);
+    // What measuring cost, timed in place: something, and a part of the path.
+    for (const char* key : {"measure_ns_per_packet_sink", "measure_ns_per_packet_receiver", "measure_overhead_pct"}) {
+      ASSERT_TRUE(it.contains(key)) << key;
+      EXPECT_GT(it[key].get<double>(), 0.0) << key;
+    }
+    const double measuring =
+        it["measure_ns_per_packet_sink"].get<double>() + it["measure_ns_per_packet_receiver"].get<double>();
+    const double path = it["cpu_ns_per_packet_receive_path"].get<double>();
+    EXPECT_LT(measuring, path);
+    EXPECT_NEAR(it["measure_overhead_pct"].get<double>(), 100 * measuring / (path - measuring), 1e-9);
   }
 
   // --- aggregates ------------------------------------------------------------
@@ -194,6 +205,10 @@ TEST(RunnerJsonTest, MinimalMeasureStillCounts) {
   EXPECT_EQ(r.unexplained_packets, 0);
   const nlohmann::json it = IterationJson(r);
   EXPECT_EQ(it.value("measure", ""), "minimal");
+  // Nothing per packet was measured, so nothing is said about its cost.
+  for (const char* key : {"measure_ns_per_packet_sink", "measure_ns_per_packet_receiver", "measure_overhead_pct"}) {
+    EXPECT_FALSE(it.contains(key)) << key;
+  }
   EXPECT_EQ(it["iterations"].get<std::uint64_t>(), r.packets_sent);
 }
 

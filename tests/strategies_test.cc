@@ -100,6 +100,7 @@ TEST_P(StrategiesTest, SameDeliveredSequence) {
   EXPECT_EQ(r.packets_delivered, 10000u);
   EXPECT_EQ(r.payload_mismatches, 0u);
   EXPECT_EQ(r.out_of_order, 0u);
+  EXPECT_EQ(r.unstamped_packets, 0u);  // every stamp agreed with the packet it rode on
   EXPECT_EQ(r.unexplained_packets, 0);
   EXPECT_EQ(r.kernel_drops, 0u);
   EXPECT_EQ(r.pipeline_drops, 0u);
