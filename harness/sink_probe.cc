@@ -10,7 +10,8 @@ namespace {
 // memory (every buffer the receivers push) is read through that memory's own
 // map: gst_buffer_map would also take and drop a reference on it, two more
 // atomic operations on a cache line the receiver thread wrote last. Timed in
-// place at the sink: 55 ns per packet for gst_buffer_map against 25 ns.
+// place at the sink: ~55 ns per packet for gst_buffer_map and unmap, ~30 ns
+// for the memory's own.
 class ReadView {
  public:
   explicit ReadView(GstBuffer* buffer) {

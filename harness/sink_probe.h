@@ -35,8 +35,8 @@ struct DeliveredPacket {
 
 struct SinkProbeConfig {
   bool measure = true;
-  bool receiver_stamps = false;  // buffers carry the receiver's stamps (packet_stamps.h)
-  std::uint64_t stamp_epoch_ns = 0;  // the receiver's stamp epoch
+  bool receiver_stamps = false;                          // buffers carry the receiver's stamps (packet_stamps.h)
+  std::uint64_t stamp_epoch_ns = 0;                      // the receiver's stamp epoch
   bool verify_payload = false;                           // check every payload byte
   std::function<void(const DeliveredPacket&)> observer;  // tests only
 };

@@ -3,7 +3,6 @@
 #include <vector>
 
 #include "metrics/thread_usage.h"
-
 #include "receivers/packet_stamps.h"
 #include "receivers/thread_measurement.h"
 #include "rtp/rtp_packet.h"
