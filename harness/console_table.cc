@@ -14,7 +14,7 @@ struct Row {
   std::string error;
   double sent = 0, delivered = 0, kernel_drops = 0, pipeline_drops = 0, unexplained = 0;
   double rx_ns = 0, pipe_ns = 0, path_ns = 0, measure_pct = -1, syscalls = -1, ctx = 0;
-  double p50_us = 0, p99_us = 0, jitter_us = 0;
+  double p50_us = -1, p99_us = -1, jitter_us = -1;  // -1: not measured
 };
 
 template <typename F>
@@ -22,6 +22,14 @@ double MedianOf(const std::vector<const RunResult*>& runs, F field) {
   std::vector<double> v;
   for (const RunResult* r : runs) v.push_back(field(*r));
   return Median(v);
+}
+
+// "-" for a value that was not measured (negative).
+std::string Format(const char* format, double value) {
+  if (value < 0) return "-";
+  char text[32];
+  std::snprintf(text, sizeof text, format, value);
+  return text;
 }
 
 std::string Ratio(double value, double reference) {
@@ -73,9 +81,11 @@ void PrintResultsTable(const std::vector<RunResult>& runs, std::FILE* out, bool 
       row.syscalls = MedianOf(ok, [](const RunResult& r) { return r.syscalls_per_packet.value_or(0); });
     }
     row.ctx = MedianOf(ok, [](const RunResult& r) { return r.ctx_switches_per_packet; });
-    row.p50_us = MedianOf(ok, [](const RunResult& r) { return r.latency.p50 / 1000; });
-    row.p99_us = MedianOf(ok, [](const RunResult& r) { return r.latency.p99 / 1000; });
-    row.jitter_us = MedianOf(ok, [](const RunResult& r) { return r.jitter_rfc3550_us; });
+    if (ok.front()->latency.count > 0) {
+      row.p50_us = MedianOf(ok, [](const RunResult& r) { return r.latency.p50 / 1000; });
+      row.p99_us = MedianOf(ok, [](const RunResult& r) { return r.latency.p99 / 1000; });
+      row.jitter_us = MedianOf(ok, [](const RunResult& r) { return r.jitter_rfc3550_us; });
+    }
   }
   auto reference = [&](const char* name, bool receive_path) {
     auto it = rows.find(name);
@@ -100,18 +110,18 @@ void PrintResultsTable(const std::vector<RunResult>& runs, std::FILE* out, bool 
       std::fprintf(out, "%-*s %-32s FAILED: %s\n", name_width, name.c_str(), row.policies.c_str(), row.error.c_str());
       continue;
     }
-    char measure_pct[16] = "-";
-    if (row.measure_pct >= 0) std::snprintf(measure_pct, sizeof measure_pct, "%.1f", row.measure_pct);
-    char syscalls[16] = "-";
-    if (row.syscalls >= 0) std::snprintf(syscalls, sizeof syscalls, "%.2f", row.syscalls);
+    const std::string measure_pct = Format("%.1f", row.measure_pct);
+    const std::string p50 = Format("%.1f", row.p50_us), p99 = Format("%.1f", row.p99_us),
+                      jitter = Format("%.1f", row.jitter_us);
+    const std::string syscalls = Format("%.2f", row.syscalls);
     const bool bad = row.unexplained != 0;
     std::fprintf(out,
-                 "%-*s %-32.32s %9.0f %9.0f %7.0f %7.0f %8.0f %8.0f %8.0f %6s %7s %7s %7s %6s %6.2f %8.1f %8.1f %7.1f "
+                 "%-*s %-32.32s %9.0f %9.0f %7.0f %7.0f %8.0f %8.0f %8.0f %6s %7s %7s %7s %6s %6.2f %8s %8s %7s "
                  "%s%7.0f%s\n",
                  name_width, name.c_str(), row.policies.c_str(), row.sent, row.delivered, row.kernel_drops, row.pipeline_drops,
-                 row.rx_ns, row.pipe_ns, row.path_ns, measure_pct, Ratio(row.path_ns, null_ns).c_str(),
-                 Ratio(row.path_ns, baseline_ns).c_str(), Ratio(row.path_ns, udpsrc_ns).c_str(), syscalls, row.ctx,
-                 row.p50_us, row.p99_us, row.jitter_us, bad && color ? "\033[31m" : "", row.unexplained,
+                 row.rx_ns, row.pipe_ns, row.path_ns, measure_pct.c_str(), Ratio(row.path_ns, null_ns).c_str(),
+                 Ratio(row.path_ns, baseline_ns).c_str(), Ratio(row.path_ns, udpsrc_ns).c_str(), syscalls.c_str(), row.ctx,
+                 p50.c_str(), p99.c_str(), jitter.c_str(), bad && color ? "\033[31m" : "", row.unexplained,
                  bad && color ? "\033[0m" : "");
     if (row.failed > 0) {
       std::fprintf(out, "%*s %d of %d repetitions failed: %s\n", name_width, "", row.failed, row.runs, row.error.c_str());

@@ -205,6 +205,11 @@ TEST(RunnerJsonTest, MinimalMeasureStillCounts) {
   EXPECT_EQ(r.unexplained_packets, 0);
   const nlohmann::json it = IterationJson(r);
   EXPECT_EQ(it.value("measure", ""), "minimal");
+  // Latency and jitter were not measured: null, never a zero.
+  for (const char* key : {"latency_p50_ns", "latency_p99_ns", "latency_max_ns", "jitter_rfc3550_us"}) {
+    ASSERT_TRUE(it.contains(key)) << key;
+    EXPECT_TRUE(it[key].is_null()) << key << " = " << it[key];
+  }
   // Nothing per packet was measured, so nothing is said about its cost.
   for (const char* key : {"measure_ns_per_packet_sink", "measure_ns_per_packet_receiver", "measure_overhead_pct"}) {
     EXPECT_FALSE(it.contains(key)) << key;
