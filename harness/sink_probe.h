@@ -72,8 +72,8 @@ class SinkProbe {
   static GstPadProbeReturn OnData(GstPad* pad, GstPadProbeInfo* info, gpointer self);
   void OnBuffer(GstBuffer* buffer, std::uint64_t now_ns);
   // Reads the packet's bytes: false when it is not an rxbench RTP packet.
-  bool ReadPacket(GstBuffer* buffer, receivers::PacketStamp* stamp);
-  void Record(const receivers::PacketStamp& stamp, bool push_known, std::uint64_t now_ns);
+  bool ReadPacket(GstBuffer* buffer, receivers::PacketStamp* packet);
+  void Record(const receivers::PacketStamp& packet, bool push_known, std::uint64_t now_ns);
 
   SinkProbeConfig config_;
   SinkResult result_;
