@@ -175,6 +175,12 @@ nlohmann::json IterationJson(const RunResult& r) {
       {"ring_rearms", r.rearms},
   };
   if (r.syscalls_per_packet) j["syscalls_per_packet"] = *r.syscalls_per_packet;
+  nlohmann::json& threads = j["pipeline_thread_cpu"] = nlohmann::json::object();
+  for (const auto& [owner, cpu] : r.pipeline_thread_cpu) {
+    threads[owner] = {{"cpu_ns_per_packet", cpu.cpu_ns_per_packet},
+                      {"user_ns_per_packet", cpu.user_ns_per_packet},
+                      {"sys_ns_per_packet", cpu.sys_ns_per_packet}};
+  }
   if (r.measure_ns_per_packet_sink) j["measure_ns_per_packet_sink"] = *r.measure_ns_per_packet_sink;
   if (r.measure_ns_per_packet_receiver) j["measure_ns_per_packet_receiver"] = *r.measure_ns_per_packet_receiver;
   if (r.measure_overhead_pct) j["measure_overhead_pct"] = *r.measure_overhead_pct;

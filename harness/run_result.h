@@ -65,6 +65,12 @@ struct RunResult {
   std::optional<double> syscalls_per_packet;   // absent when the strategy cannot count them
   double generator_cpu_ns_per_packet = 0;      // per packet sent; never in the receive path
   int pipeline_threads = 0;
+  // The pipeline's CPU per streaming thread, by the element that owns the
+  // thread's task (threads of one element summed); adds up to the pipeline's.
+  struct ThreadCpu {
+    double cpu_ns_per_packet = 0, user_ns_per_packet = 0, sys_ns_per_packet = 0;
+  };
+  std::map<std::string, ThreadCpu> pipeline_thread_cpu;
   std::map<std::string, double> counters_per_packet;  // receiver thread, only counters read
   std::vector<std::string> counters_available;
   std::map<std::string, std::string> counters_unavailable;

@@ -260,6 +260,10 @@ RunResult RunOnce(const RunConfig& config) {
       } else {
         pipeline_usage += t.usage;
         ++r.pipeline_threads;
+        RunResult::ThreadCpu& cpu = r.pipeline_thread_cpu[t.owner];
+        cpu.cpu_ns_per_packet += PerPacket(static_cast<double>(t.usage.cpu_ns), r.packets_delivered);
+        cpu.user_ns_per_packet += PerPacket(static_cast<double>(t.usage.user_ns), r.packets_delivered);
+        cpu.sys_ns_per_packet += PerPacket(static_cast<double>(t.usage.sys_ns), r.packets_delivered);
       }
     }
   }

@@ -153,6 +153,20 @@ TEST(RunnerJsonTest, TwoRepetitionsMakeGoogleBenchmarkJson) {
     EXPECT_EQ(it["unexplained_packets"].get<std::int64_t>(), 0);
     EXPECT_DOUBLE_EQ(it["offered_pps"].get<double>(), 2000.0);
     EXPECT_GT(it["achieved_pps"].get<double>(), 0.0);
+    // The pipeline's CPU, thread by thread, adds up to the pipeline's.
+    ASSERT_TRUE(it.contains("pipeline_thread_cpu"));
+    const nlohmann::json& threads = it["pipeline_thread_cpu"];
+    ASSERT_TRUE(threads.is_object());
+    EXPECT_GE(threads.size(), 2u) << threads;  // at least the queue's and the jitterbuffer's
+    double pipeline = 0;
+    for (const auto& [owner, cpu] : threads.items()) {
+      EXPECT_GT(cpu["cpu_ns_per_packet"].get<double>(), 0.0) << owner;
+      // user/sys come from tick sampling (thread_usage.h): present, not exact.
+      EXPECT_TRUE(cpu["user_ns_per_packet"].is_number()) << owner;
+      EXPECT_TRUE(cpu["sys_ns_per_packet"].is_number()) << owner;
+      pipeline += cpu["cpu_ns_per_packet"].get<double>();
+    }
+    EXPECT_NEAR(pipeline, it["cpu_ns_per_packet_pipeline"].get<double>(), 1e-6 * pipeline + 1e-9);
     // What measuring cost, timed in place: something, and a part of the path.
     for (const char* key : {"measure_ns_per_packet_sink", "measure_ns_per_packet_receiver", "measure_overhead_pct"}) {
       ASSERT_TRUE(it.contains(key)) << key;
