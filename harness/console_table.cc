@@ -34,9 +34,7 @@ std::string Format(const char* format, double value) {
 
 std::string Ratio(double value, double reference) {
   if (reference <= 0 || value <= 0) return "-";
-  char text[32];
-  std::snprintf(text, sizeof text, "%.2fx", value / reference);
-  return text;
+  return Format("%.2fx", value / reference);
 }
 
 }  // namespace

@@ -298,7 +298,7 @@ RunResult RunOnce(const RunConfig& config) {
   r.processing_jitter_ns = r.processing.p99 - r.processing.p50;
 
   // --- What measuring cost ---------------------------------------------------
-  if (config.measure == Measure::kFull && n > 0) {
+  if (measure && n > 0) {
     double measuring_ns = 0;
     if (s.measure_cost.samples() > 0) {
       r.measure_ns_per_packet_sink = s.measure_cost.TotalNs() / static_cast<double>(n);

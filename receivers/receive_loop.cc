@@ -111,9 +111,11 @@ ReceiveLoop::Observed ReceiveLoop::Observe(const pools::PacketSlot& slot, const 
                                            std::size_t payload_offset) {
   Observed o;
   o.kernel_rx_ns = slot.kernel_rx_ns;
-  o.sequence = header.sequence;
-  o.rtp_timestamp = header.timestamp;
-  if (slot.length >= payload_offset + rtp::kProbeBytes) o.send_ns = rtp::ReadProbe(slot.data + payload_offset).send_ns;
+  o.stamp.sequence = header.sequence;
+  o.stamp.rtp_timestamp = header.timestamp;
+  if (slot.length >= payload_offset + rtp::kProbeBytes) {
+    o.stamp.send_ns = rtp::ReadProbe(slot.data + payload_offset).send_ns;
+  }
   return o;
 }
 
@@ -128,12 +130,14 @@ void ReceiveLoop::StampBatch(const Observed* observed, GstBuffer* const* ready, 
     const Observed& o = observed[i];
     const std::uint64_t rx_ns = o.kernel_rx_ns != 0 ? o.kernel_rx_ns : push_ns;
     if (o.kernel_rx_ns != 0) result_.processing_latency.Record(push_ns > rx_ns ? push_ns - rx_ns : 0);
-    if (o.send_ns == 0) {
+    if (o.stamp.send_ns == 0) {
       ClearStamp(ready[i]);
       continue;
     }
-    if (o.send_ns <= rx_ns) result_.network_latency.Record(rx_ns - o.send_ns);
-    StampBuffer(ready[i], {o.send_ns, push_ns, o.rtp_timestamp, o.sequence}, config_.stamp_epoch_ns);
+    if (o.stamp.send_ns <= rx_ns) result_.network_latency.Record(rx_ns - o.stamp.send_ns);
+    PacketStamp stamp = o.stamp;
+    stamp.push_ns = push_ns;
+    StampBuffer(ready[i], stamp, config_.stamp_epoch_ns);
   }
   if (timed) result_.stamp_cost.Sample(metrics::MonotonicNs() - push_ns);
 }

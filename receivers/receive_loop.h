@@ -9,6 +9,7 @@
 // push, lock the mutex to update stats and read the stop flag.
 #pragma once
 
+#include "receivers/packet_stamps.h"
 #include "receivers/push_policy.h"
 #include "receivers/threaded_receiver.h"
 #include "rtp/rtp_packet.h"
@@ -30,9 +31,7 @@ class ReceiveLoop final : public ThreadedReceiver {
   // right before the push (packet_stamps.h).
   struct Observed {
     std::uint64_t kernel_rx_ns = 0;  // 0: the call gave no kernel timestamp
-    std::uint64_t send_ns = 0;       // 0: the payload carries no rxbench probe
-    std::uint32_t rtp_timestamp = 0;
-    std::uint16_t sequence = 0;
+    PacketStamp stamp;               // push_ns set at the push; send_ns 0: no rxbench probe
   };
   static Observed Observe(const pools::PacketSlot& slot, const rtp::Header& header, std::size_t payload_offset);
   void StampBatch(const Observed* observed, GstBuffer* const* ready, int n);

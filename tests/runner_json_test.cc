@@ -231,11 +231,6 @@ TEST(RunnerJsonTest, MinimalMeasureStillCounts) {
   EXPECT_EQ(it["iterations"].get<std::uint64_t>(), r.packets_sent);
 }
 
-}  // namespace
-}  // namespace rxbench::harness
-
-namespace rxbench::harness {
-namespace {
 
 // Kernel receive timestamps are opt-in. With them, a control-message-reading
 // strategy splits send -> sink at the kernel's receive time, which lies between
@@ -270,11 +265,6 @@ TEST(RunnerKernelTimestamps, OptInSplitsLatencyAtTheKernel) {
   EXPECT_EQ(baseline.unstamped_packets, 0u);
 }
 
-}  // namespace
-}  // namespace rxbench::harness
-
-namespace rxbench::harness {
-namespace {
 
 // A pipeline that fails while streaming: the run fails with the pipeline's own
 // error (not a drain time-out), and everything is torn down before RunOnce
