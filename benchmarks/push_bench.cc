@@ -81,7 +81,7 @@ bool WaitDelivered(const std::atomic<std::uint64_t>& delivered, std::uint64_t ex
 void BM_Push(benchmark::State& state, PushKind kind) {
   const int per_call = static_cast<int>(state.range(0));
   std::string error;
-  auto pipeline = harness::Pipeline::Create(harness::kDefaultPipeline, -1, &error);
+  auto pipeline = harness::Pipeline::Create(harness::kDefaultPipeline, -1, nullptr, &error);
   if (!pipeline || !pipeline->Play(&error)) {
     state.SkipWithError(("pipeline: " + error).c_str());
     return;

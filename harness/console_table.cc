@@ -13,7 +13,7 @@ struct Row {
   int runs = 0, failed = 0;
   std::string error;
   double sent = 0, delivered = 0, kernel_drops = 0, pipeline_drops = 0, unexplained = 0;
-  double rx_ns = 0, pipe_ns = 0, path_ns = 0, measure_pct = -1, syscalls = -1, ctx = 0;
+  double rx_ns = 0, pipe_ns = 0, path_ns = 0, gen_ns = 0, measure_pct = -1, syscalls = -1, ctx = 0;
   double p50_us = -1, p99_us = -1, jitter_us = -1;  // -1: not measured
 };
 
@@ -72,6 +72,7 @@ void PrintResultsTable(const std::vector<RunResult>& runs, std::FILE* out, bool 
     row.rx_ns = MedianOf(ok, [](const RunResult& r) { return r.cpu_ns_per_packet_receiver; });
     row.pipe_ns = MedianOf(ok, [](const RunResult& r) { return r.cpu_ns_per_packet_pipeline; });
     row.path_ns = MedianOf(ok, [](const RunResult& r) { return r.cpu_ns_per_packet_receive_path; });
+    row.gen_ns = MedianOf(ok, [](const RunResult& r) { return r.generator_cpu_ns_per_packet; });
     if (ok.front()->measure_overhead_pct) {
       row.measure_pct = MedianOf(ok, [](const RunResult& r) { return r.measure_overhead_pct.value_or(0); });
     }
@@ -82,7 +83,8 @@ void PrintResultsTable(const std::vector<RunResult>& runs, std::FILE* out, bool 
     if (ok.front()->latency.count > 0) {
       row.p50_us = MedianOf(ok, [](const RunResult& r) { return r.latency.p50 / 1000; });
       row.p99_us = MedianOf(ok, [](const RunResult& r) { return r.latency.p99 / 1000; });
-      row.jitter_us = MedianOf(ok, [](const RunResult& r) { return r.jitter_rfc3550_us; });
+      // The run's p99 of J, not its last value: the whole run, not its end.
+      row.jitter_us = MedianOf(ok, [](const RunResult& r) { return r.jitter.p99 / 1000; });
     }
   }
   auto reference = [&](const char* name, bool receive_path) {
@@ -98,10 +100,10 @@ void PrintResultsTable(const std::vector<RunResult>& runs, std::FILE* out, bool 
   // The strategy column fits the longest name (overrides make names long).
   int name_width = 14;
   for (const std::string& name : order) name_width = std::max(name_width, static_cast<int>(name.size()));
-  std::fprintf(out, "%-*s %-32s %9s %9s %7s %7s %8s %8s %8s %6s %7s %7s %7s %6s %6s %8s %8s %7s %7s\n", name_width, "strategy",
-               "policies (buf/sync/recv/push)", "sent", "delivered", "k.drop", "p.drop", "rx ns", "pipe ns",
-               "path ns", "meas%", "x null", "x base", "x udpsrc", "sys/p", "ctx/p", "p50 us", "p99 us", "jit us",
-               "unexpl");
+  std::fprintf(out, "%-*s %-32s %9s %9s %7s %7s %8s %8s %8s %8s %6s %7s %7s %7s %6s %6s %8s %8s %7s %7s\n", name_width,
+               "strategy", "policies (buf/sync/recv/push)", "sent", "delivered", "k.drop", "p.drop", "rx ns", "pipe ns",
+               "path ns", "gen ns", "meas%", "x null", "x base", "x udpsrc", "sys/p", "ctx/p", "p50 us", "p99 us",
+               "jit us", "unexpl");
   for (const std::string& name : order) {
     const Row& row = rows[name];
     if (row.runs == row.failed) {
@@ -114,10 +116,10 @@ void PrintResultsTable(const std::vector<RunResult>& runs, std::FILE* out, bool 
     const std::string syscalls = Format("%.2f", row.syscalls);
     const bool bad = row.unexplained != 0;
     std::fprintf(out,
-                 "%-*s %-32.32s %9.0f %9.0f %7.0f %7.0f %8.0f %8.0f %8.0f %6s %7s %7s %7s %6s %6.2f %8s %8s %7s "
+                 "%-*s %-32.32s %9.0f %9.0f %7.0f %7.0f %8.0f %8.0f %8.0f %8.0f %6s %7s %7s %7s %6s %6.2f %8s %8s %7s "
                  "%s%7.0f%s\n",
                  name_width, name.c_str(), row.policies.c_str(), row.sent, row.delivered, row.kernel_drops, row.pipeline_drops,
-                 row.rx_ns, row.pipe_ns, row.path_ns, measure_pct.c_str(), Ratio(row.path_ns, null_ns).c_str(),
+                 row.rx_ns, row.pipe_ns, row.path_ns, row.gen_ns, measure_pct.c_str(), Ratio(row.path_ns, null_ns).c_str(),
                  Ratio(row.path_ns, baseline_ns).c_str(), Ratio(row.path_ns, udpsrc_ns).c_str(), syscalls.c_str(), row.ctx,
                  p50.c_str(), p99.c_str(), jitter.c_str(), bad && color ? "\033[31m" : "", row.unexplained,
                  bad && color ? "\033[0m" : "");

@@ -77,6 +77,9 @@ nlohmann::json ContextJson(const RunConfig& config, const std::vector<RunResult>
       {"rcvbuf_bytes", config.rcvbuf_bytes},
       {"cpu_receiver", config.cpu_receiver},
       {"cpu_generator", config.cpu_generator},
+      {"cpu_pipeline", config.cpu_pipeline},
+      {"warmup_packets", config.traffic.warmup_packets},
+      {"send_batch", config.traffic.send_batch},
   };
   g_free(gst_version);
   // Counter availability is a property of the machine: report it once.
@@ -97,8 +100,30 @@ nlohmann::json ContextJson(const RunConfig& config, const std::vector<RunResult>
   return c;
 }
 
+namespace {
+
+template <typename T>
+nlohmann::json OrNull(const std::optional<T>& value) {
+  return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+}
+
+// ns -> us of a distribution figure; null when nothing was measured.
+nlohmann::json Us(const LatencySummary& s, double ns) { return OrNull(s, ns / 1000.0); }
+
+nlohmann::json ThreadCpuJson(const ThreadCpu& t) {
+  return {{"role", ToString(t.role)},
+          {"cpu_ns_per_packet", t.cpu_ns_per_packet},
+          {"user_ns_per_packet", OrNull(t.user_ns_per_packet)},
+          {"sys_ns_per_packet", OrNull(t.sys_ns_per_packet)},
+          {"voluntary_switches_per_packet", t.voluntary_switches_per_packet},
+          {"involuntary_switches_per_packet", t.involuntary_switches_per_packet}};
+}
+
+}  // namespace
+
 nlohmann::json IterationJson(const RunResult& r) {
   const std::string name = r.strategy + "/" + r.scenario;
+  const CpuAttribution& cpu = r.cpu;
   nlohmann::json j = {
       {"name", name},
       {"run_name", name},
@@ -106,7 +131,7 @@ nlohmann::json IterationJson(const RunResult& r) {
       {"repetitions", r.repetitions},
       {"repetition_index", r.repetition_index},
       {"threads", 1},
-      {"iterations", r.packets_delivered},
+      {"iterations", r.window_packets},
       {"time_unit", "ns"},
       {"cpu_time", r.cpu_ns_per_packet_receive_path},
       {"real_time", r.latency.p50},
@@ -128,24 +153,31 @@ nlohmann::json IterationJson(const RunResult& r) {
       {"jitterbuffer_duplicates", r.jitterbuffer_duplicates},
       {"malformed_at_sink", r.malformed_at_sink},
       {"in_flight_at_stop", r.in_flight_at_stop},
+      {"pipeline_flushed_after_stall", r.pipeline_flushed},
       {"unexplained_packets", r.unexplained_packets},
       {"seq_gaps", r.seq_gaps},
       {"duplicates", r.duplicates},
       {"reordered", r.reordered},
+      {"seq_stale", r.seq_stale},
       {"offered_pps", r.offered_pps},
       {"achieved_pps", r.achieved_pps},
+      {"generator_fell_behind", r.generator_fell_behind},
       {"wall_time_s", r.wall_s},
+      {"warmup_packets", r.warmup_packets},
+      {"window_packets", r.window_packets},
+      {"window_s", r.window_s},
       {"cpu_ns_per_packet_receiver", r.cpu_ns_per_packet_receiver},
       {"cpu_ns_per_packet_pipeline", r.cpu_ns_per_packet_pipeline},
       {"cpu_ns_per_packet_receive_path", r.cpu_ns_per_packet_receive_path},
       {"cpu_ns_per_packet_process", r.cpu_ns_per_packet_process},
-      {"user_ns_per_packet_receiver", r.user_ns_per_packet_receiver},
-      {"user_ns_per_packet_pipeline", r.user_ns_per_packet_pipeline},
-      {"sys_ns_per_packet_pipeline", r.sys_ns_per_packet_pipeline},
-      {"sys_ns_per_packet_receiver", r.sys_ns_per_packet_receiver},
+      {"unattributed_cpu_ns_per_packet", cpu.unattributed_ns_per_packet},
+      {"user_ns_per_packet_receiver", OrNull(cpu.receiver.user_ns_per_packet)},
+      {"sys_ns_per_packet_receiver", OrNull(cpu.receiver.sys_ns_per_packet)},
+      {"user_ns_per_packet_pipeline", OrNull(cpu.pipeline.user_ns_per_packet)},
+      {"sys_ns_per_packet_pipeline", OrNull(cpu.pipeline.sys_ns_per_packet)},
       {"ctx_switches_per_packet", r.ctx_switches_per_packet},
-      {"voluntary_switches_per_packet", r.voluntary_switches_per_packet},
-      {"involuntary_switches_per_packet", r.involuntary_switches_per_packet},
+      {"voluntary_switches_per_packet", cpu.receiver.voluntary_switches_per_packet},
+      {"involuntary_switches_per_packet", cpu.receiver.involuntary_switches_per_packet},
       {"generator_cpu_ns_per_packet", r.generator_cpu_ns_per_packet},
       {"pipeline_threads", r.pipeline_threads},
       {"latency_p50_ns", OrNull(r.latency, r.latency.p50)},
@@ -157,11 +189,20 @@ nlohmann::json IterationJson(const RunResult& r) {
       {"latency_stddev_ns", OrNull(r.latency, r.latency.stddev)},
       {"processing_latency_p50_ns", OrNull(r.processing, r.processing.p50)},
       {"processing_latency_p99_ns", OrNull(r.processing, r.processing.p99)},
-      {"processing_jitter_ns", OrNull(r.processing, r.processing_jitter_ns)},
-      {"jitter_rfc3550_us", OrNull(r.latency, r.jitter_rfc3550_us)},
-      {"jitter_rfc3550_rtp", OrNull(r.latency, r.jitter_rfc3550_rtp)},
+      {"processing_jitter_ns", OrNull(r.processing_jitter_ns)},
+      {"jitter_rfc3550_us", OrNull(r.jitter_rfc3550_us)},
+      {"jitter_rfc3550_rtp", OrNull(r.jitter_rfc3550_rtp)},
+      {"jitter_rfc3550_mean_us", Us(r.jitter, r.jitter.mean)},
+      {"jitter_rfc3550_p50_us", Us(r.jitter, r.jitter.p50)},
+      {"jitter_rfc3550_p99_us", Us(r.jitter, r.jitter.p99)},
+      {"jitter_rfc3550_max_us", Us(r.jitter, r.jitter.max)},
+      {"jitter_d_abs_mean_us", Us(r.jitter_d_abs, r.jitter_d_abs.mean)},
+      {"jitter_d_abs_p50_us", Us(r.jitter_d_abs, r.jitter_d_abs.p50)},
+      {"jitter_d_abs_p99_us", Us(r.jitter_d_abs, r.jitter_d_abs.p99)},
+      {"jitter_d_abs_max_us", Us(r.jitter_d_abs, r.jitter_d_abs.max)},
       {"kernel_timestamps", r.kernel_timestamps},
       {"unstamped_packets", r.unstamped_packets},
+      {"payload_mismatches", r.payload_mismatches},
       {"latency_detail",
        {{"send_to_sink", Latency(r.latency)},
         {"send_to_rx", Latency(r.network)},
@@ -171,21 +212,34 @@ nlohmann::json IterationJson(const RunResult& r) {
       {"buffer_warmup_allocations", r.buffer_warmup_allocations},
       {"buffer_exhausted", r.buffer_exhausted},
       {"buffer_recycled", r.buffer_recycled},
+      {"buffer_discarded", r.buffer_discarded},
       {"ring_exhausted", r.ring_exhausted},
       {"ring_rearms", r.rearms},
+      {"receiver_idle_waits", r.receiver_idle_waits},
+      {"receiver_batches", r.receiver_batches},
+      {"syscalls_counted", r.syscalls_counted},
   };
   if (r.syscalls_per_packet) j["syscalls_per_packet"] = *r.syscalls_per_packet;
-  nlohmann::json& threads = j["pipeline_thread_cpu"] = nlohmann::json::object();
-  for (const auto& [owner, cpu] : r.pipeline_thread_cpu) {
-    threads[owner] = {{"cpu_ns_per_packet", cpu.cpu_ns_per_packet},
-                      {"user_ns_per_packet", cpu.user_ns_per_packet},
-                      {"sys_ns_per_packet", cpu.sys_ns_per_packet}};
+  if (r.futex_calls_per_packet) j["futex_calls_per_packet"] = *r.futex_calls_per_packet;
+  if (r.receive_calls_per_packet) j["receive_calls_per_packet"] = *r.receive_calls_per_packet;
+  if (!r.syscalls_unavailable.empty()) j["syscalls_unavailable"] = r.syscalls_unavailable;
+  nlohmann::json& threads = j["thread_cpu"] = nlohmann::json::object();
+  // The pipeline's threads alone, as earlier versions reported them.
+  nlohmann::json& pipeline_threads = j["pipeline_thread_cpu"] = nlohmann::json::object();
+  for (const auto& [thread, usage] : cpu.threads) {
+    threads[thread] = ThreadCpuJson(usage);
+    if (usage.role == ThreadRole::kPipeline) {
+      pipeline_threads[thread] = {{"cpu_ns_per_packet", usage.cpu_ns_per_packet},
+                                  {"user_ns_per_packet", OrNull(usage.user_ns_per_packet)},
+                                  {"sys_ns_per_packet", OrNull(usage.sys_ns_per_packet)}};
+    }
   }
+  if (r.send_stamp_error) j["send_stamp_error"] = Latency(*r.send_stamp_error);
   if (r.measure_ns_per_packet_sink) j["measure_ns_per_packet_sink"] = *r.measure_ns_per_packet_sink;
   if (r.measure_ns_per_packet_receiver) j["measure_ns_per_packet_receiver"] = *r.measure_ns_per_packet_receiver;
   if (r.measure_overhead_pct) j["measure_overhead_pct"] = *r.measure_overhead_pct;
-  if (r.socket_drops_rxq_ovfl >= 0) j["socket_drops_rxq_ovfl"] = r.socket_drops_rxq_ovfl;
-  if (r.host_rcvbuf_errors >= 0) j["host_rcvbuf_errors"] = r.host_rcvbuf_errors;
+  if (r.socket_drops_rxq_ovfl) j["socket_drops_rxq_ovfl"] = *r.socket_drops_rxq_ovfl;
+  if (r.host_rcvbuf_errors) j["host_rcvbuf_errors"] = *r.host_rcvbuf_errors;
   for (const auto& [name, value] : r.counters_per_packet) j[name + "_per_packet"] = value;
   if (!r.ok) j["error_message"] = r.error;
   return j;

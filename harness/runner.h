@@ -1,6 +1,6 @@
-// Runs one scenario against one strategy: socket, pipeline, receiver and
-// generator on loopback; drains, stops everything, and accounts for every
-// packet. One call = one repetition.
+// Runs one scenario against one strategy in one process: the receive side
+// (receive_side.h) and the generator on loopback, a warm-up, a measurement
+// window, a drain, and the figures (run_summary.h). One call = one repetition.
 #pragma once
 
 #include <functional>
@@ -19,7 +19,7 @@ enum class Measure { kFull, kMinimal };
 struct RunConfig {
   receivers::StrategySpec strategy;
   std::string scenario = "custom";
-  traffic_gen::TrafficSpec traffic;  // dest_port is filled in by the runner
+  traffic_gen::TrafficSpec traffic;  // destination is filled in by the runner
   std::string pipeline;              // "" = kDefaultPipeline
   int batch = 0;                     // 0 = receivers::kDefaultBatch
   std::size_t buffer_size = 4096;
@@ -31,8 +31,10 @@ struct RunConfig {
   // default: the kernel charges every datagram for them (README).
   bool kernel_timestamps = false;
   std::vector<std::string> counters; // e.g. cycles,instructions
+  bool count_syscalls = true;        // every syscall of the receiver thread
   int cpu_receiver = -1;
   int cpu_generator = -1;
+  int cpu_pipeline = -1;
   double drain_timeout_s = 2.0;
   bool progress = false;             // progress line on stderr
   bool verify_payload = false;

@@ -31,6 +31,21 @@ struct UsageError {
   std::string message;
 };
 
+// Warm-up before the measurement window, chosen by measurement (README,
+// "Warm-up").
+constexpr char kDefaultWarmup[] = "1000";
+
+// "500" packets, or "0.25s" of the scenario's rate.
+std::uint64_t ParseWarmup(const std::string& text, double rate_pps) {
+  char* end = nullptr;
+  const double value = std::strtod(text.c_str(), &end);
+  const std::string unit = end != nullptr ? end : "";
+  if (end == text.c_str() || !(value >= 0) || (unit != "" && unit != "s")) {
+    throw UsageError{"--warmup " + text + ": want a packet count (500) or seconds (0.25s)"};
+  }
+  return static_cast<std::uint64_t>(unit == "s" ? value * rate_pps + 0.5 : value);
+}
+
 // Options shared by run and compare.
 struct Options {
   std::string scenario;
@@ -49,7 +64,11 @@ struct Options {
   // Hardware counters by default: read where the machine has a PMU, reported
   // as unavailable (with the reason) where it has not.
   std::vector<std::string> counters = {"cycles", "instructions", "cache-misses", "branch-misses"};
-  int cpu_receiver = -1, cpu_generator = -1;
+  int cpu_receiver = -1, cpu_generator = -1, cpu_pipeline = -1;
+  std::string warmup = kDefaultWarmup;
+  unsigned send_batch = 1;
+  bool tx_timestamps = false;
+  bool no_syscall_count = false;
 };
 
 void AddScenarioOptions(CLI::App* app, Options* o) {
@@ -85,6 +104,19 @@ void AddScenarioOptions(CLI::App* app, Options* o) {
       ->delimiter(',');
   app->add_option("--cpu-receiver", o->cpu_receiver, "pin the receiver thread to this CPU");
   app->add_option("--cpu-generator", o->cpu_generator, "pin the generator thread to this CPU");
+  app->add_option("--cpu-pipeline", o->cpu_pipeline,
+                  "pin every pipeline thread (streaming threads and element-private ones) to this CPU");
+  app->add_option("--warmup", o->warmup,
+                  "traffic before the measurement window: packets (1000) or seconds (0.25s); default " +
+                      std::string(kDefaultWarmup) + " packets");
+  app->add_option("--send-batch", o->send_batch,
+                  "datagrams per send call (default 1: every packet stamped right before its own send; more: "
+                  "sendmmsg batches sharing one stamp, faster but later packets leave after their stamp)")
+      ->check(CLI::Range(1, 64));
+  app->add_flag("--tx-timestamps", o->tx_timestamps,
+                "diagnostic: compare each packet's send stamp with the kernel's TX timestamp (send_stamp_error)");
+  app->add_flag("--no-syscall-count", o->no_syscall_count,
+                "do not count every syscall of the receiver thread (a tracepoint); count the strategy's own calls");
 }
 
 // One row of a comparison: a strategy, and the harness options that differ for
@@ -192,11 +224,16 @@ RunConfig MakeBaseConfig(const Options& o) {
   c.counters = o.counters;
   c.cpu_receiver = o.cpu_receiver;
   c.cpu_generator = o.cpu_generator;
+  c.cpu_pipeline = o.cpu_pipeline;
+  c.traffic.warmup_packets = ParseWarmup(o.warmup, c.traffic.rate_pps);
+  c.traffic.send_batch = o.send_batch;
+  c.traffic.tx_timestamps = o.tx_timestamps;
+  c.count_syscalls = !o.no_syscall_count;
   c.progress = true;
   if (o.repetitions < 1) throw UsageError{"--repetitions must be at least 1"};
   const int cpus = static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN));
   for (const auto& [flag, cpu] : {std::pair<const char*, int>{"--cpu-receiver", o.cpu_receiver},
-                                  {"--cpu-generator", o.cpu_generator}}) {
+                                  {"--cpu-generator", o.cpu_generator}, {"--cpu-pipeline", o.cpu_pipeline}}) {
     if (cpu < -1 || cpu >= cpus) {
       throw UsageError{std::string(flag) + " " + std::to_string(cpu) + ": this machine has CPUs 0.." +
                        std::to_string(cpus - 1)};
@@ -204,7 +241,7 @@ RunConfig MakeBaseConfig(const Options& o) {
   }
   if (!o.pipeline.empty()) {
     std::string error;
-    if (!Pipeline::Create(o.pipeline, -1, &error)) throw UsageError{error};
+    if (!Pipeline::Create(o.pipeline, -1, nullptr, &error)) throw UsageError{error};
   }
   return c;
 }
@@ -238,6 +275,12 @@ std::vector<RunResult> RunAll(const RunConfig& base, const std::vector<Contender
       r.repetition_index = rep;
       r.repetitions = repetitions;
       if (!r.ok) std::fprintf(stderr, "rxbench: %s (repetition %d) failed: %s\n", s.name.c_str(), rep + 1, r.error.c_str());
+      if (r.pipeline_flushed) {
+        std::fprintf(stderr,
+                     "rxbench: %s (repetition %d): the pipeline stopped delivering while it drained and was flushed; "
+                     "what it held is counted in pipeline_drops (README, \"Known problems\")\n",
+                     s.name.c_str(), rep + 1);
+      }
       results.push_back(std::move(r));
     }
   }

@@ -67,18 +67,19 @@ GstPadProbeReturn SinkProbe::OnData(GstPad*, GstPadProbeInfo* info, gpointer sel
   const bool measure = probe->config_.measure;
   const std::uint64_t now_ns = measure ? metrics::MonotonicNs() : 0;
   const bool timed = measure && probe->result_.measure_cost.Due();
+  const bool in_window = probe->config_.window == nullptr || probe->config_.window->is_open();
   if (GST_PAD_PROBE_INFO_TYPE(info) & GST_PAD_PROBE_TYPE_BUFFER_LIST) {
     GstBufferList* list = GST_PAD_PROBE_INFO_BUFFER_LIST(info);
     const guint n = gst_buffer_list_length(list);
-    for (guint i = 0; i < n; ++i) probe->OnBuffer(gst_buffer_list_get(list, i), now_ns);
+    for (guint i = 0; i < n; ++i) probe->OnBuffer(gst_buffer_list_get(list, i), now_ns, in_window);
   } else {
-    probe->OnBuffer(GST_PAD_PROBE_INFO_BUFFER(info), now_ns);
+    probe->OnBuffer(GST_PAD_PROBE_INFO_BUFFER(info), now_ns, in_window);
   }
   if (timed) probe->result_.measure_cost.Sample(metrics::MonotonicNs() - now_ns);
   return GST_PAD_PROBE_OK;
 }
 
-void SinkProbe::OnBuffer(GstBuffer* buffer, std::uint64_t now_ns) {
+void SinkProbe::OnBuffer(GstBuffer* buffer, std::uint64_t now_ns, bool in_window) {
   SinkResult& r = result_;
   ++r.delivered;
   delivered_.store(r.delivered, std::memory_order_relaxed);
@@ -96,11 +97,11 @@ void SinkProbe::OnBuffer(GstBuffer* buffer, std::uint64_t now_ns) {
     }
     if (!stamp) {
       if (config_.receiver_stamps) ++r.unstamped;
-      if (config_.measure) Record(packet, false, now_ns);
+      if (config_.measure) Record(packet, false, now_ns, in_window);
       return;
     }
   }
-  if (config_.measure) Record(*stamp, true, now_ns);
+  if (config_.measure) Record(*stamp, true, now_ns, in_window);
 }
 
 bool SinkProbe::ReadPacket(GstBuffer* buffer, receivers::PacketStamp* packet) {
@@ -120,8 +121,6 @@ bool SinkProbe::ReadPacket(GstBuffer* buffer, receivers::PacketStamp* packet) {
   }
   const std::uint8_t* payload = map.data + offset;
   const rtp::Probe probe = rtp::ReadProbe(payload);
-  if (probe.index + 1 < last_index_plus_one_) ++r.out_of_order;
-  if (probe.index + 1 > last_index_plus_one_) last_index_plus_one_ = probe.index + 1;
   packet->send_ns = probe.send_ns;
   packet->sequence = header.sequence;
   packet->rtp_timestamp = header.timestamp;
@@ -136,13 +135,20 @@ bool SinkProbe::ReadPacket(GstBuffer* buffer, receivers::PacketStamp* packet) {
 }
 
 // push_known: the stamp's push time is the receiver's (not read from a packet).
-void SinkProbe::Record(const receivers::PacketStamp& packet, bool push_known, std::uint64_t now_ns) {
+// Sequence numbers are tracked for the whole run (the loss account needs
+// them); times only inside the window.
+void SinkProbe::Record(const receivers::PacketStamp& packet, bool push_known, std::uint64_t now_ns,
+                       bool in_window) {
   SinkResult& r = result_;
-  if (r.first_arrival_ns == 0) r.first_arrival_ns = now_ns;
-  r.last_arrival_ns = now_ns;
-  r.latency.Record(now_ns > packet.send_ns ? now_ns - packet.send_ns : 0);
   r.sequence.OnPacket(packet.sequence);
+  if (!in_window) return;
+  ++r.recorded;
+  r.latency.Record(now_ns > packet.send_ns ? now_ns - packet.send_ns : 0);
   r.jitter.OnPacket(packet.rtp_timestamp, now_ns);
+  if (r.jitter.packets() > 1) {
+    r.jitter_ns.Record(static_cast<std::uint64_t>(r.jitter.jitter_ns()));
+    r.jitter_d_abs_ns.Record(static_cast<std::uint64_t>(r.jitter.last_abs_d_ns()));
+  }
   if (push_known) r.pipeline.Record(now_ns - packet.push_ns);
 }
 

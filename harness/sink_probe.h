@@ -2,9 +2,12 @@
 // sees every RTP packet that made it through the pipeline, on the streaming
 // thread that delivers it.
 //
-// Per packet (measure=full): send -> sink latency, push -> sink latency, RFC 3550
-// interarrival jitter from RTP timestamps and arrival times, and sequence gaps,
-// duplicates and reordering. A buffer the receiver stamped (packet_stamps.h)
+// Per packet (measure=full): sequence gaps, duplicates and reordering over the
+// whole run, and inside the measurement window send -> sink latency, push ->
+// sink latency and RFC 3550 interarrival jitter (from RTP timestamps and
+// arrival times), both its running value J and, per packet, J and |D| into
+// histograms, so the whole run's jitter is described and not only its last
+// ~16 packets. A buffer the receiver stamped (packet_stamps.h)
 // says all it needs in its own struct; any other (udpsrc's, or one whose stamp
 // a custom element overwrote) is mapped and its RTP header and probe read.
 // With measure=minimal only packets are counted (to measure what measuring
@@ -18,6 +21,7 @@
 #include <optional>
 
 #include "metrics/log_histogram.h"
+#include "metrics/measurement_window.h"
 #include "metrics/rfc3550_jitter.h"
 #include "metrics/sampled_cost.h"
 #include "metrics/sequence_tracker.h"
@@ -39,21 +43,22 @@ struct SinkProbeConfig {
   std::uint64_t stamp_epoch_ns = 0;                      // the receiver's stamp epoch
   bool verify_payload = false;                           // check every payload byte
   std::function<void(const DeliveredPacket&)> observer;  // tests only
+  const metrics::MeasurementWindow* window = nullptr;    // nullptr: always recording
 };
 
 struct SinkResult {
   std::uint64_t delivered = 0;
   std::uint64_t malformed = 0;          // reached the sink but not an rxbench packet
   std::uint64_t payload_mismatches = 0; // verify_payload only
-  std::uint64_t out_of_order = 0;       // probe index lower than one read before (read packets only)
   std::uint64_t unstamped = 0;          // receiver stamps missing or implausible
+  std::uint64_t recorded = 0;           // packets timed inside the window
   metrics::LogHistogram latency;        // send -> sink
   metrics::LogHistogram pipeline;       // push -> sink
-  metrics::SequenceTracker sequence;
+  metrics::SequenceTracker sequence;    // every packet of the run
   metrics::InterarrivalJitter jitter{90000};
+  metrics::LogHistogram jitter_ns;      // J after each packet
+  metrics::LogHistogram jitter_d_abs_ns;  // |D| of each packet against the one before
   metrics::SampledCost measure_cost;    // this probe's per-packet work (measure=full)
-  std::uint64_t first_arrival_ns = 0;
-  std::uint64_t last_arrival_ns = 0;
 };
 
 class SinkProbe {
@@ -70,15 +75,14 @@ class SinkProbe {
 
  private:
   static GstPadProbeReturn OnData(GstPad* pad, GstPadProbeInfo* info, gpointer self);
-  void OnBuffer(GstBuffer* buffer, std::uint64_t now_ns);
+  void OnBuffer(GstBuffer* buffer, std::uint64_t now_ns, bool in_window);
   // Reads the packet's bytes: false when it is not an rxbench RTP packet.
   bool ReadPacket(GstBuffer* buffer, receivers::PacketStamp* packet);
-  void Record(const receivers::PacketStamp& packet, bool push_known, std::uint64_t now_ns);
+  void Record(const receivers::PacketStamp& packet, bool push_known, std::uint64_t now_ns, bool in_window);
 
   SinkProbeConfig config_;
   SinkResult result_;
   std::atomic<std::uint64_t> delivered_{0};
-  std::uint64_t last_index_plus_one_ = 0;
   GstPad* pad_ = nullptr;
   gulong probe_id_ = 0;
 };

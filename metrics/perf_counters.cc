@@ -24,9 +24,9 @@ int InitializeLibpfm() {
   return result;
 }
 
-int PerfEventOpen(perf_event_attr* attr, int group_fd, unsigned long flags) {
-  // pid 0, cpu -1: the calling thread, on whichever CPU it runs.
-  return static_cast<int>(syscall(__NR_perf_event_open, attr, 0, -1, group_fd, flags));
+int PerfEventOpen(perf_event_attr* attr, pid_t tid, int group_fd, unsigned long flags) {
+  // cpu -1: the thread, on whichever CPU it runs (tid 0: the calling thread).
+  return static_cast<int>(syscall(__NR_perf_event_open, attr, tid, -1, group_fd, flags));
 }
 
 std::string ErrnoName(int error) {
@@ -96,14 +96,15 @@ std::vector<std::string> PerfCounters::DefaultSoftwareFallback() {
   return {"task-clock", "context-switches", "cpu-migrations", "page-faults"};
 }
 
-PerfCounters PerfCounters::Open(const std::vector<std::string>& names) {
+PerfCounters PerfCounters::Open(const std::vector<std::string>& names, pid_t tid) {
   PerfCounters counters;
+  counters.tid_ = tid;
   for (const std::string& name : names) counters.Add(name);
   return counters;
 }
 
-PerfCounters PerfCounters::OpenWithFallback(const std::vector<std::string>& names) {
-  PerfCounters counters = Open(names);
+PerfCounters PerfCounters::OpenWithFallback(const std::vector<std::string>& names, pid_t tid) {
+  PerfCounters counters = Open(names, tid);
   const bool hardware_missing = counters.hardware_requested_ && counters.hardware_.leader_fd < 0;
   if (hardware_missing || !counters.IsValid()) {
     for (const std::string& name : DefaultSoftwareFallback()) {
@@ -161,7 +162,7 @@ void PerfCounters::Add(const std::string& name) {
       PERF_FORMAT_GROUP | PERF_FORMAT_TOTAL_TIME_ENABLED | PERF_FORMAT_TOTAL_TIME_RUNNING;
   const unsigned long flags = static_cast<unsigned long>(arg.flags) | PERF_FLAG_FD_CLOEXEC;
 
-  int fd = PerfEventOpen(&attr, group.leader_fd, flags);
+  int fd = PerfEventOpen(&attr, tid_, group.leader_fd, flags);
   bool user_only = false;
   if (fd < 0 && (errno == EACCES || errno == EPERM) && attr.exclude_kernel == 0) {
     // perf_event_paranoid >= 2 forbids kernel-mode counting for unprivileged
@@ -175,7 +176,7 @@ void PerfCounters::Add(const std::string& name) {
     }
     attr.exclude_kernel = 1;
     attr.exclude_hv = 1;
-    fd = PerfEventOpen(&attr, group.leader_fd, flags);
+    fd = PerfEventOpen(&attr, tid_, group.leader_fd, flags);
     user_only = fd >= 0;
   }
   if (fd < 0) {
@@ -281,7 +282,8 @@ PerfCounters::PerfCounters(PerfCounters&& other) noexcept
       unavailable_(std::exchange(other.unavailable_, {})),
       user_only_(std::exchange(other.user_only_, {})),
       fallback_used_(std::exchange(other.fallback_used_, false)),
-      hardware_requested_(std::exchange(other.hardware_requested_, false)) {}
+      hardware_requested_(std::exchange(other.hardware_requested_, false)),
+      tid_(std::exchange(other.tid_, 0)) {}
 
 PerfCounters& PerfCounters::operator=(PerfCounters&& other) noexcept {
   if (this != &other) {
@@ -293,6 +295,7 @@ PerfCounters& PerfCounters::operator=(PerfCounters&& other) noexcept {
     std::swap(user_only_, taken.user_only_);
     std::swap(fallback_used_, taken.fallback_used_);
     std::swap(hardware_requested_, taken.hardware_requested_);
+    std::swap(tid_, taken.tid_);
   }  // taken closes what *this held before
   return *this;
 }

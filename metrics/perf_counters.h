@@ -29,10 +29,14 @@
 // events (context-switches, cpu-migrations) only ever happen in kernel mode,
 // so they go to unavailable() instead of reading a permanent, silent 0.
 //
-// Only the thread that called Open() is counted (threads it creates later are
-// not: no inherit). Create the counters on the receive thread itself. Not
-// thread-safe; Read() may be called while counting.
+// One thread is counted: the one that called Open(), or the thread `tid` of
+// this process named there (threads it creates later are not: no inherit).
+// Start(), Stop() and Read() may be called from any thread, e.g. by a harness
+// that counts its receiver over a window of its own choosing. Not thread-safe;
+// Read() may be called while counting.
 #pragma once
+
+#include <sys/types.h>
 
 #include <map>
 #include <string>
@@ -42,14 +46,14 @@ namespace rxbench::metrics {
 
 class PerfCounters {
  public:
-  // Opens `names` on the calling thread, disabled. Never fails: what could
-  // not be opened is in unavailable().
-  static PerfCounters Open(const std::vector<std::string>& names);
+  // Opens `names` on thread `tid` (0: the calling thread), disabled. Never
+  // fails: what could not be opened is in unavailable().
+  static PerfCounters Open(const std::vector<std::string>& names, pid_t tid = 0);
 
   // Like Open(), but if none of the requested hardware counters (or nothing
   // at all) could be opened, also opens DefaultSoftwareFallback() events that
   // are not requested already, so a run always reports something real.
-  static PerfCounters OpenWithFallback(const std::vector<std::string>& names);
+  static PerfCounters OpenWithFallback(const std::vector<std::string>& names, pid_t tid = 0);
   static std::vector<std::string> DefaultSoftwareFallback();
 
   // No counters at all.
@@ -107,6 +111,7 @@ class PerfCounters {
   std::vector<std::string> user_only_;
   bool fallback_used_ = false;
   bool hardware_requested_ = false;  // a requested name encoded to a non-software event
+  pid_t tid_ = 0;                    // the counted thread (0: the one that opened them)
 };
 
 }  // namespace rxbench::metrics

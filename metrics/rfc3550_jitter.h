@@ -47,7 +47,8 @@ class InterarrivalJitter {
       const double timestamp_delta =
           static_cast<double>(static_cast<std::int32_t>(rtp_timestamp - last_rtp_timestamp_));
       const double d = arrival_delta - timestamp_delta;
-      jitter_ += ((d < 0 ? -d : d) - jitter_) * (1.0 / 16.0);
+      last_abs_d_ = d < 0 ? -d : d;
+      jitter_ += (last_abs_d_ - jitter_) * (1.0 / 16.0);
     }
     last_rtp_timestamp_ = rtp_timestamp;
     last_arrival_ns_ = arrival_ns;
@@ -57,6 +58,11 @@ class InterarrivalJitter {
   double jitter_rtp_units() const { return jitter_; }
   // J in microseconds.
   double jitter_us() const { return jitter_ * 1e6 / clock_rate_; }
+  // J, and |D| of the last packet against the one before it, in ns: what a
+  // caller samples per packet to describe the whole run rather than its end
+  // (J is a running estimate over roughly the last 16 packets).
+  double jitter_ns() const { return jitter_ * 1e9 / clock_rate_; }
+  double last_abs_d_ns() const { return last_abs_d_ * 1e9 / clock_rate_; }
   std::uint64_t packets() const { return packets_; }
   std::uint32_t clock_rate() const { return clock_rate_; }
 
@@ -64,6 +70,7 @@ class InterarrivalJitter {
   std::uint32_t clock_rate_;
   double units_per_ns_;  // clock_rate / 1e9
   double jitter_ = 0.0;
+  double last_abs_d_ = 0.0;  // RTP units; 0 before the second packet
   std::uint64_t packets_ = 0;
   std::uint32_t last_rtp_timestamp_ = 0;
   std::uint64_t last_arrival_ns_ = 0;

@@ -1,6 +1,6 @@
 #include "receivers/null_receiver.h"
 
-#include "receivers/thread_measurement.h"
+#include "receivers/receiver_thread.h"
 
 namespace rxbench::receivers {
 
@@ -16,7 +16,7 @@ bool NullReceiver::Start(std::string* error) {
 }
 
 void NullReceiver::Run() {
-  ThreadMeasurement measurement("rxnull", config_);
+  SetUpReceiverThread("rxnull", config_);
 
   std::vector<pools::PacketSlot> slots(config_.batch);
   for (int i = 0; i < config_.batch; ++i) {
@@ -35,7 +35,7 @@ void NullReceiver::Run() {
     stop = sync_->PublishAndCheckStop(delta);
   }
 
-  measurement.Finish(*sync_, *call_, &result_);
+  FinishResult();
 }
 
 }  // namespace rxbench::receivers

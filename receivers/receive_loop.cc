@@ -4,7 +4,7 @@
 
 #include "metrics/thread_usage.h"
 #include "receivers/packet_stamps.h"
-#include "receivers/thread_measurement.h"
+#include "receivers/receiver_thread.h"
 #include "rtp/rtp_packet.h"
 
 namespace rxbench::receivers {
@@ -29,7 +29,7 @@ bool ReceiveLoop::Start(std::string* error) {
 }
 
 void ReceiveLoop::Run() {
-  ThreadMeasurement measurement("rxrecv", config_);
+  SetUpReceiverThread("rxrecv", config_);
 
   const bool stamp = config_.stamp_buffers;
   const bool provided = !call_->needs_buffers();
@@ -103,7 +103,7 @@ void ReceiveLoop::Run() {
   for (pools::PacketSlot& slot : slots) {
     if (slot.buffer != nullptr) source_->Release(&slot);
   }
-  measurement.Finish(*sync_, *call_, &result_);
+  FinishResult();
   if (source_) result_.buffers = source_->stats();
 }
 
@@ -126,15 +126,18 @@ ReceiveLoop::Observed ReceiveLoop::Observe(const pools::PacketSlot& slot, const 
 void ReceiveLoop::StampBatch(const Observed* observed, GstBuffer* const* ready, int n) {
   const std::uint64_t push_ns = metrics::MonotonicNs();
   const bool timed = result_.stamp_cost.Due();
+  // Stamps always (the sink tracks sequence numbers from them over the whole
+  // run); latencies only inside the measurement window.
+  const bool in_window = config_.window == nullptr || config_.window->is_open();
   for (int i = 0; i < n; ++i) {
     const Observed& o = observed[i];
     const std::uint64_t rx_ns = o.kernel_rx_ns != 0 ? o.kernel_rx_ns : push_ns;
-    if (o.kernel_rx_ns != 0) result_.processing_latency.Record(push_ns > rx_ns ? push_ns - rx_ns : 0);
+    if (in_window && o.kernel_rx_ns != 0) result_.processing_latency.Record(push_ns > rx_ns ? push_ns - rx_ns : 0);
     if (o.stamp.send_ns == 0) {
       ClearStamp(ready[i]);
       continue;
     }
-    if (o.stamp.send_ns <= rx_ns) result_.network_latency.Record(rx_ns - o.stamp.send_ns);
+    if (in_window && o.stamp.send_ns <= rx_ns) result_.network_latency.Record(rx_ns - o.stamp.send_ns);
     PacketStamp stamp = o.stamp;
     stamp.push_ns = push_ns;
     StampBuffer(ready[i], stamp, config_.stamp_epoch_ns);

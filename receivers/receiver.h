@@ -6,15 +6,15 @@
 #pragma once
 
 #include <gst/app/gstappsrc.h>
+#include <sys/types.h>
 
-#include <map>
+#include <functional>
 #include <memory>
 #include <string>
-#include <vector>
 
 #include "metrics/log_histogram.h"
+#include "metrics/measurement_window.h"
 #include "metrics/sampled_cost.h"
-#include "metrics/thread_usage.h"
 #include "pools/buffer_source.h"
 #include "receivers/receiver_stats.h"
 #include "receivers/strategy.h"
@@ -33,21 +33,20 @@ struct ReceiverConfig {
   // `--measure minimal` (count only).
   bool stamp_buffers = false;
   std::uint64_t stamp_epoch_ns = 0;  // before the first send; the sink's too
-  std::vector<std::string> counters;  // PMU / software counter names (perf stat -e)
+  // Per-packet figures are recorded only while it is open (nullptr: always).
+  const metrics::MeasurementWindow* window = nullptr;
   int cpu = -1;                       // pin the receiver thread (-1 = no)
+  // On the receiver thread as it starts: its kernel thread id, so that the
+  // harness can attribute its CPU time and count its syscalls and counters.
+  std::function<void(pid_t tid)> on_thread_start;
 };
 
-// Everything the receiver thread measured about itself; complete after Stop().
+// What the receiver thread counted and recorded; complete after Stop(). (Its
+// CPU time, syscalls and counters are measured from outside, by the harness,
+// over the measurement window.)
 struct ReceiverResult {
   ReceiverStats stats;
   pools::BufferSourceStats buffers;
-  metrics::ThreadUsage usage;              // the receiver thread, start to stop
-  std::map<std::string, double> counters;  // only counters that could be read
-  std::vector<std::string> counters_available;
-  std::map<std::string, std::string> counters_unavailable;  // name -> reason
-  // Counters that could count user mode only (kernel counting denied): they
-  // leave out syscall and softirq work, most of a receive path.
-  std::vector<std::string> counters_user_only;
   metrics::LogHistogram network_latency;     // send -> receive (kernel, else the push), ns
   metrics::LogHistogram processing_latency;  // kernel receive -> push, ns (kernel timestamps only)
   metrics::SampledCost stamp_cost;           // stamping buffers, per batch (stamp_buffers only)

@@ -11,6 +11,12 @@ void ThreadedReceiver::Launch() {
   thread_ = std::thread([this] { Run(); });
 }
 
+void ThreadedReceiver::FinishResult() {
+  result_.stats = sync_->Snapshot();
+  result_.socket_drops_seen = call_->socket_drops_seen();
+  result_.kernel_timestamps = call_->kernel_timestamps();
+}
+
 void ThreadedReceiver::Stop() {
   if (!thread_.joinable()) return;
   sync_->RequestStop();

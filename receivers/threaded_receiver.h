@@ -27,6 +27,9 @@ class ThreadedReceiver : public Receiver {
   // the thread runs their code.
   void Launch();
   virtual void Run() = 0;
+  // On the receiver thread, after its loop: what the sync policy and the
+  // receive call counted, into result_.
+  void FinishResult();
 
   ReceiverConfig config_;
   std::unique_ptr<SyncPolicy> sync_;

@@ -59,44 +59,11 @@ UdpSocket OpenUdpSocket(const UdpSocketOptions& options, std::string* error) {
   return result;
 }
 
-std::int64_t KernelDrops(int fd) {
-  struct stat st;
-  if (fstat(fd, &st) != 0) return -1;
-  const std::string inode = std::to_string(st.st_ino);
-  for (const char* path : {"/proc/net/udp", "/proc/net/udp6"}) {
-    std::ifstream in(path);
-    std::string line;
-    std::getline(in, line);  // header
-    while (std::getline(in, line)) {
-      // sl local rem st tx:rx tr:when retrnsmt uid timeout inode ref pointer drops
-      std::istringstream fields(line);
-      std::vector<std::string> f;
-      for (std::string s; fields >> s;) f.push_back(s);
-      if (f.size() >= 13 && f[9] == inode) return std::stoll(f[12]);
-    }
-  }
-  return -1;
-}
-
 std::uint64_t DrainSocket(int fd) {
   std::uint64_t drained = 0;
   char scratch[1];
   while (recv(fd, scratch, sizeof scratch, MSG_DONTWAIT | MSG_TRUNC) >= 0) ++drained;
   return drained;
-}
-
-std::int64_t HostRcvbufErrors() {
-  std::ifstream in("/proc/net/snmp");
-  std::string names, values;
-  while (std::getline(in, names) && std::getline(in, values)) {
-    if (names.rfind("Udp:", 0) != 0) continue;
-    std::istringstream n(names), v(values);
-    std::string name, value;
-    while (n >> name && v >> value) {
-      if (name == "RcvbufErrors") return std::stoll(value);
-    }
-  }
-  return -1;
 }
 
 }  // namespace rxbench::receivers

@@ -24,14 +24,7 @@ struct UdpSocket {
 // Returns fd -1 and *error on failure.
 UdpSocket OpenUdpSocket(const UdpSocketOptions& options, std::string* error);
 
-// The socket's kernel drop counter (sk_drops: the value SO_RXQ_OVFL reports),
-// read from /proc/net/udp{,6} by the socket's inode. -1 if not found.
-std::int64_t KernelDrops(int fd);
-
 // Datagrams still queued on the socket, drained (read and discarded) now.
 std::uint64_t DrainSocket(int fd);
-
-// UDP RcvbufErrors from /proc/net/snmp (all sockets of the host), -1 if unreadable.
-std::int64_t HostRcvbufErrors();
 
 }  // namespace rxbench::receivers

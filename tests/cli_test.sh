@@ -55,7 +55,9 @@ import json, sys
 doc = json.load(open(sys.argv[1]))
 b = doc["benchmarks"][0]
 assert b["name"] == "baseline/custom", b["name"]
-assert b["packets_sent"] == 1000 and b["packets_delivered"] == 1000, b
+# 1000 warm-up packets (the default), then the 1000 measured ones.
+assert b["packets_sent"] == 2000 and b["packets_delivered"] == 2000, b
+assert b["warmup_packets"] == 1000 and b["window_packets"] == 1000, b
 assert b["unexplained_packets"] == 0
 PY
 

@@ -157,6 +157,7 @@ class LoopbackReceiver {
 TrafficSpec SpecFor(const LoopbackReceiver& receiver) {
   TrafficSpec spec;
   spec.dest_port = receiver.port();
+  spec.fill_pattern = true;  // these tests check every payload byte
   return spec;
 }
 
@@ -238,7 +239,7 @@ TEST(TrafficSpec, ValidateRejectsBadSpecsNamingTheField) {
       {"dest_port", [](TrafficSpec& s) { s.dest_port = 0; }},
       {"dest_host", [](TrafficSpec& s) { s.dest_host.clear(); }},
       {"cpu", [](TrafficSpec& s) { s.cpu = -2; }},
-      {"sndbuf_bytes", [](TrafficSpec& s) { s.sndbuf_bytes = -1; }},
+      {"send_batch", [](TrafficSpec& s) { s.send_batch = 0; }},
   };
   for (const Case& c : cases) {
     TrafficSpec spec = good;
@@ -405,7 +406,11 @@ TEST(Generator, CbrPacing) {
     EXPECT_GE(late, -200 * kUs) << "packet " << a.probe.index << " sent early";
     lateness.push_back(late);
   }
-  EXPECT_LT(Median(lateness), 2 * kMs);
+  // Measured on the 2-core development VM over repeated runs: median 7-23 us,
+  // 90th percentile 20-60 us. The bounds leave about 6x for a busier machine.
+  std::sort(lateness.begin(), lateness.end());
+  EXPECT_LT(lateness[lateness.size() / 2], 150 * kUs);
+  EXPECT_LT(lateness[lateness.size() * 9 / 10], 1 * kMs);
 }
 
 TEST(Generator, ExactCountInOrderAcrossSequenceWrap) {
@@ -423,8 +428,8 @@ TEST(Generator, ExactCountInOrderAcrossSequenceWrap) {
 
   EXPECT_EQ(report.packets_sent, 777u);
   EXPECT_EQ(report.send_errors, 0u);
-  EXPECT_GT(report.cpu_ns, 0u);
-  EXPECT_GE(report.batches, 777u / kMaxBatch);
+  EXPECT_GT(report.usage.cpu_ns, 0u);
+  EXPECT_EQ(report.send_calls, 777u);  // one send() per packet, each with its own stamp
   ASSERT_EQ(arrivals.size(), 777u);
   std::uint64_t previous_send_ns = 0;
   for (std::size_t i = 0; i < arrivals.size(); ++i) {
@@ -519,14 +524,120 @@ TEST(Generator, HighRateKeepsUp) {
   EXPECT_EQ(report.send_errors, 0u);
   EXPECT_LE(elapsed, 400 * kMs);
   EXPECT_GE(elapsed, 299 * kMs);  // the last packet is due at 0.29999 s
-  // At most one call per packet (no errors to retry), at most kMaxBatch per
-  // call. How many share a call depends on the wake-up latency: a 10 us
-  // interval with a quick timer gives 1-2 per call, a slow one larger batches.
-  EXPECT_LE(report.batches, 30'000u);
-  EXPECT_GE(report.batches, 30'000u / kMaxBatch);
+  EXPECT_EQ(report.send_calls, 30'000u);  // one send() per packet
   // Loopback delivery with an 8 MiB buffer should lose nothing; allow a hair
   // for a receiver thread starved on a shared machine.
   EXPECT_GE(arrivals.size(), 29'700u);
+}
+
+// The warm-up: its packets, then the hook on the sender thread, then the
+// measured stream on its own schedule from the moment the hook returned.
+TEST(Generator, WarmupHookSplitsTheStream) {
+  LoopbackReceiver receiver;
+  ASSERT_TRUE(receiver.ok());
+  TrafficSpec spec = SpecFor(receiver);
+  spec.rate_pps = 5000;
+  spec.packet_count = 400;
+  spec.warmup_packets = 100;
+  int hook_calls = 0;
+  std::uint64_t warmup_seen = 0;
+  std::int64_t hook_returned_ns = 0;
+  GeneratorHooks hooks;
+  hooks.after_warmup = [&](const GeneratorReport& sent) {
+    ++hook_calls;
+    warmup_seen = sent.packets_sent;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    hook_returned_ns = NowNs();
+  };
+  receiver.Start(500);
+  Generator generator(spec, hooks);
+  std::string error;
+  ASSERT_TRUE(generator.Start(&error)) << error;
+  generator.Wait();
+  const GeneratorReport report = generator.Report();
+  const std::vector<Arrival> arrivals = receiver.Finish();
+
+  EXPECT_EQ(hook_calls, 1);
+  EXPECT_EQ(warmup_seen, 100u);
+  EXPECT_EQ(report.warmup_sent, 100u);
+  EXPECT_EQ(report.packets_sent, 500u);
+  EXPECT_EQ(report.measured_sent(), 400u);
+  ASSERT_EQ(arrivals.size(), 500u);
+  for (std::size_t i = 0; i < arrivals.size(); ++i) ASSERT_EQ(arrivals[i].probe.index, i);
+  // The measured stream starts after the pause, and keeps its rate: the pause
+  // is not part of it.
+  EXPECT_GE(static_cast<std::int64_t>(arrivals[100].probe.send_ns), hook_returned_ns);
+  EXPECT_GE(arrivals[100].probe.send_ns - arrivals[99].probe.send_ns, static_cast<std::uint64_t>(50 * kMs));
+  EXPECT_EQ(report.first_send_ns, arrivals[100].probe.send_ns);
+  EXPECT_NEAR(report.achieved_pps(), 5000, 5000 * 0.03);
+}
+
+TEST(Generator, BurstWarmupEndsOnAFrame) {
+  LoopbackReceiver receiver;
+  ASSERT_TRUE(receiver.ok());
+  TrafficSpec spec = SpecFor(receiver);
+  spec.shape = Shape::kBurst;
+  spec.rate_pps = 3000;  // 100 packets per frame at 30 fps
+  spec.packet_count = 300;
+  spec.warmup_packets = 150;
+  GeneratorReport report;
+  RunToCompletion(spec, &receiver, &report);
+  EXPECT_EQ(report.warmup_sent, 200u);  // rounded up to the end of frame 1
+  EXPECT_EQ(report.packets_sent, 500u);
+}
+
+// Each packet carries its own send time with send_batch 1; a batch shares one.
+TEST(Generator, EveryPacketHasItsOwnSendTimeUnlessBatched) {
+  for (const unsigned batch : {1u, 16u}) {
+    LoopbackReceiver receiver;
+    ASSERT_TRUE(receiver.ok());
+    TrafficSpec spec = SpecFor(receiver);
+    spec.shape = Shape::kBurst;
+    spec.rate_pps = 9600;  // 320 packets per frame: batches fill
+    spec.packet_count = 960;
+    spec.send_batch = batch;
+    GeneratorReport report;
+    const std::vector<Arrival> arrivals = RunToCompletion(spec, &receiver, &report);
+    ASSERT_EQ(arrivals.size(), 960u);
+    std::vector<std::uint64_t> stamps;
+    for (const Arrival& a : arrivals) stamps.push_back(a.probe.send_ns);
+    const auto distinct = std::unique(stamps.begin(), stamps.end()) - stamps.begin();
+    if (batch == 1) {
+      EXPECT_EQ(distinct, 960) << "a stamp shared between packets";
+      EXPECT_EQ(report.send_calls, 960u);
+    } else {
+      EXPECT_EQ(distinct, 60) << "960 packets in full batches of 16";
+      EXPECT_EQ(report.send_calls, 60u);
+    }
+  }
+}
+
+// The kernel's TX timestamps against the stamps: a packet stamped right
+// before its own send left within microseconds of its stamp; the last packets
+// of a 64-packet sendmmsg left long after theirs (on loopback the receive side
+// of every earlier datagram of the call runs first).
+TEST(Generator, TxTimestampsMeasureHowLateAStampIs) {
+  double p99_us[2] = {0, 0};
+  for (const unsigned batch : {1u, 64u}) {
+    LoopbackReceiver receiver;
+    ASSERT_TRUE(receiver.ok());
+    TrafficSpec spec = SpecFor(receiver);
+    spec.shape = Shape::kBurst;
+    spec.rate_pps = 9600;
+    spec.packet_count = 1920;
+    spec.send_batch = batch;
+    spec.tx_timestamps = true;
+    GeneratorReport report;
+    RunToCompletion(spec, &receiver, &report);
+    ASSERT_EQ(report.tx_timestamps_unavailable, "");
+    ASSERT_TRUE(report.send_stamp_error.has_value());
+    EXPECT_EQ(report.send_stamp_error->count(), 1920u);
+    p99_us[batch == 1 ? 0 : 1] = static_cast<double>(report.send_stamp_error->Percentile(99)) / 1e3;
+  }
+  // Measured on the development VM: p99 3-5 us single, 177-273 us in
+  // batches of 64 (a ratio of 40-80). The bounds leave 10x.
+  EXPECT_LT(p99_us[0], 50);
+  EXPECT_GT(p99_us[1], 5 * p99_us[0]);
 }
 
 // Lists the names of this process's threads.

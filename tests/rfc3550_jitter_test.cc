@@ -33,9 +33,12 @@ TEST(InterarrivalJitterTest, HandWorkedSeries) {
   const std::uint32_t s[] = {0, 10, 20, 30, 40};
   const std::uint64_t r[] = {100, 112, 119, 133, 140};
   const double expected[] = {0.0, 0.125, 0.3046875, 0.53564453125, 0.689666748046875};
+  const double abs_d_ms[] = {0, 2, 3, 4, 3};  // |D| per packet, 1 unit = 1 ms
   for (int i = 0; i < 5; ++i) {
     j.OnPacket(s[i], r[i] * kMs);
     EXPECT_NEAR(j.jitter_rtp_units(), expected[i], 1e-12) << "after packet " << i;
+    EXPECT_NEAR(j.jitter_ns(), expected[i] * 1e6, 1e-3) << "after packet " << i;
+    EXPECT_NEAR(j.last_abs_d_ns(), abs_d_ms[i] * 1e6, 1e-3) << "after packet " << i;
   }
   EXPECT_EQ(j.packets(), 5u);
   EXPECT_NEAR(j.jitter_us(), 689.666748046875, 1e-9);

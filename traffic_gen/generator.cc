@@ -1,7 +1,5 @@
 #include "traffic_gen/generator.h"
 
-#include <pthread.h>
-#include <sched.h>
 #include <sys/prctl.h>
 #include <time.h>
 
@@ -10,8 +8,10 @@
 #include <cstring>
 #include <utility>
 
+#include "platform/this_thread.h"
 #include "rtp/rtp_packet.h"
 #include "traffic_gen/packet_schedule.h"
+#include "traffic_gen/tx_timestamps.h"
 
 namespace rxbench::traffic_gen {
 namespace {
@@ -37,13 +37,12 @@ void SleepUntil(std::int64_t deadline_ns) {
 }  // namespace
 
 double GeneratorReport::achieved_pps() const {
-  if (packets_sent < 2 || last_send_ns <= first_send_ns) return 0;
-  return static_cast<double>(packets_sent - 1) * 1e9 /
-         static_cast<double>(last_send_ns - first_send_ns);
+  if (last_send_ns <= first_send_ns || last_due_ns <= first_due_ns) return 0;
+  return offered_pps * static_cast<double>(last_due_ns - first_due_ns) / static_cast<double>(last_send_ns - first_send_ns);
 }
 
-Generator::Generator(TrafficSpec spec)
-    : spec_(std::move(spec)), packet_bytes_(rtp::kHeaderBytes + spec_.payload_bytes) {}
+Generator::Generator(TrafficSpec spec, GeneratorHooks hooks)
+    : spec_(std::move(spec)), hooks_(std::move(hooks)), packet_bytes_(rtp::kHeaderBytes + spec_.payload_bytes) {}
 
 Generator::~Generator() { Stop(); }
 
@@ -57,12 +56,13 @@ bool Generator::Start(std::string* error) {
     *error = invalid;
     return false;
   }
-  if (!sender_.Open(spec_.dest_host, spec_.dest_port, spec_.sndbuf_bytes, error)) return false;
+  if (!sender_.Open(spec_.dest_host, spec_.dest_port, error)) return false;
 
-  buffers_.assign(kMaxBatch * packet_bytes_, 0);
-  iovecs_.assign(kMaxBatch, iovec{});
-  messages_.assign(kMaxBatch, mmsghdr{});
-  for (unsigned k = 0; k < kMaxBatch; ++k) {
+  const unsigned batch = std::min(spec_.send_batch, kMaxBatch);
+  buffers_.assign(batch * packet_bytes_, 0);
+  iovecs_.assign(batch, iovec{});
+  messages_.assign(batch, mmsghdr{});
+  for (unsigned k = 0; k < batch; ++k) {
     iovecs_[k].iov_base = buffers_.data() + k * packet_bytes_;
     iovecs_[k].iov_len = packet_bytes_;
     messages_[k].msg_hdr.msg_iov = &iovecs_[k];
@@ -102,78 +102,118 @@ GeneratorReport Generator::Report() const {
 
 void Generator::Run(std::promise<std::string> setup_done) {
   const std::string setup_error = SetUpSenderThread();
-  setup_done.set_value(setup_error);
   GeneratorReport report;
-  if (setup_error.empty()) report = SendStream();
-  report.cpu_ns = static_cast<std::uint64_t>(NowNs(CLOCK_THREAD_CPUTIME_ID));
+  report.tid = platform::CurrentTid();
+  if (setup_error.empty() && hooks_.on_thread_start) hooks_.on_thread_start(report.tid);
+  setup_done.set_value(setup_error);
+  if (setup_error.empty()) SendStream(&report);
+  report.usage = metrics::SampleCallingThread();
   {
     std::lock_guard<std::mutex> lock(report_mutex_);
-    report_ = report;
+    report_ = std::move(report);
   }
   running_.store(false, std::memory_order_release);
 }
 
 std::string Generator::SetUpSenderThread() const {
   // Best effort: a missing name only makes `top -H` less readable.
-  pthread_setname_np(pthread_self(), "rxgen");
+  platform::NameCurrentThread("rxgen");
   // The default 50 us of timer slack would let the kernel coalesce our wake-ups
   // and smear a 100 us CBR interval; 1 ns asks for the deadline as given.
   prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
   if (spec_.cpu >= 0) {
-    if (spec_.cpu >= CPU_SETSIZE) return "cpu " + std::to_string(spec_.cpu) + " out of range";
-    cpu_set_t set;
-    CPU_ZERO(&set);
-    CPU_SET(spec_.cpu, &set);
-    const int rc = pthread_setaffinity_np(pthread_self(), sizeof set, &set);
-    if (rc != 0) {
-      return "cannot pin sender to cpu " + std::to_string(spec_.cpu) + ": " + std::strerror(rc);
-    }
+    if (std::string problem = platform::PinThread(0, spec_.cpu); !problem.empty()) return "sender: " + problem;
   }
   return "";
 }
 
-GeneratorReport Generator::SendStream() {
-  GeneratorReport report;
+void Generator::SendStream(GeneratorReport* report) {
   PacketSchedule schedule(spec_);
-  const std::int64_t start_ns = NowNs(CLOCK_MONOTONIC);
+  TxTimestamps tx;
+  if (spec_.tx_timestamps) {
+    report->tx_timestamps_unavailable = tx.Enable(sender_.fd());
+  }
+  const bool timestamping = spec_.tx_timestamps && report->tx_timestamps_unavailable.empty();
+  const unsigned batch = static_cast<unsigned>(messages_.size());
+  std::int64_t start_ns = NowNs(CLOCK_MONOTONIC);
+  bool warmup_done = schedule.warmup_end() == 0;
+
+  report->offered_pps = spec_.rate_pps;
+  // due_ns: when the (last) packet of the call was due after the schedule's start.
+  auto account = [&](const SendOutcome& outcome, std::uint64_t send_ns, std::int64_t due_ns, bool measured) {
+    report->packets_sent += outcome.sent;
+    report->send_errors += outcome.failed;
+    report->send_calls += outcome.calls;
+    if (outcome.failed != 0) report->last_errno = outcome.last_errno;
+    if (!measured) report->warmup_sent += outcome.sent;
+    if (measured && outcome.sent != 0) {
+      if (report->first_send_ns == 0) {
+        report->first_send_ns = send_ns;
+        report->first_due_ns = due_ns;
+      }
+      report->last_send_ns = send_ns;
+      report->last_due_ns = due_ns;
+    }
+    if (timestamping) {
+      for (std::uint64_t k = 0; k < outcome.sent; ++k) tx.Sent(send_ns);
+      tx.Collect();
+    }
+  };
 
   while (!schedule.done() && !stop_.load(std::memory_order_relaxed)) {
-    const std::int64_t now_ns = NowNs(CLOCK_MONOTONIC);
-    const std::int64_t due_ns = start_ns + schedule.due_ns();
-    if (due_ns > now_ns) {
-      SleepUntil(std::min(due_ns, now_ns + kStopPollNs));
+    if (!warmup_done && schedule.index() == schedule.warmup_end()) {
+      warmup_done = true;
+      const std::int64_t paused_at = NowNs(CLOCK_MONOTONIC);
+      if (hooks_.after_warmup) hooks_.after_warmup(*report);
+      // The measured stream keeps its own spacing: its schedule starts now.
+      start_ns += NowNs(CLOCK_MONOTONIC) - paused_at;
       continue;
     }
-
-    // Everything due by now_ns goes out, kMaxBatch at a time; the loop comes
-    // back here without sleeping while packets are still overdue.
+    const std::int64_t now_ns = NowNs(CLOCK_MONOTONIC);
+    if (start_ns + schedule.due_ns() > now_ns) {
+      SleepUntil(std::min(start_ns + schedule.due_ns(), now_ns + kStopPollNs));
+      continue;
+    }
+    const bool measured = warmup_done;
+    if (batch == 1) {
+      // One packet per call, with its own time, read last, right before its
+      // own send. The loop comes back here without sleeping while packets are
+      // overdue.
+      std::uint8_t* packet = buffers_.data();
+      rtp::WriteHeader(schedule.header(), packet);
+      if (spec_.fill_pattern) rtp::FillPattern(schedule.index(), packet + rtp::kHeaderBytes, spec_.payload_bytes);
+      const auto send_ns = static_cast<std::uint64_t>(NowNs(CLOCK_MONOTONIC));
+      rtp::WriteProbe(rtp::Probe{send_ns, schedule.index()}, packet + rtp::kHeaderBytes);
+      const std::int64_t due_ns = schedule.due_ns();
+      schedule.Advance();
+      account(sender_.Send(messages_.data(), 1), send_ns, due_ns, measured);
+      continue;
+    }
+    // Batches: everything due by now_ns, up to `batch` per call, never
+    // spanning the end of the warm-up, sharing one time read last (so that
+    // building the batch is not part of the latency a receiver measures).
     const std::uint64_t first_index = schedule.index();
+    std::int64_t due_ns = 0;
     unsigned count = 0;
-    while (count < kMaxBatch && !schedule.done() && start_ns + schedule.due_ns() <= now_ns) {
-      rtp::WritePacket(schedule.header(), rtp::Probe{0, schedule.index()}, spec_.payload_bytes,
-                       buffers_.data() + count * packet_bytes_);
+    while (count < batch && !schedule.done() && start_ns + schedule.due_ns() <= now_ns &&
+           (warmup_done || schedule.index() < schedule.warmup_end())) {
+      std::uint8_t* packet = buffers_.data() + count * packet_bytes_;
+      rtp::WriteHeader(schedule.header(), packet);
+      if (spec_.fill_pattern) rtp::FillPattern(schedule.index(), packet + rtp::kHeaderBytes, spec_.payload_bytes);
+      due_ns = schedule.due_ns();
       schedule.Advance();
       ++count;
     }
-    // The send time goes in last, so building the batch is not part of the
-    // latency a receiver measures.
     const auto send_ns = static_cast<std::uint64_t>(NowNs(CLOCK_MONOTONIC));
     for (unsigned k = 0; k < count; ++k) {
-      rtp::WriteProbe(rtp::Probe{send_ns, first_index + k},
-                      buffers_.data() + k * packet_bytes_ + rtp::kHeaderBytes);
+      rtp::WriteProbe(rtp::Probe{send_ns, first_index + k}, buffers_.data() + k * packet_bytes_ + rtp::kHeaderBytes);
     }
-    const SendOutcome outcome = sender_.Send(messages_.data(), count);
-
-    report.packets_sent += outcome.sent;
-    report.send_errors += outcome.failed;
-    report.batches += outcome.calls;
-    if (outcome.failed != 0) report.last_errno = outcome.last_errno;
-    if (outcome.sent != 0) {
-      if (report.first_send_ns == 0) report.first_send_ns = send_ns;
-      report.last_send_ns = send_ns;
-    }
+    account(sender_.Send(messages_.data(), count), send_ns, due_ns, measured);
   }
-  return report;
+  if (timestamping) {
+    tx.Collect();
+    report->send_stamp_error = tx.error_ns();
+  }
 }
 
 }  // namespace rxbench::traffic_gen

@@ -2,65 +2,95 @@
 // RTP stream to a UDP destination.
 //
 // Every packet is an rtp::WritePacket() whose probe carries the packet's index
-// and the CLOCK_MONOTONIC time taken right before the send call that carried
-// it (one time per sendmmsg batch), so a receiver can measure latency, loss
+// and its send time (CLOCK_MONOTONIC), so a receiver can measure latency, loss
 // and reordering from the packets alone; the generator and the receiver share
-// nothing but the network, which is what lets them run on two hosts.
+// nothing but the network, which is what lets them run on two hosts. With the
+// default spec.send_batch of 1, that time is read right before the packet's
+// own send(): on loopback the kernel runs the receiver's side of a datagram
+// inside the send call, so a time shared by a sendmmsg batch would say that
+// later packets of the batch left earlier than they did.
 //
 // Pacing uses absolute deadlines from PacketSchedule (clock_nanosleep with
 // TIMER_ABSTIME, timer slack 1 ns): a late wake-up delays packets but never
 // shifts the ones after them. After each wake-up every packet already due is
-// sent in sendmmsg batches of up to kMaxBatch, which is how rates far above
-// what per-packet sleeping allows (> ~20 kpps) are kept on average, and how a
-// burst frame goes out back to back.
+// sent, which is how rates far above what per-packet sleeping allows are kept
+// on average, and how a burst frame goes out back to back.
+//
+// Warm-up: after the spec's warm-up packets the sender calls the warm-up hook
+// on its own thread and continues when it returns; the schedule of the
+// measured stream starts then. In one process the harness's hook waits until
+// the warm-up has been received and its measurement window is open; a sender
+// on another host pauses for a fixed time instead.
 //
 // Thread-safety: Start() once, from one thread. Wait(), Stop(), running() and
 // Report() may be called from any thread, also concurrently.
 #pragma once
 
 #include <sys/socket.h>
+#include <sys/types.h>
 #include <sys/uio.h>
 
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <future>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "metrics/log_histogram.h"
+#include "metrics/thread_usage.h"
 #include "traffic_gen/traffic_spec.h"
 #include "traffic_gen/udp_sender.h"
 
 namespace rxbench::traffic_gen {
 
-// Packets per sendmmsg call: large enough that the system call cost vanishes
-// per packet at 100+ kpps, small enough that the batch buffers stay in L2.
+// Largest sendmmsg batch (spec.send_batch is capped to it).
 inline constexpr unsigned kMaxBatch = 64;
 
 // What the sender did. A packet is either sent or a send error, never both;
 // packets that were never tried (Stop() before the end) are in neither.
 struct GeneratorReport {
-  std::uint64_t packets_sent = 0;   // datagrams the kernel accepted
+  std::uint64_t packets_sent = 0;   // datagrams the kernel accepted, warm-up included
+  std::uint64_t warmup_sent = 0;    // of which before the measured stream
   std::uint64_t send_errors = 0;    // datagrams refused (ECONNREFUSED, ENOBUFS, ...)
-  std::uint64_t batches = 0;        // sendmmsg calls
-  std::uint64_t first_send_ns = 0;  // probe send_ns of the first accepted packet (0 if none)
-  std::uint64_t last_send_ns = 0;   // probe send_ns of the last accepted packet
-  std::uint64_t cpu_ns = 0;         // CPU time of the sender thread (CLOCK_THREAD_CPUTIME_ID)
+  std::uint64_t send_calls = 0;     // send / sendmmsg calls
+  // The measured stream's first and last accepted packet: their send stamps,
+  // and when they were due after the stream's start (0 if none sent).
+  std::uint64_t first_send_ns = 0;
+  std::uint64_t last_send_ns = 0;
+  std::int64_t first_due_ns = 0;
+  std::int64_t last_due_ns = 0;
+  double offered_pps = 0;
+  pid_t tid = 0;                    // the sender thread
+  metrics::ThreadUsage usage;       // its CPU time and switches from start to exit
   int last_errno = 0;               // errno of the last send error, 0 if none
+  // With spec.tx_timestamps: kernel TX time - the packet's send stamp, ns.
+  std::optional<metrics::LogHistogram> send_stamp_error;
+  std::string tx_timestamps_unavailable;  // why not, when asked for and not had
 
-  // (packets_sent - 1) / (last_send_ns - first_send_ns): the rate of the send
-  // instants, which for a well-paced CBR stream equals rate_pps (N packets span
-  // N - 1 intervals). For the burst shape it overstates the average rate
-  // because the last frame's interval is not part of the span. 0 when fewer
-  // than two packets were sent or all went out in one call.
+  std::uint64_t measured_sent() const { return packets_sent - warmup_sent; }
+  // The offered rate scaled by how long the measured stream was due to take
+  // over how long it took (first to last packet): equal to the offered rate
+  // when every packet left on time, for either shape. 0 when that cannot be
+  // told (fewer than two send instants).
   double achieved_pps() const;
+};
+
+struct GeneratorHooks {
+  // On the sender thread, once it is set up: its kernel thread id.
+  std::function<void(pid_t tid)> on_thread_start;
+  // On the sender thread after the warm-up packets (only when there are some);
+  // the measured stream starts when it returns. Must return soon after Stop().
+  std::function<void(const GeneratorReport& warmup)> after_warmup;
 };
 
 class Generator {
  public:
-  explicit Generator(TrafficSpec spec);
+  explicit Generator(TrafficSpec spec, GeneratorHooks hooks = {});
   ~Generator();  // Stop()s and joins the sender thread
   Generator(const Generator&) = delete;
   Generator& operator=(const Generator&) = delete;
@@ -75,9 +105,11 @@ class Generator {
   void Wait();
 
   // Asks the sender to finish early and joins it. The sender never sleeps more
-  // than 5 ms at a time, so this returns within ~10 ms even at very low rates.
+  // than 5 ms at a time, so this returns within ~10 ms even at very low rates
+  // (plus however long a warm-up hook takes to notice).
   // Packets not yet sent are dropped from the run, not counted as errors.
   void Stop();
+  bool stopping() const { return stop_.load(std::memory_order_relaxed); }
 
   // True from Start() until the sender thread has finished its last send.
   bool running() const { return running_.load(std::memory_order_acquire); }
@@ -91,10 +123,11 @@ class Generator {
   void Run(std::promise<std::string> setup_done);
   // Names, pins and de-slacks the calling thread; "" or why it failed.
   std::string SetUpSenderThread() const;
-  GeneratorReport SendStream();
+  void SendStream(GeneratorReport* report);
   void Join();
 
   const TrafficSpec spec_;
+  const GeneratorHooks hooks_;
   const std::size_t packet_bytes_;
   UdpSender sender_;
 

@@ -21,8 +21,9 @@ PacketSchedule::PacketSchedule(const TrafficSpec& spec)
       rate_pps_(spec.rate_pps),
       fps_(spec.fps),
       packets_per_frame_(spec.rate_pps / spec.fps),
-      total_(spec.TotalPackets()),
       first_sequence_(spec.first_sequence) {
+  warmup_end_ = shape_ == Shape::kBurst ? FrameBoundaryAtOrAfter(spec.warmup_packets) : spec.warmup_packets;
+  total_ = warmup_end_ + spec.TotalPackets();
   header_.payload_type = kPayloadType;
   header_.ssrc = spec.ssrc;
   // Frame 0 always holds packet 0: its end, ceil(rate_pps / fps), is >= 1.
@@ -46,6 +47,14 @@ std::uint64_t PacketSchedule::FrameFirstPacket(std::uint64_t frame) const {
   const double nearest = std::nearbyint(v);
   const double first = std::fabs(v - nearest) < 1e-6 ? nearest : std::ceil(v);
   return static_cast<std::uint64_t>(first);
+}
+
+std::uint64_t PacketSchedule::FrameBoundaryAtOrAfter(std::uint64_t index) const {
+  if (index == 0) return 0;
+  auto frame = static_cast<std::uint64_t>(static_cast<double>(index) / packets_per_frame_);
+  while (frame > 0 && FrameFirstPacket(frame) > index) --frame;  // rounding guard
+  while (FrameFirstPacket(frame) < index) ++frame;
+  return FrameFirstPacket(frame);
 }
 
 void PacketSchedule::EnterFrameOfCurrentPacket() {

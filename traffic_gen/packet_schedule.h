@@ -17,6 +17,12 @@
 //          All its packets share timestamp round(f * 90000 / fps) and its last
 //          packet carries the marker bit, as an RTP video packetizer would do.
 //
+// Warm-up: the spec's warmup_packets come first (for the burst shape rounded
+// up to the end of a frame, so the measured stream starts on a frame), then
+// the measured stream's TotalPackets(), one stream of indices and sequence
+// numbers. Deadlines run on as if there were no pause between the two; the
+// generator shifts its clock by the pause it makes.
+//
 // Sequence numbers are first_sequence + index (mod 2^16); payload type 96.
 // Timestamps start at 0 rather than at RFC 3550's random offset, so that two
 // runs of one spec produce identical streams apart from the send times.
@@ -42,6 +48,8 @@ class PacketSchedule {
   // True once every packet of the stream has been passed by Advance().
   bool done() const { return index_ >= total_; }
   std::uint64_t total() const { return total_; }
+  // Packets before the measured stream (warm-up, rounded to a frame).
+  std::uint64_t warmup_end() const { return warmup_end_; }
 
   // The current packet (valid while !done()).
   std::uint64_t index() const { return index_; }
@@ -53,6 +61,8 @@ class PacketSchedule {
 
  private:
   std::uint64_t FrameFirstPacket(std::uint64_t frame) const;
+  // The first packet of the first frame that starts at or after `index`.
+  std::uint64_t FrameBoundaryAtOrAfter(std::uint64_t index) const;
   // Burst: moves frame_ forward to the frame holding index_ (a no-op while
   // index_ is still in it), skipping frames left empty when rate_pps < fps.
   void EnterFrameOfCurrentPacket();
@@ -62,7 +72,8 @@ class PacketSchedule {
   const double rate_pps_;
   const double fps_;
   const double packets_per_frame_;
-  const std::uint64_t total_;
+  std::uint64_t warmup_end_ = 0;
+  std::uint64_t total_ = 0;
   const std::uint16_t first_sequence_;
 
   std::uint64_t index_ = 0;

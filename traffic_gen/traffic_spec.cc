@@ -74,7 +74,7 @@ std::string Validate(const TrafficSpec& spec) {
   if (spec.dest_host.empty()) return "dest_host is empty";
   if (spec.dest_port == 0) return "dest_port must not be 0";
   if (spec.cpu < -1) return "cpu must be -1 (no pinning) or a CPU number";
-  if (spec.sndbuf_bytes < 0) return "sndbuf_bytes must not be negative";
+  if (spec.send_batch < 1 || spec.send_batch > 1024) return "send_batch must be 1..1024";
   return "";
 }
 

@@ -31,9 +31,29 @@ struct TrafficSpec {
   std::uint32_t ssrc = 0x52584243;   // "RXBC"
   std::uint16_t first_sequence = 0;
   int cpu = -1;                      // pin the sender thread to this CPU (-1 = no pinning)
-  int sndbuf_bytes = 0;              // SO_SNDBUF, 0 = leave default
 
-  // packet_count if set, else llround(rate_pps * duration_s).
+  // Packets sent before the measured stream, so that a receiver's start-up
+  // (cold caches, first buffers, caps negotiation) is not measured. For the
+  // burst shape it is rounded up to a whole frame. After them the generator
+  // pauses (see Generator's warm-up hook) and then plays the measured stream
+  // on its own schedule. 0 = none.
+  std::uint64_t warmup_packets = 0;
+  // Datagrams per send call. 1: each packet carries the time taken right
+  // before its own send(), its real send time. More: sendmmsg batches that
+  // share one time taken before the call; on loopback the kernel runs the
+  // receive side of each datagram inside the call, so later packets of a
+  // batch leave later than their stamp says (measured: README).
+  unsigned send_batch = 1;
+  // Write the payload pattern (rtp::FillPattern) into every packet. Only a
+  // receiver that verifies payloads needs it; it costs the sender a pass over
+  // every byte.
+  bool fill_pattern = false;
+  // Diagnostic: read the kernel's software TX timestamp of every datagram
+  // (SO_TIMESTAMPING, error queue) and report how far each packet's stamp is
+  // from it. Costs the sender a syscall per datagram.
+  bool tx_timestamps = false;
+
+  // The measured stream: packet_count if set, else llround(rate_pps * duration_s).
   std::uint64_t TotalPackets() const;
 };
 

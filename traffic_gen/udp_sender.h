@@ -30,13 +30,14 @@ class UdpSender {
   UdpSender(const UdpSender&) = delete;
   UdpSender& operator=(const UdpSender&) = delete;
 
-  // Resolves host:port (IPv4 or IPv6, numeric or by name), creates the socket,
-  // sets SO_SNDBUF when sndbuf_bytes > 0 and connects. On failure returns false
-  // with a one-line reason in *error.
-  bool Open(const std::string& host, std::uint16_t port, int sndbuf_bytes, std::string* error);
+  // Resolves host:port (IPv4 or IPv6, numeric or by name), creates the socket
+  // and connects. On failure returns false with a one-line reason in *error.
+  bool Open(const std::string& host, std::uint16_t port, std::string* error);
   bool is_open() const { return fd_ >= 0; }
+  int fd() const { return fd_; }
 
-  // Sends msgs[0..count) with as few sendmmsg calls as the kernel allows.
+  // Sends msgs[0..count) with as few calls as the kernel allows (one send()
+  // for a single datagram, sendmmsg for more).
   // Datagrams are sent in order; one that fails (ECONNREFUSED, ENOBUFS, ...) is
   // counted in `failed`, skipped, and the rest still go out, so a transient
   // error costs one packet and not the batch. EINTR is retried.

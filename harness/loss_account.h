@@ -1,0 +1,67 @@
+// The exact loss account of one run, as pure arithmetic over what each stage
+// counted, so it is tested on hand-made numbers:
+//
+//   packets_sent = delivered + kernel_drops + malformed + truncated
+//                + pipeline_drops + in_flight_at_stop + unexplained
+//
+// `unexplained` is not a stage: it is whatever the stages' counts fail to
+// explain, and a correct harness keeps it at 0.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace rxbench::harness {
+
+// What an element of the pipeline let through, counted at its pads: after a
+// drain to end-of-stream, in - out - still queued is what it dropped.
+struct ElementFlow {
+  std::string name;
+  std::uint64_t in = 0;
+  std::uint64_t out = 0;
+  std::uint64_t level = 0;  // buffers it still queues (appsrc, queue)
+  std::uint64_t dropped() const { return in > out + level ? in - out - level : 0; }
+};
+
+struct PipelineCounts {
+  std::uint64_t source_out = 0;    // buffers that left the source element
+  std::uint64_t source_level = 0;  // still queued in appsrc
+  std::vector<ElementFlow> downstream;  // every element between source and sink
+  std::uint64_t jitterbuffer_late = 0;  // rtpjitterbuffer's own reasons
+  std::uint64_t jitterbuffer_duplicates = 0;
+};
+
+enum class DeliveryPoint {
+  kSink,        // a pipeline behind appsrc: delivery is counted at the sink
+  kUdpsrcSink,  // GStreamer's udpsrc reads the socket itself; no receiver counts
+  kReceiver,    // the null receiver: no pipeline, taking a datagram off is delivery
+};
+
+struct LossInputs {
+  DeliveryPoint delivery = DeliveryPoint::kSink;
+  std::uint64_t sent = 0;
+  std::uint64_t kernel_drops = 0;    // the socket's drop counter
+  std::uint64_t left_in_socket = 0;  // drained after the receiver stopped
+  // The receiver's own counts (none for udpsrc).
+  std::uint64_t received = 0, pushed = 0, push_errors = 0, malformed = 0, truncated = 0;
+  std::uint64_t sink_delivered = 0;
+  PipelineCounts pipeline;
+};
+
+struct LossAccount {
+  std::uint64_t received = 0;   // taken off the socket
+  std::uint64_t delivered = 0;
+  std::uint64_t kernel_drops = 0;
+  std::uint64_t malformed = 0;
+  std::uint64_t truncated = 0;
+  std::uint64_t pipeline_drops = 0;
+  std::map<std::string, std::uint64_t> pipeline_drops_by_element;  // the source's entry always present
+  std::uint64_t in_flight_at_stop = 0;
+  std::int64_t unexplained = 0;
+};
+
+LossAccount AccountForPackets(const LossInputs& in);
+
+}  // namespace rxbench::harness

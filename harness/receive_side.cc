@@ -1,0 +1,222 @@
+#include "harness/receive_side.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <thread>
+
+#include "harness/element_names.h"
+#include "metrics/thread_usage.h"
+#include "platform/this_thread.h"
+#include "platform/udp_counters.h"
+
+namespace rxbench::harness {
+namespace {
+
+std::vector<pid_t> ThreadsNow() {
+  std::vector<pid_t> tids;
+  for (const platform::ThreadSample& t : platform::TakeThreadCensus().threads) tids.push_back(t.tid);
+  return tids;
+}
+
+}  // namespace
+
+ReceiveSide::ReceiveSide(ReceiveSideConfig config) : config_(std::move(config)) {}
+
+ReceiveSide::~ReceiveSide() {
+  if (receiver_) receiver_->Stop();
+  pipeline_.reset();
+  if (sink_) sink_->Detach();
+  if (socket_.fd >= 0) close(socket_.fd);
+}
+
+bool ReceiveSide::Start(std::string* error) {
+  const receivers::ReceiverKind kind = config_.strategy.receiver;
+  report_.is_null = kind == receivers::ReceiverKind::kNull;
+  report_.is_udpsrc = kind == receivers::ReceiverKind::kUdpsrc;
+  // Threads alive now predate the run: what they do cannot be attributed to it.
+  roles_ = std::make_unique<ThreadRoles>(ThreadsNow(), platform::CurrentTid());
+
+  receivers::UdpSocketOptions socket_options;
+  socket_options.bind_host = config_.bind_host;
+  socket_options.port = config_.port;
+  socket_options.rcvbuf_bytes = config_.rcvbuf_bytes;
+  // Kernel receive timestamps cost the kernel work on every datagram, on
+  // every socket that asks for them, whether or not the strategy reads them:
+  // opt-in, and then on for every strategy alike, so comparisons stay fair.
+  socket_options.timestamps = config_.kernel_timestamps;
+  socket_options.drop_counter = config_.kernel_timestamps;
+  socket_ = receivers::OpenUdpSocket(socket_options, error);
+  if (socket_.fd < 0) return false;
+  rcvbuf_errors_before_ = platform::UdpCounters::HostRcvbufErrors();
+
+  SinkProbeConfig sink_config;
+  sink_config.measure = config_.measure;
+  // udpsrc does not stamp buffers: its offsets mean something else.
+  sink_config.receiver_stamps = config_.measure && !report_.is_udpsrc;
+  // Before the first packet can be sent, so that every send time fits a stamp.
+  sink_config.stamp_epoch_ns = metrics::MonotonicNs();
+  sink_config.verify_payload = config_.verify_payload;
+  sink_config.observer = config_.observer;
+  sink_config.window = &window_;
+  sink_ = std::make_unique<SinkProbe>(sink_config);
+  if (!report_.is_null) {
+    pipeline_ = Pipeline::Create(
+        config_.pipeline.empty() ? kDefaultPipeline : config_.pipeline, report_.is_udpsrc ? socket_.fd : -1,
+        [this](pid_t tid, GstElement* owner) { OnStreamingThread(tid, owner); }, error);
+    if (!pipeline_) return false;
+    sink_->Attach(pipeline_->sink());
+    if (!pipeline_->Play(error)) return false;
+  }
+  if (!report_.is_udpsrc) {
+    receivers::ReceiverConfig rc;
+    rc.strategy = config_.strategy;
+    rc.fd = socket_.fd;
+    rc.appsrc = pipeline_ ? pipeline_->appsrc() : nullptr;
+    rc.batch = config_.batch > 0 ? config_.batch : receivers::kDefaultBatch;
+    rc.buffer_size = config_.buffer_size;
+    rc.pool_size = config_.pool_size;
+    rc.stamp_buffers = config_.measure;
+    rc.stamp_epoch_ns = sink_config.stamp_epoch_ns;
+    rc.window = &window_;
+    rc.cpu = config_.cpu_receiver;
+    rc.on_thread_start = [this](pid_t tid) {
+      roles_->Announce(tid, ThreadRole::kReceiver, "receiver");
+      receiver_tid_ = tid;
+    };
+    receiver_ = receivers::MakeReceiver(rc);
+    if (!receiver_->Start(error)) return false;
+  }
+  return true;
+}
+
+// On the streaming thread itself, as it enters its loop.
+void ReceiveSide::OnStreamingThread(pid_t tid, GstElement* owner) {
+  if (pipeline_ != nullptr && owner == pipeline_->source() && report_.is_udpsrc) {
+    // udpsrc's own thread does the receiver's job.
+    roles_->Announce(tid, ThreadRole::kReceiver, "receiver");
+    if (config_.cpu_receiver >= 0) platform::PinThread(0, config_.cpu_receiver);
+    receiver_tid_ = tid;
+    return;
+  }
+  roles_->Announce(tid, ThreadRole::kPipeline, ReportedName(owner));
+  if (config_.cpu_pipeline >= 0) platform::PinThread(0, config_.cpu_pipeline);
+}
+
+std::uint64_t ReceiveSide::Delivered() const {
+  if (report_.is_null) return receiver_ ? receiver_->Snapshot().packets : 0;
+  return sink_ ? sink_->delivered() : 0;
+}
+
+std::uint64_t ReceiveSide::Received() const { return receiver_ ? receiver_->Snapshot().packets : 0; }
+
+std::uint64_t ReceiveSide::Explained(std::uint64_t target) const {
+  std::uint64_t n = Delivered();
+  if (receiver_ && !report_.is_null) {
+    const receivers::ReceiverStats s = receiver_->Snapshot();
+    n += s.truncated + s.malformed + s.push_errors;
+  }
+  // The socket's drop counter is a walk through /proc/net/udp: only when the
+  // cheap counts do not explain everything.
+  if (n < target) {
+    if (auto drops = platform::UdpCounters::SocketDrops(socket_.fd)) n += *drops;
+  }
+  return n;
+}
+
+// The receiver announces its thread from the thread itself, just after
+// Start(); udpsrc's thread announces itself while the pipeline starts.
+bool ReceiveSide::WaitForReceiverThread() {
+  for (int waited_ms = 0; receiver_tid_.load() == 0 && waited_ms < 2000; ++waited_ms) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return receiver_tid_.load() != 0;
+}
+
+void ReceiveSide::OpenWindow() {
+  if (WaitForReceiverThread()) {
+    const pid_t tid = receiver_tid_.load();
+    counters_ = metrics::PerfCounters::OpenWithFallback(config_.counters, tid);
+    if (config_.count_syscalls) {
+      syscalls_ = metrics::SyscallCounter::Open(tid);
+    }
+  }
+  report_.counters_available = counters_.available();
+  report_.counters_unavailable = counters_.unavailable();
+  report_.counters_user_only = counters_.user_only();
+  if (!config_.count_syscalls) {
+    report_.syscalls_unavailable = "not asked for";
+  } else if (!syscalls_.IsValid()) {
+    report_.syscalls_unavailable = syscalls_.unavailable().empty() ? "no receiver thread" : syscalls_.unavailable();
+  }
+  // Pipeline threads that did not announce themselves (an element's private
+  // threads) are pinned now, with the rest of the pipeline.
+  if (config_.cpu_pipeline >= 0) {
+    for (const platform::ThreadSample& t : platform::TakeThreadCensus().threads) {
+      if (roles_->Identify(t.tid, t.comm).role == ThreadRole::kPipeline) platform::PinThread(t.tid, config_.cpu_pipeline);
+    }
+  }
+  counters_.Start();
+  syscalls_.Start();
+  delivered_at_open_ = Delivered();
+  if (receiver_) {
+    const receivers::ReceiverStats s = receiver_->Snapshot();
+    received_at_open_ = s.packets;
+    calls_at_open_ = s.syscalls;
+  }
+  report_.census_start = platform::TakeThreadCensus();
+  window_.Open();
+}
+
+void ReceiveSide::CloseWindow(std::map<pid_t, platform::ThreadSample> exited) {
+  report_.census_end = platform::TakeThreadCensus();
+  window_.Close();
+  report_.counters = counters_.Read();
+  counters_.Stop();
+  report_.syscalls = syscalls_.Read();
+  report_.window_delivered = Delivered() - delivered_at_open_;
+  if (receiver_) {
+    const receivers::ReceiverStats s = receiver_->Snapshot();
+    report_.window_received = s.packets - received_at_open_;
+    report_.window_receive_calls = s.syscalls - calls_at_open_;
+  } else {
+    report_.window_received = report_.window_delivered;
+  }
+  for (const platform::ThreadCensus* census : {&report_.census_start, &report_.census_end}) {
+    for (const platform::ThreadSample& t : census->threads) report_.identities[t.tid] = roles_->Identify(t.tid, t.comm);
+  }
+  for (const auto& [tid, sample] : exited) {
+    report_.identities[tid] = roles_->Identify(tid, sample.comm);
+    report_.census_exited[tid] = sample;
+  }
+}
+
+ReceiveReport ReceiveSide::Finish(double drain_timeout_s) {
+  if (receiver_) receiver_->Stop();
+  if (pipeline_) {
+    // udpsrc is still reading: its end-of-stream comes after what it has read.
+    const bool drained = pipeline_->BusError().empty() &&
+                         pipeline_->DrainToEos(drain_timeout_s, [this] { return Delivered(); }, &report_.pipeline_flushed);
+    if (drained) report_.pipeline = pipeline_->Counts();
+    pipeline_->Stop();
+    sink_->Detach();
+    if (std::string bus = pipeline_->BusError(); !bus.empty()) {
+      report_.error = bus;
+    } else if (!drained) {
+      report_.error = "pipeline did not reach end-of-stream within " + std::to_string(drain_timeout_s) +
+                      " s after the last packet; counts would not be final";
+    }
+  }
+  // After the receiver (or udpsrc) stopped reading: the socket's own account.
+  report_.kernel_drops = platform::UdpCounters::SocketDrops(socket_.fd).value_or(0);
+  report_.left_in_socket = receivers::DrainSocket(socket_.fd);
+  const std::optional<std::uint64_t> rcvbuf_errors_after = platform::UdpCounters::HostRcvbufErrors();
+  if (rcvbuf_errors_before_ && rcvbuf_errors_after) {
+    report_.host_rcvbuf_errors = *rcvbuf_errors_after - *rcvbuf_errors_before_;
+  }
+  if (receiver_) report_.receiver = receiver_->Result();
+  if (sink_) report_.sink = sink_->result();
+  return std::move(report_);
+}
+
+}  // namespace rxbench::harness

@@ -1,0 +1,141 @@
+// The receiving half of a run: the bound socket, the production pipeline with
+// its sink probe, and the strategy's receiver (or GStreamer's udpsrc), plus
+// everything that measures them over one window: a census of every thread at
+// the window's two bounds, the receiver thread's syscalls and counters.
+//
+// It shares nothing with the sender but the network, so the same object runs
+// the receive side of `run`/`compare` (sender in this process) and of `recv`
+// (sender on another host).
+//
+//   Start()        socket, pipeline PLAYING, receiver running
+//   OpenWindow()   when the warm-up has gone through: start measuring
+//   CloseWindow()  when the stream has drained: stop measuring
+//   Finish()       stop the receiver, drain the pipeline to end-of-stream,
+//                  read every count; the report is plain data
+#pragma once
+
+#include <sys/types.h>
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/loss_account.h"
+#include "harness/pipeline.h"
+#include "harness/sink_probe.h"
+#include "harness/thread_roles.h"
+#include "metrics/measurement_window.h"
+#include "metrics/perf_counters.h"
+#include "metrics/syscall_counter.h"
+#include "platform/thread_census.h"
+#include "receivers/receiver.h"
+#include "receivers/strategy.h"
+#include "receivers/udp_socket.h"
+
+namespace rxbench::harness {
+
+struct ReceiveSideConfig {
+  receivers::StrategySpec strategy;
+  std::string bind_host = "127.0.0.1";
+  std::uint16_t port = 0;            // 0: any free port
+  std::string pipeline;              // "" = kDefaultPipeline
+  int batch = 0;                     // 0 = receivers::kDefaultBatch
+  std::size_t buffer_size = 4096;
+  std::size_t pool_size = 1024;
+  int rcvbuf_bytes = 4 << 20;
+  bool measure = true;               // false: --measure minimal
+  // SO_TIMESTAMPNS + SO_RXQ_OVFL on the socket: kernel receive times for the
+  // strategies that read control messages. Off by default: the kernel charges
+  // every datagram for them (README).
+  bool kernel_timestamps = false;
+  std::vector<std::string> counters;  // receiver-thread counters (perf stat -e names)
+  bool count_syscalls = true;         // every syscall of the receiver thread (tracepoint)
+  int cpu_receiver = -1;
+  int cpu_pipeline = -1;              // pin every pipeline thread (-1: no)
+  bool verify_payload = false;
+  std::function<void(const DeliveredPacket&)> observer;  // tests
+};
+
+// Everything the receive side counted and measured, as plain data.
+struct ReceiveReport {
+  bool is_null = false, is_udpsrc = false;
+  receivers::ReceiverResult receiver;  // empty for udpsrc
+  SinkResult sink;                     // empty for null
+  PipelineCounts pipeline;
+  bool pipeline_flushed = false;       // it stalled while draining and was flushed
+  std::uint64_t kernel_drops = 0;
+  std::uint64_t left_in_socket = 0;    // drained after the receiver stopped
+  std::optional<std::uint64_t> host_rcvbuf_errors;  // delta over the run, whole host
+
+  // The measurement window.
+  platform::ThreadCensus census_start, census_end;
+  std::map<pid_t, platform::ThreadSample> census_exited;  // final samples of threads that ended inside
+  std::map<pid_t, ThreadIdentity> identities;  // every thread of either census
+  std::uint64_t window_delivered = 0;  // delivered (null: received) inside the window
+  std::uint64_t window_received = 0;   // taken off the socket inside the window
+  std::uint64_t window_receive_calls = 0;  // the strategy's own syscall count inside it
+  std::map<std::string, double> counters;  // receiver thread, inside the window
+  std::vector<std::string> counters_available;
+  std::map<std::string, std::string> counters_unavailable;
+  std::vector<std::string> counters_user_only;
+  std::optional<metrics::SyscallCounter::Counts> syscalls;  // receiver thread, inside the window
+  std::string syscalls_unavailable;
+
+  std::string error;  // "" when every count is final
+};
+
+class ReceiveSide {
+ public:
+  explicit ReceiveSide(ReceiveSideConfig config);
+  ~ReceiveSide();
+  ReceiveSide(const ReceiveSide&) = delete;
+  ReceiveSide& operator=(const ReceiveSide&) = delete;
+
+  // False with a one-line *error when the receive side cannot run.
+  bool Start(std::string* error);
+  std::uint16_t port() const { return socket_.port; }
+  ThreadRoles& roles() { return *roles_; }
+
+  // Any thread: packets delivered so far, and whether `target` packets are
+  // explained so far (delivered, rejected by the receiver or dropped by the
+  // kernel); with how many.
+  std::uint64_t Delivered() const;
+  std::uint64_t Explained(std::uint64_t target) const;
+  // Packets the receiver has taken off the socket so far (not for udpsrc).
+  std::uint64_t Received() const;
+
+  void OpenWindow();
+  // `exited`: final samples of threads that ended inside the window (the
+  // generator, when it runs in this process).
+  void CloseWindow(std::map<pid_t, platform::ThreadSample> exited = {});
+  ReceiveReport Finish(double drain_timeout_s);
+
+ private:
+  bool WaitForReceiverThread();
+  void OnStreamingThread(pid_t tid, GstElement* owner);
+
+  ReceiveSideConfig config_;
+  metrics::MeasurementWindow window_;
+  receivers::UdpSocket socket_;
+  std::unique_ptr<ThreadRoles> roles_;
+  std::unique_ptr<SinkProbe> sink_;
+  // Declared after the sink probe, so that on every path the pipeline is
+  // stopped (by its destructor) before the probe is destroyed: no streaming
+  // thread can still be inside the probe.
+  std::unique_ptr<Pipeline> pipeline_;
+  std::unique_ptr<receivers::Receiver> receiver_;
+  std::atomic<pid_t> receiver_tid_{0};
+  metrics::PerfCounters counters_;
+  metrics::SyscallCounter syscalls_;
+  std::optional<std::uint64_t> rcvbuf_errors_before_;
+  std::uint64_t window_open_ns_ = 0;
+  ReceiveReport report_;  // filled as the run goes
+  std::uint64_t delivered_at_open_ = 0, received_at_open_ = 0, calls_at_open_ = 0;
+};
+
+}  // namespace rxbench::harness

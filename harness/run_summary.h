@@ -1,0 +1,29 @@
+// A run's figures from what its two sides reported: the loss account, the
+// CPU attribution, latency and jitter summaries, syscalls, counters and the
+// cost of measuring, divided per packet. Pure: plain data in, plain data out,
+// so every formula is tested on hand-made reports.
+#pragma once
+
+#include <string>
+
+#include "harness/receive_side.h"
+#include "harness/run_result.h"
+#include "traffic_gen/generator.h"
+
+namespace rxbench::harness {
+
+struct RunIdentity {
+  std::string strategy;
+  std::string policies;
+  std::string scenario;
+  bool measure = true;            // measure=full
+  bool kernel_timestamps = false; // asked for on the socket
+};
+
+// How far short of the offered rate the generator may fall before a run
+// says so (generator_fell_behind).
+inline constexpr double kFellBehindFraction = 0.02;
+
+RunResult SummarizeRun(const RunIdentity& id, const traffic_gen::GeneratorReport& sent, const ReceiveReport& received);
+
+}  // namespace rxbench::harness

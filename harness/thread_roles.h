@@ -1,0 +1,56 @@
+// Which thread of the process does what during one run.
+//
+// Threads that know their job announce it from their own thread: the
+// receiver, the generator, and every pipeline streaming thread (at GStreamer's
+// stream-status ENTER, with the element that owns its task). Every other
+// thread is classified when the CPU is attributed: io_uring's kernel workers
+// (comm "iou-wrk-…"/"iou-sqp-…") work for the receiver; a thread born during
+// the run that did not announce itself was started by the pipeline (an
+// element's private thread, such as rtpjitterbuffer's "timer"); a thread that
+// predates the run cannot be attributed to it and stays "other".
+//
+// Thread-safe: announcements come from the threads themselves.
+#pragma once
+
+#include <sys/types.h>
+
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace rxbench::harness {
+
+enum class ThreadRole { kReceiver, kPipeline, kGenerator, kHarness, kOther };
+
+const char* ToString(ThreadRole role);
+
+// How a thread is reported: its role and the name its CPU is listed under
+// ("receiver", "generator", "harness", an element such as "queue0",
+// "pipeline:timer", "other:<comm>").
+struct ThreadIdentity {
+  ThreadRole role = ThreadRole::kOther;
+  std::string name;
+};
+
+class ThreadRoles {
+ public:
+  // `existing`: the threads alive before anything of the run was created;
+  // `harness`: the thread that orchestrates the run.
+  ThreadRoles(std::vector<pid_t> existing, pid_t harness);
+
+  // Any thread. A later announcement of the same tid wins (GStreamer reuses
+  // pooled threads for new tasks).
+  void Announce(pid_t tid, ThreadRole role, const std::string& name);
+
+  ThreadIdentity Identify(pid_t tid, const std::string& comm) const;
+
+ private:
+  const std::set<pid_t> existing_;
+  const pid_t harness_;
+  mutable std::mutex mutex_;
+  std::map<pid_t, ThreadIdentity> announced_;
+};
+
+}  // namespace rxbench::harness
