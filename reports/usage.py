@@ -25,7 +25,8 @@ class ArgumentParser(argparse.ArgumentParser):
     the contract wants exactly one line on stderr."""
 
     def error(self, message):
-        raise UsageError(f"{self.prog}: {message}")
+        # say() adds "rxbench: "; prog is "rxbench <subcommand>".
+        raise UsageError(f"{self.prog.removeprefix('rxbench ')}: {message}")
 
 
 def say(message):
