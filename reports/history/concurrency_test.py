@@ -53,11 +53,12 @@ class ConcurrentWriters(unittest.TestCase):
                 "SELECT count(*) FROM repetitions p JOIN runs r ON r.id = p.run_id "
                 "WHERE substr(r.commit_id, 1, 2) != p.strategy").fetchone()[0]
             self.assertEqual(mixed, 0)
-            # The writers really ran at once: their runs interleave in the table.
+            # The writers really overlapped: their runs interleave in the table (how
+            # often depends on the scheduler; w0..w1..w0 is the least that proves it).
             order = [row[0][:2] for row in conn.execute(
                 "SELECT commit_id FROM runs ORDER BY id")]
             switches = sum(1 for x, y in zip(order, order[1:]) if x != y)
-            self.assertGreater(switches, 10)
+            self.assertGreaterEqual(switches, 2)
 
 
 if __name__ == "__main__":
