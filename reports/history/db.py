@@ -9,6 +9,7 @@ starts as a reader and then writes can fail with "database is locked" without wa
 import contextlib
 import os
 import sqlite3
+import time
 
 from reports.history import sql
 from reports.usage import UsageError
@@ -23,12 +24,27 @@ def open_db(path, migrations=sql.MIGRATIONS):
         os.makedirs(directory, exist_ok=True)
         conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
-        conn.execute("PRAGMA journal_mode = WAL")
+        _switch_to_wal(conn)
         conn.execute("PRAGMA foreign_keys = ON")
         migrate(conn, migrations)
     except (OSError, sqlite3.Error) as e:
         raise UsageError(f"cannot open history database {path}: {e}") from e
     return conn
+
+
+def _switch_to_wal(conn):
+    """Switching to WAL needs an exclusive lock, and SQLite answers "database is locked"
+    at once, without its busy handler, when two processes create the database together
+    (the concurrency test caught this). So retry here, within the same time budget."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as e:
+            if "locked" not in str(e) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 @contextlib.contextmanager
