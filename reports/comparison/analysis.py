@@ -60,7 +60,7 @@ def analyze(reference, contenders, metrics, design=PAIRED, alpha=ALPHA,
 def compare_metric(contender, metric, design, alpha, confidence):
     take = paired_samples if design == PAIRED else unpaired_samples
     samples = take(contender.reference_iterations, contender.candidate_iterations,
-                   metric.key, contender.strategy)
+                   metric.key)
     if samples.skipped:
         return Row(contender.strategy, metric, None, None, samples.skipped)
     test = compare_paired if design == PAIRED else compare_unpaired

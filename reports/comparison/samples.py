@@ -16,7 +16,7 @@ class Samples:
     skipped: Optional[str] = None  # why there is nothing to compare
 
 
-def paired_samples(reference_iterations, candidate_iterations, key, candidate_name):
+def paired_samples(reference_iterations, candidate_iterations, key):
     """Values of `key` for the repetition indices both sides ran successfully."""
     reference = _ok_by_index(reference_iterations)
     candidate = _ok_by_index(candidate_iterations)
@@ -25,7 +25,7 @@ def paired_samples(reference_iterations, candidate_iterations, key, candidate_na
         return Samples([], [], "no repetition succeeded on both sides")
     a = [reference[i].value(key) for i in common]
     b = [candidate[i].value(key) for i in common]
-    skipped = _why_unusable(a, b, reference[common[0]], candidate[common[0]], candidate_name)
+    skipped = _why_unusable(a, b, reference[common[0]], candidate[common[0]])
     if skipped:
         return Samples([], [], skipped)
     pairs = [(x, y) for x, y in zip(a, b) if _usable(x) and _usable(y)]
@@ -34,7 +34,7 @@ def paired_samples(reference_iterations, candidate_iterations, key, candidate_na
     return Samples([x for x, _ in pairs], [y for _, y in pairs])
 
 
-def unpaired_samples(reference_iterations, candidate_iterations, key, candidate_name):
+def unpaired_samples(reference_iterations, candidate_iterations, key):
     """Values of `key` from every successful repetition of each side."""
     a_its = [it for it in reference_iterations if it.ok]
     b_its = [it for it in candidate_iterations if it.ok]
@@ -42,7 +42,7 @@ def unpaired_samples(reference_iterations, candidate_iterations, key, candidate_
         return Samples([], [], "no successful repetition on one side")
     a = [it.value(key) for it in a_its]
     b = [it.value(key) for it in b_its]
-    skipped = _why_unusable(a, b, a_its[0], b_its[0], candidate_name)
+    skipped = _why_unusable(a, b, a_its[0], b_its[0])
     if skipped:
         return Samples([], [], skipped)
     return Samples([x for x in a if _usable(x)], [y for y in b if _usable(y)])
@@ -52,14 +52,15 @@ def _ok_by_index(iterations):
     return {it.repetition_index: it for it in iterations if it.ok}
 
 
-def _why_unusable(a, b, reference_example, candidate_example, candidate_name):
-    for values, example, side in ((b, candidate_example, candidate_name),
-                                  (a, reference_example, "the reference")):
+def _why_unusable(a, b, reference_example, candidate_example):
+    # Said of the candidate's row, so only the reference needs naming.
+    for values, example, side in ((b, candidate_example, ""),
+                                  (a, reference_example, " in the reference")):
         if all(v is None for v in values):
             how = " (--measure minimal)" if example.raw.get("measure") == "minimal" else ""
-            return f"not measured for {side}{how}"
+            return f"not measured{side}{how}"
         if not any(_usable(v) for v in values):
-            return f"zero for {side}: no ratio"
+            return f"zero{side}: no ratio"
     return None
 
 

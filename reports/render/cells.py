@@ -1,27 +1,25 @@
 """The text of one comparison row, shared by the console and Markdown tables, so that
 both say the same thing the same way (verdict first, then the numbers)."""
 from reports.stats.comparison import PAIRED
-from reports.stats.verdict import format_p, headline
+from reports.stats.verdict import format_p, headline, interval_text
 
-HEADERS = ("strategy", "metric", "verdict", "ratio [95 % CI]", "p", "n")
+
+
+def headers(analysis):
+    return ("strategy", "metric", "verdict",
+            f"ratio [{analysis.confidence * 100:g} % CI]", "p", "n")
 
 
 def row_cells(row):
     """(strategy, metric, verdict, ratio [CI], p, n) as strings; a skipped metric says why
-    in the verdict cell and leaves the numbers as '-'."""
+    in the verdict cell ("- not measured") and leaves the numbers as '-'."""
     c = row.comparison
     if c is None:
-        return (row.strategy, row.metric.label, f"- ({row.skipped})", "-", "-", "-")
+        return (row.strategy, row.metric.label, f"- {row.skipped}", "-", "-", "-")
     p = "-" if c.p_value is None else format_p(c.p_value)
     n = str(c.n) if c.design == PAIRED else f"{c.n} vs {c.reference_n}"
     return (row.strategy, row.metric.label, headline(c, row.metric.higher_is_better),
-            ratio_with_interval(c), p, n)
-
-
-def ratio_with_interval(c):
-    if c.ci_low is None:
-        return f"{c.median_ratio:.3f} [-]"
-    return f"{c.median_ratio:.3f} [{c.ci_low:.3f}, {c.ci_high:.3f}]"
+            interval_text(c), p, n)
 
 
 def method_line(analysis):

@@ -1,5 +1,5 @@
 """The comparison as Markdown, for a merge-request comment."""
-from reports.render.cells import HEADERS, geomean_line, method_line, row_cells
+from reports.render.cells import geomean_line, headers, method_line, row_cells
 from reports.stats.verdict import NO_CHANGE, TOO_FEW
 
 
@@ -10,8 +10,8 @@ def render_markdown(analysis, title="rxbench comparison", summary_lines=()):
     if summary_lines:
         out += list(summary_lines) + [""]
     out += [f"_{method_line(analysis)}_", "",
-            "| " + " | ".join(HEADERS) + " |",
-            "|" + "---|" * len(HEADERS)]
+            "| " + " | ".join(headers(analysis)) + " |",
+            "|" + "---|" * len(headers(analysis))]
     for row in analysis.rows:
         cells = [_escape(c) for c in row_cells(row)]
         if row.verdict not in (None, NO_CHANGE, TOO_FEW):

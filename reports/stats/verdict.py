@@ -53,5 +53,13 @@ def evidence(comparison):
     return f"{p}, n={comparison.n} vs {comparison.reference_n}, unpaired"
 
 
+def interval_text(comparison):
+    """"1.120 [1.080, 1.160]": the ratio and its bootstrap interval ("[-]" with none)."""
+    c = comparison
+    if c.ci_low is None:
+        return f"{c.median_ratio:.3f} [-]"
+    return f"{c.median_ratio:.3f} [{c.ci_low:.3f}, {c.ci_high:.3f}]"
+
+
 def format_p(p):
     return f"{p:.3f}" if p >= 0.001 else f"{p:.1e}"

@@ -1,0 +1,42 @@
+"""Building the harness at a revision: git worktree in the cache, Bazel there once."""
+import os
+import unittest
+from unittest import mock
+
+from reports.ci import build
+from reports.ci.fake_setup import Sandbox
+from reports.usage import UsageError
+
+
+class Build(unittest.TestCase):
+    def setUp(self):
+        self.box = Sandbox()
+        self.env = mock.patch.dict(os.environ, self.box.env)
+        self.env.start()
+
+    def tearDown(self):
+        self.env.stop()
+        self.box.close()
+
+    def test_cache_dir(self):
+        self.assertEqual(build.cache_root(), os.path.join(self.box.cache, "rxbench", "ci"))
+
+    def test_builds_once_per_commit(self):
+        sha = build.resolve_revision(self.box.repo, "HEAD")
+        self.assertEqual(sha, self.box.head)
+        binary = build.harness_at(self.box.repo, sha)
+        worktree = os.path.join(self.box.cache, "rxbench", "ci", sha)
+        self.assertEqual(binary, os.path.join(worktree, "bazel-bin", "harness", "rxbench"))
+        self.assertTrue(os.path.exists(os.path.join(worktree, "README")))   # checked out
+        self.assertEqual(self.box.bazel_calls(), [
+            ["build", "-c", "opt", "--noshow_progress", "//harness:rxbench"], ["shutdown"]])
+        self.assertEqual(build.harness_at(self.box.repo, sha), binary)
+        self.assertEqual(len(self.box.bazel_calls()), 2)   # cached: no second build
+
+    def test_unknown_revision(self):
+        with self.assertRaisesRegex(UsageError, "--against nope: no such commit"):
+            build.resolve_revision(self.box.repo, "nope")
+
+
+if __name__ == "__main__":
+    unittest.main()
