@@ -6,7 +6,7 @@ HTML report, sweep, profile) then costs nothing until someone asks for it, and s
 import sys
 
 from reports.optional import import_optional
-from reports.usage import EXIT_USAGE, UsageError, run_main
+from reports.usage import UsageError, run_main
 
 SUBCOMMANDS = {
     "analyze-compare": ("reports.analyze.cli", "paired statistics after `compare` "

@@ -29,9 +29,10 @@ def write_json_atomically(path, data):
     write_atomically(path, json.dumps(data, indent=1, allow_nan=False) + "\n")
 
 
-def read_json(path):
+def read_json(path, what="file"):
+    """The parsed JSON at path; a usage error naming `what` if it cannot be read."""
     try:
         with open(path, encoding="utf-8") as f:
             return json.load(f)
     except (OSError, ValueError) as e:
-        raise UsageError(f"cannot read {path}: {e}") from e
+        raise UsageError(f"cannot read {what} {path}: {e}") from e

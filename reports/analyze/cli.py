@@ -32,7 +32,7 @@ def parser():
 
 def main(argv):
     args = parser().parse_args(argv)
-    data = read_json(args.handoff)
+    data = read_json(args.handoff, "results file")
     results = from_dict(data, args.handoff)
     invocation = results.invocation
     analysis = analyze_compare_file(results, invocation.get("reference"))

@@ -1,30 +1,25 @@
 """Building the harness at a revision: git worktree in the cache, Bazel there once."""
+import contextlib
+import io
 import os
 import unittest
-from unittest import mock
 
 from reports.ci import build
-from reports.ci.fake_setup import Sandbox
+from reports.ci.fake_setup import SandboxTest
 from reports.usage import UsageError
 
 
-class Build(unittest.TestCase):
-    def setUp(self):
-        self.box = Sandbox()
-        self.env = mock.patch.dict(os.environ, self.box.env)
-        self.env.start()
-
-    def tearDown(self):
-        self.env.stop()
-        self.box.close()
-
+class Build(SandboxTest):
     def test_cache_dir(self):
         self.assertEqual(build.cache_root(), os.path.join(self.box.cache, "rxbench", "ci"))
 
     def test_builds_once_per_commit(self):
         sha = build.resolve_revision(self.box.repo, "HEAD")
         self.assertEqual(sha, self.box.head)
-        binary = build.harness_at(self.box.repo, sha)
+        said = io.StringIO()
+        with contextlib.redirect_stderr(said):
+            binary = build.harness_at(self.box.repo, sha)
+        self.assertIn(f"rxbench: building the harness at {sha[:12]}", said.getvalue())
         worktree = os.path.join(self.box.cache, "rxbench", "ci", sha)
         self.assertEqual(binary, os.path.join(worktree, "bazel-bin", "harness", "rxbench"))
         self.assertTrue(os.path.exists(os.path.join(worktree, "README")))   # checked out

@@ -13,7 +13,6 @@ Exit 1 only on a regression (worse beyond its threshold and significant, or new 
 import argparse
 import os
 import shutil
-import sys
 import tempfile
 
 from reports.ci import build

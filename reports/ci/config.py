@@ -7,9 +7,9 @@ A metric is gated when it has a threshold: the gate fails when it is worse by mo
 that fraction AND the difference is significant at alpha. The file's thresholds replace
 the defaults (so a metric can be ungated); alpha defaults to 0.01.
 """
-import json
 from dataclasses import dataclass
 
+from reports.files import read_json
 from reports.results.metrics import COMPARED, RECEIVE_PATH_CPU
 from reports.usage import UsageError
 
@@ -39,12 +39,7 @@ DEFAULT = GateConfig(DEFAULT_THRESHOLDS, DEFAULT_ALPHA)
 def load_config(path):
     if path is None:
         return DEFAULT
-    try:
-        with open(path, encoding="utf-8") as f:
-            data = json.load(f)
-    except (OSError, ValueError) as e:
-        raise UsageError(f"cannot read --config {path}: {e}") from e
-    return parse_config(data, path)
+    return parse_config(read_json(path, "--config"), path)
 
 
 def parse_config(data, where="config"):

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import tempfile
+import unittest
 from unittest import mock
 
 from reports import __main__ as dispatch
@@ -80,3 +81,14 @@ class Sandbox:
             return []
         with open(self.bazel_log) as f:
             return [line.split()[1:] for line in f]
+
+
+class SandboxTest(unittest.TestCase):
+    """A test case with a fresh Sandbox as self.box and its environment in os.environ."""
+
+    def setUp(self):
+        self.box = Sandbox()
+        self.addCleanup(self.box.close)
+        patch = mock.patch.dict(os.environ, self.box.env)
+        patch.start()
+        self.addCleanup(patch.stop)

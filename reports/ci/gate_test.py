@@ -8,18 +8,12 @@ import unittest
 from xml.etree import ElementTree
 
 import reports
-from reports.ci.fake_setup import Sandbox
+from reports.ci.fake_setup import SandboxTest
 
 REPS = "10"   # >= 8: the least with which Wilcoxon can reach p < 0.01
 
 
-class AgainstRevision(unittest.TestCase):
-    def setUp(self):
-        self.box = Sandbox()
-
-    def tearDown(self):
-        self.box.close()
-
+class AgainstRevision(SandboxTest):
     def test_a_a_passes_and_interleaves(self):
         junit = self.box.path("junit.xml")
         code, out, err = self.box.ci("--against", "HEAD", "--repetitions", REPS,
@@ -141,13 +135,7 @@ class AgainstRevision(unittest.TestCase):
         self.assertIn("rxbench ci: PASS", done.stdout)
 
 
-class Nightly(unittest.TestCase):
-    def setUp(self):
-        self.box = Sandbox()
-
-    def tearDown(self):
-        self.box.close()
-
+class Nightly(SandboxTest):
     def test_save_then_compare_unpaired(self):
         code, out, err = self.box.ci("--save-baseline", "nightly", "--repetitions", REPS)
         self.assertEqual((code, out), (0, ""), err)

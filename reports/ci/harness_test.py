@@ -3,22 +3,13 @@ import os
 import unittest
 from unittest import mock
 
-from reports.ci.fake_setup import FAKE_HARNESS, Sandbox
+from reports.ci.fake_setup import FAKE_HARNESS, SandboxTest
 from reports.ci.harness import Harness
 from reports.results.load import load
 from reports.usage import RunFailed, UsageError
 
 
-class RunHarness(unittest.TestCase):
-    def setUp(self):
-        self.box = Sandbox()
-        self.env = mock.patch.dict(os.environ, self.box.env)
-        self.env.start()
-
-    def tearDown(self):
-        self.env.stop()
-        self.box.close()
-
+class RunHarness(SandboxTest):
     def test_validate(self):
         harness = Harness(FAKE_HARNESS, "build under test", ["--inject-cost-ns", "5"])
         harness.validate(["iouring"], ["--rate", "100"])

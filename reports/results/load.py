@@ -1,19 +1,13 @@
 """Reads a results JSON file into a ResultsFile. Tolerant of fields a newer harness adds
 and an older one lacks: anything absent is simply not in `metrics`."""
-import json
-
+from reports.files import read_json
 from reports.results import metrics
 from reports.results.model import Iteration, ResultsFile
 from reports.usage import UsageError
 
 
 def load(path):
-    try:
-        with open(path, encoding="utf-8") as f:
-            data = json.load(f)
-    except (OSError, ValueError) as e:
-        raise UsageError(f"cannot read results file {path}: {e}") from e
-    return from_dict(data, path)
+    return from_dict(read_json(path, "results file"), path)
 
 
 def from_dict(data, path="<memory>"):
