@@ -22,7 +22,11 @@ class RunFailed(Exception):
 
 class ArgumentParser(argparse.ArgumentParser):
     """argparse that raises UsageError instead of printing its usage block and exiting:
-    the contract wants exactly one line on stderr."""
+    the contract wants exactly one line on stderr. No abbreviated options: `ci` passes
+    unknown options on to the harness, and an abbreviation would swallow one of them."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, allow_abbrev=False, **kwargs)
 
     def error(self, message):
         # say() adds "rxbench: "; prog is "rxbench <subcommand>".
