@@ -1,7 +1,7 @@
 """`rxbench ci` option parsing: what is ci's, what goes to the harness unchanged."""
 import unittest
 
-from reports.ci.cli import DEFAULT_REPETITIONS, parse
+from reports.ci.options import DEFAULT_REPETITIONS, parse
 from reports.usage import UsageError
 
 
