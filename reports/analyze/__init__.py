@@ -1,0 +1,1 @@
+"""`analyze-compare`: the analysis the wrapper runs after the C++ `compare`."""

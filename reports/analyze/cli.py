@@ -1,0 +1,59 @@
+"""`python3 -m reports analyze-compare HANDOFF.json`, run by ./rxbench after `compare`.
+
+The C++ compare validated the analysis options and recorded them in
+context.invocation (reference, markdown, report, record, db, commit, out_file); this
+prints the paired comparison after the C++ table, adds the "comparison" section to
+out_file, and writes what was asked for.
+"""
+import os
+
+from reports.comparison.compare_file import analyze_compare_file
+from reports.comparison.section import to_section
+from reports.files import read_json, write_atomically, write_json_atomically
+from reports.history import store
+from reports.history.db import open_db
+from reports.history.paths import default_db_path
+from reports.history.run_info import describe
+from reports.optional import render_report
+from reports.render.console import render_console
+from reports.render.markdown import render_markdown
+from reports.results.load import from_dict
+from reports.usage import ArgumentParser, say
+
+
+def parser():
+    p = ArgumentParser(prog="rxbench analyze-compare",
+                       description="Paired statistics for a `compare` results file "
+                                   "(run by ./rxbench after compare).")
+    p.add_argument("handoff", metavar="HANDOFF.json",
+                   help="results JSON written by compare (RXBENCH_HANDOFF)")
+    return p
+
+
+def main(argv):
+    args = parser().parse_args(argv)
+    data = read_json(args.handoff, "results file")
+    results = from_dict(data, args.handoff)
+    invocation = results.invocation
+    analysis = analyze_compare_file(results, invocation.get("reference"))
+    print()
+    print(render_console(analysis), end="", flush=True)
+
+    out_file = invocation.get("out_file")
+    if out_file:
+        # The section goes into compare's own output file, whole or not at all.
+        data["comparison"] = to_section(analysis)
+        write_json_atomically(out_file, data)
+    if invocation.get("markdown"):
+        write_atomically(invocation["markdown"], render_markdown(analysis))
+    if invocation.get("record"):
+        db = invocation.get("db") or default_db_path()
+        conn = open_db(db)
+        run_id = store.record(conn, describe(results.context, invocation.get("commit")),
+                              results.iterations)
+        conn.close()
+        say(f"recorded as run {run_id} in {db}")
+    if invocation.get("report"):
+        render_report(out_file if out_file and os.path.exists(out_file) else args.handoff,
+                      invocation["report"])
+    return 0

@@ -1,0 +1,145 @@
+"""`rxbench ci`: the regression gate, in order: validate the options (harness dry run),
+get the reference (build REV, or the stored baseline), run, judge, write the outputs,
+record the history. The modes and exit codes are in options.DESCRIPTION (--help).
+"""
+import os
+import shutil
+import tempfile
+
+from reports.ci import build
+from reports.ci.baseline import baseline_iterations, check_available, parse_baseline
+from reports.ci.config import load_config
+from reports.ci.decision import exit_code, judge, regressions
+from reports.ci.harness import Harness
+from reports.ci.interleave import Side, run_interleaved
+from reports.ci.loss import loss_of
+from reports.ci.options import parse
+from reports.ci.outcome import ci_document, junit_text, markdown_text, verdict_line
+from reports.ci.report_calibration import report_calibration
+from reports.comparison.analysis import Contender, analyze
+from reports.files import write_atomically, write_json_atomically
+from reports.history import store
+from reports.history.db import open_db
+from reports.history.paths import default_db_path
+from reports.history.run_info import describe
+from reports.optional import render_report
+from reports.render.console import render_console
+from reports.results.load import load
+from reports.results.metrics import COMPARED
+from reports.stats.comparison import PAIRED, UNPAIRED
+from reports.usage import UsageError, say
+
+
+def main(argv):
+    args = parse(argv)
+    config = load_config(args.config)
+    path = os.environ.get("RXBENCH_HARNESS")
+    if not path:
+        raise UsageError("ci: RXBENCH_HARNESS is not set (run `./rxbench ci`, which "
+                         "builds the harness and sets it)")
+    inject = ["--inject-cost-ns", str(args.inject_cost_ns)] if args.inject_cost_ns else []
+    candidate = Harness(path, "build under test", inject)
+    candidate.validate(args.strategy_list, args.scenario)
+
+    conn = None
+    if args.record or args.baseline or args.save_baseline:
+        conn = open_db(args.db or default_db_path())
+    spec = parse_baseline(args.baseline) if args.baseline else None
+    if spec:
+        check_available(conn, spec, os.uname().nodename)
+
+    work = args.out or tempfile.mkdtemp(prefix="rxbench-ci-")
+    try:
+        return _gate(args, config, candidate, spec, conn, work)
+    finally:
+        if not args.out:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def _gate(args, config, candidate, spec, conn, work):
+    extra = {"inject_cost_ns": args.inject_cost_ns} if args.inject_cost_ns else {}
+    reference, reference_label, reference_commit = _reference(args, candidate)
+    if reference:
+        ref_side, cand_side = run_interleaved(reference, candidate, args.strategy_list,
+                                              args.repetitions, args.scenario, work)
+        design = PAIRED
+    else:
+        results = load(candidate.compare(args.strategy_list, args.repetitions,
+                                         args.scenario, os.path.join(work, "candidate")))
+        cand_side = Side(candidate, results.context, results.iterations)
+        ref_side, design = None, UNPAIRED
+    info = describe(cand_side.context, args.commit,
+                    "calibrate" if args.calibrate else "ci", extra)
+    if spec:
+        reference_label = spec.label
+        ref_side = Side(None, None, baseline_iterations(conn, spec, info))
+
+    code = 0
+    if ref_side is not None:
+        code = _decide(args, config, design, reference_label, ref_side, cand_side, work)
+    if conn is not None:
+        _record(args, conn, info, cand_side, ref_side if reference else None,
+                reference_commit)
+    return code
+
+
+def _reference(args, candidate):
+    """The reference build (None in nightly or save-only mode), its label and commit."""
+    if args.calibrate:
+        return Harness(candidate.path, "same build (A/A)"), "itself (A/A)", None
+    if not args.against:
+        return None, None, None
+    repo = os.environ.get("RXBENCH_ROOT") or os.getcwd()
+    sha = build.resolve_revision(repo, args.against)
+    commit = build.describe_revision(repo, sha)
+    path = build.harness_at(repo, sha)
+    return Harness(path, f"reference build {args.against}"), f"{args.against} ({commit})", \
+        commit
+
+
+def _decide(args, config, design, reference_label, ref_side, cand_side, work):
+    contenders = [Contender(s, [it for it in ref_side.iterations if it.strategy == s],
+                            [it for it in cand_side.iterations if it.strategy == s])
+                  for s in args.strategy_list]
+    analysis = analyze(reference_label, contenders, COMPARED, design, config.alpha,
+                       config.confidence)
+    losses = {c.strategy: (loss_of(c.reference_iterations), loss_of(c.candidate_iterations))
+              for c in contenders}
+    checks = judge(analysis, config, losses)
+
+    print(verdict_line(checks, reference_label))
+    print(render_console(analysis), end="", flush=True)
+    if args.calibrate:
+        print(report_calibration(contenders, args.repetitions, config))
+    for check in regressions(checks):
+        say(f"regression: {check.message}")
+
+    settings = {"reference": reference_label, "design": design, "alpha": config.alpha,
+                "thresholds": config.thresholds, "repetitions": args.repetitions,
+                "strategies": args.strategy_list, "inject_cost_ns": args.inject_cost_ns}
+    document = ci_document(cand_side.context, cand_side.iterations, analysis, checks,
+                           settings)
+    ci_json = os.path.join(work, "ci.json")
+    write_json_atomically(ci_json, document)
+    if args.junit:
+        write_atomically(args.junit, junit_text(checks))
+    if args.markdown:
+        write_atomically(args.markdown, markdown_text(analysis, checks, reference_label))
+    if args.report:
+        render_report(ci_json, args.report)
+    return 0 if args.calibrate else exit_code(checks)
+
+
+def _record(args, conn, info, cand_side, ref_side, reference_commit):
+    """Records the build under test (and a built reference: its numbers are as real),
+    and saves the named baseline. --save-baseline records even with --no-record."""
+    run_id = None
+    if args.record or args.save_baseline:
+        run_id = store.record(conn, info, cand_side.iterations)
+    if args.record and ref_side is not None and ref_side.context is not None:
+        ref_info = describe(ref_side.context, reference_commit,
+                            "calibrate" if args.calibrate else "ci-reference")
+        store.record(conn, ref_info, ref_side.iterations)
+    if args.save_baseline:
+        store.save_baseline(conn, args.save_baseline, run_id)
+        say(f"saved as baseline '{args.save_baseline}' (run {run_id})")

@@ -1,0 +1,68 @@
+"""The gate's per-metric thresholds and significance level, from a small JSON file
+checked into the user's repository (--config rxbench-ci.json):
+
+    {"thresholds": {"cpu_ns_per_packet_receive_path": 0.05}, "alpha": 0.01}
+
+A metric is gated when it has a threshold: the gate fails when it is worse by more than
+that fraction AND the difference is significant at alpha. The file's thresholds replace
+the defaults (so a metric can be ungated); alpha defaults to 0.01.
+"""
+from dataclasses import dataclass
+
+from reports.files import read_json
+from reports.results.metrics import COMPARED, RECEIVE_PATH_CPU
+from reports.usage import UsageError
+
+# Gated by default: receive-path CPU only. It is the sum of receiver and pipeline CPU,
+# so gating those too would triple the chances of a false alarm for one effect. Latency
+# is not measured under --measure minimal, the gate's default.
+DEFAULT_THRESHOLDS = {RECEIVE_PATH_CPU.key: 0.05}
+# A gate runs on every merge request: a false alarm at 5 % would fail one in twenty.
+DEFAULT_ALPHA = 0.01
+_KEYS = [m.key for m in COMPARED]
+
+
+@dataclass(frozen=True)
+class GateConfig:
+    thresholds: dict    # metric key -> fraction (0.05 = 5 % worse)
+    alpha: float
+
+    @property
+    def confidence(self):
+        """Intervals at 1 - alpha agree with the test: one excludes 1 when p < alpha."""
+        return 1 - self.alpha
+
+
+DEFAULT = GateConfig(DEFAULT_THRESHOLDS, DEFAULT_ALPHA)
+
+
+def load_config(path):
+    if path is None:
+        return DEFAULT
+    return parse_config(read_json(path, "--config"), path)
+
+
+def parse_config(data, where="config"):
+    if not isinstance(data, dict):
+        raise UsageError(f"{where}: expected a JSON object")
+    unknown = set(data) - {"thresholds", "alpha"}
+    if unknown:
+        raise UsageError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}; "
+                         "expected 'thresholds' and 'alpha'")
+    thresholds = data.get("thresholds", DEFAULT_THRESHOLDS)
+    if not isinstance(thresholds, dict):
+        raise UsageError(f"{where}: 'thresholds' must map metric keys to fractions")
+    for key, value in thresholds.items():
+        if key not in _KEYS:
+            raise UsageError(f"{where}: unknown metric '{key}'; one of {', '.join(_KEYS)}")
+        if not _number(value) or not 0 <= value < 1:
+            raise UsageError(f"{where}: threshold of {key} must be a fraction in [0, 1), "
+                             f"e.g. 0.05 for 5 %; got {value!r}")
+    alpha = data.get("alpha", DEFAULT_ALPHA)
+    if not _number(alpha) or not 0 < alpha < 0.5:
+        raise UsageError(f"{where}: 'alpha' must be in (0, 0.5); got {alpha!r}")
+    return GateConfig(dict(thresholds), float(alpha))
+
+
+def _number(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool)

@@ -1,0 +1,166 @@
+"""`rxbench ci` end to end with the fake harness: exit codes, interleaving, what goes to
+which build, outputs, history, nightly and calibration modes."""
+import json
+import os
+import sqlite3
+import subprocess
+import unittest
+from xml.etree import ElementTree
+
+import reports
+from reports.ci.fake_setup import SandboxTest
+
+REPS = "10"   # >= 8: the least with which Wilcoxon can reach p < 0.01
+
+
+class AgainstRevision(SandboxTest):
+    def test_a_a_passes_and_interleaves(self):
+        junit = self.box.path("junit.xml")
+        code, out, err = self.box.ci("--against", "HEAD", "--repetitions", REPS,
+                                     "--junit", junit)
+        self.assertEqual(code, 0, err)
+        self.assertTrue(out.startswith("rxbench ci: PASS: no gated metric regressed "
+                                       "against HEAD ("), out)
+        self.assertIn("paired comparison", out)
+        calls = [c for c in self.box.harness_calls() if "--dry-run" not in c[1]]
+        self.assertEqual(len(calls), 20)
+        # Alternating order: reference first in even repetitions, candidate in odd.
+        self.assertEqual([who for who, _ in calls[:4]],
+                         ["reference", "candidate", "candidate", "reference"])
+        for _, argv in calls:
+            self.assertEqual(argv[:5], ["compare", "--strategies", "combined-list,iouring",
+                                        "--repetitions", "1"])
+            self.assertIn("minimal", argv)      # --measure minimal by default
+        suite = ElementTree.parse(junit).getroot().find("testsuite")
+        self.assertEqual((suite.get("tests"), suite.get("failures")), ("14", "0"))
+        with sqlite3.connect(self.box.db) as conn:
+            self.assertEqual(sorted(conn.execute("SELECT source FROM runs")),
+                             [("ci",), ("ci-reference",)])
+        # The second gate against the same commit reuses the built binary.
+        builds = len(self.box.bazel_calls())
+        self.assertEqual(self.box.ci("--against", self.box.head, "--repetitions", "8",
+                                     "--no-record")[0], 0)
+        self.assertEqual(len(self.box.bazel_calls()), builds)
+
+    def test_injected_cost_fails_only_the_build_under_test(self):
+        markdown = self.box.path("mr.md")
+        out_dir = self.box.path("out")
+        code, out, err = self.box.ci("--against", "HEAD", "--repetitions", REPS,
+                                     "--inject-cost-ns", "450", "--markdown", markdown,
+                                     "--out", out_dir)
+        self.assertEqual(code, 1, err)
+        self.assertTrue(out.startswith("rxbench ci: FAIL: 2 regressions against HEAD"))
+        # +450 ns on 3000 and 2600 ns, with +-1 % noise on each side.
+        lines = err.splitlines()
+        self.assertRegex(lines[-2], r"^rxbench: regression: receive-path CPU of "
+                                   r"combined-list: 1\.1[4-6]x slower, 1\.1\d\d \[1\.1")
+        self.assertIn("(p=0.002, n=10), beyond the 5 % threshold", lines[-2])
+        self.assertRegex(lines[-1], r"^rxbench: regression: receive-path CPU of "
+                                   r"iouring: 1\.1[6-8]x slower")
+        for who, argv in self.box.harness_calls():
+            self.assertEqual("--inject-cost-ns" in argv, who == "candidate", argv)
+        with open(markdown) as f:
+            self.assertIn("**rxbench ci: FAIL: 2 regressions", f.read())
+        with open(os.path.join(out_dir, "ci.json")) as f:
+            document = json.load(f)
+        self.assertTrue(document["gate"]["failed"])
+        self.assertEqual(len(document["benchmarks"]), 20)
+        self.assertEqual(sorted({b["repetition_index"] for b in document["benchmarks"]}),
+                         list(range(10)))
+        self.assertTrue(os.path.isdir(os.path.join(out_dir, "rep009-reference")))
+        with sqlite3.connect(self.box.db) as conn:
+            options = dict(conn.execute("SELECT source, options FROM runs"))
+        self.assertIn('"inject_cost_ns":450', options["ci"])
+        self.assertNotIn("inject", options["ci-reference"])
+
+    def test_small_significant_change_within_threshold_passes(self):
+        # +90 ns is +3 % (combined-list) and +3.5 % (iouring): real, under 5 %.
+        code, out, err = self.box.ci("--against", "HEAD", "--repetitions", REPS,
+                                     "--inject-cost-ns", "90", "--no-record")
+        self.assertEqual(code, 0, err)
+        # Significant (every pair agrees: p = 2/2^10) yet within the threshold.
+        self.assertIn("receive-path CPU    1.0", out)
+        self.assertIn("x slower", out)
+        self.assertIn("0.002  10", out)
+
+    def test_new_loss_fails(self):
+        code, _, err = self.box.ci("--against", "HEAD", "--repetitions", REPS,
+                                   "--inject-cost-ns", "1", "--no-record",
+                                   FAKE_RXBENCH_LOSS="7")
+        self.assertEqual(code, 1)
+        self.assertIn("rxbench: regression: new packet loss in combined-list: lost 70 "
+                      "packets in 10 of 10 repetitions; the reference lost 0", err)
+
+    def test_usage_errors_exit_2_before_building(self):
+        cases = [
+            (["--against", "HEAD", "--rate", "-5"], "rxbench: --rate: value must be positive"),
+            (["--against", "HEAD", "--bogus", "1"],
+             "rxbench: The following argument was not expected: --bogus"),
+            (["--against", "nope"], "rxbench: --against nope: no such commit"),
+            ([], "rxbench: ci: nothing to compare with"),
+            (["--against", "HEAD", "--calibrate"], "rxbench: ci: choose one of"),
+            (["--against", "HEAD", "--strategy=iouring"], "--strategy=iouring is set by ci"),
+            (["--against", "HEAD", "--config", "/nonexistent.json"], "cannot read --config"),
+            (["--against", "HEAD", "--repetitions", "0"], "--repetitions must be"),
+            (["--baseline", "absent"], "--baseline absent: no such baseline"),
+            (["--against", "HEAD", "--strategies", "nope"], "unknown strategy 'nope'"),
+        ]
+        for argv, message in cases:
+            code, out, err = self.box.ci(*argv)
+            self.assertEqual(code, 2, (argv, err))
+            self.assertEqual(len(err.splitlines()), 1, (argv, err))
+            self.assertIn(message, err)
+            self.assertEqual(out, "")
+        self.assertEqual(self.box.bazel_calls(), [])
+        self.assertTrue(all("--dry-run" in argv for _, argv in self.box.harness_calls()))
+
+    def test_harness_not_set(self):
+        code, _, err = self.box.ci("--against", "HEAD", RXBENCH_HARNESS="")
+        self.assertEqual(code, 2)
+        self.assertIn("RXBENCH_HARNESS is not set", err)
+
+    def test_run_failure_exits_1(self):
+        code, _, err = self.box.ci("--against", "HEAD", "--repetitions", "2",
+                                   FAKE_RXBENCH_FAIL="1")
+        self.assertEqual(code, 1)
+        self.assertIn("fake failure", err)
+
+    def test_as_a_process(self):
+        env = {**os.environ, **self.box.env,
+               "PYTHONPATH": os.path.dirname(os.path.dirname(reports.__file__))}
+        done = subprocess.run(["/usr/bin/python3", "-m", "reports", "ci", "--against",
+                               "HEAD", "--repetitions", "8", "--no-record"], env=env,
+                              capture_output=True, text=True, timeout=600)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertIn("rxbench ci: PASS", done.stdout)
+
+
+class Nightly(SandboxTest):
+    def test_save_then_compare_unpaired(self):
+        code, out, err = self.box.ci("--save-baseline", "nightly", "--repetitions", REPS)
+        self.assertEqual((code, out), (0, ""), err)
+        self.assertIn("saved as baseline 'nightly'", err)
+        code, out, err = self.box.ci("--baseline", "nightly", "--repetitions", REPS,
+                                     "--inject-cost-ns", "450")
+        self.assertEqual(code, 1, err)
+        self.assertIn("unpaired comparison with baseline 'nightly'", out)
+        self.assertIn("n=10 vs 10, unpaired", err)
+        code, out, err = self.box.ci("--baseline", "history:1", "--repetitions", REPS)
+        self.assertEqual(code, 0, err)
+        self.assertIn("unpaired comparison with the last 1 runs", out)
+
+    def test_calibrate(self):
+        code, out, err = self.box.ci("--calibrate", "--repetitions", REPS,
+                                     "--strategies", "iouring")
+        self.assertEqual(code, 0, err)
+        self.assertIn("itself (A/A)", out)
+        self.assertIn("resampling this run's A/A pairs", out)
+        row = [line for line in out.splitlines() if line.startswith("iouring   ")][-1]
+        self.assertEqual(row.split()[1], REPS)     # pairs in the pool
+        # The fake's noise is within +-1 %: a threshold of 1-2 % and the least number
+        # of repetitions at which p < 0.01 is possible.
+        self.assertRegex(out, r"suggestion: threshold [12]\.[05] % and 8 repetitions")
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,91 @@
+"""`rxbench ci`'s command line: its own options, and the scenario options it passes on
+to the harness unchanged (parse_known_args: whatever ci does not know is the harness's,
+which validates it in a dry run)."""
+import argparse
+
+from reports.history.paths import default_db_path
+from reports.usage import ArgumentParser, UsageError
+
+DESCRIPTION = """Modes:
+  --against REV         A/B: the build under test ($RXBENCH_HARNESS) against REV, built
+                        offline and cached, interleaved repetition by repetition (paired).
+  --baseline NAME|history:N
+                        nightly: against stored repetitions (unpaired).
+  --calibrate           A/A: the build under test against itself; what the gate can see.
+  --save-baseline NAME  (alone, or with a mode) stores the build under test's run as NAME.
+Exit 1 only on a regression (worse beyond its threshold and significant, or new loss);
+0 otherwise; 2 on usage or configuration errors.
+"""
+
+DEFAULT_STRATEGIES = "combined-list,iouring"
+# 20 pairs: the exact Wilcoxon test needs 8 to reach p < 0.01 at all; 20 leave room for
+# noise, and 2 builds x 2 strategies x 20 stay within the 5-minute budget on the default
+# scenario. `--calibrate` says what this machine needs.
+DEFAULT_REPETITIONS = 20
+# Options ci handles itself, which must not reach the harness from the scenario options.
+_OWN = ("--out", "--strategy", "--dry-run")
+
+
+def parser():
+    p = ArgumentParser(
+        prog="rxbench ci", description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="Any other option is a scenario option passed to both builds unchanged "
+               "(--scenario, --rate, --duration, --cpu-receiver, ...).")
+    mode = p.add_argument_group("what to compare with")
+    mode.add_argument("--against", metavar="REV", help="git revision to build and A/B-test")
+    mode.add_argument("--baseline", metavar="NAME|history:N",
+                      help="stored baseline, or the last N runs on this host (unpaired)")
+    mode.add_argument("--calibrate", action="store_true",
+                      help="A/A: the build under test against itself")
+    run = p.add_argument_group("the run")
+    run.add_argument("--strategies", default=DEFAULT_STRATEGIES,
+                     help=f"strategies gated (default {DEFAULT_STRATEGIES})")
+    run.add_argument("--repetitions", type=int, default=DEFAULT_REPETITIONS, metavar="N",
+                     help=f"pairs of repetitions (default {DEFAULT_REPETITIONS})")
+    run.add_argument("--measure", default="minimal", choices=("full", "minimal"),
+                     help="harness measurement (default minimal: the least noise)")
+    run.add_argument("--inject-cost-ns", type=int, default=0, metavar="N",
+                     help="spin N ns per packet in the receiver of the build under test "
+                          "only: checks that the gate catches a slowdown")
+    out = p.add_argument_group("decision and output")
+    out.add_argument("--config", metavar="FILE",
+                     help='thresholds, e.g. {"thresholds": {"cpu_ns_per_packet_receive_path"'
+                          ': 0.05}, "alpha": 0.01} (these are the defaults)')
+    out.add_argument("--junit", metavar="FILE", help="JUnit XML: a testcase per strategy "
+                                                     "x metric, a failure per regression")
+    out.add_argument("--markdown", metavar="FILE", help="Markdown for a merge request")
+    out.add_argument("--report", metavar="DIR", help="HTML report (reports.html)")
+    out.add_argument("--out", metavar="DIR",
+                     help="keep every repetition's results and ci.json here")
+    hist = p.add_argument_group("history")
+    hist.add_argument("--record", action=argparse.BooleanOptionalAction, default=True,
+                      help="record the runs in the history (default: on)")
+    hist.add_argument("--save-baseline", metavar="NAME",
+                      help="store the build under test's run as baseline NAME")
+    hist.add_argument("--db", metavar="PATH", help=f"history (default {default_db_path()})")
+    hist.add_argument("--commit", help="commit of the code under test (default: "
+                                       "git describe, from the harness)")
+    return p
+
+
+def parse(argv):
+    args, scenario = parser().parse_known_args(argv)
+    for option in scenario:
+        if option.split("=", 1)[0] in _OWN:
+            raise UsageError(f"ci: {option} is set by ci itself")
+    if args.repetitions < 1:
+        raise UsageError("ci: --repetitions must be at least 1")
+    if args.inject_cost_ns < 0:
+        raise UsageError("ci: --inject-cost-ns must be >= 0")
+    modes = [m for m in ("against", "baseline", "calibrate") if getattr(args, m)]
+    if len(modes) > 1:
+        raise UsageError(f"ci: choose one of --{', --'.join(modes)}")
+    if not modes and not args.save_baseline:
+        raise UsageError("ci: nothing to compare with: give --against REV, "
+                         "--baseline NAME|history:N, --calibrate or --save-baseline NAME")
+    args.strategy_list = [s for s in args.strategies.split(",") if s]
+    if not args.strategy_list:
+        raise UsageError("ci: --strategies is empty")
+    args.scenario = scenario + ["--measure", args.measure]
+    return args

@@ -1,0 +1,42 @@
+"""The gate's decision for people and CI systems: the verdict line, JUnit cases, Markdown
+and the machine-readable ci.json. Layout only; decision.py decides."""
+import dataclasses
+
+from reports.ci.decision import REGRESSION, SKIPPED, regressions
+from reports.comparison.section import to_section
+from reports.render.junit import Case, junit_xml
+from reports.render.markdown import render_markdown
+
+
+def verdict_line(checks, reference_label):
+    found = regressions(checks)
+    if found:
+        return (f"rxbench ci: FAIL: {len(found)} regression{'s' * (len(found) > 1)} "
+                f"against {reference_label}")
+    return f"rxbench ci: PASS: no gated metric regressed against {reference_label}"
+
+
+def junit_text(checks):
+    return junit_xml("rxbench ci", [
+        Case(classname=f"rxbench.ci.{c.strategy}", name=c.metric,
+             failure=c.message if c.status == REGRESSION else None,
+             skipped=c.message if c.status == SKIPPED else None,
+             details=c.message) for c in checks])
+
+
+def markdown_text(analysis, checks, reference_label):
+    summary = [f"**{verdict_line(checks, reference_label)}**"]
+    summary += [f"- {c.message}" for c in regressions(checks)]
+    return render_markdown(analysis, title="rxbench ci", summary_lines=summary)
+
+
+def ci_document(candidate_context, candidate_iterations, analysis, checks, settings):
+    """Results JSON of the build under test (readable by compare.py and reports/html)
+    with the comparison section and the gate's checks."""
+    return {
+        "context": {**candidate_context, "ci": settings},
+        "benchmarks": [it.raw for it in candidate_iterations],
+        "comparison": to_section(analysis),
+        "gate": {"failed": bool(regressions(checks)),
+                 "checks": [dataclasses.asdict(c) for c in checks]},
+    }

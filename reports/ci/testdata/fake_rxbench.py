@@ -1,0 +1,106 @@
+#!/usr/bin/python3
+"""A stand-in for the C++ harness in tests of `rxbench ci`: accepts `compare` with the
+options the gate uses, validates like the real one (exit 2, one line), and writes a
+results file whose numbers the test controls.
+
+Receive-path CPU per packet: 3000 ns (combined-list) or 2600 ns (iouring), times
+uniform noise within +-1 %, plus --inject-cost-ns (the real knob spins that long per
+packet in the receiver). So +450 ns is +15 % for combined-list, +17 % for iouring,
+while two plain runs never differ by more than ~2 %.
+Environment: FAKE_RXBENCH_LOG (append one JSON line per call: argv), FAKE_RXBENCH_LOSS
+(packets lost per repetition when --inject-cost-ns is given), FAKE_RXBENCH_FAIL (runs
+exit 1).
+"""
+import json
+import os
+import random
+import socket
+import sys
+
+BASE = {"combined-list": 3000.0, "iouring": 2600.0}
+VALUES = {"--strategies": str, "--repetitions": int, "--out": str, "--scenario": str,
+          "--rate": float, "--duration": float, "--measure": str, "--inject-cost-ns": int,
+          "--cpu-receiver": int, "--cpu-generator": int}
+SENT = 20000
+
+
+def usage(message):
+    print(f"rxbench: {message}", file=sys.stderr)
+    sys.exit(2)
+
+
+def parse(argv):
+    if not argv or argv[0] != "compare":
+        usage("the fake harness knows only `compare`")
+    options, dry_run, i = {}, False, 1
+    while i < len(argv):
+        name = argv[i]
+        if name == "--dry-run":
+            dry_run, i = True, i + 1
+            continue
+        if name not in VALUES:
+            usage(f"The following argument was not expected: {name}")
+        if i + 1 >= len(argv):
+            usage(f"{name}: a value is required")
+        try:
+            options[name] = VALUES[name](argv[i + 1])
+        except ValueError:
+            usage(f"{name}: not a number: {argv[i + 1]}")
+        i += 2
+    if options.get("--rate", 1) <= 0:
+        usage("--rate: value must be positive")
+    if options.get("--measure", "full") not in ("full", "minimal"):
+        usage("--measure: full or minimal")
+    for strategy in options.get("--strategies", "").split(","):
+        if strategy not in BASE:
+            usage(f"unknown strategy '{strategy}'")
+    return options, dry_run
+
+
+def iteration(strategy, index, repetitions, options, rng):
+    inject = options.get("--inject-cost-ns", 0)
+    cpu = BASE[strategy] * rng.uniform(0.99, 1.01) + inject
+    lost = int(os.environ.get("FAKE_RXBENCH_LOSS", "0")) if inject else 0
+    minimal = options.get("--measure") == "minimal"
+    latency = None if minimal else 1e6 * rng.uniform(0.99, 1.01)
+    return {
+        "name": f"{strategy}/default", "run_type": "iteration", "strategy": strategy,
+        "scenario": "default", "repetition_index": index, "repetitions": repetitions,
+        "ok": True, "measure": "minimal" if minimal else "full",
+        "packets_sent": SENT, "packets_delivered": SENT - lost, "in_flight_at_stop": 0,
+        "kernel_drops": lost, "cpu_time": cpu, "cpu_ns_per_packet_receive_path": cpu,
+        "cpu_ns_per_packet_receiver": 0.4 * cpu, "cpu_ns_per_packet_pipeline": 0.6 * cpu,
+        "latency_p50_ns": latency, "latency_p99_ns": latency and 3 * latency,
+        "iterations": SENT - lost, "real_time": latency or 0, "time_unit": "ns",
+    }
+
+
+def main(argv):
+    log = os.environ.get("FAKE_RXBENCH_LOG")
+    if log:
+        with open(log, "a") as f:
+            f.write(json.dumps([sys.argv[0]] + argv) + "\n")
+    options, dry_run = parse(argv)
+    if dry_run:
+        return 0
+    if os.environ.get("FAKE_RXBENCH_FAIL"):
+        print("rxbench: receiver thread failed: fake failure", file=sys.stderr)
+        return 1
+    rng = random.Random()
+    repetitions = options.get("--repetitions", 3)
+    strategies = options["--strategies"].split(",")
+    benchmarks = [iteration(s, i, repetitions, options, rng)
+                  for i in range(repetitions) for s in strategies]
+    context = {"host_name": socket.gethostname(), "kernel_release": "6.1.0-fake",
+               "gstreamer_version": "GStreamer 1.22.0", "rxbench_version": "fake",
+               "measure": options.get("--measure", "full"),
+               "scenario": {"name": options.get("--scenario", "default")}}
+    os.makedirs(options["--out"], exist_ok=True)
+    with open(os.path.join(options["--out"], "compare.json"), "w") as f:
+        json.dump({"context": context, "benchmarks": benchmarks}, f)
+    print("fake table")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,43 @@
+"""`rxbench history`: the trend of one metric over the recorded runs."""
+import json
+
+from reports.history import store
+from reports.history.db import open_db
+from reports.history.paths import default_db_path
+from reports.history.trend import as_json, render_trend, trend_rows
+from reports.results.metrics import RECEIVE_PATH_CPU, lookup
+from reports.usage import ArgumentParser, UsageError
+
+
+def parser():
+    p = ArgumentParser(prog="rxbench history",
+                       description="The trend of a metric over the runs recorded in the "
+                                   "history database (compare --record, ci).")
+    p.add_argument("--strategy", help="only this strategy")
+    p.add_argument("--metric", default=RECEIVE_PATH_CPU.key,
+                   help=f"a metric key of the results JSON (default {RECEIVE_PATH_CPU.key})")
+    p.add_argument("--last", type=int, default=20, metavar="N",
+                   help="the last N runs (default 20)")
+    p.add_argument("--host", help="only runs recorded on this host")
+    p.add_argument("--scenario", help="only runs of this scenario")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.add_argument("--db", default=None, metavar="PATH",
+                   help=f"history database (default {default_db_path()})")
+    return p
+
+
+def main(argv):
+    args = parser().parse_args(argv)
+    if args.last < 1:
+        raise UsageError("history: --last must be at least 1")
+    metric = lookup(args.metric)
+    conn = open_db(args.db or default_db_path())
+    rows = trend_rows(store.trend_values(conn, metric.key, args.strategy, args.host,
+                                         args.scenario, args.last))
+    if args.json:
+        print(json.dumps(as_json(rows, metric), indent=1))
+    elif rows:
+        print(render_trend(rows, metric), end="")
+    else:
+        print(f"no recorded runs with {metric.key} match")
+    return 0

@@ -1,0 +1,1 @@
+"""Results files (Google Benchmark JSON written by the C++ harness) as plain records."""

@@ -1,0 +1,77 @@
+"""Loading results files: iterations only, ok flags, metrics by key, older files."""
+import json
+import os
+import tempfile
+import unittest
+
+from reports.results import synthetic
+from reports.results.load import from_dict, load
+from reports.results.sample import SAMPLE_COMPARE
+from reports.usage import UsageError
+
+
+class LoadSample(unittest.TestCase):
+    def setUp(self):
+        self.results = load(SAMPLE_COMPARE)
+
+    def test_only_iterations(self):
+        # 3 strategies x 3 repetitions; the 12 aggregate entries are not repetitions.
+        self.assertEqual(len(self.results.iterations), 9)
+        self.assertEqual(self.results.strategies(), ["baseline", "combined-list", "null"])
+        self.assertEqual(sorted(it.repetition_index for it in
+                                self.results.of_strategy("null")), [0, 1, 2])
+
+    def test_metrics_by_key(self):
+        first = self.results.of_strategy("baseline")[0]
+        self.assertEqual(first.value("cpu_ns_per_packet_receive_path"), 10120.5006)
+        self.assertEqual(first.value("delivered_fraction"), 1.0)
+        self.assertTrue(first.ok)
+        # null wrote null latency: kept as None ("not measured"), never 0.
+        null = self.results.of_strategy("null")[0]
+        self.assertIn("latency_p50_ns", null.metrics)
+        self.assertIsNone(null.value("latency_p50_ns"))
+
+    def test_context_and_missing_invocation(self):
+        self.assertEqual(self.results.context["host_name"], "vm")
+        self.assertEqual(self.results.invocation, {})
+
+
+class Tolerant(unittest.TestCase):
+    def test_old_file_without_newer_fields(self):
+        old = {"benchmarks": [{"name": "baseline/default", "cpu_time": 5.0},
+                              {"name": "baseline/default", "cpu_time": 6.0},
+                              {"name": "baseline/default_mean", "run_type": "aggregate",
+                               "aggregate_name": "mean", "cpu_time": 5.5}]}
+        results = from_dict(old)
+        self.assertEqual([it.repetition_index for it in results.iterations], [0, 1])
+        self.assertEqual(results.iterations[0].strategy, "baseline")
+        self.assertIsNone(results.iterations[0].value("delivered_fraction"))
+        self.assertIsNone(results.iterations[0].value("thread_cpu"))
+
+    def test_failed_run(self):
+        data = synthetic.results([synthetic.entry("a", 0, 100.0, ok=False,
+                                                  error_message="no packets")])
+        it = from_dict(data).iterations[0]
+        self.assertFalse(it.ok)
+        self.assertEqual(it.error_message, "no packets")
+
+    def test_nested_new_fields_stay_in_raw(self):
+        data = synthetic.results([synthetic.entry(
+            "a", 0, 100.0, thread_cpu={"receiver": {"role": "receiver"}})])
+        it = from_dict(data).iterations[0]
+        self.assertNotIn("thread_cpu", it.metrics)
+        self.assertEqual(it.raw["thread_cpu"]["receiver"]["role"], "receiver")
+
+    def test_not_a_results_file(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "x.json")
+            with open(path, "w") as f:
+                json.dump({"hello": 1}, f)
+            with self.assertRaisesRegex(UsageError, "no 'benchmarks' list"):
+                load(path)
+            with self.assertRaisesRegex(UsageError, "cannot read results file"):
+                load(os.path.join(tmp, "missing.json"))
+
+
+if __name__ == "__main__":
+    unittest.main()
