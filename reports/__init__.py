@@ -1,0 +1,1 @@
+"""rxbench's Python side: analysis, reports, sweeps and profiles of results JSON."""
