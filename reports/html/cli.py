@@ -87,7 +87,7 @@ def parse(argv):
     p.add_argument("--history-db", help="history database (its trend is drawn when connected)")
     args = p.parse_args(argv)
     if not (args.results or args.sweep or args.profile):
-        raise UsageError("rxbench report: give at least one RESULTS file, --sweep or --profile")
+        raise UsageError("report: give at least one RESULTS file, --sweep or --profile")
     return args
 
 
