@@ -1,0 +1,145 @@
+"""The report's sections for a set of results: verdicts, figures 1-4, loss table, context.
+
+Each function returns page HTML (page.Safe); figure functions are called here and
+their files written into the output directory.
+"""
+from reports.html import (fig_counters, fig_cpu, fig_latency, fig_loss, fig_trend,
+                          figure_files,
+                          verdicts as verdicts_mod)
+from reports.html.page import el, figure, join, prose, swatch, table
+
+PATH_KEY = verdicts_mod.PATH_KEY
+
+
+def verdicts(results, colours):
+    v = verdicts_mod.build(results)
+    parts = [el("h2", "Verdict")]
+    parts += [el("p", prose(line), class_="verdict") for line in v.headline]
+    if v.rows:
+        parts.append(table(v.head, v.rows, numeric_from=2))
+    parts += [el("p", prose(note), class_="note") for note in v.notes]
+    parts.append(el("p", "Strategies: ", *[join(swatch(colours[s]), s, "  ")
+                                           for s in results.strategies], class_="note"))
+    return join(*parts)
+
+
+def comparison_ratios(results):
+    """{label: (ratio, low, high)} of receive-path CPU from the comparison sections."""
+    out = {}
+    for index, f in enumerate(results.files):
+        for row in (f.comparison or {}).get("rows", []):
+            if row.get("metric") == PATH_KEY and row.get("median_ratio") is not None \
+                    and row.get("ci_low") is not None:
+                label = results.label_of(row.get("strategy"), index)
+                if label:
+                    out[label] = (row["median_ratio"], row["ci_low"], row["ci_high"])
+    return out
+
+
+def _figure_block(fig, out_dir, stem, heading, alt, caption, missing):
+    if fig is None:
+        return join(el("h2", heading), el("p", missing, class_="note"))
+    png, svg = figure_files.save(fig, out_dir, stem)
+    return join(el("h2", heading), figure(png, svg, alt, prose(caption)))
+
+
+def cpu(results, colours, out_dir):
+    fig = fig_cpu.draw(results, colours, comparison_ratios(results))
+    return _figure_block(
+        fig, out_dir, "cpu_per_packet", "Receive-path CPU per packet",
+        "Stacked bars of CPU per packet by thread for each strategy",
+        "CPU time per delivered packet of the receiver thread and of each pipeline thread "
+        "(their sum is the receive path), with the unattributed rest of the process hatched "
+        "on top. The dashed line is the null receiver: the kernel's share, the floor.",
+        "No receive-path CPU in these results.")
+
+
+def latency(results, colours, out_dir):
+    return _figure_block(
+        fig_latency.draw(results, colours), out_dir, "latency", "Latency and jitter",
+        "Latency percentiles and jitter per strategy",
+        "Send timestamp in the packet to the sink pad, per strategy; RFC 3550 jitter at the sink.",
+        "No latency or jitter was measured in these results.")
+
+
+def loss(results, colours, out_dir):
+    block = _figure_block(
+        fig_loss.draw(results, colours), out_dir, "loss", "Loss account",
+        "Packets lost per million sent, by cause and strategy",
+        "Where every packet sent went, summed over repetitions; the table has the exact counts.",
+        "No packet counts in these results.")
+    acc = fig_loss.account(results)
+    head = ["strategy", "repetitions", "sent", "delivered"] + [l for _, l in fig_loss.CATEGORIES]
+    rows = [[s, row["repetitions"], f"{row['packets_sent']:,}", f"{row['packets_delivered']:,}"]
+            + [f"{row[c]:,}" for c, _ in fig_loss.CATEGORIES] for s, row in acc.items()]
+    return join(block, table(head, rows)) if rows else block
+
+
+def counters(results, colours, out_dir):
+    missing = fig_counters.unavailable_text(results.context())
+    block = _figure_block(
+        fig_counters.draw(results, colours), out_dir, "counters", "Counters per packet",
+        "Receiver-thread counters per packet by strategy",
+        "Counters of the receiver thread (perf events, as `--counters` names them), per "
+        "delivered packet.", "No counter was read in these results.")
+    if missing:
+        block = join(block, el("p", "Not available on this machine: ", missing, class_="note"))
+    return block
+
+
+CONTEXT_FIELDS = [
+    ("host", "host_name"), ("CPUs", "num_cpus"), ("kernel", "kernel_release"),
+    ("GStreamer", "gstreamer_version"), ("rxbench version", "rxbench_version"),
+    ("date", "date"), ("build", "library_build_type"), ("measure", "measure"),
+    ("kernel timestamps", "kernel_timestamps"), ("socket receive buffer (bytes)", "rcvbuf_bytes"),
+    ("receiver CPU pin", "cpu_receiver"), ("generator CPU pin", "cpu_generator"),
+    ("batch", "batch"), ("buffer size", "buffer_size"), ("pool size", "pool_size"),
+]
+
+
+def context(results):
+    parts = [el("h2", "Context: enough to reproduce the run")]
+    for index, f in enumerate(results.files):
+        c = f.context
+        rows = [[label, _plain(c.get(key))] for label, key in CONTEXT_FIELDS if key in c]
+        scenario = c.get("scenario")
+        if isinstance(scenario, dict):
+            rows.append(["scenario", ", ".join(f"{k}={v}" for k, v in scenario.items())])
+        elif scenario is not None:
+            rows.append(["scenario", str(scenario)])
+        parts.append(el("h3", f"[{index + 1}] {f.path}"))
+        parts.append(table(["", ""], rows, numeric_from=99))
+        parts.append(el("p", "pipeline:", class_="note"))
+        parts.append(el("pre", c.get("pipeline", "(not recorded)")))
+        parts.append(el("p", "command line:", class_="note"))
+        parts.append(el("pre", c.get("command_line") or
+                        "(not recorded: this rxbench version does not write context.command_line)"))
+    return join(*parts)
+
+
+def _plain(v):
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if v == -1:
+        return "not pinned"
+    return str(v)
+
+
+def figures(results, colours, out_dir):
+    return join(cpu(results, colours, out_dir), latency(results, colours, out_dir),
+                loss(results, colours, out_dir), counters(results, colours, out_dir))
+
+
+
+def trend(records, colours, out_dir, history_db=None):
+    if records:
+        return _figure_block(
+            fig_trend.draw(records, colours), out_dir, "trend", "Trend over commits",
+            "Metrics over commits, one line per strategy",
+            "Each recorded metric over commits, oldest left, from the history database.",
+            "The history has no values.")
+    return join(el("h2", "Trend over commits"), el("p", prose(
+        f"A history database was named ({history_db}), but its records were not passed to the "
+        "report, so no trend is drawn." if history_db else
+        "No history database was given (record runs with `compare --record`, then pass it)."),
+        class_="note"))

@@ -1,0 +1,65 @@
+"""Medians with intervals, thread names that survive repetitions, and stable colours."""
+import unittest
+
+from reports.html import palette, summary, threads
+
+
+class MedianIntervalTest(unittest.TestCase):
+    def test_ten_values_use_second_and_ninth_order_statistics(self):
+        # B ~ Bin(10, 1/2): [x_(3), x_(8)] covers the median with P(3 <= B <= 7) = 0.891,
+        # too little; [x_(2), x_(9)] with P(2 <= B <= 8) = 0.979.
+        mi = summary.median_interval([10, 1, 9, 2, 8, 3, 7, 4, 6, 5])
+        self.assertEqual((mi.median, mi.low, mi.high, mi.exact), (5.5, 2, 9, True))
+
+    def test_six_values_are_the_fewest_with_a_95_percent_interval(self):
+        mi = summary.median_interval([1, 2, 3, 4, 5, 6])
+        self.assertEqual((mi.low, mi.high, mi.exact), (1, 6, True))  # coverage 0.969
+        mi = summary.median_interval([3, 1, 2])
+        self.assertEqual((mi.median, mi.low, mi.high, mi.exact), (2, 1, 3, False))
+
+    def test_null_and_absent_values_are_skipped(self):
+        runs = [{"x": 1.0}, {"x": None}, {}, {"x": 3}, {"x": True}]
+        self.assertEqual(summary.values(runs, "x"), [1.0, 3.0])
+        self.assertIsNone(summary.median_interval([]))
+
+
+class ThreadsTest(unittest.TestCase):
+    def test_element_numbers_do_not_split_a_thread_across_repetitions(self):
+        self.assertEqual(threads.stable_names(["src", "queue7", "rtpjitterbuffer7"]),
+                         {"src": "src", "queue7": "queue", "rtpjitterbuffer7": "rtpjitterbuffer"})
+        # Two queues in one run keep their order, by number, not by text.
+        self.assertEqual(threads.stable_names(["queue10", "queue9"]),
+                         {"queue9": "queue0", "queue10": "queue1"})
+
+    def test_old_results_derive_unattributed_from_process_time(self):
+        run = {"cpu_ns_per_packet_receiver": 100.0, "cpu_ns_per_packet_pipeline": 50.0,
+               "cpu_ns_per_packet_receive_path": 150.0, "cpu_ns_per_packet_process": 400.0,
+               "generator_cpu_ns_per_packet": 100.0, "packets_sent": 200, "packets_delivered": 100,
+               "pipeline_thread_cpu": {"queue3": {"cpu_ns_per_packet": 50.0}}}
+        # 400 - 150 - 100 ns per *sent* packet x 2 sent per delivered = 50.
+        self.assertEqual(threads.components(run),
+                         {"receiver": 100.0, "queue": 50.0, "unattributed": 50.0})
+
+    def test_new_results_use_thread_roles(self):
+        run = {"thread_cpu": {
+            "receiver": {"role": "receiver", "cpu_ns_per_packet": 10.0},
+            "src": {"role": "pipeline", "cpu_ns_per_packet": 5.0},
+            "pipeline:timer": {"role": "pipeline", "cpu_ns_per_packet": 1.0},
+            "generator": {"role": "generator", "cpu_ns_per_packet": 99.0}},
+            "unattributed_cpu_ns_per_packet": 2.0}
+        self.assertEqual(threads.components(run),
+                         {"receiver": 10.0, "src": 5.0, "pipeline:timer": 1.0, "unattributed": 2.0})
+
+
+class PaletteTest(unittest.TestCase):
+    def test_a_preset_keeps_its_colour_whatever_else_is_in_the_report(self):
+        a = palette.colours(["iouring", "baseline"])
+        b = palette.colours(["null", "baseline", "combined-list", "iouring",
+                             "pooled+buffer=freelist"])
+        self.assertEqual(a["iouring"], b["iouring"])
+        self.assertEqual(b["null"], palette.NULL_GREY)
+        self.assertEqual(len(set(b.values())), len(b))
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,62 @@
+"""Runs the C++ harness (`$RXBENCH_HARNESS run ...`) and reads back its results JSON.
+
+The wrapper exports RXBENCH_HARNESS; the harness's own exit codes carry through:
+2 (usage) stops the whole command with its one-line message, 1 is one failed run.
+"""
+import json
+import os
+import subprocess
+
+from reports.usage import UsageError
+from reports.sweep.knee import OutOfTime
+
+# Options the orchestrators set themselves; forwarding them too would be ambiguous.
+OWNED_OPTIONS = {"--strategy", "--strategies", "--rate", "--bitrate", "--repetitions", "--out"}
+
+
+def harness_path():
+    path = os.environ.get("RXBENCH_HARNESS")
+    if not path:
+        raise UsageError("RXBENCH_HARNESS is not set (run this through ./rxbench, which sets it "
+                         "to the built harness binary)")
+    if not os.access(path, os.X_OK):
+        raise UsageError(f"RXBENCH_HARNESS={path} is not an executable file")
+    return path
+
+
+def check_forwarded(options, owned=OWNED_OPTIONS):
+    """Rejects stray words and options that the orchestrator sets itself."""
+    if options and not options[0].startswith("-"):
+        raise UsageError(f"unexpected argument {options[0]!r}")
+    for option in options:
+        name = option.split("=", 1)[0]
+        if name in owned:
+            raise UsageError(f"{name} is set by this command; "
+                             "it cannot be forwarded to the harness")
+
+
+def run_args(strategy, rate, repetitions, out_file, forwarded):
+    args = ["run", "--strategy", strategy, "--repetitions", str(repetitions), "--out", out_file]
+    if rate is not None:
+        args[3:3] = ["--rate", str(int(rate))]
+    return args + list(forwarded)
+
+
+def run(command, out_file, timeout=None):
+    """Runs `command` (argv, harness first); returns (iterations, None) or (None, error)."""
+    try:
+        done = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise OutOfTime()
+    last = (done.stderr.strip().splitlines() or [""])[-1].removeprefix("rxbench: ")
+    if done.returncode == 2:
+        raise UsageError(last or f"{command[0]} rejected its arguments")
+    if done.returncode != 0:
+        return None, last or f"exit code {done.returncode}"
+    try:
+        with open(out_file, encoding="utf-8") as f:
+            doc = json.load(f)
+    except (OSError, json.JSONDecodeError) as e:
+        return None, f"no readable results in {out_file}: {e}"
+    return [b for b in doc.get("benchmarks", []) if b.get("run_type") == "iteration"], None

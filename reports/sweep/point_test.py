@@ -1,0 +1,57 @@
+"""One rate's verdict from recorded runs (testdata of reports/html: 200 kpps, 5 strategies)."""
+import copy
+import json
+import os
+import unittest
+
+from reports.sweep import point
+from reports.sweep.rates import format_rate, parse_rates
+
+TESTDATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "html", "testdata")
+
+
+def runs_of(strategy):
+    with open(os.path.join(TESTDATA, "compare-high-rate.json"), encoding="utf-8") as f:
+        doc = json.load(f)
+    return [b for b in doc["benchmarks"]
+            if b.get("run_type") == "iteration" and b["strategy"] == strategy]
+
+
+class PointTest(unittest.TestCase):
+    def test_recorded_verdicts(self):
+        # combined-list lost nothing in all 3 repetitions; iouring's ring ran dry.
+        p = point.summarise("combined-list", 200_000, runs_of("combined-list"))
+        self.assertEqual(p["verdict"], point.LOSS_FREE)
+        self.assertEqual(p["packets_lost"], 0)
+        self.assertGreater(p["cpu_ns_per_packet_receive_path"], 0)
+        p = point.summarise("iouring", 200_000, runs_of("iouring"))
+        self.assertEqual(p["verdict"], point.LOSSY)
+        self.assertGreater(p["loss_fraction"], 0)
+
+    def test_failed_repetition_makes_the_point_failed(self):
+        p = point.summarise("baseline", 200_000, runs_of("baseline"))
+        self.assertEqual(p["verdict"], point.FAILED)
+        self.assertIn("end-of-stream", p["error"])
+
+    def test_generator_short_is_never_loss_free(self):
+        flagged = copy.deepcopy(runs_of("combined-list"))
+        flagged[1]["generator_fell_behind"] = True
+        self.assertEqual(point.summarise("c", 200_000, flagged)["verdict"], point.GENERATOR_SHORT)
+        # Older results have no flag: achieved 3 % below offered counts as short, 1 % does not.
+        old = copy.deepcopy(runs_of("combined-list"))
+        for r in old:
+            r.pop("generator_fell_behind", None)
+            r["achieved_pps"] = r["offered_pps"] * 0.97
+        self.assertEqual(point.summarise("c", 200_000, old)["verdict"], point.GENERATOR_SHORT)
+        for r in old:
+            r["achieved_pps"] = r["offered_pps"] * 0.99
+        self.assertEqual(point.summarise("c", 200_000, old)["verdict"], point.LOSS_FREE)
+
+    def test_rates_parse_and_format(self):
+        self.assertEqual(parse_rates("50k, 10k,1.5M,20000"), [10_000, 20_000, 50_000, 1_500_000])
+        self.assertEqual([format_rate(r) for r in (600_000, 187_300, 1_500_000)],
+                         ["600k", "187.3k", "1.5M"])
+
+
+if __name__ == "__main__":
+    unittest.main()
