@@ -94,16 +94,13 @@ void PrintResultsTable(const std::vector<RunResult>& runs, std::FILE* out, bool 
   };
   // null has no pipeline: its receiver thread is the whole receive path.
   const double null_ns = reference("null", false);
-  const double baseline_ns = reference("baseline", true);
-  const double udpsrc_ns = reference("udpsrc", true);
 
   // The strategy column fits the longest name (overrides make names long).
   int name_width = 14;
   for (const std::string& name : order) name_width = std::max(name_width, static_cast<int>(name.size()));
-  std::fprintf(out, "%-*s %-32s %9s %9s %7s %7s %8s %8s %8s %8s %6s %7s %7s %7s %6s %6s %8s %8s %7s %7s\n", name_width,
+  std::fprintf(out, "%-*s %-32s %9s %9s %7s %7s %8s %8s %8s %8s %6s %7s %6s %6s %8s %8s %7s %7s\n", name_width,
                "strategy", "policies (buf/sync/recv/push)", "sent", "delivered", "k.drop", "p.drop", "rx ns", "pipe ns",
-               "path ns", "gen ns", "meas%", "x null", "x base", "x udpsrc", "sys/p", "ctx/p", "p50 us", "p99 us",
-               "jit us", "unexpl");
+               "path ns", "gen ns", "meas%", "x null", "sys/p", "ctx/p", "p50 us", "p99 us", "jit us", "unexpl");
   for (const std::string& name : order) {
     const Row& row = rows[name];
     if (row.runs == row.failed) {
@@ -116,11 +113,10 @@ void PrintResultsTable(const std::vector<RunResult>& runs, std::FILE* out, bool 
     const std::string syscalls = Format("%.2f", row.syscalls);
     const bool bad = row.unexplained != 0;
     std::fprintf(out,
-                 "%-*s %-32.32s %9.0f %9.0f %7.0f %7.0f %8.0f %8.0f %8.0f %8.0f %6s %7s %7s %7s %6s %6.2f %8s %8s %7s "
+                 "%-*s %-32.32s %9.0f %9.0f %7.0f %7.0f %8.0f %8.0f %8.0f %8.0f %6s %7s %6s %6.2f %8s %8s %7s "
                  "%s%7.0f%s\n",
                  name_width, name.c_str(), row.policies.c_str(), row.sent, row.delivered, row.kernel_drops, row.pipeline_drops,
-                 row.rx_ns, row.pipe_ns, row.path_ns, row.gen_ns, measure_pct.c_str(), Ratio(row.path_ns, null_ns).c_str(),
-                 Ratio(row.path_ns, baseline_ns).c_str(), Ratio(row.path_ns, udpsrc_ns).c_str(), syscalls.c_str(), row.ctx,
+                 row.rx_ns, row.pipe_ns, row.path_ns, row.gen_ns, measure_pct.c_str(), Ratio(row.path_ns, null_ns).c_str(), syscalls.c_str(), row.ctx,
                  p50.c_str(), p99.c_str(), jitter.c_str(), bad && color ? "\033[31m" : "", row.unexplained,
                  bad && color ? "\033[0m" : "");
     if (row.failed > 0) {
@@ -132,17 +128,22 @@ void PrintResultsTable(const std::vector<RunResult>& runs, std::FILE* out, bool 
 std::string DescribeCounters(const std::vector<RunResult>& runs) {
   for (const RunResult& r : runs) {
     if (r.counters_available.empty() && r.counters_unavailable.empty()) continue;
-    std::string text = "counters read:";
+    std::string text = "counters:";
     for (const std::string& c : r.counters_available) {
       const bool user_only = std::find(r.counters_user_only.begin(), r.counters_user_only.end(), c) !=
                              r.counters_user_only.end();
-      text += " " + c + (user_only ? " (user mode only: kernel counting denied)" : "");
+      text += " " + c + (user_only ? " (user mode only)" : "");
     }
     if (r.counters_available.empty()) text += " none";
-    if (!r.counters_unavailable.empty()) {
-      text += "; unavailable:";
-      for (const auto& [name, reason] : r.counters_unavailable) text += " " + name + " (" + reason + ")";
+    // Unavailable ones grouped by their reason, without the system call's
+    // detail (the JSON's context.counters_unavailable keeps it).
+    std::map<std::string, std::string> by_reason;
+    for (const auto& [name, reason] : r.counters_unavailable) {
+      std::string shortened = reason.substr(0, reason.find(" ("));
+      std::string& names = by_reason[shortened];
+      names += (names.empty() ? "" : ", ") + name;
     }
+    for (const auto& [reason, names] : by_reason) text += "; " + names + ": " + reason;
     return text;
   }
   return "";

@@ -1,7 +1,9 @@
 // The console rendering of results: one row per strategy (the median over its
-// repetitions), CPU per packet with ratios to the references measured in the
-// same invocation, latency, jitter and the loss invariant. unexplained_packets
-// is shown in red when it is not zero.
+// repetitions), CPU per packet of the receive path and the generator, the
+// path's ratio to the kernel floor (`null`) measured in the same invocation,
+// latency, jitter and the loss invariant. unexplained_packets is shown in red
+// when it is not zero. Comparisons between strategies, with intervals and
+// verdicts, are the statistics' job (reports/, after `compare`).
 #pragma once
 
 #include <cstdio>

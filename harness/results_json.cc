@@ -11,6 +11,7 @@
 #include <map>
 #include <thread>
 
+#include "harness/output_files.h"
 #include "harness/pipeline.h"
 #include "harness/statistics.h"
 
@@ -287,7 +288,8 @@ std::vector<nlohmann::json> AggregateJson(const std::vector<nlohmann::json>& ite
   return out;
 }
 
-nlohmann::json ResultsJson(const RunConfig& config, const std::vector<RunResult>& runs) {
+nlohmann::json ResultsJson(const RunConfig& config, const std::vector<RunResult>& runs,
+                           const nlohmann::json& invocation) {
   nlohmann::json benchmarks = nlohmann::json::array();
   std::vector<std::string> order;
   std::map<std::string, std::vector<nlohmann::json>> by_name;
@@ -302,21 +304,13 @@ nlohmann::json ResultsJson(const RunConfig& config, const std::vector<RunResult>
   for (const std::string& name : order) {
     for (nlohmann::json& a : AggregateJson(by_name[name])) benchmarks.push_back(std::move(a));
   }
-  return {{"context", ContextJson(config, runs)}, {"benchmarks", benchmarks}};
+  nlohmann::json context = ContextJson(config, runs);
+  for (const auto& [key, value] : invocation.items()) context[key] = value;
+  return {{"context", context}, {"benchmarks", benchmarks}};
 }
 
 bool WriteJsonFile(const std::string& path, const nlohmann::json& json, std::string* error) {
-  std::ofstream out(path);
-  if (!out) {
-    *error = "cannot write " + path;
-    return false;
-  }
-  out << json.dump(2) << "\n";
-  if (!out) {
-    *error = "error writing " + path;
-    return false;
-  }
-  return true;
+  return WriteFileAtomically(path, json.dump(2) + "\n", error);
 }
 
 }  // namespace rxbench::harness

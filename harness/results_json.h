@@ -28,9 +28,12 @@ nlohmann::json IterationJson(const RunResult& run);
 // strategy: every numeric field is aggregated.
 std::vector<nlohmann::json> AggregateJson(const std::vector<nlohmann::json>& iterations);
 
-nlohmann::json ResultsJson(const RunConfig& config, const std::vector<RunResult>& runs);
+// `invocation`: what the command line adds to `context` (command_line, and
+// for compare the analysis options the wrapper's statistics read).
+nlohmann::json ResultsJson(const RunConfig& config, const std::vector<RunResult>& runs,
+                           const nlohmann::json& invocation = nlohmann::json::object());
 
-// Writes pretty JSON; false with *error when the file cannot be written.
+// Writes pretty JSON atomically (output_files.h); false with *error.
 bool WriteJsonFile(const std::string& path, const nlohmann::json& json, std::string* error);
 
 // rxbench's version: $RXBENCH_VERSION (set by ./rxbench from git describe).

@@ -10,6 +10,7 @@
 #include "harness/run_summary.h"
 #include "harness/warmup_gate.h"
 #include "metrics/thread_usage.h"
+#include "rtp/rtp_packet.h"
 #include "traffic_gen/generator.h"
 
 namespace rxbench::harness {
@@ -169,6 +170,11 @@ RunResult RunOnce(const RunConfig& config) {
   id.kernel_timestamps = config.kernel_timestamps;
   RunResult r = SummarizeRun(id, sent, received);
   r.wall_s = static_cast<double>(metrics::MonotonicNs() - wall_start) / 1e9;
+  if (r.packets_delivered == 0 && r.truncated > 0 && r.truncated == r.packets_received) {
+    r.error = "no packet was delivered: every datagram was truncated (" +
+              std::to_string(rtp::kHeaderBytes + config.traffic.payload_bytes) + " bytes against a " +
+              std::to_string(config.buffer_size) + "-byte --buffer-size)";
+  }
   return r;
 }
 

@@ -13,7 +13,9 @@
 #include <optional>
 #include <sstream>
 
+#include "harness/command_line.h"
 #include "harness/console_table.h"
+#include "harness/output_files.h"
 #include "harness/pipeline.h"
 #include "harness/results_json.h"
 #include "harness/runner.h"
@@ -27,223 +29,32 @@ constexpr int kExitOk = 0;
 constexpr int kExitRunFailed = 1;
 constexpr int kExitUsage = 2;
 
-struct UsageError {
-  std::string message;
+// Enough pairs for the paired statistics to reach p < 0.05 (the exact
+// Wilcoxon signed-rank test cannot with fewer than 6), within the 90 s the
+// default compare may take (README).
+constexpr int kDefaultCompareRepetitions = 6;
+
+// Everything a results file needs besides the runs: the command line, and
+// for compare the analysis options (context.invocation, read by the wrapper's
+// statistics).
+struct Output {
+  std::string file;  // "" = no results file
+  nlohmann::json invocation = nlohmann::json::object();
 };
 
-// Warm-up before the measurement window, chosen by measurement (README,
-// "Warm-up").
-constexpr char kDefaultWarmup[] = "1000";
-
-// "500" packets, or "0.25s" of the scenario's rate.
-std::uint64_t ParseWarmup(const std::string& text, double rate_pps) {
-  char* end = nullptr;
-  const double value = std::strtod(text.c_str(), &end);
-  const std::string unit = end != nullptr ? end : "";
-  if (end == text.c_str() || !(value >= 0) || (unit != "" && unit != "s")) {
-    throw UsageError{"--warmup " + text + ": want a packet count (500) or seconds (0.25s)"};
-  }
-  return static_cast<std::uint64_t>(unit == "s" ? value * rate_pps + 0.5 : value);
-}
-
-// Options shared by run and compare.
-struct Options {
-  std::string scenario;
-  std::optional<double> rate, bitrate, fps, duration;
-  std::optional<std::size_t> payload;
-  std::optional<std::uint64_t> packets;
-  std::string shape;
-  int repetitions = 1;
-  std::string buffer, sync, recv, push;
-  int batch = 0;
-  std::size_t buffer_size = 4096, pool_size = 1024;
-  int rcvbuf = 4 << 20;
-  std::string pipeline;
-  std::string measure = "full";
-  bool kernel_timestamps = false;
-  // Hardware counters by default: read where the machine has a PMU, reported
-  // as unavailable (with the reason) where it has not.
-  std::vector<std::string> counters = {"cycles", "instructions", "cache-misses", "branch-misses"};
-  int cpu_receiver = -1, cpu_generator = -1, cpu_pipeline = -1;
-  std::string warmup = kDefaultWarmup;
-  unsigned send_batch = 1;
-  bool tx_timestamps = false;
-  bool no_syscall_count = false;
-};
-
-void AddScenarioOptions(CLI::App* app, Options* o) {
-  app->add_option("--scenario", o->scenario, "named scenario (see `rxbench list`); default: default");
-  app->add_option("--rate", o->rate, "packets per second")->check(CLI::PositiveNumber);
-  app->add_option("--bitrate", o->bitrate, "bits per second on the wire (alternative to --rate)")
-      ->check(CLI::PositiveNumber)->excludes("--rate");
-  app->add_option("--payload", o->payload, "RTP payload bytes (>= 16)");
-  app->add_option("--shape", o->shape, "cbr (evenly paced) or burst (frames back to back)")
-      ->check(CLI::IsMember({"cbr", "burst"}));
-  app->add_option("--fps", o->fps, "frames per second for --shape burst")->check(CLI::PositiveNumber);
-  app->add_option("--duration", o->duration, "seconds of traffic")->check(CLI::PositiveNumber);
-  app->add_option("--packets", o->packets, "exact packet count (overrides --duration)");
-  app->add_option("--buffer", o->buffer, "buffer source override: alloc, gstpool, freelist")
-      ->check(CLI::IsMember({"alloc", "gstpool", "freelist"}));
-  app->add_option("--sync", o->sync, "stop/stats sync override: mutex, atomic")->check(CLI::IsMember({"mutex", "atomic"}));
-  app->add_option("--recv", o->recv, "receive call override: recvfrom, recvmmsg, iouring")
-      ->check(CLI::IsMember({"recvfrom", "recvmmsg", "iouring"}));
-  app->add_option("--push", o->push, "push override: single, list")->check(CLI::IsMember({"single", "list"}));
-  app->add_option("--batch", o->batch, "datagrams per recvmmsg / io_uring batch (default 32)")
-      ->check(CLI::Range(1, 1024));
-  app->add_option("--buffer-size", o->buffer_size, "bytes per receive buffer (default 4096)")
-      ->check(CLI::Range(64, 65536));
-  app->add_option("--pool-size", o->pool_size, "buffers in a pool or ring (default 1024)")->check(CLI::Range(1, 1 << 20));
-  app->add_option("--rcvbuf", o->rcvbuf, "receive socket buffer bytes (default 4 MiB)")->check(CLI::Range(0, 1 << 30));
-  app->add_option("--pipeline", o->pipeline, "pipeline description with 'appsrc name=src' and an element 'name=sink'");
-  app->add_option("--measure", o->measure, "full: per-packet timestamps and histograms; minimal: counts only")
-      ->check(CLI::IsMember({"full", "minimal"}));
-  app->add_flag("--kernel-timestamps", o->kernel_timestamps,
-                "kernel receive timestamps (SO_TIMESTAMPNS) and drop counts (SO_RXQ_OVFL) as control messages, "
-                "for every strategy; costs kernel time per datagram");
-  app->add_option("--counters", o->counters, "receiver-thread counters, perf stat -e names (default cycles,instructions,cache-misses,branch-misses; software events are added when no hardware counter can be read)")
-      ->delimiter(',');
-  app->add_option("--cpu-receiver", o->cpu_receiver, "pin the receiver thread to this CPU");
-  app->add_option("--cpu-generator", o->cpu_generator, "pin the generator thread to this CPU");
-  app->add_option("--cpu-pipeline", o->cpu_pipeline,
-                  "pin every pipeline thread (streaming threads and element-private ones) to this CPU");
-  app->add_option("--warmup", o->warmup,
-                  "traffic before the measurement window: packets (1000) or seconds (0.25s); default " +
-                      std::string(kDefaultWarmup) + " packets");
-  app->add_option("--send-batch", o->send_batch,
-                  "datagrams per send call (default 1: every packet stamped right before its own send; more: "
-                  "sendmmsg batches sharing one stamp, faster but later packets leave after their stamp)")
-      ->check(CLI::Range(1, 64));
-  app->add_flag("--tx-timestamps", o->tx_timestamps,
-                "diagnostic: compare each packet's send stamp with the kernel's TX timestamp (send_stamp_error)");
-  app->add_flag("--no-syscall-count", o->no_syscall_count,
-                "do not count every syscall of the receiver thread (a tracepoint); count the strategy's own calls");
-}
-
-// One row of a comparison: a strategy, and the harness options that differ for
-// it. `measure` is the only such option: comparing `baseline` with
-// `baseline+measure=minimal` in one invocation interleaves the two, which is
-// how the cost of measuring is shown.
-struct Contender {
-  receivers::StrategySpec spec;
-  std::optional<Measure> measure;
-};
-
-// Applies one policy override to `spec`; throws UsageError for a bad value.
-void ApplyOverride(receivers::StrategySpec* spec, const std::string& axis, const std::string& value) {
-  bool ok = false;
-  if (axis == "buffer") {
-    if (auto kind = pools::ParseBufferKind(value)) spec->buffer = *kind, ok = true;
-  } else if (axis == "sync") {
-    if (auto kind = receivers::ParseSyncKind(value)) spec->sync = *kind, ok = true;
-  } else if (axis == "recv") {
-    if (auto kind = receivers::ParseRecvKind(value)) spec->recv = *kind, ok = true;
-  } else if (axis == "push") {
-    if (auto kind = receivers::ParsePushKind(value)) spec->push = *kind, ok = true;
-  } else {
-    throw UsageError{"unknown policy axis '" + axis + "' (buffer, sync, recv or push)"};
-  }
-  if (!ok) throw UsageError{"unknown " + axis + " policy '" + value + "'"};
-}
-
-// A strategy is a preset name, optionally with overrides written the way they
-// are reported: "pooled+buffer=gstpool+push=list". The --buffer/--sync/--recv/
-// --push flags add overrides to every strategy of the invocation.
-Contender ResolveStrategy(const std::string& text, const Options& o) {
-  const std::size_t plus = text.find('+');
-  const std::string name = text.substr(0, plus);
-  std::optional<receivers::StrategySpec> spec = receivers::FindPreset(name);
-  if (!spec) throw UsageError{"unknown strategy '" + name + "' (see `rxbench list`)"};
-  std::vector<std::pair<std::string, std::string>> overrides;
-  std::optional<Measure> measure;
-  if (plus != std::string::npos) {
-    std::stringstream list(text.substr(plus + 1));
-    for (std::string item; std::getline(list, item, '+');) {
-      const std::size_t eq = item.find('=');
-      if (eq == std::string::npos) throw UsageError{"bad override '" + item + "' in '" + text + "' (want axis=value)"};
-      const std::string axis = item.substr(0, eq), value = item.substr(eq + 1);
-      if (axis == "measure") {
-        if (value != "full" && value != "minimal") throw UsageError{"measure must be full or minimal, not '" + value + "'"};
-        measure = value == "full" ? Measure::kFull : Measure::kMinimal;
-      } else {
-        overrides.emplace_back(axis, value);
-      }
+// The results so far, written atomically: a long invocation that fails or is
+// interrupted part-way keeps every repetition that finished.
+bool SaveResults(const RunConfig& base, const std::vector<RunResult>& results, const Output& output) {
+  const char* handoff = std::getenv("RXBENCH_HANDOFF");
+  const nlohmann::json json = ResultsJson(base, results, output.invocation);
+  std::string error;
+  for (const std::string& path : {output.file, std::string(handoff != nullptr ? handoff : "")}) {
+    if (!path.empty() && !WriteJsonFile(path, json, &error)) {
+      std::fprintf(stderr, "rxbench: %s\n", error.c_str());
+      return false;
     }
   }
-  // The flags apply to every receive-loop strategy of the invocation; udpsrc
-  // and null have no such policies and run as they are.
-  if (spec->receiver == receivers::ReceiverKind::kLoop) {
-    for (const auto& [axis, value] : {std::pair<const char*, const std::string&>{"buffer", o.buffer},
-                                      {"sync", o.sync}, {"recv", o.recv}, {"push", o.push}}) {
-      if (!value.empty()) overrides.emplace_back(axis, value);
-    }
-  }
-  if (!overrides.empty() && spec->receiver != receivers::ReceiverKind::kLoop) {
-    throw UsageError{"policy overrides apply to receive-loop strategies, not '" + name + "'"};
-  }
-  const receivers::StrategySpec preset = *spec;
-  for (const auto& [axis, value] : overrides) ApplyOverride(&*spec, axis, value);
-  // The name says what differs from the preset, so every result is traceable.
-  std::string suffix;
-  auto note = [&](const char* axis, const char* before, const char* after) {
-    if (std::string(before) != after) suffix += std::string("+") + axis + "=" + after;
-  };
-  note("buffer", pools::ToString(preset.buffer), pools::ToString(spec->buffer));
-  note("sync", receivers::ToString(preset.sync), receivers::ToString(spec->sync));
-  note("recv", receivers::ToString(preset.recv), receivers::ToString(spec->recv));
-  note("push", receivers::ToString(preset.push), receivers::ToString(spec->push));
-  if (measure) suffix += std::string("+measure=") + (*measure == Measure::kFull ? "full" : "minimal");
-  spec->name = name + suffix;
-  return {*spec, measure};
-}
-
-RunConfig MakeBaseConfig(const Options& o) {
-  const std::string scenario_name = o.scenario.empty() ? kDefaultScenario : o.scenario;
-  std::optional<Scenario> scenario = FindScenario(scenario_name);
-  if (!scenario) throw UsageError{"unknown scenario '" + scenario_name + "' (see `rxbench list`)"};
-  RunConfig c;
-  c.traffic = scenario->traffic;
-  const bool customised = o.rate || o.bitrate || o.payload || o.fps || !o.shape.empty() || o.duration || o.packets;
-  c.scenario = customised && o.scenario.empty() ? "custom" : scenario->name;
-  if (o.payload) c.traffic.payload_bytes = *o.payload;
-  if (o.rate) c.traffic.rate_pps = *o.rate;
-  if (o.bitrate) c.traffic.rate_pps = traffic_gen::RateForBitrate(*o.bitrate, c.traffic.payload_bytes);
-  if (!o.shape.empty()) c.traffic.shape = *traffic_gen::ParseShape(o.shape);
-  if (o.fps) c.traffic.fps = *o.fps;
-  if (o.duration) c.traffic.duration_s = *o.duration;
-  if (o.packets) c.traffic.packet_count = *o.packets;
-  c.traffic.dest_port = 9;  // placeholder for validation; the runner binds the real port
-  if (std::string problem = traffic_gen::Validate(c.traffic); !problem.empty()) throw UsageError{problem};
-  if (o.buffer_size < 64) throw UsageError{"--buffer-size must be at least 64"};
-  c.pipeline = o.pipeline;
-  c.batch = o.batch;
-  c.buffer_size = o.buffer_size;
-  c.pool_size = o.pool_size;
-  c.rcvbuf_bytes = o.rcvbuf;
-  c.measure = o.measure == "minimal" ? Measure::kMinimal : Measure::kFull;
-  c.kernel_timestamps = o.kernel_timestamps;
-  c.counters = o.counters;
-  c.cpu_receiver = o.cpu_receiver;
-  c.cpu_generator = o.cpu_generator;
-  c.cpu_pipeline = o.cpu_pipeline;
-  c.traffic.warmup_packets = ParseWarmup(o.warmup, c.traffic.rate_pps);
-  c.traffic.send_batch = o.send_batch;
-  c.traffic.tx_timestamps = o.tx_timestamps;
-  c.count_syscalls = !o.no_syscall_count;
-  c.progress = true;
-  if (o.repetitions < 1) throw UsageError{"--repetitions must be at least 1"};
-  const int cpus = static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN));
-  for (const auto& [flag, cpu] : {std::pair<const char*, int>{"--cpu-receiver", o.cpu_receiver},
-                                  {"--cpu-generator", o.cpu_generator}, {"--cpu-pipeline", o.cpu_pipeline}}) {
-    if (cpu < -1 || cpu >= cpus) {
-      throw UsageError{std::string(flag) + " " + std::to_string(cpu) + ": this machine has CPUs 0.." +
-                       std::to_string(cpus - 1)};
-    }
-  }
-  if (!o.pipeline.empty()) {
-    std::string error;
-    if (!Pipeline::Create(o.pipeline, -1, nullptr, &error)) throw UsageError{error};
-  }
-  return c;
+  return true;
 }
 
 // Runs every (repetition, strategy) pair, interleaved: repetition 1 of every
@@ -251,7 +62,8 @@ RunConfig MakeBaseConfig(const Options& o) {
 // The order rotates from one repetition to the next: a run right after another
 // was measured ~2 % cheaper than the same run first (caches, page cache,
 // scheduler state), so a fixed order would favour whoever comes second.
-std::vector<RunResult> RunAll(const RunConfig& base, const std::vector<Contender>& contenders, int repetitions) {
+std::vector<RunResult> RunAll(const RunConfig& base, const std::vector<Contender>& contenders, int repetitions,
+                              const Output& output) {
   std::vector<RunResult> results;
   const std::size_t n = contenders.size();
   // A progress line for invocations longer than 2 s, when someone watches.
@@ -282,6 +94,7 @@ std::vector<RunResult> RunAll(const RunConfig& base, const std::vector<Contender
                      s.name.c_str(), rep + 1);
       }
       results.push_back(std::move(r));
+      SaveResults(base, results, output);
     }
   }
   return results;
@@ -298,17 +111,11 @@ void PrintHeader(const RunConfig& c, int repetitions, std::size_t strategies) {
   std::fflush(stdout);
 }
 
-int Report(const RunConfig& base, const std::vector<RunResult>& results, const std::string& out_file) {
+int Report(const RunConfig& base, const std::vector<RunResult>& results, const Output& output) {
   PrintResultsTable(results, stdout, isatty(STDOUT_FILENO));
   if (std::string counters = DescribeCounters(results); !counters.empty()) std::printf("%s\n", counters.c_str());
-  if (!out_file.empty()) {
-    std::string error;
-    if (!WriteJsonFile(out_file, ResultsJson(base, results), &error)) {
-      std::fprintf(stderr, "rxbench: %s\n", error.c_str());
-      return kExitRunFailed;
-    }
-    std::printf("results: %s\n", out_file.c_str());
-  }
+  if (!SaveResults(base, results, output)) return kExitRunFailed;
+  if (!output.file.empty()) std::printf("results: %s\n", output.file.c_str());
   for (const RunResult& r : results) {
     if (!r.ok) return kExitRunFailed;
   }
@@ -325,6 +132,50 @@ void PrintList() {
   std::printf("\ndefault pipeline:\n  %s\n", kDefaultPipeline);
 }
 
+// The whole command line as one string, for the results' context: enough to
+// run the same thing again.
+std::string CommandLine(int argc, char** argv) {
+  std::string line;
+  for (int i = 0; i < argc; ++i) {
+    std::string arg = argv[i];
+    const bool plain = !arg.empty() && arg.find_first_of(" \t'\"\\$`!*?;&|<>()[]{}~#") == std::string::npos;
+    if (!plain) {
+      std::string quoted = "'";
+      for (char c : arg) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+      arg = quoted + "'";
+    }
+    line += (i ? " " : "") + arg;
+  }
+  return line;
+}
+
+// The analysis options of compare (the wrapper's statistics read them from
+// context.invocation); output paths are checked here, before any traffic.
+struct AnalysisOptions {
+  std::string reference = "baseline";
+  std::string markdown, report, db, commit;
+  bool record = false;
+
+  nlohmann::json Invocation(const std::string& out_file) const {
+    auto or_null = [](const std::string& s) { return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s); };
+    return {{"command", "compare"},   {"reference", reference},  {"markdown", or_null(markdown)},
+            {"report", or_null(report)}, {"record", record},      {"db", or_null(db)},
+            {"commit", or_null(commit)}, {"out_file", or_null(out_file)}};
+  }
+
+  void Check() const {
+    if (!markdown.empty()) {
+      if (std::string problem = CheckWritableFile(markdown, "--markdown"); !problem.empty()) throw UsageError{problem};
+    }
+    if (!report.empty()) {
+      if (std::string problem = PrepareDirectory(report, "--report"); !problem.empty()) throw UsageError{problem};
+    }
+    if (!db.empty()) {
+      if (std::string problem = CheckWritableFile(db, "--db"); !problem.empty()) throw UsageError{problem};
+    }
+  }
+};
+
 int Main(int argc, char** argv) {
   CLI::App app{"rxbench: benchmark and profiling harness for UDP/RTP video receive paths"};
   app.require_subcommand(1);
@@ -334,23 +185,34 @@ int Main(int argc, char** argv) {
 
   Options run_options;
   std::string strategy, run_out;
+  bool dry_run = false;
   CLI::App* run = app.add_subcommand("run", "run one strategy on a scenario; prints a table, writes JSON");
   run->add_option("--strategy", strategy, "strategy name (see `rxbench list`), optionally with overrides: pooled+buffer=gstpool")
       ->required();
   AddScenarioOptions(run, &run_options);
   run->add_option("--repetitions", run_options.repetitions, "repetitions (default 1)");
   run->add_option("--out", run_out, "results JSON file (Google Benchmark format)");
+  run->add_flag("--dry-run", dry_run, "check the options and exit (0, or 2 with the problem) without sending traffic");
 
   Options compare_options;
-  compare_options.repetitions = 3;
+  compare_options.repetitions = kDefaultCompareRepetitions;
   std::vector<std::string> strategies;
   std::string compare_out;
+  AnalysisOptions analysis;
   CLI::App* compare = app.add_subcommand("compare", "run several strategies on one scenario, side by side");
   compare->add_option("--strategies", strategies, "comma-separated strategies (default: all presets); each may carry overrides: pooled+buffer=gstpool+push=list")
       ->delimiter(',');
   AddScenarioOptions(compare, &compare_options);
-  compare->add_option("--repetitions", compare_options.repetitions, "interleaved repetitions (default 3)");
+  compare->add_option("--repetitions", compare_options.repetitions,
+                      "interleaved repetitions (default " + std::to_string(kDefaultCompareRepetitions) + ")");
   compare->add_option("--out", compare_out, "directory for compare.json");
+  compare->add_flag("--dry-run", dry_run, "check the options and exit (0, or 2 with the problem) without sending traffic");
+  compare->add_option("--reference", analysis.reference, "strategy the others are compared with (default baseline)");
+  compare->add_option("--markdown", analysis.markdown, "also write the comparison as a Markdown table to FILE");
+  compare->add_option("--report", analysis.report, "also write an HTML report (matplotlib) into DIR");
+  compare->add_flag("--record", analysis.record, "record every repetition in the run history (SQLite)");
+  compare->add_option("--db", analysis.db, "history database (default ~/.local/share/rxbench/history.db)");
+  compare->add_option("--commit", analysis.commit, "the commit recorded with --record (default: git describe)");
 
   try {
     app.parse(argc, argv);
@@ -372,11 +234,18 @@ int Main(int argc, char** argv) {
       PrintList();
       return kExitOk;
     }
+    Output output;
+    output.invocation["command_line"] = CommandLine(argc, argv);
     if (app.got_subcommand("run")) {
       RunConfig base = MakeBaseConfig(run_options);
       const Contender spec = ResolveStrategy(strategy, run_options);
+      if (!run_out.empty()) {
+        if (std::string problem = CheckWritableFile(run_out, "--out"); !problem.empty()) throw UsageError{problem};
+      }
+      if (dry_run) return kExitOk;
+      output.file = run_out;
       PrintHeader(base, run_options.repetitions, 1);
-      return Report(base, RunAll(base, {spec}, run_options.repetitions), run_out);
+      return Report(base, RunAll(base, {spec}, run_options.repetitions, output), output);
     }
     RunConfig base = MakeBaseConfig(compare_options);
     if (strategies.empty()) strategies = receivers::PresetNames();
@@ -390,15 +259,15 @@ int Main(int argc, char** argv) {
         }
       }
     }
-    std::string out_file;
     if (!compare_out.empty()) {
-      std::error_code ec;
-      std::filesystem::create_directories(compare_out, ec);
-      if (ec) throw UsageError{"cannot create --out directory " + compare_out + ": " + ec.message()};
-      out_file = (std::filesystem::path(compare_out) / "compare.json").string();
+      if (std::string problem = PrepareDirectory(compare_out, "--out"); !problem.empty()) throw UsageError{problem};
+      output.file = (std::filesystem::path(compare_out) / "compare.json").string();
     }
+    analysis.Check();
+    if (dry_run) return kExitOk;
+    output.invocation["invocation"] = analysis.Invocation(output.file);
     PrintHeader(base, compare_options.repetitions, specs.size());
-    return Report(base, RunAll(base, specs, compare_options.repetitions), out_file);
+    return Report(base, RunAll(base, specs, compare_options.repetitions, output), output);
   } catch (const UsageError& e) {
     std::fprintf(stderr, "rxbench: %s\n", e.message.c_str());
     return kExitUsage;

@@ -1,0 +1,233 @@
+#include "harness/command_line.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <sstream>
+
+#include "harness/pipeline.h"
+#include "harness/scenario.h"
+
+namespace rxbench::harness {
+
+
+// "500" packets, or "0.25s" of the scenario's rate.
+std::uint64_t ParseWarmup(const std::string& text, double rate_pps) {
+  char* end = nullptr;
+  const double value = std::strtod(text.c_str(), &end);
+  const std::string unit = end != nullptr ? end : "";
+  if (end == text.c_str() || !(value >= 0) || (unit != "" && unit != "s")) {
+    throw UsageError{"--warmup " + text + ": want a packet count (500) or seconds (0.25s)"};
+  }
+  return static_cast<std::uint64_t>(unit == "s" ? value * rate_pps + 0.5 : value);
+}
+
+
+
+namespace {
+
+// CLI11's own range checks print their bounds in full (a 300-digit number for
+// "positive"); these say what is wanted.
+const CLI::Validator& Positive() {
+  static const CLI::Validator check(
+      [](std::string& text) -> std::string {
+        char* end = nullptr;
+        const double value = std::strtod(text.c_str(), &end);
+        if (end == text.c_str() || *end != '\0') return "'" + text + "' is not a number";
+        if (!(value > 0) || value > 1e300) return "must be greater than 0, not " + text;
+        return "";
+      },
+      "> 0");
+  return check;
+}
+
+CLI::Validator Between(long long low, long long high) {
+  return CLI::Validator(
+      [low, high](std::string& text) -> std::string {
+        char* end = nullptr;
+        const long long value = std::strtoll(text.c_str(), &end, 10);
+        if (end == text.c_str() || *end != '\0') return "'" + text + "' is not a whole number";
+        if (value < low || value > high) {
+          return "must be " + std::to_string(low) + " to " + std::to_string(high) + ", not " + text;
+        }
+        return "";
+      },
+      std::to_string(low) + ".." + std::to_string(high));
+}
+
+}  // namespace
+
+void AddScenarioOptions(CLI::App* app, Options* o) {
+  app->add_option("--scenario", o->scenario, "named scenario (see `rxbench list`); default: default");
+  app->add_option("--rate", o->rate, "packets per second")->check(Positive());
+  app->add_option("--bitrate", o->bitrate, "bits per second on the wire (alternative to --rate)")
+      ->check(Positive())->excludes("--rate");
+  app->add_option("--payload", o->payload, "RTP payload bytes (>= 16)");
+  app->add_option("--shape", o->shape, "cbr (evenly paced) or burst (frames back to back)")
+      ->check(CLI::IsMember({"cbr", "burst"}));
+  app->add_option("--fps", o->fps, "frames per second for --shape burst")->check(Positive());
+  app->add_option("--duration", o->duration, "seconds of traffic")->check(Positive());
+  app->add_option("--packets", o->packets, "exact packet count (overrides --duration)");
+  app->add_option("--buffer", o->buffer, "buffer source override: alloc, gstpool, freelist")
+      ->check(CLI::IsMember({"alloc", "gstpool", "freelist"}));
+  app->add_option("--sync", o->sync, "stop/stats sync override: mutex, atomic")->check(CLI::IsMember({"mutex", "atomic"}));
+  app->add_option("--recv", o->recv, "receive call override: recvfrom, recvmmsg, iouring")
+      ->check(CLI::IsMember({"recvfrom", "recvmmsg", "iouring"}));
+  app->add_option("--push", o->push, "push override: single, list")->check(CLI::IsMember({"single", "list"}));
+  app->add_option("--batch", o->batch, "datagrams per recvmmsg / io_uring batch (default 32)")
+      ->check(Between(1, 1024));
+  app->add_option("--buffer-size", o->buffer_size, "bytes per receive buffer (default 4096)")
+      ->check(Between(64, 65536));
+  app->add_option("--pool-size", o->pool_size, "buffers in a pool or ring (default 1024)")->check(Between(1, 1 << 20));
+  app->add_option("--rcvbuf", o->rcvbuf, "receive socket buffer bytes (default 4 MiB)")->check(Between(0, 1 << 30));
+  app->add_option("--pipeline", o->pipeline, "pipeline description with 'appsrc name=src' and an element 'name=sink'");
+  app->add_option("--measure", o->measure, "full: per-packet timestamps and histograms; minimal: counts only")
+      ->check(CLI::IsMember({"full", "minimal"}));
+  app->add_flag("--kernel-timestamps", o->kernel_timestamps,
+                "kernel receive timestamps (SO_TIMESTAMPNS) and drop counts (SO_RXQ_OVFL) as control messages, "
+                "for every strategy; costs kernel time per datagram");
+  app->add_option("--counters", o->counters, "receiver-thread counters, perf stat -e names (default cycles,instructions,cache-misses,branch-misses; software events are added when no hardware counter can be read)")
+      ->delimiter(',');
+  app->add_option("--cpu-receiver", o->cpu_receiver, "pin the receiver thread to this CPU");
+  app->add_option("--cpu-generator", o->cpu_generator, "pin the generator thread to this CPU");
+  app->add_option("--cpu-pipeline", o->cpu_pipeline,
+                  "pin every pipeline thread (streaming threads and element-private ones) to this CPU");
+  app->add_option("--warmup", o->warmup,
+                  "traffic before the measurement window: packets (1000) or seconds (0.25s); default " +
+                      std::string(kDefaultWarmup) + " packets");
+  app->add_option("--send-batch", o->send_batch,
+                  "datagrams per send call (default 1: every packet stamped right before its own send; more: "
+                  "sendmmsg batches sharing one stamp, faster but later packets leave after their stamp)")
+      ->check(Between(1, 64));
+  app->add_flag("--tx-timestamps", o->tx_timestamps,
+                "diagnostic: compare each packet's send stamp with the kernel's TX timestamp (send_stamp_error)");
+  app->add_flag("--no-syscall-count", o->no_syscall_count,
+                "do not count every syscall of the receiver thread (a tracepoint); count the strategy's own calls");
+}
+
+
+
+namespace {
+
+// Applies one policy override to `spec`; throws UsageError for a bad value.
+void ApplyOverride(receivers::StrategySpec* spec, const std::string& axis, const std::string& value) {
+  bool ok = false;
+  if (axis == "buffer") {
+    if (auto kind = pools::ParseBufferKind(value)) spec->buffer = *kind, ok = true;
+  } else if (axis == "sync") {
+    if (auto kind = receivers::ParseSyncKind(value)) spec->sync = *kind, ok = true;
+  } else if (axis == "recv") {
+    if (auto kind = receivers::ParseRecvKind(value)) spec->recv = *kind, ok = true;
+  } else if (axis == "push") {
+    if (auto kind = receivers::ParsePushKind(value)) spec->push = *kind, ok = true;
+  } else {
+    throw UsageError{"unknown policy axis '" + axis + "' (buffer, sync, recv or push)"};
+  }
+  if (!ok) throw UsageError{"unknown " + axis + " policy '" + value + "'"};
+}
+
+}  // namespace
+
+// A strategy is a preset name, optionally with overrides written the way they
+// are reported: "pooled+buffer=gstpool+push=list". The --buffer/--sync/--recv/
+// --push flags add overrides to every strategy of the invocation.
+Contender ResolveStrategy(const std::string& text, const Options& o) {
+  const std::size_t plus = text.find('+');
+  const std::string name = text.substr(0, plus);
+  std::optional<receivers::StrategySpec> spec = receivers::FindPreset(name);
+  if (!spec) throw UsageError{"unknown strategy '" + name + "' (see `rxbench list`)"};
+  std::vector<std::pair<std::string, std::string>> overrides;
+  std::optional<Measure> measure;
+  if (plus != std::string::npos) {
+    std::stringstream list(text.substr(plus + 1));
+    for (std::string item; std::getline(list, item, '+');) {
+      const std::size_t eq = item.find('=');
+      if (eq == std::string::npos) throw UsageError{"bad override '" + item + "' in '" + text + "' (want axis=value)"};
+      const std::string axis = item.substr(0, eq), value = item.substr(eq + 1);
+      if (axis == "measure") {
+        if (value != "full" && value != "minimal") throw UsageError{"measure must be full or minimal, not '" + value + "'"};
+        measure = value == "full" ? Measure::kFull : Measure::kMinimal;
+      } else {
+        overrides.emplace_back(axis, value);
+      }
+    }
+  }
+  // The flags apply to every receive-loop strategy of the invocation; udpsrc
+  // and null have no such policies and run as they are.
+  if (spec->receiver == receivers::ReceiverKind::kLoop) {
+    for (const auto& [axis, value] : {std::pair<const char*, const std::string&>{"buffer", o.buffer},
+                                      {"sync", o.sync}, {"recv", o.recv}, {"push", o.push}}) {
+      if (!value.empty()) overrides.emplace_back(axis, value);
+    }
+  }
+  if (!overrides.empty() && spec->receiver != receivers::ReceiverKind::kLoop) {
+    throw UsageError{"policy overrides apply to receive-loop strategies, not '" + name + "'"};
+  }
+  const receivers::StrategySpec preset = *spec;
+  for (const auto& [axis, value] : overrides) ApplyOverride(&*spec, axis, value);
+  // The name says what differs from the preset, so every result is traceable.
+  std::string suffix;
+  auto note = [&](const char* axis, const char* before, const char* after) {
+    if (std::string(before) != after) suffix += std::string("+") + axis + "=" + after;
+  };
+  note("buffer", pools::ToString(preset.buffer), pools::ToString(spec->buffer));
+  note("sync", receivers::ToString(preset.sync), receivers::ToString(spec->sync));
+  note("recv", receivers::ToString(preset.recv), receivers::ToString(spec->recv));
+  note("push", receivers::ToString(preset.push), receivers::ToString(spec->push));
+  if (measure) suffix += std::string("+measure=") + (*measure == Measure::kFull ? "full" : "minimal");
+  spec->name = name + suffix;
+  return {*spec, measure};
+}
+
+RunConfig MakeBaseConfig(const Options& o) {
+  const std::string scenario_name = o.scenario.empty() ? kDefaultScenario : o.scenario;
+  std::optional<Scenario> scenario = FindScenario(scenario_name);
+  if (!scenario) throw UsageError{"unknown scenario '" + scenario_name + "' (see `rxbench list`)"};
+  RunConfig c;
+  c.traffic = scenario->traffic;
+  const bool customised = o.rate || o.bitrate || o.payload || o.fps || !o.shape.empty() || o.duration || o.packets;
+  c.scenario = customised && o.scenario.empty() ? "custom" : scenario->name;
+  if (o.payload) c.traffic.payload_bytes = *o.payload;
+  if (o.rate) c.traffic.rate_pps = *o.rate;
+  if (o.bitrate) c.traffic.rate_pps = traffic_gen::RateForBitrate(*o.bitrate, c.traffic.payload_bytes);
+  if (!o.shape.empty()) c.traffic.shape = *traffic_gen::ParseShape(o.shape);
+  if (o.fps) c.traffic.fps = *o.fps;
+  if (o.duration) c.traffic.duration_s = *o.duration;
+  if (o.packets) c.traffic.packet_count = *o.packets;
+  c.traffic.dest_port = 9;  // placeholder for validation; the runner binds the real port
+  if (std::string problem = traffic_gen::Validate(c.traffic); !problem.empty()) throw UsageError{problem};
+  if (o.buffer_size < 64) throw UsageError{"--buffer-size must be at least 64"};
+  c.pipeline = o.pipeline;
+  c.batch = o.batch;
+  c.buffer_size = o.buffer_size;
+  c.pool_size = o.pool_size;
+  c.rcvbuf_bytes = o.rcvbuf;
+  c.measure = o.measure == "minimal" ? Measure::kMinimal : Measure::kFull;
+  c.kernel_timestamps = o.kernel_timestamps;
+  c.counters = o.counters;
+  c.cpu_receiver = o.cpu_receiver;
+  c.cpu_generator = o.cpu_generator;
+  c.cpu_pipeline = o.cpu_pipeline;
+  c.traffic.warmup_packets = ParseWarmup(o.warmup, c.traffic.rate_pps);
+  c.traffic.send_batch = o.send_batch;
+  c.traffic.tx_timestamps = o.tx_timestamps;
+  c.count_syscalls = !o.no_syscall_count;
+  c.progress = true;
+  if (o.repetitions < 1) throw UsageError{"--repetitions must be at least 1"};
+  const int cpus = static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN));
+  for (const auto& [flag, cpu] : {std::pair<const char*, int>{"--cpu-receiver", o.cpu_receiver},
+                                  {"--cpu-generator", o.cpu_generator}, {"--cpu-pipeline", o.cpu_pipeline}}) {
+    if (cpu < -1 || cpu >= cpus) {
+      throw UsageError{std::string(flag) + " " + std::to_string(cpu) + ": this machine has CPUs 0.." +
+                       std::to_string(cpus - 1)};
+    }
+  }
+  if (!o.pipeline.empty()) {
+    std::string error;
+    if (!Pipeline::Create(o.pipeline, -1, nullptr, &error)) throw UsageError{error};
+  }
+  return c;
+}
+
+
+}  // namespace rxbench::harness
