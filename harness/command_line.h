@@ -21,7 +21,7 @@ struct UsageError {
 
 // Warm-up before the measurement window, chosen by measurement (README,
 // "Warm-up").
-inline constexpr char kDefaultWarmup[] = "1000";
+inline constexpr char kDefaultWarmup[] = "300";
 
 // Options shared by run and compare.
 struct Options {

@@ -55,9 +55,9 @@ import json, sys
 doc = json.load(open(sys.argv[1]))
 b = doc["benchmarks"][0]
 assert b["name"] == "baseline/custom", b["name"]
-# 1000 warm-up packets (the default), then the 1000 measured ones.
-assert b["packets_sent"] == 2000 and b["packets_delivered"] == 2000, b
-assert b["warmup_packets"] == 1000 and b["window_packets"] == 1000, b
+# 300 warm-up packets (the default), then the 1000 measured ones.
+assert b["packets_sent"] == 1300 and b["packets_delivered"] == 1300, b
+assert b["warmup_packets"] == 300 and b["window_packets"] == 1000, b
 assert b["unexplained_packets"] == 0
 PY
 
