@@ -23,7 +23,7 @@ struct alignas(64) FreeListSource::Node {
 struct alignas(64) FreeListSource::Shared {
   ReturnStack<Node> returned;            // buffers back from the pipeline
   std::atomic<bool> closed{false};       // the source is gone: free instead of recycle
-  std::atomic<std::uint64_t> refs{1};    // the source + every live buffer
+  std::atomic<std::uint64_t> refs{1};    // the source + every live buffer + every hook in progress
   std::atomic<std::uint64_t> recycled{0};
   std::atomic<std::uint64_t> discarded{0};
 
@@ -87,6 +87,10 @@ gboolean DisposeHook(GstMiniObject* object) {
     shared->discarded.fetch_add(1, std::memory_order_relaxed);
     return node->original_dispose ? node->original_dispose(object) : TRUE;
   }
+  // Once the node is on the stack the source may take it, free it and drop
+  // the last reference to `shared`; this hook still reads `shared` after the
+  // push, so it holds a reference of its own until it is done.
+  shared->refs.fetch_add(1, std::memory_order_relaxed);
   gst_buffer_ref(buffer);  // resurrect, as GstBufferPool does
   // Reset what a pipeline may have set, so the next packet starts clean.
   GST_BUFFER_FLAGS(buffer) = 0;
@@ -102,6 +106,7 @@ gboolean DisposeHook(GstMiniObject* object) {
   // whoever sees `closed` now frees what is left. TakeAll hands each node to
   // exactly one thread.
   if (shared->closed.load(std::memory_order_seq_cst)) shared->FreeAll(shared->returned.TakeAll());
+  shared->Unref();
   return FALSE;
 }
 

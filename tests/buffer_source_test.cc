@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <atomic>
 #include <set>
 #include <thread>
 #include <vector>
@@ -150,6 +151,41 @@ TEST(FreeListSource, NeverRewritesMemoryStillShared) {
   gst_buffer_unref(shared);
   source->Release(&next);
   EXPECT_EQ(source->stats().exhausted, 1u);
+}
+
+// The source is destroyed while the pipeline drops its last buffer on another
+// thread. Run under ASan (bazel test --config=asan): a source that frees its
+// shared state while a dispose hook still reads it is a use after free. The
+// destruction is staggered against the release over the rounds to sweep the
+// window.
+TEST(FreeListSource, DestroyedWhileItsLastBufferComesBackOnAnotherThread) {
+  gst_init(nullptr, nullptr);
+  constexpr int kRounds = 100000;
+  std::atomic<GstBuffer*> handoff{nullptr};
+  std::atomic<bool> done{false};
+  std::thread pipeline([&] {
+    while (!done.load(std::memory_order_acquire)) {
+      if (GstBuffer* b = handoff.exchange(nullptr, std::memory_order_acquire)) {
+        gst_buffer_unref(b);
+      } else {
+        std::this_thread::yield();  // a shared 2-core machine: let the other side run
+      }
+    }
+  });
+  for (int round = 0; round < kRounds; ++round) {
+    auto source = MakeBufferSource({BufferKind::kFreeList, 2048, 1});
+    PacketSlot slot;
+    source->Acquire(&slot);
+    slot.length = 10;
+    handoff.store(source->Finish(&slot), std::memory_order_release);
+    while (handoff.load(std::memory_order_acquire) != nullptr) {
+    }
+    for (volatile int spin = round % 512; spin > 0; spin = spin - 1) {
+    }
+    source.reset();
+  }
+  done.store(true, std::memory_order_release);
+  pipeline.join();
 }
 
 }  // namespace
