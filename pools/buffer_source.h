@@ -20,25 +20,14 @@
 #include <optional>
 #include <string_view>
 
+#include "pools/packet_slot.h"
+
 namespace rxbench::pools {
 
 enum class BufferKind { kAlloc, kGstPool, kFreeList };
 
 const char* ToString(BufferKind kind);
 std::optional<BufferKind> ParseBufferKind(std::string_view name);
-
-// One datagram's worth of receive space.
-struct PacketSlot {
-  GstBuffer* buffer = nullptr;
-  std::uint8_t* data = nullptr;  // writable bytes of `buffer`
-  std::size_t capacity = 0;
-  GstMapInfo map{};              // valid when the source mapped the buffer
-  bool mapped = false;
-  // Filled by the receive call:
-  std::size_t length = 0;         // bytes received
-  bool truncated = false;         // the datagram was longer than capacity
-  std::uint64_t kernel_rx_ns = 0; // CLOCK_MONOTONIC, 0 when unknown
-};
 
 // Counted, never estimated. Relaxed atomics: written by the receiver thread (or
 // the releasing thread for `recycled`), read by snapshots.
