@@ -81,7 +81,7 @@ class Backoff {
 
 GstBuffer* AcquireWriteFinish(pools::BufferSource* source) {
   pools::PacketSlot slot;
-  source->Acquire(&slot);
+  while (!source->TryAcquire(&slot)) source->WaitForReturn(1);  // counted: should stay 0
   std::memset(slot.data, 0xab, kDatagramBytes);
   benchmark::ClobberMemory();  // the write must happen: the kernel would do it
   slot.length = kDatagramBytes;
