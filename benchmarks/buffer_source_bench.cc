@@ -11,6 +11,13 @@
 //                   thread does: buffers cross a small lock-free SPSC queue,
 //                   so the pools' cross-thread return paths are exercised.
 // Real time per buffer (the consumer's work overlaps on the second core).
+//
+// The free list once found a buffer's bookkeeping through GstMiniObject qdata.
+// Two more variants of freelist/other_thread measure what that cost, on the
+// same source: `freelist+qdata` gives every pool buffer one qdata entry and
+// never reads it (what merely carrying qdata costs); `freelist+qdata_lookup`
+// also looks it up on the releasing thread before each unref, as the old
+// dispose hook did on every return.
 #include <benchmark/benchmark.h>
 #include <gst/gst.h>
 
@@ -19,6 +26,7 @@
 #include <cstring>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "benchmarks/counter_scope.h"
 #include "pools/buffer_source.h"
@@ -81,7 +89,7 @@ class Backoff {
 
 GstBuffer* AcquireWriteFinish(pools::BufferSource* source) {
   pools::PacketSlot slot;
-  source->Acquire(&slot);
+  while (!source->TryAcquire(&slot)) source->WaitForReturn(1);  // counted: should stay 0
   std::memset(slot.data, 0xab, kDatagramBytes);
   benchmark::ClobberMemory();  // the write must happen: the kernel would do it
   slot.length = kDatagramBytes;
@@ -104,19 +112,45 @@ void BM_BufferSource_SameThread(benchmark::State& state, pools::BufferKind kind)
   ReportSourceStats(state, *source);
 }
 
-void BM_BufferSource_OtherThread(benchmark::State& state, pools::BufferKind kind) {
+GQuark QDataQuark() {
+  static const GQuark quark = g_quark_from_static_string("rxbench-bench-qdata");
+  return quark;
+}
+
+void Unref(GstBuffer* buffer) { gst_buffer_unref(buffer); }
+
+void LookUpQDataAndUnref(GstBuffer* buffer) {
+  benchmark::DoNotOptimize(gst_mini_object_get_qdata(GST_MINI_OBJECT_CAST(buffer), QDataQuark()));
+  gst_buffer_unref(buffer);
+}
+
+// Gives each of the source's kPoolSize buffers one qdata entry, kept for life.
+void AttachQData(pools::BufferSource* source) {
+  std::vector<pools::PacketSlot> slots(kPoolSize);
+  for (pools::PacketSlot& slot : slots) {
+    if (!source->TryAcquire(&slot)) return;
+    gst_mini_object_set_qdata(GST_MINI_OBJECT_CAST(slot.buffer), QDataQuark(), slot.buffer, nullptr);
+  }
+  for (pools::PacketSlot& slot : slots) source->Release(&slot);
+}
+
+enum class QData { kNone, kAttached, kLookedUp };
+
+void BM_BufferSource_OtherThread(benchmark::State& state, pools::BufferKind kind, QData qdata) {
   auto source = pools::MakeBufferSource({kind, kBufferBytes, kPoolSize});
+  if (qdata != QData::kNone) AttachQData(source.get());
+  void (*const release)(GstBuffer*) = qdata == QData::kLookedUp ? LookUpQDataAndUnref : Unref;
   SpscQueue queue;
   std::atomic<bool> done{false};
   std::thread consumer([&] {
     Backoff backoff;
     for (;;) {
       if (GstBuffer* buffer = queue.TryPop()) {
-        gst_buffer_unref(buffer);
+        release(buffer);
         backoff.Reset();
       } else if (done.load(std::memory_order_acquire)) {
         // The producer stopped before setting done: one last sweep.
-        while ((buffer = queue.TryPop()) != nullptr) gst_buffer_unref(buffer);
+        while ((buffer = queue.TryPop()) != nullptr) release(buffer);
         return;
       } else {
         backoff.Wait();
@@ -140,9 +174,16 @@ void BM_BufferSource_OtherThread(benchmark::State& state, pools::BufferKind kind
        {pools::BufferKind::kAlloc, pools::BufferKind::kGstPool, pools::BufferKind::kFreeList}) {
     const std::string name = std::string("BM_BufferSource/") + pools::ToString(kind);
     benchmark::RegisterBenchmark((name + "/same_thread").c_str(), BM_BufferSource_SameThread, kind);
-    benchmark::RegisterBenchmark((name + "/other_thread").c_str(), BM_BufferSource_OtherThread, kind)
+    benchmark::RegisterBenchmark((name + "/other_thread").c_str(), BM_BufferSource_OtherThread, kind, QData::kNone)
         ->UseRealTime();
   }
+  const pools::BufferKind kFreeList = pools::BufferKind::kFreeList;
+  benchmark::RegisterBenchmark("BM_BufferSource/freelist+qdata/other_thread", BM_BufferSource_OtherThread,
+                               kFreeList, QData::kAttached)
+      ->UseRealTime();
+  benchmark::RegisterBenchmark("BM_BufferSource/freelist+qdata_lookup/other_thread", BM_BufferSource_OtherThread,
+                               kFreeList, QData::kLookedUp)
+      ->UseRealTime();
   return true;
 }();
 

@@ -17,10 +17,11 @@ GstBuffer* UnmapAndSize(PacketSlot* slot) {
   return buffer;
 }
 
-void AllocSource::Acquire(PacketSlot* slot) {
+bool AllocSource::TryAcquire(PacketSlot* slot) {
   slot->buffer = gst_buffer_new_allocate(nullptr, buffer_size_, nullptr);
   allocations_.store(allocations_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   MapForWrite(slot);
+  return true;
 }
 
 GstBuffer* AllocSource::Finish(PacketSlot* slot) { return UnmapAndSize(slot); }

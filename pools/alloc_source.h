@@ -2,6 +2,8 @@
 // gst_buffer_map() per datagram. Nothing is recycled; this is the reference.
 #pragma once
 
+#include <atomic>
+
 #include "pools/buffer_source.h"
 
 namespace rxbench::pools {
@@ -10,11 +12,10 @@ class AllocSource final : public BufferSource {
  public:
   explicit AllocSource(std::size_t buffer_size) : buffer_size_(buffer_size) {}
 
-  void Acquire(PacketSlot* slot) override;
+  bool TryAcquire(PacketSlot* slot) override;  // always true
   GstBuffer* Finish(PacketSlot* slot) override;
   void Release(PacketSlot* slot) override;
   BufferSourceStats stats() const override;
-  BufferKind kind() const override { return BufferKind::kAlloc; }
 
  private:
   const std::size_t buffer_size_;

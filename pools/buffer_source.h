@@ -1,24 +1,37 @@
 // Where a receiver gets the GstBuffer that a datagram is received into.
 //
 // This is the "buffer source" policy axis of a strategy. The original receiver
-// allocated and mapped a fresh 4 KiB GstBuffer per datagram; the alternatives
-// recycle buffers. All of them hand out a writable slot (buffer + pointer to
-// its bytes) and take it back either finished (sized to the datagram, ready to
-// push) or unused.
+// allocated and mapped a fresh 4 KiB GstBuffer per datagram (`alloc`); the
+// pooled sources (`gstpool`, `freelist`) recycle a fixed set of pool_size
+// buffers. All of them hand out a writable slot (buffer + pointer to its bytes)
+// and take it back either finished (sized to the datagram, ready to push) or
+// unused.
 //
-// Thread-safety: Acquire/Finish/Release are called by the receiver thread only.
-// Buffers may be released by the pipeline on any thread; sources that recycle
-// handle that internally. stats() may be read from any thread.
+// Exhaustion, one choice for every strategy: a pooled source never has more
+// than pool_size buffers. When the pipeline holds all of them, TryAcquire fails
+// (counted in `exhausted`) and the receiver waits for one to come back instead
+// of reading: datagrams back up in the socket, and once it is full the kernel
+// drops them, where the loss account sees them (kernel drops). io_uring's
+// provided-buffer ring behaves that way by nature (-ENOBUFS), so every
+// strategy meets overload the same way. Growing instead would turn overload
+// into memory growth and mix freshly allocated buffers into what is measured
+// as a pool.
+//
+// Thread-safety: TryAcquire, WaitForReturn, Finish and Release are called by
+// the receiver thread only. The pipeline may drop a buffer's last reference on
+// any thread; sources that recycle handle that internally. stats() may be read
+// from any thread.
 #pragma once
 
 #include <gst/gst.h>
 
-#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string_view>
+
+#include "pools/packet_slot.h"
 
 namespace rxbench::pools {
 
@@ -27,42 +40,36 @@ enum class BufferKind { kAlloc, kGstPool, kFreeList };
 const char* ToString(BufferKind kind);
 std::optional<BufferKind> ParseBufferKind(std::string_view name);
 
-// One datagram's worth of receive space.
-struct PacketSlot {
-  GstBuffer* buffer = nullptr;
-  std::uint8_t* data = nullptr;  // writable bytes of `buffer`
-  std::size_t capacity = 0;
-  GstMapInfo map{};              // valid when the source mapped the buffer
-  bool mapped = false;
-  // Filled by the receive call:
-  std::size_t length = 0;         // bytes received
-  bool truncated = false;         // the datagram was longer than capacity
-  std::uint64_t kernel_rx_ns = 0; // CLOCK_MONOTONIC, 0 when unknown
-};
-
-// Counted, never estimated. Relaxed atomics: written by the receiver thread (or
-// the releasing thread for `recycled`), read by snapshots.
+// Each field is counted where the event happens, never derived from the
+// configuration, so a test on it can fail.
 struct BufferSourceStats {
-  std::uint64_t allocations = 0;  // buffers created (warm-up included)
-  std::uint64_t warmup_allocations = 0;
-  std::uint64_t exhausted = 0;    // acquisitions that found the pool empty and grew it
-  std::uint64_t recycled = 0;     // buffers that came back for reuse
-  std::uint64_t discarded = 0;    // buffers that came back unusable (memory shared or replaced)
+  std::uint64_t allocations = 0;         // buffers really allocated: warm-up and replacements included
+  std::uint64_t warmup_allocations = 0;  // of those, at start
+  std::uint64_t exhausted = 0;           // TryAcquire calls that failed: every buffer was in the pipeline
+  std::uint64_t recycled = 0;            // buffers that came back from the pipeline and will be reused
+  std::uint64_t discarded = 0;           // buffers that came back unusable (memory shared or replaced)
 };
 
 struct BufferSourceConfig {
   BufferKind kind = BufferKind::kAlloc;
   std::size_t buffer_size = 4096;  // the original receiver's maximum datagram size
-  std::size_t pool_size = 1024;    // buffers warmed at start (pooled sources)
+  std::size_t pool_size = 1024;    // pooled sources: the number of buffers, all allocated at start
 };
 
 class BufferSource {
  public:
   virtual ~BufferSource() = default;
 
-  // Fills slot->buffer/data/capacity with a writable buffer. Never fails: a
-  // pooled source that is exhausted grows by one (counted in `exhausted`).
-  virtual void Acquire(PacketSlot* slot) = 0;
+  // Fills slot->buffer/data/capacity with a writable buffer. False when the
+  // source is exhausted: a pooled source never holds more than pool_size
+  // buffers and every one is in the pipeline. Never blocks. Counts each failure
+  // in stats().exhausted. `alloc` always succeeds (it has no pool: one
+  // allocation per datagram, as the original receiver).
+  virtual bool TryAcquire(PacketSlot* slot) = 0;
+
+  // After a failed TryAcquire: returns once a buffer may have come back, after
+  // at most about timeout_ms. The caller tries again either way.
+  virtual void WaitForReturn(int timeout_ms);
 
   // Unmaps if needed and sizes the buffer to slot->length; returns it (owned by
   // the caller, to be pushed). The slot is empty afterwards.
@@ -72,7 +79,6 @@ class BufferSource {
   virtual void Release(PacketSlot* slot) = 0;
 
   virtual BufferSourceStats stats() const = 0;
-  virtual BufferKind kind() const = 0;
 };
 
 std::unique_ptr<BufferSource> MakeBufferSource(const BufferSourceConfig& config);

@@ -17,7 +17,7 @@
 #include <memory>
 #include <string>
 
-#include "pools/buffer_source.h"
+#include "pools/packet_slot.h"
 #include "receivers/receiver_stats.h"
 #include "receivers/strategy.h"
 

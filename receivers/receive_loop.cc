@@ -1,5 +1,6 @@
 #include "receivers/receive_loop.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "metrics/thread_usage.h"
@@ -38,15 +39,22 @@ void ReceiveLoop::Run() {
   std::vector<GstBuffer*> ready(batch);
   std::vector<Observed> observed(stamp ? batch : 0);
 
+  int filled = 0;  // slots[0..filled) hold buffers from the source
   bool stop = false;
   while (!stop) {
+    int room = batch;
     if (!provided) {
-      for (int i = 0; i < batch; ++i) {
-        if (slots[i].buffer == nullptr) source_->Acquire(&slots[i]);
+      while (filled < batch && source_->TryAcquire(&slots[filled])) ++filled;
+      if (filled == 0) {
+        // Every buffer is in the pipeline: datagrams wait in the socket.
+        source_->WaitForReturn(kIdleWaitMs);
+        stop = sync_->PublishAndCheckStop(ReceiverStats{});
+        continue;
       }
+      room = filled;
     }
     ReceiverStats call_stats;
-    const int n = call_->Receive(slots.data(), batch, &call_stats);
+    const int n = call_->Receive(slots.data(), room, &call_stats);
 
     // Per packet: validate, finish. Rejected buffers go straight back.
     int n_ready = 0;
@@ -80,6 +88,11 @@ void ReceiveLoop::Run() {
       } else {
         ready[n_ready++] = source_->Finish(&slot);
       }
+    }
+    if (!provided) {
+      // The slots not received into keep their buffers, in front.
+      std::rotate(slots.begin(), slots.begin() + n, slots.begin() + filled);
+      filled -= n;
     }
     if (stamp && n_ready > 0) StampBatch(observed.data(), ready.data(), n_ready);
     const int refused = push_->Push(config_.appsrc, ready.data(), n_ready);

@@ -416,7 +416,8 @@ TEST_P(ReceiverBehaviourTest, ConcurrentSnapshotsConsistent) {
                             << first_violation;
 }
 
-// Pooled buffer sources warm pool_size buffers at start and then only recycle;
+// Pooled buffer sources warm pool_size buffers at start and then only recycle
+// (or replace what the pipeline kept);
 // `alloc` allocates one buffer per datagram (which proves the counter counts);
 // io_uring receives into its ring and must not run out of ring buffers.
 TEST_P(ReceiverBehaviourTest, PoolRecyclingNoSteadyStateAllocations) {
@@ -446,6 +447,7 @@ TEST_P(ReceiverBehaviourTest, PoolRecyclingNoSteadyStateAllocations) {
                " warmup=" + std::to_string(result.buffers.warmup_allocations) +
                " exhausted=" + std::to_string(result.buffers.exhausted) +
                " recycled=" + std::to_string(result.buffers.recycled) +
+               " discarded=" + std::to_string(result.buffers.discarded) +
                " ring_exhausted=" + std::to_string(s.ring_exhausted));
   EXPECT_EQ(s.packets + drops, sent);
   EXPECT_GT(s.packets, sent / 2);
@@ -465,7 +467,16 @@ TEST_P(ReceiverBehaviourTest, PoolRecyclingNoSteadyStateAllocations) {
     EXPECT_EQ(s.rearms, 1u);
   } else if (pooled) {
     EXPECT_EQ(result.buffers.warmup_allocations, config.pool_size);
-    EXPECT_EQ(result.buffers.allocations, result.buffers.warmup_allocations) << "the pool grew in steady state";
+    // A pool allocates after the warm-up only to replace a buffer that came
+    // back with its memory still shared. Pushed one by one, nothing keeps a
+    // share. Pushed as lists, rtpjitterbuffer's chain_list holds a second
+    // reference while its output thread may already make the buffer writable,
+    // which copies it and shares the memory.
+    EXPECT_LE(result.buffers.allocations, result.buffers.warmup_allocations + result.buffers.discarded)
+        << "the pool grew in steady state";
+    if (spec_.push == PushKind::kSingle) {
+      EXPECT_EQ(result.buffers.discarded, 0u);
+    }
     EXPECT_EQ(result.buffers.exhausted, 0u);
     EXPECT_GT(result.buffers.recycled, 0u);
   } else {

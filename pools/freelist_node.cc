@@ -1,0 +1,136 @@
+#include "pools/freelist_node.h"
+
+#include <cstdlib>
+#include <new>
+
+namespace rxbench::pools::freelist {
+namespace {
+
+constexpr std::size_t kCacheLine = 64;
+
+std::size_t RoundUp(std::size_t n) { return (n + kCacheLine - 1) / kCacheLine * kCacheLine; }
+
+Memory* AsMemory(GstMemory* memory) { return reinterpret_cast<Memory*>(memory); }
+
+gpointer Map(GstMemory* memory, gsize, GstMapFlags) { return AsMemory(memory)->data; }
+
+void Unmap(GstMemory*) {}
+
+// A read-only view of the same bytes; like the system allocator's, it locks
+// its parent, so the node's memory is no longer writable while it exists.
+GstMemory* Share(GstMemory* memory, gssize offset, gssize size) {
+  GstMemory* parent = memory->parent != nullptr ? memory->parent : memory;
+  if (size == -1) size = static_cast<gssize>(memory->size) - offset;
+  auto* share = new Memory;
+  gst_memory_init(&share->memory,
+                  static_cast<GstMemoryFlags>(GST_MINI_OBJECT_FLAGS(parent) | GST_MINI_OBJECT_FLAG_LOCK_READONLY),
+                  memory->allocator, parent, memory->maxsize, memory->align,
+                  memory->offset + static_cast<gsize>(offset), static_cast<gsize>(size));
+  share->data = AsMemory(memory)->data;
+  return &share->memory;
+}
+
+// Any thread, when a memory's last reference goes.
+void Free(GstAllocator*, GstMemory* memory) {
+  if (memory->parent != nullptr) {  // a share
+    delete AsMemory(memory);
+    return;
+  }
+  Node* node = reinterpret_cast<Node*>(memory);
+  Shared* shared = node->shared;
+  // A pool buffer's memory freed while the source is open and not counted when
+  // its buffer came back: a pipeline element replaced it in the buffer.
+  if (!node->discard_counted.load(std::memory_order_relaxed) && !shared->closed.load(std::memory_order_acquire)) {
+    shared->discarded.fetch_add(1, std::memory_order_relaxed);
+  }
+  node->~Node();
+  std::free(node);
+  shared->Unref();
+}
+
+struct RxbFreeListAllocator {
+  GstAllocator parent;
+};
+
+struct RxbFreeListAllocatorClass {
+  GstAllocatorClass parent_class;
+};
+
+}  // namespace
+
+G_DEFINE_TYPE(RxbFreeListAllocator, rxb_free_list_allocator, GST_TYPE_ALLOCATOR)
+
+static void rxb_free_list_allocator_class_init(RxbFreeListAllocatorClass* klass) {
+  GST_ALLOCATOR_CLASS(klass)->free = Free;  // no alloc: nodes are made by NewNode
+}
+
+static void rxb_free_list_allocator_init(RxbFreeListAllocator* self) {
+  GstAllocator* allocator = GST_ALLOCATOR_CAST(self);
+  allocator->mem_type = "RxbenchFreeList";
+  allocator->mem_map = Map;
+  allocator->mem_unmap = Unmap;
+  allocator->mem_share = Share;
+  // Copies come from the system allocator (GStreamer's fallback mem_copy).
+  GST_OBJECT_FLAG_SET(allocator, GST_ALLOCATOR_FLAG_CUSTOM_ALLOC);
+}
+
+namespace {
+
+// One for the process, never freed, like GStreamer's system allocator.
+GstAllocator* Allocator() {
+  static GstAllocator* const allocator = [] {
+    auto* a = static_cast<GstAllocator*>(g_object_new(rxb_free_list_allocator_get_type(), nullptr));
+    gst_object_ref_sink(a);
+    return a;
+  }();
+  return allocator;
+}
+
+void FreeNow(Node* node) {
+  GST_MINI_OBJECT_CAST(node->buffer)->dispose = BufferDispose;
+  gst_buffer_unref(node->buffer);
+}
+
+}  // namespace
+
+gboolean BufferDispose(GstMiniObject* object) {
+  static const GstMiniObjectDisposeFunction dispose = [] {
+    GstBuffer* probe = gst_buffer_new();
+    const GstMiniObjectDisposeFunction d = GST_MINI_OBJECT_CAST(probe)->dispose;
+    gst_buffer_unref(probe);
+    return d;
+  }();
+  return dispose != nullptr ? dispose(object) : TRUE;
+}
+
+Node* NewNode(Shared* shared, std::size_t capacity, GstMiniObjectDisposeFunction dispose) {
+  // Bookkeeping and bytes in one block, as the system allocator lays them out.
+  const std::size_t header = RoundUp(sizeof(Node));
+  void* block = std::aligned_alloc(kCacheLine, header + RoundUp(capacity));
+  auto* node = new (block) Node;
+  node->memory.data = static_cast<std::uint8_t*>(block) + header;
+  gst_memory_init(&node->memory.memory, static_cast<GstMemoryFlags>(0), Allocator(), nullptr, capacity,
+                  kCacheLine - 1, 0, capacity);
+  node->shared = shared;
+  shared->Ref();
+  node->buffer = gst_buffer_new();
+  gst_buffer_append_memory(node->buffer, &node->memory.memory);
+  GST_BUFFER_FLAG_UNSET(node->buffer, GST_BUFFER_FLAG_TAG_MEMORY);  // the memory it was made with
+  GST_MINI_OBJECT_CAST(node->buffer)->dispose = dispose;
+  return node;
+}
+
+Node* NodeOf(GstMemory* memory) {
+  if (memory == nullptr || memory->allocator != Allocator() || memory->parent != nullptr) return nullptr;
+  return reinterpret_cast<Node*>(memory);
+}
+
+void FreeAll(Node* node) {
+  while (node != nullptr) {
+    Node* next = node->next;
+    FreeNow(node);
+    node = next;
+  }
+}
+
+}  // namespace rxbench::pools::freelist
