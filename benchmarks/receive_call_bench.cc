@@ -115,7 +115,7 @@ void BM_Receive(benchmark::State& state, RecvKind kind) {
     state.SkipWithError(error.c_str());
     return;
   }
-  const bool provided = !call->needs_buffers();
+  const bool provided = call->provided_buffers() != nullptr;
   const int max = provided ? kIoUringMax : batch;
 
   // Slots acquired once and reused: the call writes into the same memory.

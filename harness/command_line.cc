@@ -101,6 +101,10 @@ void AddScenarioOptions(CLI::App* app, Options* o) {
       ->check(Between(1, 64));
   app->add_flag("--tx-timestamps", o->tx_timestamps,
                 "diagnostic: compare each packet's send stamp with the kernel's TX timestamp (send_stamp_error)");
+  app->add_option("--inject-cost-ns", o->inject_cost_ns,
+                  "spin this many ns per packet in the receiver: a known regression, to check a CI gate (not for udpsrc)");
+  app->add_flag("--phase-timing", o->phase_timing,
+                "time the receive loop's phases (receive call, acquire, validate+stamp, push) on one batch in 64");
   app->add_flag("--no-syscall-count", o->no_syscall_count,
                 "do not count every syscall of the receiver thread (a tracepoint); count the strategy's own calls");
 }
@@ -160,11 +164,18 @@ Contender ResolveStrategy(const std::string& text, const Options& o) {
       if (!value.empty()) overrides.emplace_back(axis, value);
     }
   }
+  if (o.inject_cost_ns > 0 && spec->receiver == receivers::ReceiverKind::kUdpsrc) {
+    throw UsageError{"--inject-cost-ns cannot act inside GStreamer's udpsrc; gate receive-loop strategies"};
+  }
   if (!overrides.empty() && spec->receiver != receivers::ReceiverKind::kLoop) {
     throw UsageError{"policy overrides apply to receive-loop strategies, not '" + name + "'"};
   }
   const receivers::StrategySpec preset = *spec;
   for (const auto& [axis, value] : overrides) ApplyOverride(&*spec, axis, value);
+  // A combination that means nothing is refused, not silently run as something else.
+  if (std::string problem = receivers::CheckPolicies(*spec); !problem.empty()) {
+    throw UsageError{"'" + text + "': " + problem};
+  }
   // The name says what differs from the preset, so every result is traceable.
   std::string suffix;
   auto note = [&](const char* axis, const char* before, const char* after) {
@@ -212,6 +223,8 @@ RunConfig MakeBaseConfig(const Options& o) {
   c.traffic.send_batch = o.send_batch;
   c.traffic.tx_timestamps = o.tx_timestamps;
   c.count_syscalls = !o.no_syscall_count;
+  c.inject_cost_ns = o.inject_cost_ns;
+  c.phase_timing = o.phase_timing;
   c.progress = true;
   if (o.repetitions < 1) throw UsageError{"--repetitions must be at least 1"};
   const int cpus = static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN));

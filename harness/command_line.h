@@ -46,6 +46,8 @@ struct Options {
   unsigned send_batch = 1;
   bool tx_timestamps = false;
   bool no_syscall_count = false;
+  std::uint64_t inject_cost_ns = 0;
+  bool phase_timing = false;
 };
 
 // One row of a comparison: a strategy, and the harness options that differ for

@@ -80,6 +80,8 @@ bool ReceiveSide::Start(std::string* error) {
     rc.stamp_epoch_ns = sink_config.stamp_epoch_ns;
     rc.window = &window_;
     rc.cpu = config_.cpu_receiver;
+    rc.inject_cost_ns = config_.inject_cost_ns;
+    rc.phase_timing = config_.phase_timing;
     rc.on_thread_start = [this](pid_t tid) {
       roles_->Announce(tid, ThreadRole::kReceiver, "receiver");
       receiver_tid_ = tid;

@@ -55,6 +55,8 @@ struct ReceiveSideConfig {
   bool kernel_timestamps = false;
   std::vector<std::string> counters;  // receiver-thread counters (perf stat -e names)
   bool count_syscalls = true;         // every syscall of the receiver thread (tracepoint)
+  std::uint64_t inject_cost_ns = 0;   // receivers::ReceiverConfig::inject_cost_ns
+  bool phase_timing = false;
   int cpu_receiver = -1;
   int cpu_pipeline = -1;              // pin every pipeline thread (-1: no)
   bool verify_payload = false;

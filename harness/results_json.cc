@@ -81,6 +81,7 @@ nlohmann::json ContextJson(const RunConfig& config, const std::vector<RunResult>
       {"cpu_pipeline", config.cpu_pipeline},
       {"warmup_packets", config.traffic.warmup_packets},
       {"send_batch", config.traffic.send_batch},
+      {"inject_cost_ns", config.inject_cost_ns},
   };
   g_free(gst_version);
   // Counter availability is a property of the machine: report it once.
@@ -236,6 +237,7 @@ nlohmann::json IterationJson(const RunResult& r) {
     }
   }
   if (r.send_stamp_error) j["send_stamp_error"] = Latency(*r.send_stamp_error);
+  if (!r.phase_ns_per_packet.empty()) j["phase_ns_per_packet"] = r.phase_ns_per_packet;
   if (r.measure_ns_per_packet_sink) j["measure_ns_per_packet_sink"] = *r.measure_ns_per_packet_sink;
   if (r.measure_ns_per_packet_receiver) j["measure_ns_per_packet_receiver"] = *r.measure_ns_per_packet_receiver;
   if (r.measure_overhead_pct) j["measure_overhead_pct"] = *r.measure_overhead_pct;

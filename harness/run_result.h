@@ -105,6 +105,8 @@ struct RunResult {
   std::optional<double> measure_ns_per_packet_receiver;  // absent where nothing stamps (udpsrc, null)
   // Their sum as a share of the receive path without it: 100 * m / (path - m).
   std::optional<double> measure_overhead_pct;
+  // phase_timing: the receive loop's phases, thread CPU ns per packet received.
+  std::map<std::string, double> phase_ns_per_packet;
 };
 
 }  // namespace rxbench::harness

@@ -167,6 +167,14 @@ RunResult SummarizeRun(const RunIdentity& id, const traffic_gen::GeneratorReport
   r.rearms = rx.stats.rearms;
   r.receiver_idle_waits = rx.stats.idle_waits;
   r.receiver_batches = rx.stats.batches;
+  const receivers::ReceiverResult::Phases& p = rx.phases;
+  if (p.acquire.samples() > 0) {
+    const double received_packets = static_cast<double>(rx.stats.packets);
+    for (const auto& [name, cost] : {std::pair<const char*, const metrics::SampledCost*>{"receive_call", &p.receive_call},
+                                     {"acquire", &p.acquire}, {"validate_stamp", &p.validate_stamp}, {"push", &p.push}}) {
+      r.phase_ns_per_packet[name] = received_packets > 0 ? cost->TotalNs() / received_packets : 0;
+    }
+  }
 
   if (!received.error.empty()) {
     r.ok = false;

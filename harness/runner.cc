@@ -51,6 +51,8 @@ ReceiveSideConfig ReceiveSideFor(const RunConfig& c) {
   r.kernel_timestamps = c.kernel_timestamps;
   r.counters = c.counters;
   r.count_syscalls = c.count_syscalls;
+  r.inject_cost_ns = c.inject_cost_ns;
+  r.phase_timing = c.phase_timing;
   r.cpu_receiver = c.cpu_receiver;
   r.cpu_pipeline = c.cpu_pipeline;
   r.verify_payload = c.verify_payload;

@@ -32,6 +32,8 @@ struct RunConfig {
   bool kernel_timestamps = false;
   std::vector<std::string> counters; // e.g. cycles,instructions
   bool count_syscalls = true;        // every syscall of the receiver thread
+  std::uint64_t inject_cost_ns = 0;  // spun per packet in the receiver
+  bool phase_timing = false;         // the receive loop's phases, sampled
   int cpu_receiver = -1;
   int cpu_generator = -1;
   int cpu_pipeline = -1;

@@ -48,6 +48,14 @@ inline std::uint64_t MonotonicNs() {
          static_cast<std::uint64_t>(ts.tv_nsec);
 }
 
+// CPU time of the calling thread in ns (CLOCK_THREAD_CPUTIME_ID: a system
+// call, unlike MonotonicNs; for sampled timings).
+inline std::uint64_t ThreadCpuNs() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<std::uint64_t>(ts.tv_sec) * 1000000000u + static_cast<std::uint64_t>(ts.tv_nsec);
+}
+
 // CLOCK_REALTIME in ns since the epoch: for labelling results, never for
 // measuring intervals (it jumps when NTP steps the clock).
 std::uint64_t RealtimeNs();

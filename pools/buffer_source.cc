@@ -15,12 +15,13 @@ const char* ToString(BufferKind kind) {
     case BufferKind::kAlloc: return "alloc";
     case BufferKind::kGstPool: return "gstpool";
     case BufferKind::kFreeList: return "freelist";
+    case BufferKind::kRing: return "ring";
   }
   return "?";
 }
 
 std::optional<BufferKind> ParseBufferKind(std::string_view name) {
-  for (BufferKind k : {BufferKind::kAlloc, BufferKind::kGstPool, BufferKind::kFreeList}) {
+  for (BufferKind k : {BufferKind::kAlloc, BufferKind::kGstPool, BufferKind::kFreeList, BufferKind::kRing}) {
     if (name == ToString(k)) return k;
   }
   return std::nullopt;
@@ -48,6 +49,7 @@ std::unique_ptr<BufferSource> MakeBufferSource(const BufferSourceConfig& config)
     case BufferKind::kAlloc: return std::make_unique<AllocSource>(config.buffer_size);
     case BufferKind::kGstPool: return std::make_unique<GstPoolSource>(config.buffer_size, config.pool_size);
     case BufferKind::kFreeList: return std::make_unique<FreeListSource>(config.buffer_size, config.pool_size);
+    case BufferKind::kRing: break;
   }
   return nullptr;
 }

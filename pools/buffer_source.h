@@ -35,7 +35,10 @@
 
 namespace rxbench::pools {
 
-enum class BufferKind { kAlloc, kGstPool, kFreeList };
+// kRing: io_uring's provided-buffer ring, which the io_uring receive call
+// provides itself (receive_call.h); it only goes with that call, and
+// MakeBufferSource() cannot make it.
+enum class BufferKind { kAlloc, kGstPool, kFreeList, kRing };
 
 const char* ToString(BufferKind kind);
 std::optional<BufferKind> ParseBufferKind(std::string_view name);
@@ -81,6 +84,7 @@ class BufferSource {
   virtual BufferSourceStats stats() const = 0;
 };
 
+// nullptr for kRing (see BufferKind).
 std::unique_ptr<BufferSource> MakeBufferSource(const BufferSourceConfig& config);
 
 }  // namespace rxbench::pools

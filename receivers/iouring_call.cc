@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "pools/buffer_source.h"
 #include "pools/return_stack.h"
 #include "receivers/recvmmsg_call.h"
 
@@ -85,6 +86,37 @@ std::string Failure(const char* what, int negative_errno) {
   return std::string("io_uring unavailable: ") + what + ": " + std::strerror(-negative_errno);
 }
 
+// The ring as the loop's buffer source: the call fills the slots itself, so
+// acquiring reserves a slot and nothing more; a finished slot already holds
+// its sized GstBuffer. Its counts are the ring's: a GstBuffer wrapper per
+// datagram, buffers given back to the kernel, -ENOBUFS.
+class RingSource final : public pools::BufferSource {
+ public:
+  bool TryAcquire(pools::PacketSlot*) override { return true; }
+  GstBuffer* Finish(pools::PacketSlot* slot) override {
+    GstBuffer* buffer = slot->buffer;
+    *slot = pools::PacketSlot{};
+    return buffer;
+  }
+  void Release(pools::PacketSlot* slot) override {
+    if (slot->buffer != nullptr) gst_buffer_unref(slot->buffer);
+    *slot = pools::PacketSlot{};
+  }
+  pools::BufferSourceStats stats() const override {
+    pools::BufferSourceStats s;
+    s.allocations = wrapped.load(std::memory_order_relaxed);
+    s.recycled = recycled.load(std::memory_order_relaxed);
+    s.exhausted = exhausted.load(std::memory_order_relaxed);
+    return s;
+  }
+
+  // Written by the receiver thread only; read by snapshots.
+  std::atomic<std::uint64_t> wrapped{0}, recycled{0}, exhausted{0};
+  static void Bump(std::atomic<std::uint64_t>& counter, std::uint64_t n = 1) {
+    counter.store(counter.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+  }
+};
+
 class IoUringCall final : public ReceiveCall {
  public:
   explicit IoUringCall(const ReceiveCallConfig& config)
@@ -103,7 +135,7 @@ class IoUringCall final : public ReceiveCall {
   ~IoUringCall() override;
 
   bool Init(std::string* error);
-  bool needs_buffers() const override { return false; }
+  pools::BufferSource* provided_buffers() override { return &source_; }
   int Receive(pools::PacketSlot* slots, int max, ReceiverStats* stats) override;
   std::int64_t socket_drops_seen() const override { return drops_seen_; }
   bool kernel_timestamps() const override { return true; }
@@ -138,6 +170,7 @@ class IoUringCall final : public ReceiveCall {
   std::uint64_t packets_since_arm_ = 0;
   std::int64_t drops_seen_ = 0;
   const std::int64_t realtime_minus_monotonic_ns_;
+  RingSource source_;
 };
 
 bool IoUringCall::Init(std::string* error) {
@@ -253,7 +286,11 @@ void IoUringCall::PublishAdds() {
 // Buffers GStreamer let go of since the last call go back to the kernel. Only
 // this thread adds to the ring, so the adds need no lock.
 void IoUringCall::Recycle() {
-  for (ReturnNode* node = memory_->returned.TakeAll(); node != nullptr; node = node->next) AddToRing(node->bid);
+  std::uint64_t returned = 0;
+  for (ReturnNode* node = memory_->returned.TakeAll(); node != nullptr; node = node->next, ++returned) {
+    AddToRing(node->bid);
+  }
+  if (returned > 0) RingSource::Bump(source_.recycled, returned);
   PublishAdds();
 }
 
@@ -315,6 +352,7 @@ int IoUringCall::Reap(pools::PacketSlot* slots, int max, ReceiverStats* stats) {
     if (cqe->res < 0) {
       if (cqe->res == -ENOBUFS) {
         ++stats->ring_exhausted;
+        RingSource::Bump(source_.exhausted);
       } else if (packets_since_arm_ == 0) {
         backoff_ = true;
       }
@@ -351,7 +389,10 @@ int IoUringCall::Reap(pools::PacketSlot* slots, int max, ReceiverStats* stats) {
   io_uring_cq_advance(&ring_, seen);
   PublishAdds();
   // One reference per buffer handed out; none can be freed before we return.
-  if (filled > 0) memory_->refs.fetch_add(static_cast<std::uint64_t>(filled), std::memory_order_relaxed);
+  if (filled > 0) {
+    memory_->refs.fetch_add(static_cast<std::uint64_t>(filled), std::memory_order_relaxed);
+    RingSource::Bump(source_.wrapped, static_cast<std::uint64_t>(filled));
+  }
   return filled;
 }
 

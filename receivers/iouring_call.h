@@ -13,7 +13,8 @@
 // other receive call; longer datagrams are cut and flagged `truncated`. The
 // source address is not requested.
 //
-// Ownership and recycling. needs_buffers() is false: Receive() fills every slot
+// Ownership and recycling. The call provides the loop's buffer source
+// (provided_buffers(): BufferKind::kRing, the ring's own counts); Receive() fills every slot
 // with a new GstBuffer (one reference, owned by the caller, truncated slots
 // included) that wraps the payload in its ring buffer: slot.buffer is already
 // sized to the datagram, slot.data points into the ring, slot.mapped is false.

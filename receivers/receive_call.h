@@ -21,6 +21,10 @@
 #include "receivers/receiver_stats.h"
 #include "receivers/strategy.h"
 
+namespace rxbench::pools {
+class BufferSource;
+}  // namespace rxbench::pools
+
 namespace rxbench::receivers {
 
 inline constexpr int kIdleWaitMs = 20;
@@ -36,9 +40,10 @@ class ReceiveCall {
  public:
   virtual ~ReceiveCall() = default;
 
-  // True when the loop must fill slots with buffers before Receive. False when
-  // the call provides finished GstBuffers itself (io_uring's ring memory).
-  virtual bool needs_buffers() const { return true; }
+  // The buffer source a call brings with it, when it receives into memory of
+  // its own (io_uring's provided-buffer ring); nullptr when the loop's buffer
+  // source fills the slots. Owned by the call.
+  virtual pools::BufferSource* provided_buffers() { return nullptr; }
 
   // Receives up to `max` datagrams into slots[0..). Returns how many; 0 after an
   // idle wait. Counts its syscalls, waits and batches into *stats.

@@ -10,10 +10,56 @@
 
 namespace rxbench::receivers {
 
+// Thread CPU time at the boundaries of one batch's phases, read only on the
+// batches phase timing samples (a thread CPU clock read is a system call).
+class ReceiveLoop::PhaseClock {
+ public:
+  PhaseClock(bool enabled, ReceiverResult::Phases* phases) : timed_(enabled && Due(phases)), phases_(phases) {
+    if (timed_) last_ = metrics::ThreadCpuNs();
+  }
+  // The phase that just ended.
+  void Lap(metrics::SampledCost ReceiverResult::Phases::*phase) {
+    if (!timed_) return;
+    const std::uint64_t now = metrics::ThreadCpuNs();
+    (phases_->*phase).Sample(now - last_);
+    last_ = now;
+  }
+
+ private:
+  // Every phase counts every batch (so each scales by batches); they are due
+  // together.
+  static bool Due(ReceiverResult::Phases* p) {
+    const bool due = p->acquire.Due();
+    p->receive_call.Due();
+    p->validate_stamp.Due();
+    p->push.Due();
+    return due;
+  }
+
+  const bool timed_;
+  ReceiverResult::Phases* const phases_;
+  std::uint64_t last_ = 0;
+};
+
+namespace {
+
+// Burns `ns` of time on this thread: the injected cost of inject_cost_ns.
+void Spin(std::uint64_t ns) {
+  const std::uint64_t until = metrics::MonotonicNs() + ns;
+  while (metrics::MonotonicNs() < until) {
+  }
+}
+
+}  // namespace
+
 ReceiveLoop::ReceiveLoop(const ReceiverConfig& config)
     : ThreadedReceiver(config, config.strategy.sync), push_(MakePushPolicy(config.strategy.push)) {}
 
 bool ReceiveLoop::Start(std::string* error) {
+  if (std::string problem = CheckPolicies(config_.strategy); !problem.empty()) {
+    *error = problem;
+    return false;
+  }
   ReceiveCallConfig call_config;
   call_config.fd = config_.fd;
   call_config.batch = config_.strategy.recv == RecvKind::kRecvfrom ? 1 : config_.batch;
@@ -22,8 +68,10 @@ bool ReceiveLoop::Start(std::string* error) {
   call_ = MakeReceiveCall(config_.strategy.recv, call_config, error);
   if (!call_) return false;
   config_.batch = call_config.batch;
-  if (call_->needs_buffers()) {
-    source_ = pools::MakeBufferSource({config_.strategy.buffer, config_.buffer_size, config_.pool_size});
+  source_ = call_->provided_buffers();
+  if (source_ == nullptr) {
+    owned_source_ = pools::MakeBufferSource({config_.strategy.buffer, config_.buffer_size, config_.pool_size});
+    source_ = owned_source_.get();
   }
   Launch();
   return true;
@@ -33,28 +81,27 @@ void ReceiveLoop::Run() {
   SetUpReceiverThread("rxrecv", config_);
 
   const bool stamp = config_.stamp_buffers;
-  const bool provided = !call_->needs_buffers();
   const int batch = config_.batch;
   std::vector<pools::PacketSlot> slots(batch);
   std::vector<GstBuffer*> ready(batch);
   std::vector<Observed> observed(stamp ? batch : 0);
+  using Phases = ReceiverResult::Phases;
 
-  int filled = 0;  // slots[0..filled) hold buffers from the source
+  int filled = 0;  // slots[0..filled) are acquired from the source
   bool stop = false;
   while (!stop) {
-    int room = batch;
-    if (!provided) {
-      while (filled < batch && source_->TryAcquire(&slots[filled])) ++filled;
-      if (filled == 0) {
-        // Every buffer is in the pipeline: datagrams wait in the socket.
-        source_->WaitForReturn(kIdleWaitMs);
-        stop = sync_->PublishAndCheckStop(ReceiverStats{});
-        continue;
-      }
-      room = filled;
+    PhaseClock clock(config_.phase_timing, &result_.phases);
+    while (filled < batch && source_->TryAcquire(&slots[filled])) ++filled;
+    if (filled == 0) {
+      // Every buffer is in the pipeline: datagrams wait in the socket.
+      source_->WaitForReturn(kIdleWaitMs);
+      stop = sync_->PublishAndCheckStop(ReceiverStats{});
+      continue;
     }
+    clock.Lap(&Phases::acquire);
     ReceiverStats call_stats;
-    const int n = call_->Receive(slots.data(), room, &call_stats);
+    const int n = call_->Receive(slots.data(), filled, &call_stats);
+    clock.Lap(&Phases::receive_call);
 
     // Per packet: validate, finish. Rejected buffers go straight back.
     int n_ready = 0;
@@ -72,30 +119,21 @@ void ReceiveLoop::Run() {
         ++rejected_malformed;
       }
       if (!ok) {
-        if (provided) {
-          gst_buffer_unref(slot.buffer);
-          slot = pools::PacketSlot{};
-        } else {
-          source_->Release(&slot);
-        }
+        source_->Release(&slot);
         continue;
       }
       // The packet's bytes are in this core's cache now, and no later.
       if (stamp) observed[n_ready] = Observe(slot, header, payload_offset);
-      if (provided) {
-        ready[n_ready++] = slot.buffer;
-        slot = pools::PacketSlot{};
-      } else {
-        ready[n_ready++] = source_->Finish(&slot);
-      }
+      ready[n_ready++] = source_->Finish(&slot);
     }
-    if (!provided) {
-      // The slots not received into keep their buffers, in front.
-      std::rotate(slots.begin(), slots.begin() + n, slots.begin() + filled);
-      filled -= n;
-    }
+    // The slots not received into stay acquired, in front.
+    std::rotate(slots.begin(), slots.begin() + n, slots.begin() + filled);
+    filled -= n;
     if (stamp && n_ready > 0) StampBatch(observed.data(), ready.data(), n_ready);
+    if (config_.inject_cost_ns > 0 && n_ready > 0) Spin(config_.inject_cost_ns * static_cast<std::uint64_t>(n_ready));
+    clock.Lap(&Phases::validate_stamp);
     const int refused = push_->Push(config_.appsrc, ready.data(), n_ready);
+    clock.Lap(&Phases::push);
 
     // Publish: once per packet (the mutex policy's cost is per packet, as in the
     // original receiver), carrying the call's own counts on the last one.
@@ -112,12 +150,10 @@ void ReceiveLoop::Run() {
     stop |= sync_->PublishAndCheckStop(last);
   }
 
-  // Unused buffers go back before the source is destroyed.
-  for (pools::PacketSlot& slot : slots) {
-    if (slot.buffer != nullptr) source_->Release(&slot);
-  }
+  // Acquired, unused buffers go back before the source is destroyed.
+  for (int i = 0; i < filled; ++i) source_->Release(&slots[i]);
   FinishResult();
-  if (source_) result_.buffers = source_->stats();
+  result_.buffers = source_->stats();
 }
 
 ReceiveLoop::Observed ReceiveLoop::Observe(const pools::PacketSlot& slot, const rtp::Header& header,

@@ -7,6 +7,10 @@
 // For `baseline` (alloc, mutex, recvfrom, single) this is, per datagram, exactly
 // the original receiver: allocate+map a 4 KiB buffer, recvfrom into it, resize,
 // push, lock the mutex to update stats and read the stop flag.
+//
+// Two harness options act inside it: inject_cost_ns spins that long per pushed
+// packet (a known regression, to check a CI gate), and phase_timing times the
+// phases of one batch in 64 (a profile where perf cannot be used).
 #pragma once
 
 #include "receivers/packet_stamps.h"
@@ -36,7 +40,14 @@ class ReceiveLoop final : public ThreadedReceiver {
   static Observed Observe(const pools::PacketSlot& slot, const rtp::Header& header, std::size_t payload_offset);
   void StampBatch(const Observed* observed, GstBuffer* const* ready, int n);
 
-  std::unique_ptr<pools::BufferSource> source_;
+  // What one batch cost, phase by phase (phase_timing): its thread CPU time
+  // read between the phases of one batch in SampledCost::kPeriod.
+  class PhaseClock;
+
+  // The source the loop acquires from: its own, or the one the receive call
+  // brings (io_uring's ring).
+  std::unique_ptr<pools::BufferSource> owned_source_;
+  pools::BufferSource* source_ = nullptr;
   std::unique_ptr<PushPolicy> push_;
 };
 

@@ -36,6 +36,10 @@ struct ReceiverConfig {
   // Per-packet figures are recorded only while it is open (nullptr: always).
   const metrics::MeasurementWindow* window = nullptr;
   int cpu = -1;                       // pin the receiver thread (-1 = no)
+  // A known extra cost: spin this long per pushed packet (checks a CI gate).
+  std::uint64_t inject_cost_ns = 0;
+  // Time the loop's phases on a sample of batches (ReceiverResult::phases).
+  bool phase_timing = false;
   // On the receiver thread as it starts: its kernel thread id, so that the
   // harness can attribute its CPU time and count its syscalls and counters.
   std::function<void(pid_t tid)> on_thread_start;
@@ -50,6 +54,11 @@ struct ReceiverResult {
   metrics::LogHistogram network_latency;     // send -> receive (kernel, else the push), ns
   metrics::LogHistogram processing_latency;  // kernel receive -> push, ns (kernel timestamps only)
   metrics::SampledCost stamp_cost;           // stamping buffers, per batch (stamp_buffers only)
+  // phase_timing: thread CPU time of each phase of the loop, sampled per batch.
+  struct Phases {
+    metrics::SampledCost receive_call, acquire, validate_stamp, push;
+  };
+  Phases phases;
   std::int64_t socket_drops_seen = -1;       // SO_RXQ_OVFL; -1 = not read by this call
   bool kernel_timestamps = false;            // false: receive time read in user space
 };

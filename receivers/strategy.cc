@@ -49,10 +49,23 @@ std::string StrategySpec::Policies() const {
     case ReceiverKind::kNull: return "recvmmsg, drop (no GStreamer)";
     case ReceiverKind::kLoop: break;
   }
-  // io_uring receives into its own buffer ring; the buffer policy is unused.
-  const char* buffer_name = recv == RecvKind::kIoUring ? "ring" : pools::ToString(buffer);
-  return std::string(buffer_name) + "/" + ToString(sync) + "/" + ToString(recv) + "/" +
+  return std::string(pools::ToString(buffer)) + "/" + ToString(sync) + "/" + ToString(recv) + "/" +
          ToString(push);
+}
+
+std::string CheckPolicies(const StrategySpec& spec) {
+  if (spec.receiver != ReceiverKind::kLoop) return "";
+  const bool ring = spec.buffer == pools::BufferKind::kRing;
+  const bool iouring = spec.recv == RecvKind::kIoUring;
+  if (iouring && !ring) {
+    return std::string("recv=iouring receives into its own provided-buffer ring: buffer=") +
+           pools::ToString(spec.buffer) + " cannot apply (use buffer=ring)";
+  }
+  if (ring && !iouring) {
+    return std::string("buffer=ring is io_uring's provided-buffer ring: it needs recv=iouring, not recv=") +
+           ToString(spec.recv);
+  }
+  return "";
 }
 
 const std::vector<StrategySpec>& Presets() {
@@ -71,7 +84,7 @@ const std::vector<StrategySpec>& Presets() {
       {"combined-list", "combined, pushing each batch as one GstBufferList", ReceiverKind::kLoop, kPool,
        SyncKind::kAtomic, RecvKind::kRecvmmsg, PushKind::kList},
       {"iouring", "io_uring multishot recvmsg into a provided buffer ring, pushed as lists",
-       ReceiverKind::kLoop, kPool, SyncKind::kAtomic, RecvKind::kIoUring, PushKind::kList},
+       ReceiverKind::kLoop, BufferKind::kRing, SyncKind::kAtomic, RecvKind::kIoUring, PushKind::kList},
       {"udpsrc", "reference: GStreamer's stock udpsrc instead of appsrc, same downstream pipeline",
        ReceiverKind::kUdpsrc},
       {"null", "reference: the kernel floor, receive and drop with the fastest call",

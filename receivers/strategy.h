@@ -49,6 +49,11 @@ struct StrategySpec {
 // (README, "Batch size").
 inline constexpr int kDefaultBatch = 32;
 
+// "" when the policies make sense together, else why not: io_uring receives
+// into its own provided-buffer ring (buffer=ring), which no other receive
+// call can use, and no other buffer source can serve it.
+std::string CheckPolicies(const StrategySpec& spec);
+
 // The named presets, in the order `rxbench list` shows them.
 const std::vector<StrategySpec>& Presets();
 std::optional<StrategySpec> FindPreset(std::string_view name);
