@@ -6,38 +6,7 @@
 #include <poll.h>
 #include <time.h>
 
-#include <cstring>
-
 namespace rxbench::receivers {
-
-std::size_t ControlBytesPerMessage() {
-  return CMSG_SPACE(sizeof(timespec)) + CMSG_SPACE(sizeof(std::uint32_t));
-}
-
-std::int64_t RealtimeMinusMonotonicNs() {
-  timespec rt, mono;
-  clock_gettime(CLOCK_REALTIME, &rt);
-  clock_gettime(CLOCK_MONOTONIC, &mono);
-  return (static_cast<std::int64_t>(rt.tv_sec) - mono.tv_sec) * 1000000000 + (rt.tv_nsec - mono.tv_nsec);
-}
-
-void ReadControlMessages(msghdr* header, std::int64_t realtime_minus_monotonic_ns,
-                         std::uint64_t* rx_ns, std::int64_t* drops) {
-  for (cmsghdr* c = CMSG_FIRSTHDR(header); c != nullptr; c = CMSG_NXTHDR(header, c)) {
-    if (c->cmsg_level != SOL_SOCKET) continue;
-    if (c->cmsg_type == SO_TIMESTAMPNS) {
-      timespec ts;
-      std::memcpy(&ts, CMSG_DATA(c), sizeof ts);
-      // SO_TIMESTAMPNS is CLOCK_REALTIME; the packets' send stamps are monotonic.
-      *rx_ns = static_cast<std::uint64_t>(static_cast<std::int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec -
-                                          realtime_minus_monotonic_ns);
-    } else if (c->cmsg_type == SO_RXQ_OVFL) {
-      std::uint32_t count;
-      std::memcpy(&count, CMSG_DATA(c), sizeof count);
-      if (count > *drops) *drops = count;
-    }
-  }
-}
 
 RecvmmsgCall::RecvmmsgCall(int fd, int batch)
     : fd_(fd),

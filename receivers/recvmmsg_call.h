@@ -4,6 +4,7 @@
 
 #include <vector>
 
+#include "receivers/control_messages.h"
 #include "receivers/receive_call.h"
 
 namespace rxbench::receivers {
@@ -23,12 +24,5 @@ class RecvmmsgCall final : public ReceiveCall {
   std::int64_t drops_seen_ = 0;
   std::int64_t realtime_minus_monotonic_ns_;
 };
-
-// Control-message space each datagram needs for SO_TIMESTAMPNS + SO_RXQ_OVFL.
-std::size_t ControlBytesPerMessage();
-// Extracts the kernel timestamp (as CLOCK_MONOTONIC ns) and drop counter.
-void ReadControlMessages(msghdr* header, std::int64_t realtime_minus_monotonic_ns,
-                         std::uint64_t* rx_ns, std::int64_t* drops);
-std::int64_t RealtimeMinusMonotonicNs();
 
 }  // namespace rxbench::receivers

@@ -31,7 +31,8 @@ const char* ToString(ParseError error) {
     case ParseError::kTooShort: return "too_short";
     case ParseError::kBadVersion: return "bad_version";
     case ParseError::kPadding: return "bad_padding";
-    case ParseError::kCsrcOverrun: return "csrc_or_extension_overrun";
+    case ParseError::kCsrcOverrun: return "csrc_overrun";
+    case ParseError::kExtensionOverrun: return "extension_overrun";
   }
   return "unknown";
 }
@@ -57,10 +58,10 @@ ParseError ParseHeader(const std::uint8_t* data, std::size_t size, Header* heade
   std::size_t offset = kHeaderBytes + 4 * csrc_count;
   if (offset > size) return ParseError::kCsrcOverrun;
   if (extension) {
-    if (offset + 4 > size) return ParseError::kCsrcOverrun;
+    if (offset + 4 > size) return ParseError::kExtensionOverrun;
     const std::size_t words = (std::size_t{data[offset + 2]} << 8) | data[offset + 3];
     offset += 4 + 4 * words;
-    if (offset > size) return ParseError::kCsrcOverrun;
+    if (offset > size) return ParseError::kExtensionOverrun;
   }
   if (padding) {
     const std::size_t pad = data[size - 1];

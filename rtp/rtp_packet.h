@@ -44,7 +44,8 @@ enum class ParseError {
   kTooShort,    // shorter than the fixed header
   kBadVersion,  // V != 2
   kPadding,     // P bit set with an impossible padding length
-  kCsrcOverrun, // CSRC list or extension runs past the datagram
+  kCsrcOverrun, // CSRC list runs past the datagram
+  kExtensionOverrun,  // header extension (or its 4-byte header) runs past it
 };
 
 const char* ToString(ParseError error);

@@ -67,8 +67,23 @@ TEST(RtpPacket, RejectsMalformed) {
   EXPECT_EQ(ParseHeader(wire, sizeof wire, &h, &offset), ParseError::kBadVersion);
   wire[0] = 0x80 | 0x0f;  // 15 CSRCs that are not there
   EXPECT_EQ(ParseHeader(wire, sizeof wire, &h, &offset), ParseError::kCsrcOverrun);
+  wire[0] = 0x80 | 0x10;  // an extension whose 4-byte header is missing
+  EXPECT_EQ(ParseHeader(wire, sizeof wire, &h, &offset), ParseError::kExtensionOverrun);
   wire[0] = 0x80 | 0x20;  // padding with a pad length of 0
   EXPECT_EQ(ParseHeader(wire, sizeof wire, &h, &offset), ParseError::kPadding);
+}
+
+TEST(RtpPacket, ExtensionLengthIsCheckedAfterTheCsrcs) {
+  // One CSRC, then an extension header claiming one word that is not there.
+  std::uint8_t wire[kHeaderBytes + 4 + 4] = {0x80 | 0x10 | 0x01};
+  wire[kHeaderBytes + 4 + 3] = 1;
+  Header h;
+  std::size_t offset = 0;
+  EXPECT_EQ(ParseHeader(wire, sizeof wire, &h, &offset), ParseError::kExtensionOverrun);
+  std::uint8_t fits[sizeof wire + 4] = {0x80 | 0x10 | 0x01};
+  fits[kHeaderBytes + 4 + 3] = 1;
+  ASSERT_EQ(ParseHeader(fits, sizeof fits, &h, &offset), ParseError::kNone);
+  EXPECT_EQ(offset, sizeof fits);
 }
 
 TEST(RtpPacket, ProbeAndPatternRoundTrip) {

@@ -1,0 +1,69 @@
+#!/usr/bin/env python3
+"""Writes the seed corpus under fuzz/corpus/<target>/: valid packets and one
+edge case per malformed kind, so the fuzzers start from every branch. Run
+from the repository root; the output is committed, so this is only needed
+when the formats change."""
+import os
+import struct
+
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
+
+
+def rtp(seq=1, ssrc=0x5EED, pt=96, first=0x80, payload=b"\x00" * 16):
+    return bytes([first, pt]) + struct.pack(">HII", seq, 1000, ssrc) + payload
+
+
+def write(target, name, data):
+    os.makedirs(os.path.join(ROOT, target), exist_ok=True)
+    with open(os.path.join(ROOT, target, name), "wb") as f:
+        f.write(data)
+
+
+datagrams = {
+    "valid": rtp(),
+    "valid-marker": rtp(pt=0x80 | 96),
+    "empty": b"",
+    "short": rtp()[:11],
+    "bad-version": rtp(first=0x40),
+    "csrc-overrun": rtp(first=0x8F)[:40],
+    "csrc-fits": rtp(first=0x81, payload=b"\x00" * 4),
+    "extension-overrun": rtp(first=0x90, payload=b"\xbe\xde\xff\xff"),
+    "extension-fits": rtp(first=0x90, payload=b"\xbe\xde\x00\x01" + b"\x00" * 4),
+    "padding-overrun": rtp(first=0xA0, payload=b"\x00" * 15 + b"\xff"),
+    "padding-zero": rtp(first=0xA0, payload=b"\x00" * 16),
+    "padding-fits": rtp(first=0xA0, payload=b"\x00" * 15 + b"\x10"),
+}
+for name, d in datagrams.items():
+    write("parse_header_fuzzer", name, d)
+
+
+def framed(lock, items):
+    return lock + b"".join(bytes([len(d)]) + d for d in items)
+
+
+unlocked = bytes([0]) + struct.pack("<I", 0) + bytes([0])
+given = bytes([3]) + struct.pack("<I", 0x5EED) + bytes([96])
+write("classify_stream_fuzzer", "valid-stream", framed(unlocked, [rtp(1), rtp(2), rtp(3)]))
+write("classify_stream_fuzzer", "bad-first", framed(unlocked, [rtp(first=0x40), rtp(1), rtp(2)]))
+write("classify_stream_fuzzer", "foreign", framed(given, [rtp(1), rtp(2, ssrc=1), rtp(3, pt=97)]))
+write("classify_stream_fuzzer", "every-kind", framed(unlocked, [rtp(1)] + list(datagrams.values()) + [rtp(2)]))
+
+# struct cmsghdr on x86-64: size_t cmsg_len, int level, int type; data aligned to 8.
+SOL_SOCKET, SO_TIMESTAMPNS, SO_RXQ_OVFL = 1, 35, 40
+
+
+def cmsg(level, ctype, data):
+    length = 16 + len(data)
+    pad = (-length) % 8
+    return struct.pack("<Qii", length, level, ctype) + data + b"\x00" * pad
+
+
+ts = cmsg(SOL_SOCKET, SO_TIMESTAMPNS, struct.pack("<qq", 1700000000, 123456789))
+ovfl = cmsg(SOL_SOCKET, SO_RXQ_OVFL, struct.pack("<I", 42))
+write("control_messages_fuzzer", "kernel-like", ts + ovfl)
+write("control_messages_fuzzer", "drops-only", ovfl)
+write("control_messages_fuzzer", "empty", b"")
+write("control_messages_fuzzer", "truncated-timestamp", ts[:24])
+write("control_messages_fuzzer", "short-timestamp", cmsg(SOL_SOCKET, SO_TIMESTAMPNS, b"\x01\x02\x03\x04") + ovfl)
+write("control_messages_fuzzer", "huge-length", struct.pack("<Qii", 2**64 - 1, SOL_SOCKET, SO_RXQ_OVFL) + b"\x00" * 8)
+write("control_messages_fuzzer", "other-level", cmsg(0, SO_TIMESTAMPNS, b"\x00" * 16) + ovfl)
