@@ -148,6 +148,7 @@ nlohmann::json IterationJson(const RunResult& r) {
       {"packets_delivered", r.packets_delivered},
       {"kernel_drops", r.kernel_drops},
       {"malformed", r.malformed},
+      {"malformed_by_kind", r.malformed_by_kind},
       {"truncated", r.truncated},
       {"pipeline_drops", r.pipeline_drops},
       {"pipeline_drops_by_element", r.pipeline_drops_by_element},

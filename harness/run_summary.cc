@@ -1,5 +1,7 @@
 #include "harness/run_summary.h"
 
+#include "rtp/datagram_check.h"
+
 namespace rxbench::harness {
 namespace {
 
@@ -38,6 +40,9 @@ void SummarizeLoss(const traffic_gen::GeneratorReport& sent, const ReceiveReport
   r->packets_delivered = a.delivered;
   r->kernel_drops = a.kernel_drops;
   r->malformed = a.malformed;
+  for (std::size_t kind = 1; kind < rtp::kMalformedKinds; ++kind) {
+    r->malformed_by_kind[rtp::ToString(static_cast<rtp::Malformed>(kind))] = received.receiver.malformed_by_kind[kind];
+  }
   r->truncated = a.truncated;
   r->pipeline_drops = a.pipeline_drops;
   r->pipeline_drops_by_element = a.pipeline_drops_by_element;

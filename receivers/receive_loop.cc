@@ -6,6 +6,7 @@
 #include "metrics/thread_usage.h"
 #include "receivers/packet_stamps.h"
 #include "receivers/receiver_thread.h"
+#include "rtp/datagram_check.h"
 #include "rtp/rtp_packet.h"
 
 namespace rxbench::receivers {
@@ -114,9 +115,11 @@ void ReceiveLoop::Run() {
       bool ok = !slot.truncated;
       if (!ok) {
         ++rejected_truncated;
-      } else if (rtp::ParseHeader(slot.data, slot.length, &header, &payload_offset) != rtp::ParseError::kNone) {
+      } else if (const rtp::Malformed kind = rtp::Classify(slot.data, slot.length, &stream_, &header, &payload_offset);
+                 kind != rtp::Malformed::kNone) {
         ok = false;
         ++rejected_malformed;
+        ++result_.malformed_by_kind[static_cast<std::size_t>(kind)];
       }
       if (!ok) {
         source_->Release(&slot);

@@ -16,6 +16,7 @@
 #include "receivers/packet_stamps.h"
 #include "receivers/push_policy.h"
 #include "receivers/threaded_receiver.h"
+#include "rtp/datagram_check.h"
 #include "rtp/rtp_packet.h"
 
 namespace rxbench::receivers {
@@ -49,6 +50,8 @@ class ReceiveLoop final : public ThreadedReceiver {
   std::unique_ptr<pools::BufferSource> owned_source_;
   pools::BufferSource* source_ = nullptr;
   std::unique_ptr<PushPolicy> push_;
+  // The stream every datagram must belong to: locked on the first valid one.
+  rtp::StreamLock stream_;
 };
 
 }  // namespace rxbench::receivers

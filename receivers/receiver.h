@@ -12,12 +12,15 @@
 #include <memory>
 #include <string>
 
+#include <array>
+
 #include "metrics/log_histogram.h"
 #include "metrics/measurement_window.h"
 #include "metrics/sampled_cost.h"
 #include "pools/buffer_source.h"
 #include "receivers/receiver_stats.h"
 #include "receivers/strategy.h"
+#include "rtp/datagram_check.h"
 
 namespace rxbench::receivers {
 
@@ -51,6 +54,9 @@ struct ReceiverConfig {
 struct ReceiverResult {
   ReceiverStats stats;
   pools::BufferSourceStats buffers;
+  // Datagrams refused as malformed, by rtp::Malformed kind (receiver thread
+  // only: read after Stop(); the published stats carry the total).
+  std::array<std::uint64_t, rtp::kMalformedKinds> malformed_by_kind{};
   metrics::LogHistogram network_latency;     // send -> receive (kernel, else the push), ns
   metrics::LogHistogram processing_latency;  // kernel receive -> push, ns (kernel timestamps only)
   metrics::SampledCost stamp_cost;           // stamping buffers, per batch (stamp_buffers only)
