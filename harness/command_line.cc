@@ -78,7 +78,7 @@ void AddScenarioOptions(CLI::App* app, Options* o) {
       ->check(Between(1, 1024));
   app->add_option("--buffer-size", o->buffer_size, "bytes per receive buffer (default 4096)")
       ->check(Between(64, 65536));
-  app->add_option("--pool-size", o->pool_size, "buffers in a pool or ring (default 1024)")->check(Between(1, 1 << 20));
+  app->add_option("--pool-size", o->pool_size, "buffers in a pool or ring (default 4096); pools never grow: when the pipeline holds them all, the receiver waits and the socket backs up")->check(Between(1, 1 << 20));
   app->add_option("--rcvbuf", o->rcvbuf, "receive socket buffer bytes (default 4 MiB)")->check(Between(0, 1 << 30));
   app->add_option("--pipeline", o->pipeline, "pipeline description with 'appsrc name=src' and an element 'name=sink'");
   app->add_option("--measure", o->measure, "full: per-packet timestamps and histograms; minimal: counts only")
@@ -103,6 +103,9 @@ void AddScenarioOptions(CLI::App* app, Options* o) {
                 "diagnostic: compare each packet's send stamp with the kernel's TX timestamp (send_stamp_error)");
   app->add_option("--inject-cost-ns", o->inject_cost_ns,
                   "spin this many ns per packet in the receiver: a known regression, to check a CI gate (not for udpsrc)");
+  app->add_flag("--verify-payload", o->verify_payload,
+                "the generator writes the payload pattern and the sink checks every byte of every packet "
+                "(payload_mismatches); costs both sides");
   app->add_flag("--phase-timing", o->phase_timing,
                 "time the receive loop's phases (receive call, acquire, validate+stamp, push) on one batch in 64");
   app->add_flag("--no-syscall-count", o->no_syscall_count,
@@ -225,6 +228,7 @@ RunConfig MakeBaseConfig(const Options& o) {
   c.count_syscalls = !o.no_syscall_count;
   c.inject_cost_ns = o.inject_cost_ns;
   c.phase_timing = o.phase_timing;
+  c.verify_payload = o.verify_payload;
   c.progress = true;
   if (o.repetitions < 1) throw UsageError{"--repetitions must be at least 1"};
   const int cpus = static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN));

@@ -33,7 +33,7 @@ struct Options {
   int repetitions = 1;
   std::string buffer, sync, recv, push;
   int batch = 0;
-  std::size_t buffer_size = 4096, pool_size = 1024;
+  std::size_t buffer_size = 4096, pool_size = 4096;
   int rcvbuf = 4 << 20;
   std::string pipeline;
   std::string measure = "full";
@@ -48,6 +48,7 @@ struct Options {
   bool no_syscall_count = false;
   std::uint64_t inject_cost_ns = 0;
   bool phase_timing = false;
+  bool verify_payload = false;
 };
 
 // One row of a comparison: a strategy, and the harness options that differ for

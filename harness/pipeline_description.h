@@ -9,7 +9,9 @@
 //   ! rtpjitterbuffer latency=0   RTP processing that reorders/dedups but adds
 //                                 no fixed latency
 //   ! fakesink name=sink          where delivery is measured (sync=false: no
-//                                 clock waits, we measure the path, not playback)
+//                                 clock waits, we measure the path, not playback;
+//                                 enable-last-sample=false: it would keep the last
+//                                 buffer, which a pool of one or two never gets back)
 #pragma once
 
 #include <string>
@@ -20,7 +22,7 @@ inline constexpr char kDefaultPipeline[] =
     "appsrc name=src is-live=true format=time do-timestamp=true max-bytes=16000000 leaky-type=downstream "
     "! queue max-size-buffers=0 max-size-bytes=0 max-size-time=500000000 "
     "! rtpjitterbuffer latency=0 "
-    "! fakesink name=sink sync=false async=false";
+    "! fakesink name=sink sync=false async=false enable-last-sample=false";
 
 inline constexpr char kRtpCaps[] =
     "application/x-rtp,media=video,clock-rate=90000,encoding-name=H264,payload=96";

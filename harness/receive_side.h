@@ -46,7 +46,7 @@ struct ReceiveSideConfig {
   std::string pipeline;              // "" = kDefaultPipeline
   int batch = 0;                     // 0 = receivers::kDefaultBatch
   std::size_t buffer_size = 4096;
-  std::size_t pool_size = 1024;
+  std::size_t pool_size = 4096;
   int rcvbuf_bytes = 4 << 20;
   bool measure = true;               // false: --measure minimal
   // SO_TIMESTAMPNS + SO_RXQ_OVFL on the socket: kernel receive times for the

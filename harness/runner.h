@@ -23,7 +23,7 @@ struct RunConfig {
   std::string pipeline;              // "" = kDefaultPipeline
   int batch = 0;                     // 0 = receivers::kDefaultBatch
   std::size_t buffer_size = 4096;
-  std::size_t pool_size = 1024;
+  std::size_t pool_size = 4096;
   int rcvbuf_bytes = 4 << 20;        // receive socket buffer
   Measure measure = Measure::kFull;
   // SO_TIMESTAMPNS + SO_RXQ_OVFL on the socket: kernel receive times for the
