@@ -108,8 +108,9 @@ void AddScenarioOptions(CLI::App* app, Options* o) {
                 "(payload_mismatches); costs both sides");
   app->add_flag("--phase-timing", o->phase_timing,
                 "time the receive loop's phases (receive call, acquire, validate+stamp, push) on one batch in 64");
-  app->add_flag("--no-syscall-count", o->no_syscall_count,
-                "do not count every syscall of the receiver thread (a tracepoint); count the strategy's own calls");
+  app->add_flag("--count-syscalls", o->count_syscalls,
+                "count every syscall of the receiver thread (a kernel tracepoint, as root); it slows every syscall "
+                "on the host while on, so it is opt-in (README)");
 }
 
 
@@ -225,7 +226,7 @@ RunConfig MakeBaseConfig(const Options& o) {
   c.traffic.warmup_packets = ParseWarmup(o.warmup, c.traffic.rate_pps);
   c.traffic.send_batch = o.send_batch;
   c.traffic.tx_timestamps = o.tx_timestamps;
-  c.count_syscalls = !o.no_syscall_count;
+  c.count_syscalls = o.count_syscalls;
   c.inject_cost_ns = o.inject_cost_ns;
   c.phase_timing = o.phase_timing;
   c.verify_payload = o.verify_payload;

@@ -45,7 +45,7 @@ struct Options {
   std::string warmup = kDefaultWarmup;
   unsigned send_batch = 1;
   bool tx_timestamps = false;
-  bool no_syscall_count = false;
+  bool count_syscalls = false;
   std::uint64_t inject_cost_ns = 0;
   bool phase_timing = false;
   bool verify_payload = false;

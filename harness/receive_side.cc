@@ -147,7 +147,7 @@ void ReceiveSide::OpenWindow() {
   report_.counters_unavailable = counters_.unavailable();
   report_.counters_user_only = counters_.user_only();
   if (!config_.count_syscalls) {
-    report_.syscalls_unavailable = "not asked for";
+    report_.syscalls_unavailable = "not asked for (--count-syscalls)";
   } else if (!syscalls_.IsValid()) {
     report_.syscalls_unavailable = syscalls_.unavailable().empty() ? "no receiver thread" : syscalls_.unavailable();
   }

@@ -54,7 +54,7 @@ struct ReceiveSideConfig {
   // every datagram for them (README).
   bool kernel_timestamps = false;
   std::vector<std::string> counters;  // receiver-thread counters (perf stat -e names)
-  bool count_syscalls = true;         // every syscall of the receiver thread (tracepoint)
+  bool count_syscalls = false;        // every syscall of the receiver thread (tracepoint)
   std::uint64_t inject_cost_ns = 0;   // receivers::ReceiverConfig::inject_cost_ns
   bool phase_timing = false;
   int cpu_receiver = -1;

@@ -31,7 +31,7 @@ struct RunConfig {
   // default: the kernel charges every datagram for them (README).
   bool kernel_timestamps = false;
   std::vector<std::string> counters; // e.g. cycles,instructions
-  bool count_syscalls = true;        // every syscall of the receiver thread
+  bool count_syscalls = false;       // every syscall of the receiver thread (costs: README)
   std::uint64_t inject_cost_ns = 0;  // spun per packet in the receiver
   bool phase_timing = false;         // the receive loop's phases, sampled
   int cpu_receiver = -1;

@@ -4,12 +4,11 @@
 // wake-ups its pushes cause inside GStreamer, nor a clock read that is not
 // served by the vDSO. The kernel's raw_syscalls:sys_enter tracepoint sees
 // them all; opened through perf_event_open as a counting event on one
-// thread, it costs that thread nothing it would not pay anyway: while any
-// such tracepoint is enabled, every syscall on the host takes the traced
-// entry path, so comparisons stay fair but absolute syscall-heavy costs rise
-// a little (measured: README, "Counting every syscall"). futex calls are
-// counted beside it (syscalls:sys_enter_futex), because they are the
-// hand-overs between threads.
+// thread. While any such tracepoint is enabled, every syscall on the host
+// takes the traced entry path, which costs syscall-heavy strategies more than
+// batching ones, so the harness counts this way only when asked (README).
+// futex calls are counted beside it (syscalls:sys_enter_futex), because they
+// are the hand-overs between threads.
 //
 // Needs root or perf_event_paranoid <= -1 and tracefs (platform/tracefs.h).
 // Where it cannot be had, IsValid() is false and unavailable() says why; a

@@ -77,6 +77,7 @@ const char* const kIterationNumbers[] = {
 TEST(RunnerJsonTest, TwoRepetitionsMakeGoogleBenchmarkJson) {
   RunConfig config = BaselineConfig();
   config.traffic.warmup_packets = 300;
+  config.count_syscalls = true;
   std::vector<RunResult> runs;
   for (int i = 0; i < 2; ++i) {
     RunResult r = RunOnce(config);

@@ -23,6 +23,7 @@ from reports.history.db import open_db
 from reports.history.paths import default_db_path
 from reports.history.run_info import describe
 from reports.optional import render_report
+from reports.stats.needed import paired_minimum
 from reports.render.console import render_console
 from reports.results.load import load
 from reports.results.metrics import COMPARED
@@ -33,6 +34,7 @@ from reports.usage import UsageError, say
 def main(argv):
     args = parse(argv)
     config = load_config(args.config)
+    _check_repetitions(args, config)
     path = os.environ.get("RXBENCH_HARNESS")
     if not path:
         raise UsageError("ci: RXBENCH_HARNESS is not set (run `./rxbench ci`, which "
@@ -54,6 +56,20 @@ def main(argv):
     finally:
         if not args.out:
             shutil.rmtree(work, ignore_errors=True)
+
+
+def _check_repetitions(args, config):
+    """A paired gate with fewer pairs than the Wilcoxon test needs to reach p < alpha
+    could never fail: it would say PASS whatever the build under test costs. That is a
+    configuration error, said before anything is built or run."""
+    if not args.against:
+        return   # --calibrate reports what n can see; --baseline depends on stored n
+    least = paired_minimum(config.alpha)
+    if args.repetitions < least:
+        raise UsageError(f"ci: --repetitions {args.repetitions} is too few: with fewer "
+                         f"than {least} pairs the Wilcoxon test cannot reach p < "
+                         f"{config.alpha:g}, so the gate could never fail; use "
+                         f"--repetitions {least} or more")
 
 
 def _gate(args, config, candidate, spec, conn, work):

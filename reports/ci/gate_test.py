@@ -102,6 +102,9 @@ class AgainstRevision(SandboxTest):
             (["--against", "HEAD", "--strategy=iouring"], "--strategy=iouring is set by ci"),
             (["--against", "HEAD", "--config", "/nonexistent.json"], "cannot read --config"),
             (["--against", "HEAD", "--repetitions", "0"], "--repetitions must be"),
+            (["--against", "HEAD", "--repetitions", "7"],
+             "--repetitions 7 is too few: with fewer than 8 pairs the Wilcoxon test "
+             "cannot reach p < 0.01, so the gate could never fail; use --repetitions 8"),
             (["--baseline", "absent"], "--baseline absent: no such baseline"),
             (["--against", "HEAD", "--strategies", "nope"], "unknown strategy 'nope'"),
         ]
@@ -120,7 +123,7 @@ class AgainstRevision(SandboxTest):
         self.assertIn("RXBENCH_HARNESS is not set", err)
 
     def test_run_failure_exits_1(self):
-        code, _, err = self.box.ci("--against", "HEAD", "--repetitions", "2",
+        code, _, err = self.box.ci("--against", "HEAD", "--repetitions", REPS,
                                    FAKE_RXBENCH_FAIL="1")
         self.assertEqual(code, 1)
         self.assertIn("fake failure", err)
