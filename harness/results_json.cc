@@ -242,6 +242,7 @@ nlohmann::json IterationJson(const RunResult& r) {
   if (r.measure_ns_per_packet_sink) j["measure_ns_per_packet_sink"] = *r.measure_ns_per_packet_sink;
   if (r.measure_ns_per_packet_receiver) j["measure_ns_per_packet_receiver"] = *r.measure_ns_per_packet_receiver;
   if (r.measure_overhead_pct) j["measure_overhead_pct"] = *r.measure_overhead_pct;
+  if (r.measure == "full") j["measure_samples_interrupted"] = r.measure_samples_interrupted;
   if (r.socket_drops_rxq_ovfl) j["socket_drops_rxq_ovfl"] = *r.socket_drops_rxq_ovfl;
   if (r.host_rcvbuf_errors) j["host_rcvbuf_errors"] = *r.host_rcvbuf_errors;
   for (const auto& [name, value] : r.counters_per_packet) j[name + "_per_packet"] = value;

@@ -106,6 +106,8 @@ struct RunResult {
   std::optional<double> measure_ns_per_packet_receiver;  // absent where nothing stamps (udpsrc, null)
   // Their sum as a share of the receive path without it: 100 * m / (path - m).
   std::optional<double> measure_overhead_pct;
+  // Timed occurrences left out because they were interrupted (sampled_cost.h).
+  std::uint64_t measure_samples_interrupted = 0;
   // phase_timing: the receive loop's phases, thread CPU ns per packet received.
   std::map<std::string, double> phase_ns_per_packet;
 };

@@ -135,6 +135,8 @@ void SummarizeMeasuringCost(const RunIdentity& id, const ReceiveReport& received
     r->measure_ns_per_packet_receiver = received.receiver.stamp_cost.TotalNs() / static_cast<double>(n);
     measuring_ns += *r->measure_ns_per_packet_receiver;
   }
+  r->measure_samples_interrupted =
+      received.sink.measure_cost.interrupted() + received.receiver.stamp_cost.interrupted();
   const double without = r->cpu_ns_per_packet_receive_path - measuring_ns;
   if (measuring_ns > 0 && without > 0) r->measure_overhead_pct = 100 * measuring_ns / without;
 }

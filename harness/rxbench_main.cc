@@ -60,8 +60,8 @@ bool SaveResults(const RunConfig& base, const std::vector<RunResult>& results, c
 // Runs every (repetition, strategy) pair, interleaved: repetition 1 of every
 // strategy, then repetition 2, ... so slow drifts of the machine spread evenly.
 // The order rotates from one repetition to the next: a run right after another
-// was measured ~2 % cheaper than the same run first (caches, page cache,
-// scheduler state), so a fixed order would favour whoever comes second.
+// is cheaper than the same run first (caches, page cache, scheduler state;
+// README, "Order matters"), so a fixed order would favour whoever comes second.
 std::vector<RunResult> RunAll(const RunConfig& base, const std::vector<Contender>& contenders, int repetitions,
                               const Output& output) {
   std::vector<RunResult> results;

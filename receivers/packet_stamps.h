@@ -5,11 +5,11 @@
 //   GST_BUFFER_OFFSET     = (send_ns - epoch_ns) << 16 | RTP sequence number
 //   GST_BUFFER_OFFSET_END = (push_ns - send_ns) << 32  | RTP timestamp
 //
-// The sink then never maps the buffer's memory. It did before: timed in place,
-// its per-packet work fell from 85 to 40 ns at 10 kpps and from 120-170 to
-// 40-50 ns at 200 kpps, where a packet waits milliseconds in the pipeline and
-// its bytes and its GstMemory have gone cold by the time it reaches the sink.
-// (A side table indexed by packet was worse still: two more cache misses.)
+// The sink then never maps the buffer's memory. It did before, and that was
+// most of its per-packet work at high rates, where a packet waits
+// milliseconds in the pipeline and its bytes and its GstMemory have gone cold
+// by the time it reaches the sink (README, "Cost of measuring"). A side table
+// indexed by packet was worse still: two more cache misses.
 //
 // epoch_ns is a time before the run's first send, the same for receiver and
 // sink. 48 bits of send time after it last 78 hours, 32 bits of send -> push
