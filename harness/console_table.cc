@@ -12,7 +12,7 @@ struct Row {
   std::string strategy, policies;
   int runs = 0, failed = 0;
   std::string error;
-  double sent = 0, delivered = 0, kernel_drops = 0, pipeline_drops = 0, unexplained = 0;
+  double sent = 0, delivered = 0, kernel_drops = 0, pipeline_drops = 0, unexplained = 0, achieved_kpps = 0;
   double rx_ns = 0, pipe_ns = 0, path_ns = 0, gen_ns = 0, measure_pct = -1, syscalls = -1, ctx = 0;
   double p50_us = -1, p99_us = -1, jitter_us = -1;  // -1: not measured
 };
@@ -61,6 +61,7 @@ void PrintResultsTable(const std::vector<RunResult>& runs, std::FILE* out, bool 
     if (ok.empty()) continue;
     row.sent = MedianOf(ok, [](const RunResult& r) { return double(r.packets_sent); });
     row.delivered = MedianOf(ok, [](const RunResult& r) { return double(r.packets_delivered); });
+    row.achieved_kpps = MedianOf(ok, [](const RunResult& r) { return r.achieved_pps / 1000; });
     row.kernel_drops = MedianOf(ok, [](const RunResult& r) { return double(r.kernel_drops); });
     row.pipeline_drops = MedianOf(ok, [](const RunResult& r) { return double(r.pipeline_drops); });
     // The worst repetition, not the median: any unexplained packet must show.
@@ -98,8 +99,8 @@ void PrintResultsTable(const std::vector<RunResult>& runs, std::FILE* out, bool 
   // The strategy column fits the longest name (overrides make names long).
   int name_width = 14;
   for (const std::string& name : order) name_width = std::max(name_width, static_cast<int>(name.size()));
-  std::fprintf(out, "%-*s %-32s %9s %9s %7s %7s %8s %8s %8s %8s %6s %7s %6s %6s %8s %8s %7s %7s\n", name_width,
-               "strategy", "policies (buf/sync/recv/push)", "sent", "delivered", "k.drop", "p.drop", "rx ns", "pipe ns",
+  std::fprintf(out, "%-*s %-32s %9s %8s %9s %7s %7s %8s %8s %8s %8s %6s %7s %6s %6s %8s %8s %7s %7s\n", name_width,
+               "strategy", "policies (buf/sync/recv/push)", "sent", "got kpps", "delivered", "k.drop", "p.drop", "rx ns", "pipe ns",
                "path ns", "gen ns", "meas%", "x null", "sys/p", "ctx/p", "p50 us", "p99 us", "jit us", "unexpl");
   for (const std::string& name : order) {
     const Row& row = rows[name];
@@ -113,9 +114,9 @@ void PrintResultsTable(const std::vector<RunResult>& runs, std::FILE* out, bool 
     const std::string syscalls = Format("%.2f", row.syscalls);
     const bool bad = row.unexplained != 0;
     std::fprintf(out,
-                 "%-*s %-32.32s %9.0f %9.0f %7.0f %7.0f %8.0f %8.0f %8.0f %8.0f %6s %7s %6s %6.2f %8s %8s %7s "
+                 "%-*s %-32.32s %9.0f %8.1f %9.0f %7.0f %7.0f %8.0f %8.0f %8.0f %8.0f %6s %7s %6s %6.2f %8s %8s %7s "
                  "%s%7.0f%s\n",
-                 name_width, name.c_str(), row.policies.c_str(), row.sent, row.delivered, row.kernel_drops, row.pipeline_drops,
+                 name_width, name.c_str(), row.policies.c_str(), row.sent, row.achieved_kpps, row.delivered, row.kernel_drops, row.pipeline_drops,
                  row.rx_ns, row.pipe_ns, row.path_ns, row.gen_ns, measure_pct.c_str(), Ratio(row.path_ns, null_ns).c_str(), syscalls.c_str(), row.ctx,
                  p50.c_str(), p99.c_str(), jitter.c_str(), bad && color ? "\033[31m" : "", row.unexplained,
                  bad && color ? "\033[0m" : "");

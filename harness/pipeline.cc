@@ -3,6 +3,8 @@
 #include <gio/gio.h>
 #include <unistd.h>
 
+#include <thread>
+
 namespace rxbench::harness {
 namespace {
 
@@ -110,29 +112,43 @@ void Pipeline::EndStream() {
   }
 }
 
-bool Pipeline::DrainToEos(double timeout_s, const std::function<std::uint64_t()>& delivered, bool* flushed) {
-  *flushed = false;
-  EndStream();
+Pipeline::Drain Pipeline::DrainToEos(double timeout_s, const std::function<std::uint64_t()>& delivered) {
+  // Ending the stream may itself wait on the wedge (udpsrc's event handling
+  // takes the lock its streaming thread holds while it pushes), so it runs on
+  // a thread of its own, which the flush below sets free.
+  std::thread ender([this] { EndStream(); });
   const auto now_ns = [] { return static_cast<std::uint64_t>(g_get_monotonic_time()) * 1000; };
   const std::uint64_t deadline = now_ns() + static_cast<std::uint64_t>(timeout_s * 1e9);
   std::uint64_t last = delivered(), last_change = now_ns();
+  Drain result = Drain::kEndOfStream;
   while (!bus_->WaitForEos(0.05)) {
-    if (now_ns() > deadline) return false;
     const std::uint64_t now = delivered();
     if (now != last) {
       last = now;
       last_change = now_ns();
-    } else if (!*flushed && now_ns() - last_change > kStallNs) {
-      // Flush start is not serialized: it reaches a wedged element past the
-      // streaming thread stuck in it. Flush stop then lets the stream run
-      // again, empty, so that end-of-stream can go through.
-      gst_element_send_event(source_, gst_event_new_flush_start());
-      gst_element_send_event(source_, gst_event_new_flush_stop(FALSE));
-      *flushed = true;
-      EndStream();
+    } else if (now_ns() - last_change > kStallNs) {
+      result = Drain::kFlushed;
+      break;
+    }
+    if (now_ns() > deadline) {
+      result = Drain::kTimedOut;
+      break;
     }
   }
-  return true;
+  if (result != Drain::kEndOfStream) {
+    // Flush start is not serialized: pushed from the source's pad it reaches
+    // a wedged element past the streaming thread stuck in it, and every
+    // element lets go of what it holds. Stopping the pipeline then ends every
+    // streaming thread; its counts are final (what was held shows as dropped).
+    GstPad* pad = gst_element_get_static_pad(source_, "src");
+    if (pad != nullptr) {
+      gst_pad_push_event(pad, gst_event_new_flush_start());
+      gst_object_unref(pad);
+    }
+    Stop();
+  }
+  ender.join();
+  return result;
 }
 
 void Pipeline::Stop() {

@@ -41,13 +41,18 @@ class Pipeline {
   // A stalled pipeline is flushed: when `delivered` (the sink's count) stops
   // moving for kStallNs before end-of-stream arrived, a flush from the source
   // throws away what the elements hold (their pad counts then show it as
-  // dropped, by element) and end-of-stream is sent again. GStreamer 1.22's
-  // rtpjitterbuffer can wedge under heavy loss (README, "Known problems"):
-  // its chain waits for room that its own loop, waiting for a packet no timer
-  // will ever declare lost, never makes; end-of-stream queues behind the
-  // wedged chain and never arrives. *flushed says whether it happened.
+  // dropped, by element) and the pipeline is stopped. GStreamer 1.22's
+  // rtpjitterbuffer can wedge (README, "Known problems"): its chain waits for
+  // room that its own loop, waiting for a packet no timer will ever declare
+  // lost, never makes; end-of-stream queues behind the wedged chain and never
+  // arrives.
   static constexpr std::uint64_t kStallNs = 500'000'000;
-  bool DrainToEos(double timeout_s, const std::function<std::uint64_t()>& delivered, bool* flushed);
+  enum class Drain {
+    kEndOfStream,  // every element passed on or dropped what it held
+    kFlushed,      // it stalled: flushed and stopped; the counts are final
+    kTimedOut,     // still moving at the time-out: flushed and stopped; the counts are final
+  };
+  Drain DrainToEos(double timeout_s, const std::function<std::uint64_t()>& delivered);
   // Counts at the pads; final after DrainToEos.
   PipelineCounts Counts() const { return flow_->Count(pipeline_, source_, sink_); }
   // To NULL: every streaming thread has left the pipeline's elements.

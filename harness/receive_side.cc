@@ -197,17 +197,21 @@ ReceiveReport ReceiveSide::Finish(double drain_timeout_s) {
   if (receiver_) receiver_->Stop();
   if (pipeline_) {
     // udpsrc is still reading: its end-of-stream comes after what it has read.
-    const bool drained = pipeline_->BusError().empty() &&
-                         pipeline_->DrainToEos(drain_timeout_s, [this] { return Delivered(); }, &report_.pipeline_flushed);
-    if (drained) report_.pipeline = pipeline_->Counts();
-    pipeline_->Stop();
-    sink_->Detach();
     if (std::string bus = pipeline_->BusError(); !bus.empty()) {
       report_.error = bus;
-    } else if (!drained) {
-      report_.error = "pipeline did not reach end-of-stream within " + std::to_string(drain_timeout_s) +
-                      " s after the last packet; counts would not be final";
+    } else {
+      const Pipeline::Drain drain = pipeline_->DrainToEos(drain_timeout_s, [this] { return Delivered(); });
+      report_.pipeline_flushed = drain != Pipeline::Drain::kEndOfStream;
+      if (drain == Pipeline::Drain::kTimedOut) {
+        report_.error = "pipeline still moving " + std::to_string(drain_timeout_s) +
+                        " s after the last packet: flushed and stopped";
+      }
+      // Every streaming thread has stopped or passed end-of-stream: final.
+      report_.pipeline = pipeline_->Counts();
     }
+    pipeline_->Stop();
+    sink_->Detach();
+    if (std::string bus = pipeline_->BusError(); !bus.empty() && report_.error.empty()) report_.error = bus;
   }
   // After the receiver (or udpsrc) stopped reading: the socket's own account.
   report_.kernel_drops = platform::UdpCounters::SocketDrops(socket_.fd).value_or(0);

@@ -87,6 +87,12 @@ std::vector<RunResult> RunAll(const RunConfig& base, const std::vector<Contender
       r.repetition_index = rep;
       r.repetitions = repetitions;
       if (!r.ok) std::fprintf(stderr, "rxbench: %s (repetition %d) failed: %s\n", s.name.c_str(), rep + 1, r.error.c_str());
+      if (r.generator_fell_behind) {
+        std::fprintf(stderr,
+                     "rxbench: %s (repetition %d): the generator fell behind: it offered %.0f pps where %.0f were "
+                     "asked for (generator_fell_behind)\n",
+                     s.name.c_str(), rep + 1, r.achieved_pps, r.offered_pps);
+      }
       if (r.pipeline_flushed) {
         std::fprintf(stderr,
                      "rxbench: %s (repetition %d): the pipeline stopped delivering while it drained and was flushed; "
@@ -101,7 +107,7 @@ std::vector<RunResult> RunAll(const RunConfig& base, const std::vector<Contender
 }
 
 void PrintHeader(const RunConfig& c, int repetitions, std::size_t strategies) {
-  std::printf("scenario %s: %s %.0f pps%s, %zu B payload, %llu packets; %d repetition%s x %zu strateg%s%s\n",
+  std::printf("scenario %s: %s %.0f pps offered%s, %zu B payload, %llu packets; %d repetition%s x %zu strateg%s%s\n",
               c.scenario.c_str(), traffic_gen::ToString(c.traffic.shape), c.traffic.rate_pps,
               c.traffic.shape == traffic_gen::Shape::kBurst ? (" at " + std::to_string(int(c.traffic.fps)) + " fps").c_str()
                                                             : "",
