@@ -12,12 +12,7 @@ constexpr std::uint64_t kImpairmentStream = 2;
 
 bool ParseImpairmentSpec(const std::string& text, ImpairmentSpec* spec, std::string* error) {
   ImpairmentSpec parsed;
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    std::size_t comma = text.find(',', start);
-    if (comma == std::string::npos) comma = text.size();
-    const std::string item = text.substr(start, comma - start);
-    start = comma + 1;
+  for (const std::string& item : SplitCommas(text)) {
     const std::size_t equals = item.find('=');
     const std::string key = item.substr(0, equals);
     double* target = key == "loss" ? &parsed.loss

@@ -38,12 +38,7 @@ bool MalformedSpec::empty() const {
 bool ParseMalformedSpec(const std::string& text, MalformedSpec* spec, std::string* error) {
   MalformedSpec parsed;
   double sum = 0;
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    std::size_t comma = text.find(',', start);
-    if (comma == std::string::npos) comma = text.size();
-    const std::string item = text.substr(start, comma - start);
-    start = comma + 1;
+  for (const std::string& item : SplitCommas(text)) {
     const std::size_t colon = item.find(':');
     const std::string name = item.substr(0, colon);
     const std::size_t kind = KindFromName(name);
