@@ -103,6 +103,11 @@ void AddScenarioOptions(CLI::App* app, Options* o) {
                 "diagnostic: compare each packet's send stamp with the kernel's TX timestamp (send_stamp_error)");
   app->add_option("--inject-cost-ns", o->inject_cost_ns,
                   "spin this many ns per packet in the receiver: a known regression, to check a CI gate (not for udpsrc)");
+  app->add_option("--malformed", o->malformed,
+                  "slip malformed datagrams between the valid packets: KIND[:RATE],... with KIND one of empty, short, "
+                  "bad-version, csrc-overrun, extension-overrun, padding-overrun, foreign-ssrc, bad-payload-type, "
+                  "oversize; RATE a fraction or percentage of packets (default 1%)");
+  app->add_option("--seed", o->seed, "seed of the malformed datagrams' placement (default 1)");
   app->add_flag("--verify-payload", o->verify_payload,
                 "the generator writes the payload pattern and the sink checks every byte of every packet "
                 "(payload_mismatches); costs both sides");
@@ -230,6 +235,12 @@ RunConfig MakeBaseConfig(const Options& o) {
   c.inject_cost_ns = o.inject_cost_ns;
   c.phase_timing = o.phase_timing;
   c.verify_payload = o.verify_payload;
+  if (!o.malformed.empty()) {
+    std::string error;
+    if (!traffic_gen::ParseMalformedSpec(o.malformed, &c.traffic.malformed, &error)) throw UsageError{"--malformed: " + error};
+    if (o.send_batch != 1) throw UsageError{"--malformed needs --send-batch 1"};
+  }
+  c.traffic.seed = o.seed;
   c.progress = true;
   if (o.repetitions < 1) throw UsageError{"--repetitions must be at least 1"};
   const int cpus = static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN));

@@ -49,6 +49,8 @@ struct Options {
   std::uint64_t inject_cost_ns = 0;
   bool phase_timing = false;
   bool verify_payload = false;
+  std::string malformed;   // --malformed KIND[:RATE],...
+  std::uint64_t seed = 1;
 };
 
 // One row of a comparison: a strategy, and the harness options that differ for

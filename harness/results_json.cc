@@ -149,6 +149,7 @@ nlohmann::json IterationJson(const RunResult& r) {
       {"kernel_drops", r.kernel_drops},
       {"malformed", r.malformed},
       {"malformed_by_kind", r.malformed_by_kind},
+      {"malformed_injected", r.malformed_injected},
       {"truncated", r.truncated},
       {"pipeline_drops", r.pipeline_drops},
       {"pipeline_drops_by_element", r.pipeline_drops_by_element},

@@ -45,6 +45,7 @@ struct RunResult {
   std::optional<std::uint64_t> socket_drops_rxq_ovfl;  // last SO_RXQ_OVFL seen by the receiver
   std::uint64_t malformed = 0;
   std::map<std::string, std::uint64_t> malformed_by_kind;  // every kind, by its name
+  std::map<std::string, std::uint64_t> malformed_injected;  // --malformed: what the generator slipped in
   std::uint64_t truncated = 0;
   std::uint64_t pipeline_drops = 0;     // entered the pipeline, never reached the sink (pad counts)
   std::map<std::string, std::uint64_t> pipeline_drops_by_element;  // element name -> dropped

@@ -40,6 +40,9 @@ void SummarizeLoss(const traffic_gen::GeneratorReport& sent, const ReceiveReport
   r->packets_delivered = a.delivered;
   r->kernel_drops = a.kernel_drops;
   r->malformed = a.malformed;
+  for (std::size_t kind = 1; kind < traffic_gen::kInjectKinds; ++kind) {
+    if (sent.malformed_sent[kind] > 0) r->malformed_injected[traffic_gen::InjectKindName(kind)] = sent.malformed_sent[kind];
+  }
   for (std::size_t kind = 1; kind < rtp::kMalformedKinds; ++kind) {
     r->malformed_by_kind[rtp::ToString(static_cast<rtp::Malformed>(kind))] = received.receiver.malformed_by_kind[kind];
   }

@@ -125,6 +125,7 @@ RunResult RunOnce(const RunConfig& config) {
   traffic.dest_port = receive.port();
   traffic.cpu = config.cpu_generator;
   traffic.fill_pattern = config.verify_payload;
+  traffic.receiver_buffer_bytes = config.buffer_size;
   const bool warmup = traffic.warmup_packets > 0;
 
   WarmupGate gate;

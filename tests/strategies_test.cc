@@ -18,6 +18,7 @@
 #include "harness/runner.h"
 #include "receivers/strategy.h"
 #include "rtp/rtp_packet.h"
+#include "traffic_gen/malformed.h"
 #include "traffic_gen/traffic_spec.h"
 
 namespace rxbench::harness {
@@ -180,6 +181,54 @@ TEST_P(StrategiesTest, LossAccountUnderOverloadMatchesIndependentCounts) {
 }
 
 INSTANTIATE_TEST_SUITE_P(AllPresets, StrategiesTest, testing::ValuesIn(receivers::PresetNames()), TestName);
+
+// Every kind of malformed datagram, slipped between valid packets by the
+// generator (1 % each): each receive-loop strategy counts every one under its
+// kind exactly as the generator sent them (oversize ones as truncated),
+// pushes none, and delivers every valid packet around them. (udpsrc cannot
+// validate and `null` does not: they are not in this test.)
+class MalformedInputTest : public testing::TestWithParam<std::string> {};
+
+TEST_P(MalformedInputTest, EveryKindCountedExactlyAndTheValidOnesDelivered) {
+  RunConfig config = ConfigFor(GetParam());
+  config.traffic.rate_pps = 5000;
+  config.traffic.shape = traffic_gen::Shape::kCbr;
+  config.traffic.duration_s = 1;
+  std::string error;
+  ASSERT_TRUE(traffic_gen::ParseMalformedSpec(
+      "empty,short,bad-version,csrc-overrun,extension-overrun,padding-overrun,foreign-ssrc,bad-payload-type,oversize",
+      &config.traffic.malformed, &error))
+      << error;
+  const RunResult r = RunOnce(config);
+  SCOPED_TRACE(Describe(r));
+  ASSERT_TRUE(r.ok) << r.error;
+  std::uint64_t injected = 0;
+  for (const char* kind : {"empty", "short", "bad-version", "csrc-overrun", "extension-overrun", "padding-overrun",
+                           "foreign-ssrc", "bad-payload-type"}) {
+    const std::uint64_t sent = r.malformed_injected.count(kind) ? r.malformed_injected.at(kind) : 0;
+    EXPECT_GT(sent, 0u) << kind << ": none injected, the test proves nothing";
+    EXPECT_EQ(r.malformed_by_kind.at(kind), sent) << kind;
+    injected += sent;
+  }
+  ASSERT_TRUE(r.malformed_injected.count("oversize"));
+  EXPECT_EQ(r.truncated, r.malformed_injected.at("oversize"));
+  EXPECT_EQ(r.malformed, injected);
+  EXPECT_EQ(r.packets_delivered, r.packets_sent - injected - r.truncated);
+  EXPECT_EQ(r.packets_delivered, r.warmup_packets + 5000u);
+  EXPECT_EQ(r.seq_gaps, 0u);
+  EXPECT_EQ(r.kernel_drops, 0u);
+  EXPECT_EQ(r.unexplained_packets, 0);
+}
+
+std::vector<std::string> ReceiveLoopPresets() {
+  std::vector<std::string> names;
+  for (const receivers::StrategySpec& s : receivers::Presets()) {
+    if (s.receiver == receivers::ReceiverKind::kLoop) names.push_back(s.name);
+  }
+  return names;
+}
+
+INSTANTIATE_TEST_SUITE_P(ReceiveLoopPresets, MalformedInputTest, testing::ValuesIn(ReceiveLoopPresets()), TestName);
 
 }  // namespace
 }  // namespace rxbench::harness

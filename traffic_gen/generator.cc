@@ -60,6 +60,7 @@ bool Generator::Start(std::string* error) {
 
   const unsigned batch = std::min(spec_.send_batch, kMaxBatch);
   buffers_.assign(batch * packet_bytes_, 0);
+  if (!spec_.malformed.empty()) malformed_buffer_.assign(std::max(packet_bytes_, spec_.receiver_buffer_bytes + 64), 0);
   iovecs_.assign(batch, iovec{});
   messages_.assign(batch, mmsghdr{});
   for (unsigned k = 0; k < batch; ++k) {
@@ -127,8 +128,24 @@ std::string Generator::SetUpSenderThread() const {
   return "";
 }
 
+// After valid packet `index` (still in buffers_[0]), the malformed datagram
+// the plan puts there, if any: built from a copy of that packet.
+void Generator::SendMalformed(MalformedPlan* plan, std::uint64_t index, GeneratorReport* report) {
+  const std::size_t kind = plan->Take(index);
+  if (kind == kNoMalformed) return;
+  std::copy(buffers_.begin(), buffers_.begin() + static_cast<std::ptrdiff_t>(packet_bytes_), malformed_buffer_.begin());
+  const std::size_t length =
+      MakeMalformed(kind, malformed_buffer_.data(), packet_bytes_, malformed_buffer_.size(), spec_.receiver_buffer_bytes);
+  const SendOutcome outcome = sender_.SendBytes(malformed_buffer_.data(), length);
+  report->packets_sent += outcome.sent;
+  report->send_errors += outcome.failed;
+  report->send_calls += outcome.calls;
+  report->malformed_sent[kind] += outcome.sent;
+}
+
 void Generator::SendStream(GeneratorReport* report) {
   PacketSchedule schedule(spec_);
+  MalformedPlan malformed(spec_.malformed, spec_.seed, schedule.total());
   TxTimestamps tx;
   if (spec_.tx_timestamps) {
     report->tx_timestamps_unavailable = tx.Enable(sender_.fd());
@@ -185,8 +202,10 @@ void Generator::SendStream(GeneratorReport* report) {
       const auto send_ns = static_cast<std::uint64_t>(NowNs(CLOCK_MONOTONIC));
       rtp::WriteProbe(rtp::Probe{send_ns, schedule.index()}, packet + rtp::kHeaderBytes);
       const std::int64_t due_ns = schedule.due_ns();
+      const std::uint64_t index = schedule.index();
       schedule.Advance();
       account(sender_.Send(messages_.data(), 1), send_ns, due_ns, measured);
+      if (!malformed_buffer_.empty()) SendMalformed(&malformed, index, report);
       continue;
     }
     // Batches: everything due by now_ns, up to `batch` per call, never

@@ -30,6 +30,7 @@
 #include <sys/types.h>
 #include <sys/uio.h>
 
+#include <array>
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
@@ -71,6 +72,9 @@ struct GeneratorReport {
   // With spec.tx_timestamps: kernel TX time - the packet's send stamp, ns.
   std::optional<metrics::LogHistogram> send_stamp_error;
   std::string tx_timestamps_unavailable;  // why not, when asked for and not had
+  // Malformed datagrams sent (accepted by the kernel, counted in packets_sent
+  // too), by kind (malformed.h).
+  std::array<std::uint64_t, kInjectKinds> malformed_sent{};
 
   std::uint64_t measured_sent() const { return packets_sent - warmup_sent; }
   // The offered rate scaled by how long the measured stream was due to take
@@ -124,6 +128,7 @@ class Generator {
   // Names, pins and de-slacks the calling thread; "" or why it failed.
   std::string SetUpSenderThread() const;
   void SendStream(GeneratorReport* report);
+  void SendMalformed(MalformedPlan* plan, std::uint64_t index, GeneratorReport* report);
   void Join();
 
   const TrafficSpec spec_;
@@ -136,6 +141,8 @@ class Generator {
   std::vector<std::uint8_t> buffers_;
   std::vector<iovec> iovecs_;
   std::vector<mmsghdr> messages_;
+  // A malformed datagram is built here from the packet just sent.
+  std::vector<std::uint8_t> malformed_buffer_;
 
   bool started_ = false;
   std::atomic<bool> stop_{false};

@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 
+#include "traffic_gen/malformed.h"
+
 namespace rxbench::traffic_gen {
 
 // How packets are spread over time.
@@ -52,6 +54,12 @@ struct TrafficSpec {
   // (SO_TIMESTAMPING, error queue) and report how far each packet's stamp is
   // from it. Costs the sender a syscall per datagram.
   bool tx_timestamps = false;
+  // Malformed datagrams slipped in between valid packets on purpose
+  // (malformed.h), seeded; they need send_batch 1. `oversize` ones are one
+  // byte longer than receiver_buffer_bytes.
+  MalformedSpec malformed;
+  std::uint64_t seed = 1;
+  std::size_t receiver_buffer_bytes = 4096;
 
   // The measured stream: packet_count if set, else llround(rate_pps * duration_s).
   std::uint64_t TotalPackets() const;

@@ -60,6 +60,18 @@ bool UdpSender::Open(const std::string& host, std::uint16_t port, std::string* e
   return true;
 }
 
+SendOutcome UdpSender::SendBytes(const std::uint8_t* data, std::size_t length) {
+  SendOutcome out;
+  out.calls = 1;
+  if (send(fd_, data, length, 0) >= 0) {
+    out.sent = 1;
+  } else {
+    out.failed = 1;
+    out.last_errno = errno;
+  }
+  return out;
+}
+
 SendOutcome UdpSender::Send(mmsghdr* msgs, unsigned count) {
   SendOutcome out;
   unsigned next = 0;

@@ -42,6 +42,8 @@ class UdpSender {
   // counted in `failed`, skipped, and the rest still go out, so a transient
   // error costs one packet and not the batch. EINTR is retried.
   SendOutcome Send(mmsghdr* msgs, unsigned count);
+  // One datagram of `length` bytes (0 is a valid, empty datagram).
+  SendOutcome SendBytes(const std::uint8_t* data, std::size_t length);
 
  private:
   int fd_ = -1;
