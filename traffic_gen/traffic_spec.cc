@@ -76,6 +76,8 @@ std::string Validate(const TrafficSpec& spec) {
   if (spec.cpu < -1) return "cpu must be -1 (no pinning) or a CPU number";
   if (spec.send_batch < 1 || spec.send_batch > 1024) return "send_batch must be 1..1024";
   if (!spec.malformed.empty() && spec.send_batch != 1) return "malformed datagrams need send_batch 1";
+  // The kernel numbers every datagram; only valid packets carry a stamp.
+  if (!spec.malformed.empty() && spec.tx_timestamps) return "tx_timestamps cannot be combined with malformed datagrams";
   if (!spec.malformed.empty() && spec.malformed.rate[kOversize] > 0 && spec.receiver_buffer_bytes + 1 > kMaxUdpPayload) {
     return "oversize datagrams need a receiver buffer below " + std::to_string(kMaxUdpPayload) + " bytes";
   }
