@@ -241,6 +241,9 @@ RunConfig MakeBaseConfig(const Options& o) {
     if (o.send_batch != 1) throw UsageError{"--malformed needs --send-batch 1"};
   }
   c.traffic.seed = o.seed;
+  c.traffic.receiver_buffer_bytes = o.buffer_size;
+  // Again, with everything the options added to the traffic.
+  if (std::string problem = traffic_gen::Validate(c.traffic); !problem.empty()) throw UsageError{problem};
   c.progress = true;
   if (o.repetitions < 1) throw UsageError{"--repetitions must be at least 1"};
   const int cpus = static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN));
