@@ -11,15 +11,6 @@
 #include "platform/udp_counters.h"
 
 namespace rxbench::harness {
-namespace {
-
-std::vector<pid_t> ThreadsNow() {
-  std::vector<pid_t> tids;
-  for (const platform::ThreadSample& t : platform::TakeThreadCensus().threads) tids.push_back(t.tid);
-  return tids;
-}
-
-}  // namespace
 
 ReceiveSide::ReceiveSide(ReceiveSideConfig config) : config_(std::move(config)) {}
 
@@ -35,7 +26,7 @@ bool ReceiveSide::Start(std::string* error) {
   report_.is_null = kind == receivers::ReceiverKind::kNull;
   report_.is_udpsrc = kind == receivers::ReceiverKind::kUdpsrc;
   // Threads alive now predate the run: what they do cannot be attributed to it.
-  roles_ = std::make_unique<ThreadRoles>(ThreadsNow(), platform::CurrentTid());
+  roles_ = std::make_unique<ThreadRoles>(platform::ListThreads(), platform::CurrentTid());
 
   receivers::UdpSocketOptions socket_options;
   socket_options.bind_host = config_.bind_host;

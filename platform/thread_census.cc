@@ -28,6 +28,8 @@ std::string ReadFile(const std::string& path) {
   return text.str();
 }
 
+}  // namespace
+
 std::vector<pid_t> ListThreads() {
   std::vector<pid_t> tids;
   DIR* dir = opendir("/proc/self/task");
@@ -40,8 +42,6 @@ std::vector<pid_t> ListThreads() {
   std::sort(tids.begin(), tids.end());
   return tids;
 }
-
-}  // namespace
 
 std::optional<std::uint64_t> ThreadCpuNs(pid_t tid) {
   timespec ts;
