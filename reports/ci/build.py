@@ -15,10 +15,19 @@ TARGET = "//harness:rxbench"
 BINARY = os.path.join("bazel-bin", "harness", "rxbench")
 
 
+def _cache_home():
+    return os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"),
+                                                            ".cache")
+
+
 def cache_root():
-    cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"),
-                                                             ".cache")
-    return os.path.join(cache, "rxbench", "ci")
+    return os.path.join(_cache_home(), "rxbench", "ci")
+
+
+def disk_cache():
+    """The Bazel disk cache the wrapper's builds of the harness fill (./rxbench): a
+    revision already built there is assembled from it instead of compiled."""
+    return os.path.join(_cache_home(), "rxbench", "bazel-disk-cache")
 
 
 def resolve_revision(repo, revision):
@@ -57,7 +66,8 @@ def _build(repo, sha, worktree, log_path):
             raise RunFailed(f"git worktree add {worktree} failed: {done.stderr.strip()}")
     say(f"building the harness at {sha[:12]} in {worktree} (once per commit; minutes)")
     with open(log_path, "w") as log:
-        built = subprocess.run(["bazel", "build", "-c", "opt", "--noshow_progress", TARGET],
+        built = subprocess.run(["bazel", "build", "-c", "opt", "--noshow_progress",
+                                f"--disk_cache={disk_cache()}", TARGET],
                                cwd=worktree, stdout=log, stderr=subprocess.STDOUT,
                                check=False)
         # Each worktree has its own Bazel server; do not leave it holding memory.

@@ -24,7 +24,9 @@ class Build(SandboxTest):
         self.assertEqual(binary, os.path.join(worktree, "bazel-bin", "harness", "rxbench"))
         self.assertTrue(os.path.exists(os.path.join(worktree, "README")))   # checked out
         self.assertEqual(self.box.bazel_calls(), [
-            ["build", "-c", "opt", "--noshow_progress", "//harness:rxbench"], ["shutdown"]])
+            ["build", "-c", "opt", "--noshow_progress",
+             "--disk_cache=" + os.path.join(self.box.cache, "rxbench", "bazel-disk-cache"),
+             "//harness:rxbench"], ["shutdown"]])
         self.assertEqual(build.harness_at(self.box.repo, sha), binary)
         self.assertEqual(len(self.box.bazel_calls()), 2)   # cached: no second build
 

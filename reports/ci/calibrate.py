@@ -23,6 +23,7 @@ TARGET_EFFECT = 0.10         # the effect the gate must catch (issue: +10 % in 1
 MAX_FALSE_ALARMS = 0.01
 EFFECT_GRID = [i / 200 for i in range(1, 101)]        # 0.5 % steps up to 50 %
 CANDIDATE_REPETITIONS = (8, 10, 12, 16, 20, 24, 30, 40, 50, 60)
+REPORTED_EFFECTS = (0.05, 0.10)   # the slowdowns whose catch rate the README quotes
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class Calibration:
     suggested_threshold: float
     suggested_repetitions: Optional[int]  # smallest that catch +10 % >= 95 %, or None
     trials: int
+    catch_rates: dict                # effect (REPORTED_EFFECTS) -> share of gates caught
 
 
 def calibrate(log_ratios, repetitions, threshold, alpha, trials=TRIALS):
@@ -53,7 +55,9 @@ def calibrate(log_ratios, repetitions, threshold, alpha, trials=TRIALS):
         false_alarm_rate=fire_rate(pool, repetitions, threshold, alpha, 0.0, trials, rng),
         detectable_effect=detectable_effect(pool, repetitions, threshold, alpha, trials,
                                             rng),
-        suggested_threshold=suggested, suggested_repetitions=suggested_n, trials=trials)
+        suggested_threshold=suggested, suggested_repetitions=suggested_n, trials=trials,
+        catch_rates={e: fire_rate(pool, repetitions, threshold, alpha, e, trials, rng)
+                     for e in REPORTED_EFFECTS})
 
 
 def fire_rate(pool, repetitions, threshold, alpha, effect, trials, rng):

@@ -23,6 +23,11 @@ class Calibrate(unittest.TestCase):
         self.assertEqual(cal.suggested_threshold, 0.01)
         # +10 % against 1 % noise: all 8 signs agree, p = 2/2^8 < 0.01. 8 is the least.
         self.assertEqual(cal.suggested_repetitions, 8)
+        # Against a 5 % threshold, +5 % sits on it (about half the medians fall short)
+        # and +10 % is always caught.
+        self.assertGreater(cal.catch_rates[0.05], 0.2)
+        self.assertLess(cal.catch_rates[0.05], 0.8)
+        self.assertEqual(cal.catch_rates[0.10], 1.0)
 
     def test_noisy_machine(self):
         cal = calibrate(NOISY, repetitions=20, threshold=0.05, alpha=0.01, trials=300)
@@ -30,6 +35,7 @@ class Calibrate(unittest.TestCase):
         self.assertGreater(cal.detectable_effect, 0.25)
         self.assertGreater(cal.suggested_threshold, 0.10)
         self.assertLessEqual(cal.false_alarm_rate, 0.01)
+        self.assertLess(cal.catch_rates[0.10], 0.5)
 
     def test_rates_move_the_right_way(self):
         rng = np.random.default_rng(1)

@@ -3,6 +3,7 @@ to the harness unchanged (parse_known_args: whatever ci does not know is the har
 which validates it in a dry run)."""
 import argparse
 
+from reports.ci.placement import placement_for
 from reports.history.paths import default_db_path
 from reports.usage import ArgumentParser, UsageError
 
@@ -48,6 +49,10 @@ def parser():
                      help=f"pairs of repetitions (default {DEFAULT_REPETITIONS})")
     run.add_argument("--measure", default="minimal", choices=("full", "minimal"),
                      help="harness measurement (default minimal: the least noise)")
+    run.add_argument("--pin", action=argparse.BooleanOptionalAction, default=True,
+                     help="pin the generator to the first CPU and the receive side "
+                          "(receiver and pipeline threads) to the last, unless a --cpu-* "
+                          "option is given (default: on; the least noise measured)")
     run.add_argument("--inject-cost-ns", type=int, default=0, metavar="N",
                      help="spin N ns per packet in the receiver of the build under test "
                           "only: checks that the gate catches a slowdown")
@@ -72,7 +77,9 @@ def parser():
     return p
 
 
-def parse(argv):
+def parse(argv, allowed_cpus=None):
+    """`allowed_cpus`: the CPUs the default placement may use (default: this process's
+    affinity)."""
     args, scenario = parser().parse_known_args(argv)
     for option in scenario:
         if option.split("=", 1)[0] in _OWN:
@@ -90,5 +97,6 @@ def parse(argv):
     args.strategy_list = [s for s in args.strategies.split(",") if s]
     if not args.strategy_list:
         raise UsageError("ci: --strategies is empty")
-    args.scenario = scenario + ["--measure", args.measure]
+    args.placement = placement_for(scenario, args.pin, allowed_cpus)
+    args.scenario = scenario + args.placement + ["--measure", args.measure]
     return args

@@ -18,9 +18,25 @@ class Parse(unittest.TestCase):
 
     def test_no_abbreviations(self):
         # "--rep" is not --repetitions: it goes to the harness, which rejects it.
-        args = parse(["--calibrate", "--rep", "3", "--measure", "full"])
+        args = parse(["--calibrate", "--rep", "3", "--measure", "full", "--no-pin"],
+                     allowed_cpus={0, 1})
         self.assertEqual(args.repetitions, DEFAULT_REPETITIONS)
         self.assertEqual(args.scenario, ["--rep", "3", "--measure", "full"])
+
+    def test_pinned_by_default_generator_first_receive_side_last(self):
+        args = parse(["--calibrate", "--rate", "5000"], allowed_cpus={2, 5, 3})
+        self.assertEqual(args.scenario, ["--rate", "5000", "--cpu-generator", "2",
+                                         "--cpu-receiver", "5", "--cpu-pipeline", "5",
+                                         "--measure", "minimal"])
+
+    def test_user_placement_replaces_the_default_whole(self):
+        for given in (["--cpu-pipeline", "0"], ["--cpu-generator=1"]):
+            args = parse(["--calibrate", *given], allowed_cpus={0, 1})
+            self.assertEqual(args.scenario, [*given, "--measure", "minimal"], given)
+
+    def test_one_cpu_is_not_pinned(self):
+        args = parse(["--calibrate"], allowed_cpus={3})
+        self.assertEqual(args.scenario, ["--measure", "minimal"])
 
     def test_modes(self):
         self.assertIsNone(parse(["--save-baseline", "n"]).against)

@@ -3,7 +3,8 @@ the pairs are, how often the gate would fire for nothing, what it can catch, and
 set instead."""
 import math
 
-from reports.ci.calibrate import DETECTION, TARGET_EFFECT, TRIALS, calibrate
+from reports.ci.calibrate import DETECTION, REPORTED_EFFECTS, TARGET_EFFECT, TRIALS, \
+    calibrate
 from reports.comparison.samples import paired_samples
 from reports.results.metrics import lookup
 
@@ -17,8 +18,9 @@ def report_calibration(contenders, repetitions, config):
              f"{config.alpha}, {repetitions} repetitions. Rates estimated by resampling "
              f"this run's A/A pairs ({TRIALS} simulated gate runs with replacement and "
              "random signs), not by repeated gate runs.",
-             "strategy        pairs  CV of ratios  false alarms  catches (>= "
-             f"{DETECTION * 100:.0f} %)  suggest: threshold  repetitions"]
+             "strategy        pairs  CV of ratios  false alarms  "
+             + "".join(f"+{e * 100:g} % caught  " for e in REPORTED_EFFECTS)
+             + f"catches (>= {DETECTION * 100:.0f} %)  suggest: threshold  repetitions"]
     suggestions = []
     for c in contenders:
         samples = paired_samples(c.reference_iterations, c.candidate_iterations, key)
@@ -31,8 +33,9 @@ def report_calibration(contenders, repetitions, config):
         catches = "-" if cal.detectable_effect is None else \
             f"+{cal.detectable_effect * 100:.1f} %"
         reps = "-" if cal.suggested_repetitions is None else str(cal.suggested_repetitions)
+        caught = "".join(f"{cal.catch_rates[e] * 100:>10.1f} %  " for e in REPORTED_EFFECTS)
         lines.append(f"{c.strategy:<15} {cal.pool:>5}  {cal.cv * 100:>10.1f} %  "
-                     f"{cal.false_alarm_rate * 100:>10.1f} %  {catches:>17}  "
+                     f"{cal.false_alarm_rate * 100:>10.1f} %  {caught}{catches:>17}  "
                      f"{cal.suggested_threshold * 100:>16.1f} %  {reps:>11}")
     if suggestions:
         worst_t = max(s.suggested_threshold for s in suggestions)

@@ -20,7 +20,8 @@ import sys
 BASE = {"combined-list": 3000.0, "iouring": 2600.0}
 VALUES = {"--strategies": str, "--repetitions": int, "--out": str, "--scenario": str,
           "--rate": float, "--duration": float, "--measure": str, "--inject-cost-ns": int,
-          "--cpu-receiver": int, "--cpu-generator": int}
+          "--cpu-receiver": int, "--cpu-generator": int,
+          "--cpu-pipeline": int}
 SENT = 20000
 
 
