@@ -130,16 +130,17 @@ def figures(results, colours, out_dir):
                 loss(results, colours, out_dir), counters(results, colours, out_dir))
 
 
-
-def trend(records, colours, out_dir, history_db=None):
-    if records:
-        return _figure_block(
-            fig_trend.draw(records, colours), out_dir, "trend", "Trend over commits",
-            "Metrics over commits, one line per strategy",
-            "Each recorded metric over commits, oldest left, from the history database.",
-            "The history has no values.")
-    return join(el("h2", "Trend over commits"), el("p", prose(
-        f"A history database was named ({history_db}), but its records were not passed to the "
-        "report, so no trend is drawn." if history_db else
-        "No history database was given (record runs with `compare --record`, then pass it)."),
-        class_="note"))
+def trend(data, colours, out_dir, highlight=None):
+    """`data`: history_trend.TrendData; its note says where the numbers came from, or
+    why there are none (then no figure is drawn)."""
+    heading = "Trend over commits"
+    fig = fig_trend.draw(data.records, colours, highlight) if data.records else None
+    if fig is None:
+        return join(el("h2", heading), el("p", prose(data.note or "No trend records."),
+                                          class_="note"))
+    png, svg = figure_files.save(fig, out_dir, "trend")
+    return join(el("h2", heading), figure(
+        png, svg, "Gated metrics over commits, one line per strategy",
+        prose("The metrics the CI gate judges (its thresholds, and packet loss) over commits, "
+              "oldest left: per commit the median of its recorded repetitions, the bar their "
+              "range. " + data.note)))
