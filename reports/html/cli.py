@@ -68,8 +68,10 @@ def render(results_paths, out_dir, history_db=None, sweep=None, profile=None,
     if profile_doc:
         base = os.path.dirname(os.path.abspath(profile)) if isinstance(profile, str) else None
         body.append(profile_section.render(profile_doc, colours, out_dir, base))
-    if results.files:
-        body.append(sections.context(results))
+    commands = _commands(sweep_doc, sweep, out_dir, "sweep") \
+        + _commands(profile_doc, profile, out_dir, "profile")
+    if results.files or commands:
+        body.append(sections.context(results, commands))
     index = os.path.join(out_dir, "index.html")
     with open(index, "w", encoding="utf-8") as f:
         f.write(document("rxbench report", body))
@@ -82,6 +84,29 @@ def render_of_run(results_path, out_dir, history_db=None, trend_metrics=None):
     `rxbench report` does."""
     return render(results_path, out_dir, history_db=history_trend.resolve_db(history_db),
                   trend_metrics=trend_metrics)
+
+
+def _commands(doc, given, out_dir, key):
+    """[(title, command line, context of its first run)] of a sweep or profile document.
+    Its results files are relative to the document's directory: that of the path given,
+    or out_dir when the caller (sweep, profile) handed the parsed document over."""
+    if not doc:
+        return []
+    part = doc.get(key, {})
+    base = os.path.dirname(os.path.abspath(given)) if isinstance(given, str) else out_dir
+    entries = part.get("points") if key == "sweep" else part.get("strategies")
+    context = None
+    for entry in entries or []:
+        if entry.get("results_file"):
+            try:
+                context = load.read_json(os.path.join(base, entry["results_file"])).get(
+                    "context")
+            except UsageError:
+                continue
+            if context:
+                break
+    return [(f"rxbench {key}: its command, and the context of its first run",
+             part.get("command_line") or "(not recorded)", context)]
 
 
 def _own_commit(results):
