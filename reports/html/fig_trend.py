@@ -1,7 +1,8 @@
 """Figure 6: each gated metric over commits, one line per strategy.
 
-Takes plain records {commit, time, strategy, metric, value} so it does not depend on
-how the history database stores them (history_trend.py reads it). A record is one
+Takes plain records {commit, time, strategy, metric, value} (time: when the commit was
+made, ISO 8601) so it does not depend on how the history database stores them
+(history_trend.py reads it). A record is one
 repetition; a commit's point is the median of its repetitions, with a bar over their
 range, so one noisy run shows as a long bar rather than as a jump of the line. Commits
 are placed in time order at even spacing: the question is "which commit moved it", not

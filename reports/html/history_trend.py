@@ -5,7 +5,8 @@ Only runs like the report's own are drawn: the same host, scenario and workload 
 (history's `runs_like`, the rule `ci --baseline history:N` uses), because a trend that
 mixes a 4 MiB and a 16 MiB socket buffer, or another machine, shows a step that no
 commit made. Each stored repetition becomes one record; fig_trend draws the median per
-commit and the range of the repetitions. A database that is missing or has no such
+commit and the range of the repetitions, commits in the order they were made
+(commit_times.py). A database that is missing or has no such
 runs gives no records and a sentence saying why, never an empty figure.
 """
 import os
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 
 from reports.ci.config import DEFAULT_THRESHOLDS
 from reports.history import store
+from reports.html.commit_times import commit_times
 from reports.history.db import open_db
 from reports.history.paths import default_db_path
 from reports.history.run_info import describe
@@ -76,10 +78,15 @@ def read(db_path, context, strategies, metrics):
         conn.close()
     where = f"host {info.host}, scenario {info.scenario}, the same workload options"
     runs.reverse()  # oldest first
-    commits = list(dict.fromkeys(run.commit for run, _ in runs))
-    left_out = commits[:-MAX_COMMITS]
+    first_recorded = {}
+    for run, _ in runs:
+        first_recorded.setdefault(run.commit, run.recorded_at)
+    made = commit_times(first_recorded)
+    when = {c: made.get(c, first_recorded[c]) for c in first_recorded}
+    commits = sorted(first_recorded, key=lambda c: when[c])   # stable: ties keep run order
+    left_out = set(commits[:-MAX_COMMITS])
     wanted = set(strategies)
-    records = [{"commit": run.commit, "time": run.recorded_at, "strategy": it.strategy,
+    records = [{"commit": run.commit, "time": when[run.commit], "strategy": it.strategy,
                 "metric": metric, "value": value}
                for run, iterations in runs if run.commit not in left_out
                for it in iterations if it.ok and it.strategy in wanted

@@ -3,6 +3,7 @@ writes after `--record`. Runs are recorded with reports.history as compare and c
 import copy
 import json
 import os
+import subprocess
 import tempfile
 import unittest
 from unittest import mock
@@ -94,6 +95,34 @@ class ReportFromHistoryTest(unittest.TestCase):
         self.assertTrue(any(r["value"] > 0 for r in data.records
                             if r["strategy"] == "iouring"
                             and r["metric"] == history_trend.LOSS_PERCENT))
+
+    def test_commits_are_in_the_order_they_were_made_not_recorded(self):
+        # As `ci --against OLD` records: the build under test first, the older reference
+        # after it. The axis must still put the older commit left.
+        repo = os.path.join(self.tmp, "repo")
+        os.makedirs(repo)
+        shas = []
+        for day in ("2026-01-01T10:00:00Z", "2026-02-01T10:00:00Z"):
+            env = {**os.environ, "GIT_COMMITTER_DATE": day, "GIT_AUTHOR_DATE": day,
+                   "GIT_CONFIG_NOSYSTEM": "1"}
+            subprocess.run(["git", "-C", repo, "-c", "init.defaultBranch=main", "init", "-q"],
+                           check=True, env=env)
+            subprocess.run(["git", "-C", repo, "-c", "user.name=t", "-c", "user.email=t@t",
+                            "commit", "-q", "--allow-empty", "-m", day], check=True, env=env)
+            shas.append(subprocess.run(["git", "-C", repo, "rev-parse", "--short", "HEAD"],
+                                       check=True, env=env, capture_output=True,
+                                       text=True).stdout.strip())
+        older, newer = shas
+        record(self.db, newer + "-dirty")
+        record(self.db, older)
+        record(self.db, "not-a-commit")   # unknown to git: placed when it was recorded
+        with open(RESULTS, encoding="utf-8") as f:
+            context = json.load(f)["context"]
+        with mock.patch.dict(os.environ, {"RXBENCH_ROOT": repo}):
+            data = history_trend.read(self.db, context, ["baseline"], [PATH_KEY])
+        ordered = sorted(data.records, key=lambda r: r["time"])
+        self.assertEqual(list(dict.fromkeys(r["commit"] for r in ordered)),
+                         [older, newer + "-dirty", "not-a-commit"])
 
     def test_no_rows_says_so_and_draws_nothing(self):
         record(self.db, "c1", host_name="another-host")   # a database, but not of this host
