@@ -66,7 +66,12 @@ def draw(records, colours, highlight=None):
         ax.set_ylabel(label(metric), fontsize=9)
         ax.set_title(label(metric), fontsize=10)
         if metric == LOSS_PERCENT:
-            ax.set_ylim(bottom=0)
+            # Loss is mostly zero: keep the zero line off the frame, and say it in words.
+            top = max((max(v) for v in values.values()), default=0)
+            ax.set_ylim(-0.05 * (top or 1), 1.1 * top if top else 1)
+            if not top:
+                ax.text(0.5, 0.55, "no packet lost in any recorded repetition",
+                        transform=ax.transAxes, ha="center", fontsize=9, color="#444444")
         ax.grid(alpha=0.3)
     axes[-1].set_xticks(range(len(commits)), [_short(c) for c in commits], rotation=45,
                         ha="right", fontsize=8)

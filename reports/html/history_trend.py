@@ -97,7 +97,10 @@ def read(db_path, context, strategies, metrics):
                               f"{', '.join(strategies)} with {where} ({on_host} runs on this "
                               "host in all), so there is no trend.")
     shown = list(dict.fromkeys(r["commit"] for r in records))
+    others = on_host - len(run_ids)
     note = (f"From {db_path}: {len(shown)} commit{'s' * (len(shown) != 1)}, runs with {where}"
             + (f"; the {len(left_out)} oldest commits are left out" if left_out else "")
+            + (f"; {others} other run{'s' * (others != 1)} on this host (another scenario or "
+               "other options) are not comparable and left out" if others > 0 else "")
             + (". One commit so far: the trend starts here." if len(shown) == 1 else "."))
     return TrendData(records=records, note=note)
