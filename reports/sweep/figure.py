@@ -59,7 +59,9 @@ def draw(sweep, colours):
         ax.set_ylabel(label, fontsize=9)
         if yscale == "symlog":
             ax.set_yscale("symlog", linthresh=0.01)
-            ax.set_ylim(bottom=0)
+            # Headroom above the worst point: autoscale put it on the frame.
+            worst = max((p[key] * scale for p in points if p.get(key) is not None), default=0)
+            ax.set_ylim(0, max(worst * 2, 0.1))
             ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
         elif yscale == "log":
             log_axis_plain(ax)
