@@ -130,6 +130,26 @@ class NewFieldsAndTrendTest(unittest.TestCase):
             with open(os.path.join(self.out, stem + ".png"), "rb") as f:
                 self.assertEqual(f.read(8), PNG_SIGNATURE, stem)
 
+    def test_nothing_lost_is_a_sentence_not_an_empty_figure(self):
+        import json
+        from reports.html import fig_loss
+        with open(RESULTS, encoding="utf-8") as f:
+            doc = json.load(f)
+        for b in doc["benchmarks"]:
+            for field, _ in fig_loss.CATEGORIES:
+                if field in b:
+                    b[field] = 0
+            if "packets_sent" in b:
+                b["packets_delivered"] = b["packets_sent"]
+        path = os.path.join(self.out, "lossless.json")
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump(doc, f)
+        with open(cli.render(path, self.out), encoding="utf-8") as f:
+            page = f.read()
+        self.assertIn("No packet was lost", page)
+        self.assertNotIn("loss.png", page)
+        self.assertIn("<td>iouring</td>", page)   # the counts table is still there
+
     def test_trend_from_records(self):
         path = "cpu_ns_per_packet_receive_path"
         records = [{"commit": c, "time": t, "strategy": s, "metric": m, "value": v}
