@@ -77,6 +77,15 @@ class ReportTest(unittest.TestCase):
                      "command line"]:
             self.assertIn(text, self.page)
 
+    def test_command_line_is_shown_as_the_wrapper_command(self):
+        from reports.html import sections
+        self.assertEqual(sections.wrapper_command("/b/bazel-out/bin/harness/rxbench compare "
+                                                  "--pipeline 'a ! b'"),
+                         ("./rxbench compare --pipeline 'a ! b'",
+                          "/b/bazel-out/bin/harness/rxbench"))
+        self.assertEqual(sections.wrapper_command("rxbench run --strategy x"),
+                         ("rxbench run --strategy x", None))
+
     def test_cli_usage_error_is_one_line_and_exit_2(self):
         code, _, err = capture.run(cli.main, ["--out", self.out])
         self.assertEqual(code, 2)

@@ -3,6 +3,8 @@
 Each function returns page HTML (page.Safe); figure functions are called here and
 their files written into the output directory.
 """
+import os
+
 from reports.html import (fig_counters, fig_cpu, fig_latency, fig_loss, fig_trend,
                           figure_files,
                           verdicts as verdicts_mod)
@@ -129,9 +131,24 @@ def context(results, commands=()):
         parts.append(el("pre", c.get("pipeline", "(not recorded)")))
         parts.append(el("p", "harness command line:" if command else "command line:",
                         class_="note"))
-        parts.append(el("pre", c.get("command_line") or
+        line, binary = wrapper_command(c.get("command_line"))
+        parts.append(el("pre", line or
                         "(not recorded: this rxbench version does not write context.command_line)"))
+        if binary:
+            parts.append(el("p", f"(the harness binary ran as {binary}; ./rxbench builds it "
+                                 "and runs it with these arguments)", class_="note"))
     return join(*parts)
+
+
+def wrapper_command(line):
+    """(command a person runs, binary path or None). The harness records its argv[0], a
+    path inside Bazel's output tree; `./rxbench` with the same arguments reproduces it."""
+    if not line:
+        return line, None
+    first, _, rest = line.partition(" ")
+    if "/" in first and os.path.basename(first) == "rxbench":
+        return f"./rxbench {rest}".rstrip(), first
+    return line, None
 
 
 def _plain(v):
