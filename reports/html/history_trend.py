@@ -6,18 +6,18 @@ Only runs like the report's own are drawn: the same host, scenario and workload 
 mixes a 4 MiB and a 16 MiB socket buffer, or another machine, shows a step that no
 commit made. Each stored repetition becomes one record; fig_trend draws the median per
 commit and the range of the repetitions, commits in the order they were made
-(commit_times.py). A database that is missing or has no such
-runs gives no records and a sentence saying why, never an empty figure.
+(commit_times.py). A database that is missing or has no such runs gives no records
+and a sentence saying why, never an empty figure.
 """
 import os
 from dataclasses import dataclass, field
 
 from reports.ci.config import DEFAULT_THRESHOLDS
 from reports.history import store
-from reports.html.commit_times import commit_times
 from reports.history.db import open_db
 from reports.history.paths import default_db_path
 from reports.history.run_info import describe
+from reports.html.commit_times import commit_times
 from reports.results import metrics as metric_defs
 
 # The gate's other check besides its thresholds: packets lost (new loss fails a gate).
@@ -39,13 +39,13 @@ def gated_metrics(thresholds=None):
     return list(thresholds if thresholds is not None else DEFAULT_THRESHOLDS) + [LOSS_PERCENT]
 
 
-def resolve_db(path, use_default=True):
+def resolve_db(path):
     """The database to read: `path` if given; else the default history database when it
     exists (a report of a machine that records runs shows their trend); else None."""
     if path:
         return path
     default = default_db_path()
-    return default if use_default and os.path.exists(default) else None
+    return default if os.path.exists(default) else None
 
 
 def value_of(metric, raw):
@@ -97,7 +97,8 @@ def read(db_path, context, strategies, metrics):
                               f"{', '.join(strategies)} with {where} ({on_host} runs on this "
                               "host in all), so there is no trend.")
     shown = list(dict.fromkeys(r["commit"] for r in records))
-    others = on_host - len(run_ids)
+    # Counted only when every like run was read (fewer than LAST_RUNS).
+    others = on_host - len(run_ids) if len(run_ids) < LAST_RUNS else 0
     note = (f"From {db_path}: {len(shown)} commit{'s' * (len(shown) != 1)}, runs with {where}"
             + (f"; the {len(left_out)} oldest commits are left out" if left_out else "")
             + (f"; {others} other run{'s' * (others != 1)} on this host (another scenario or "
