@@ -18,6 +18,7 @@
 #include "harness/runner.h"
 #include "receivers/strategy.h"
 #include "rtp/rtp_packet.h"
+#include "traffic_gen/impairment.h"
 #include "traffic_gen/malformed.h"
 #include "traffic_gen/traffic_spec.h"
 
@@ -229,6 +230,61 @@ std::vector<std::string> ReceiveLoopPresets() {
 }
 
 INSTANTIATE_TEST_SUITE_P(ReceiveLoopPresets, MalformedInputTest, testing::ValuesIn(ReceiveLoopPresets()), TestName);
+
+// The default pipeline without its rtpjitterbuffer, which would remove the
+// duplicates and late packets before the sink counts them.
+constexpr char kPipelineWithoutJitterbuffer[] =
+    "appsrc name=src is-live=true format=time do-timestamp=true max-bytes=16000000 leaky-type=downstream "
+    "! queue max-size-buffers=0 max-size-bytes=0 max-size-time=500000000 "
+    "! fakesink name=sink sync=false async=false enable-last-sample=false";
+
+// --impair, through every receive-loop strategy into a pipeline that keeps
+// what it is given: the sink's sequence counts equal exactly what the
+// generator reports it injected (each kind > 0), the second copies are
+// delivered like any datagram, the withheld packets are no loss of the
+// receive path, and the loss account closes. The warm-up is not impaired.
+class ImpairedSequenceTest : public testing::TestWithParam<std::string> {};
+
+TEST_P(ImpairedSequenceTest, SinkCountsEqualWhatWasInjected) {
+  RunConfig config = ConfigFor(GetParam());
+  config.pipeline = kPipelineWithoutJitterbuffer;
+  config.traffic.rate_pps = 5000;
+  config.traffic.shape = traffic_gen::Shape::kCbr;
+  config.traffic.duration_s = 1;
+  config.traffic.warmup_packets = 300;
+  config.traffic.seed = 11;
+  std::string error;
+  ASSERT_TRUE(traffic_gen::ParseImpairmentSpec("loss=1%,dup=1%,reorder=1%", &config.traffic.impair, &error)) << error;
+  std::mutex mutex;
+  std::uint64_t observed = 0;
+  config.observer = [&](const DeliveredPacket&) {
+    std::lock_guard<std::mutex> lock(mutex);
+    ++observed;
+  };
+  const RunResult r = RunOnce(config);
+  SCOPED_TRACE(Describe(r));
+  ASSERT_TRUE(r.ok) << r.error;
+  ASSERT_TRUE(r.impairments_injected.has_value());
+  const traffic_gen::ImpairmentReport& injected = *r.impairments_injected;
+  EXPECT_GT(injected.losses, 0u) << "nothing withheld: the test proves nothing";
+  EXPECT_GT(injected.duplicates, 0u) << "nothing duplicated: the test proves nothing";
+  EXPECT_GT(injected.reorders, 0u) << "nothing reordered: the test proves nothing";
+  EXPECT_EQ(r.seq_gaps, injected.losses);
+  EXPECT_EQ(r.duplicates, injected.duplicates);
+  EXPECT_EQ(r.reordered, injected.reorders);
+  EXPECT_EQ(r.seq_stale, 0u);
+  EXPECT_EQ(r.send_errors, 0u);
+  EXPECT_EQ(r.warmup_packets, 300u);
+  EXPECT_EQ(r.packets_sent, 300u + 5000u - injected.losses + injected.duplicates);
+  EXPECT_EQ(r.packets_delivered, r.packets_sent);
+  EXPECT_EQ(r.kernel_drops, 0u);
+  EXPECT_EQ(r.pipeline_drops, 0u);
+  EXPECT_EQ(r.unexplained_packets, 0);
+  std::lock_guard<std::mutex> lock(mutex);
+  EXPECT_EQ(observed, r.packets_delivered);
+}
+
+INSTANTIATE_TEST_SUITE_P(ReceiveLoopPresets, ImpairedSequenceTest, testing::ValuesIn(ReceiveLoopPresets()), TestName);
 
 }  // namespace
 }  // namespace rxbench::harness
