@@ -16,7 +16,7 @@ struct Row {
   double rx_ns = 0, pipe_ns = 0, path_ns = 0, gen_ns = 0, measure_pct = -1, syscalls = -1, ctx = 0;
   double p50_us = -1, p99_us = -1, jitter_us = -1;  // -1: not measured
   // --impair, summed over the repetitions: what was injected and what the sink saw.
-  bool impaired = false;
+  bool impaired = false, sequence_tracked = false;
   std::uint64_t withheld = 0, sent_twice = 0, sent_late = 0;
   std::uint64_t seq_gaps = 0, duplicates = 0, reordered = 0, jitterbuffer_duplicates = 0, jitterbuffer_late = 0;
 };
@@ -28,10 +28,16 @@ struct Row {
 void PrintImpairments(const Row& row, int indent, std::FILE* out) {
   std::fprintf(out,
                "%*s --impair: %llu withheld (never sent, not in sent), %llu sent twice, %llu sent after their "
-               "successor; the sink saw %llu seq gaps, %llu duplicates, %llu reordered",
+               "successor; ",
                indent, "", static_cast<unsigned long long>(row.withheld), static_cast<unsigned long long>(row.sent_twice),
-               static_cast<unsigned long long>(row.sent_late), static_cast<unsigned long long>(row.seq_gaps),
-               static_cast<unsigned long long>(row.duplicates), static_cast<unsigned long long>(row.reordered));
+               static_cast<unsigned long long>(row.sent_late));
+  if (!row.sequence_tracked) {
+    std::fprintf(out, "no sequence numbers tracked (null has no sink, --measure minimal tracks none)\n");
+    return;
+  }
+  std::fprintf(out, "the sink saw %llu seq gaps, %llu duplicates, %llu reordered",
+               static_cast<unsigned long long>(row.seq_gaps), static_cast<unsigned long long>(row.duplicates),
+               static_cast<unsigned long long>(row.reordered));
   if (row.jitterbuffer_duplicates + row.jitterbuffer_late > 0) {
     std::fprintf(out, " (rtpjitterbuffer dropped %llu duplicates, %llu late)",
                  static_cast<unsigned long long>(row.jitterbuffer_duplicates),
@@ -107,6 +113,8 @@ void PrintResultsTable(const std::vector<RunResult>& runs, std::FILE* out, bool 
     for (const RunResult* r : ok) {
       if (!r->impairments_injected) continue;
       row.impaired = true;
+      // The sink probe tracks sequence numbers where it measures latency.
+      row.sequence_tracked = r->latency.count > 0;
       row.withheld += r->impairments_injected->losses;
       row.sent_twice += r->impairments_injected->duplicates;
       row.sent_late += r->impairments_injected->reorders;
