@@ -377,14 +377,17 @@ TEST(Generator, CbrPacing) {
   EXPECT_EQ(report.packets_sent, 2000u);
   EXPECT_EQ(report.send_errors, 0u);
   ASSERT_EQ(arrivals.size(), 2000u);
-  EXPECT_NEAR(report.achieved_pps(), 2000, 2000 * 0.03);
-
-  // The middle half second holds half the packets.
-  const std::int64_t first = arrivals.front().recv_ns;
-  const auto in_window = std::count_if(arrivals.begin(), arrivals.end(), [&](const Arrival& a) {
-    return a.recv_ns >= first + 250 * kMs && a.recv_ns < first + 750 * kMs;
-  });
-  EXPECT_NEAR(static_cast<double>(in_window), 1000, 1000 * 0.05);
+  // Rates and lateness are timing: under ThreadSanitizer only the order and
+  // "never early" are checked.
+  if (!kUnderTsan) {
+    EXPECT_NEAR(report.achieved_pps(), 2000, 2000 * 0.03);
+    // The middle half second holds half the packets.
+    const std::int64_t first = arrivals.front().recv_ns;
+    const auto in_window = std::count_if(arrivals.begin(), arrivals.end(), [&](const Arrival& a) {
+      return a.recv_ns >= first + 250 * kMs && a.recv_ns < first + 750 * kMs;
+    });
+    EXPECT_NEAR(static_cast<double>(in_window), 1000, 1000 * 0.05);
+  }
 
   // Sender side: packet i never leaves before its deadline i * 500 us, and
   // typically leaves right at it (the pacer does not drift or run late).
@@ -400,6 +403,7 @@ TEST(Generator, CbrPacing) {
   // The bounds leave about 6x over what the 2-core development VM measured in
   // repeated runs (README, "How the tests' bounds were chosen").
   std::sort(lateness.begin(), lateness.end());
+  if (kUnderTsan) return;
   EXPECT_LT(lateness[lateness.size() / 2], 150 * kUs);
   EXPECT_LT(lateness[lateness.size() * 9 / 10], 1 * kMs);
 }
@@ -563,7 +567,9 @@ TEST(Generator, WarmupHookSplitsTheStream) {
   EXPECT_GE(static_cast<std::int64_t>(arrivals[100].probe.send_ns), hook_returned_ns);
   EXPECT_GE(arrivals[100].probe.send_ns - arrivals[99].probe.send_ns, static_cast<std::uint64_t>(50 * kMs));
   EXPECT_EQ(report.first_send_ns, arrivals[100].probe.send_ns);
-  EXPECT_NEAR(report.achieved_pps(), 5000, 5000 * 0.03);
+  if (!kUnderTsan) {  // timing
+    EXPECT_NEAR(report.achieved_pps(), 5000, 5000 * 0.03);
+  }
 }
 
 TEST(Generator, BurstWarmupEndsOnAFrame) {
