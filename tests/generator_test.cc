@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "rtp/rtp_packet.h"
+#include "tests/under_tsan.h"
 #include "traffic_gen/impairment.h"
 #include "traffic_gen/malformed.h"
 #include "traffic_gen/packet_schedule.h"
@@ -38,17 +39,7 @@ namespace {
 
 // ThreadSanitizer slows every send several times over; 100 kpps is then out
 // of reach, which says nothing about the pacer.
-#if defined(__SANITIZE_THREAD__)
-constexpr bool kUnderTsan = true;
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-constexpr bool kUnderTsan = true;
-#else
-constexpr bool kUnderTsan = false;
-#endif
-#else
-constexpr bool kUnderTsan = false;
-#endif
+using tests::kUnderTsan;
 
 constexpr std::int64_t kMs = 1'000'000;
 constexpr std::int64_t kUs = 1'000;
@@ -389,14 +380,17 @@ TEST(Generator, CbrPacing) {
   EXPECT_EQ(report.packets_sent, 2000u);
   EXPECT_EQ(report.send_errors, 0u);
   ASSERT_EQ(arrivals.size(), 2000u);
-  EXPECT_NEAR(report.achieved_pps(), 2000, 2000 * 0.03);
-
-  // The middle half second holds half the packets.
-  const std::int64_t first = arrivals.front().recv_ns;
-  const auto in_window = std::count_if(arrivals.begin(), arrivals.end(), [&](const Arrival& a) {
-    return a.recv_ns >= first + 250 * kMs && a.recv_ns < first + 750 * kMs;
-  });
-  EXPECT_NEAR(static_cast<double>(in_window), 1000, 1000 * 0.05);
+  // Rates and lateness are timing: under ThreadSanitizer only the order and
+  // "never early" are checked.
+  if (!kUnderTsan) {
+    EXPECT_NEAR(report.achieved_pps(), 2000, 2000 * 0.03);
+    // The middle half second holds half the packets.
+    const std::int64_t first = arrivals.front().recv_ns;
+    const auto in_window = std::count_if(arrivals.begin(), arrivals.end(), [&](const Arrival& a) {
+      return a.recv_ns >= first + 250 * kMs && a.recv_ns < first + 750 * kMs;
+    });
+    EXPECT_NEAR(static_cast<double>(in_window), 1000, 1000 * 0.05);
+  }
 
   // Sender side: packet i never leaves before its deadline i * 500 us, and
   // typically leaves right at it (the pacer does not drift or run late).
@@ -412,6 +406,7 @@ TEST(Generator, CbrPacing) {
   // The bounds leave about 6x over what the 2-core development VM measured in
   // repeated runs (README, "How the tests' bounds were chosen").
   std::sort(lateness.begin(), lateness.end());
+  if (kUnderTsan) return;
   EXPECT_LT(lateness[lateness.size() / 2], 150 * kUs);
   EXPECT_LT(lateness[lateness.size() * 9 / 10], 1 * kMs);
 }
@@ -495,6 +490,9 @@ TEST(Generator, BurstShape) {
     }
     if (f > 0) frame_gaps.push_back(p.front()->recv_ns - frames[f - 1].packets.back()->recv_ns);
   }
+  // What follows is timing: a 100-packet frame takes milliseconds to send
+  // under ThreadSanitizer, which says nothing about the pacer.
+  if (kUnderTsan) return;
   EXPECT_LT(Median(intra_gaps), 50 * kUs);
   // A frame of 100 packets takes well under a millisecond to send, so the gap
   // after it is nearly the whole 33.3 ms frame interval. Most gaps, not all:
@@ -572,7 +570,9 @@ TEST(Generator, WarmupHookSplitsTheStream) {
   EXPECT_GE(static_cast<std::int64_t>(arrivals[100].probe.send_ns), hook_returned_ns);
   EXPECT_GE(arrivals[100].probe.send_ns - arrivals[99].probe.send_ns, static_cast<std::uint64_t>(50 * kMs));
   EXPECT_EQ(report.first_send_ns, arrivals[100].probe.send_ns);
-  EXPECT_NEAR(report.achieved_pps(), 5000, 5000 * 0.03);
+  if (!kUnderTsan) {  // timing
+    EXPECT_NEAR(report.achieved_pps(), 5000, 5000 * 0.03);
+  }
 }
 
 TEST(Generator, BurstWarmupEndsOnAFrame) {
