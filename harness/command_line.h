@@ -51,6 +51,7 @@ struct Options {
   bool verify_payload = false;
   std::string malformed;   // --malformed KIND[:RATE],...
   std::uint64_t seed = 1;
+  std::uint16_t port = 0;  // --port (run, compare): 0 = any free port
 };
 
 // One row of a comparison: a strategy, and the harness options that differ for
