@@ -7,6 +7,7 @@
 
 #include "harness/pipeline.h"
 #include "harness/scenario.h"
+#include "rtp/rtp_packet.h"
 
 namespace rxbench::harness {
 
@@ -55,6 +56,22 @@ CLI::Validator Between(long long low, long long high) {
       std::to_string(low) + ".." + std::to_string(high));
 }
 
+// --buffer-size: below an RTP header nothing could ever be received whole,
+// which the message says rather than only the range.
+CLI::Validator BufferSize() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        const long long value = std::strtoll(text.c_str(), nullptr, 10);
+        std::string problem = Between(64, 65536)(text);
+        if (!problem.empty() && value >= 0 && value < static_cast<long long>(rtp::kHeaderBytes)) {
+          problem = text + " bytes cannot hold an RTP header (" + std::to_string(rtp::kHeaderBytes) +
+                    " bytes); " + problem;
+        }
+        return problem;
+      },
+      "64..65536");
+}
+
 }  // namespace
 
 void AddScenarioOptions(CLI::App* app, Options* o) {
@@ -77,7 +94,7 @@ void AddScenarioOptions(CLI::App* app, Options* o) {
   app->add_option("--batch", o->batch, "datagrams per recvmmsg / io_uring batch (default 32)")
       ->check(Between(1, 1024));
   app->add_option("--buffer-size", o->buffer_size, "bytes per receive buffer (default 4096)")
-      ->check(Between(64, 65536));
+      ->check(BufferSize());
   app->add_option("--pool-size", o->pool_size, "buffers in a pool or ring (default 4096); pools never grow: when the pipeline holds them all, the receiver waits and the socket backs up")->check(Between(1, 1 << 20));
   app->add_option("--rcvbuf", o->rcvbuf, "receive socket buffer bytes (default 4 MiB)")->check(Between(0, 1 << 30));
   app->add_option("--pipeline", o->pipeline, "pipeline description with 'appsrc name=src' and an element 'name=sink'");
@@ -222,6 +239,7 @@ RunConfig MakeBaseConfig(const Options& o) {
   if (std::string problem = traffic_gen::Validate(c.traffic); !problem.empty()) throw UsageError{problem};
   if (o.buffer_size < 64) throw UsageError{"--buffer-size must be at least 64"};
   c.pipeline = o.pipeline;
+  c.port = o.port;
   c.batch = o.batch;
   c.buffer_size = o.buffer_size;
   c.pool_size = o.pool_size;

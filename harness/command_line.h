@@ -52,6 +52,7 @@ struct Options {
   std::string malformed;   // --malformed KIND[:RATE],...
   std::string impair;      // --impair loss=R,dup=R,reorder=R
   std::uint64_t seed = 1;
+  std::uint16_t port = 0;  // --port (run, compare): 0 = any free port
 };
 
 // One row of a comparison: a strategy, and the harness options that differ for

@@ -1,5 +1,6 @@
 #include "harness/output_files.h"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -11,14 +12,37 @@
 namespace rxbench::harness {
 namespace fs = std::filesystem;
 
+namespace {
+
+// Whether a file can really be created in `dir`: creates and removes a probe
+// file. access(W_OK) is not enough: it says yes to root for a directory on a
+// read-only mount or in /proc, where every write then fails.
+std::string CanCreateIn(const fs::path& dir) {
+  const std::string probe = (dir / (".rxbench-write-check." + std::to_string(getpid()))).string();
+  const int fd = open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return std::strerror(errno);
+  close(fd);
+  unlink(probe.c_str());
+  return "";
+}
+
+}  // namespace
+
 std::string CheckWritableFile(const std::string& path, const std::string& what) {
   std::error_code ec;
   if (fs::is_directory(path, ec)) return what + " " + path + " is a directory, not a file";
   fs::path dir = fs::path(path).parent_path();
   if (dir.empty()) dir = ".";
   if (!fs::is_directory(dir, ec)) return what + " " + path + ": directory " + dir.string() + " does not exist";
-  if (access(dir.c_str(), W_OK) != 0) {
-    return what + " " + path + ": cannot write in " + dir.string() + " (" + std::strerror(errno) + ")";
+  if (std::string why = CanCreateIn(dir); !why.empty()) {
+    return what + " " + path + ": cannot write in " + dir.string() + " (" + why + ")";
+  }
+  // An existing file is replaced by a rename (results) or opened for writing
+  // (the history database): it must be writable itself too.
+  if (fs::exists(path, ec)) {
+    const int fd = open(path.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) return what + " " + path + ": cannot write it (" + std::strerror(errno) + ")";
+    close(fd);
   }
   return "";
 }
@@ -27,7 +51,9 @@ std::string PrepareDirectory(const std::string& path, const std::string& what) {
   std::error_code ec;
   fs::create_directories(path, ec);
   if (ec) return "cannot create " + what + " directory " + path + ": " + ec.message();
-  if (access(path.c_str(), W_OK) != 0) return "cannot write in " + what + " directory " + path;
+  if (std::string why = CanCreateIn(path); !why.empty()) {
+    return "cannot write in " + what + " directory " + path + " (" + why + ")";
+  }
   return "";
 }
 

@@ -136,19 +136,33 @@ Pipeline::Drain Pipeline::DrainToEos(double timeout_s, const std::function<std::
     }
   }
   if (result != Drain::kEndOfStream) {
-    // Flush start is not serialized: pushed from the source's pad it reaches
-    // a wedged element past the streaming thread stuck in it, and every
-    // element lets go of what it holds. Stopping the pipeline then ends every
-    // streaming thread; its counts are final (what was held shows as dropped).
-    GstPad* pad = gst_element_get_static_pad(source_, "src");
-    if (pad != nullptr) {
-      gst_pad_push_event(pad, gst_event_new_flush_start());
-      gst_object_unref(pad);
-    }
+    // Every element lets go of what it holds; stopping the pipeline then ends
+    // every streaming thread; its counts are final (what was held shows as
+    // dropped).
+    FlushFromSource();
     Stop();
   }
   ender.join();
   return result;
+}
+
+void Pipeline::UnblockSource() {
+  if (appsrc_ == nullptr) return;
+  // Each setter wakes a push waiting for room (it broadcasts appsrc's condition).
+  gst_app_src_set_max_bytes(appsrc_, 0);
+  gst_app_src_set_max_buffers(appsrc_, 0);
+  gst_app_src_set_max_time(appsrc_, 0);
+}
+
+void Pipeline::FlushFromSource() {
+  // Flush start is not serialized: it overtakes the data and reaches a
+  // blocked element past the streaming thread stuck in it. Every pad it
+  // passes refuses buffers from then on, before its probes see them.
+  GstPad* pad = gst_element_get_static_pad(source_, "src");
+  if (pad != nullptr) {
+    gst_pad_push_event(pad, gst_event_new_flush_start());
+    gst_object_unref(pad);
+  }
 }
 
 void Pipeline::Stop() {

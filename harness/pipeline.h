@@ -53,7 +53,18 @@ class Pipeline {
     kTimedOut,     // still moving at the time-out: flushed and stopped; the counts are final
   };
   Drain DrainToEos(double timeout_s, const std::function<std::uint64_t()>& delivered);
-  // Counts at the pads; final after DrainToEos.
+  // Lets a push that waits for room in a full appsrc (a user's `block=true`
+  // with max-bytes, -buffers or -time) return: the limits are lifted and a
+  // waiting push is woken; nothing is discarded. Called before the receiver is
+  // stopped, so that stopping it never waits on a sink that does not consume.
+  void UnblockSource();
+  // Lets go of every buffer in motion, now: flush-start pushed from the
+  // source's pad reaches every element past a streaming thread stuck in one
+  // (a sink waiting on its clock, a full queue, a wedged jitterbuffer), and
+  // from then on no pad passes a buffer, so Counts() stands still. What the
+  // elements queue is not discarded until Stop(). Follow with Stop().
+  void FlushFromSource();
+  // Counts at the pads; final after DrainToEos, or after FlushFromSource.
   PipelineCounts Counts() const { return flow_->Count(pipeline_, source_, sink_); }
   // To NULL: every streaming thread has left the pipeline's elements.
   void Stop();

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
@@ -15,6 +16,8 @@ namespace rxbench::harness {
 ReceiveSide::ReceiveSide(ReceiveSideConfig config) : config_(std::move(config)) {}
 
 ReceiveSide::~ReceiveSide() {
+  // A receiver waiting to push into a full appsrc would never see its stop.
+  if (pipeline_) pipeline_->UnblockSource();
   if (receiver_) receiver_->Stop();
   pipeline_.reset();
   if (sink_) sink_->Detach();
@@ -185,6 +188,9 @@ void ReceiveSide::CloseWindow(std::map<pid_t, platform::ThreadSample> exited) {
 }
 
 ReceiveReport ReceiveSide::Finish(double drain_timeout_s) {
+  // A receiver waiting to push into a full appsrc would never see its stop;
+  // what it pushes then drains like the rest.
+  if (pipeline_) pipeline_->UnblockSource();
   if (receiver_) receiver_->Stop();
   if (pipeline_) {
     // udpsrc is still reading: its end-of-stream comes after what it has read.
@@ -204,7 +210,32 @@ ReceiveReport ReceiveSide::Finish(double drain_timeout_s) {
     sink_->Detach();
     if (std::string bus = pipeline_->BusError(); !bus.empty() && report_.error.empty()) report_.error = bus;
   }
-  // After the receiver (or udpsrc) stopped reading: the socket's own account.
+  ReadFinalCounts();
+  return std::move(report_);
+}
+
+ReceiveReport ReceiveSide::Stop() {
+  const std::uint64_t start_ns = metrics::MonotonicNs();
+  if (pipeline_) pipeline_->UnblockSource();
+  if (receiver_) receiver_->Stop();  // within one idle wait (receive_call.h)
+  if (pipeline_) {
+    // Nothing moves past a pad from here on: the counts stand still.
+    pipeline_->FlushFromSource();
+    report_.pipeline = pipeline_->Counts();
+    for (ElementFlow& flow : report_.pipeline.downstream) {
+      flow.level = std::max(flow.level, flow.in > flow.out ? flow.in - flow.out : 0);
+    }
+    pipeline_->Stop();
+    sink_->Detach();
+    report_.error = pipeline_->BusError();
+  }
+  report_.stopped_without_drain = true;
+  ReadFinalCounts();
+  report_.stop_s = static_cast<double>(metrics::MonotonicNs() - start_ns) / 1e9;
+  return std::move(report_);
+}
+
+void ReceiveSide::ReadFinalCounts() {
   report_.kernel_drops = platform::UdpCounters::SocketDrops(socket_.fd).value_or(0);
   report_.left_in_socket = receivers::DrainSocket(socket_.fd);
   const std::optional<std::uint64_t> rcvbuf_errors_after = platform::UdpCounters::HostRcvbufErrors();
@@ -213,7 +244,6 @@ ReceiveReport ReceiveSide::Finish(double drain_timeout_s) {
   }
   if (receiver_) report_.receiver = receiver_->Result();
   if (sink_) report_.sink = sink_->result();
-  return std::move(report_);
 }
 
 }  // namespace rxbench::harness

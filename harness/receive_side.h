@@ -12,6 +12,8 @@
 //   CloseWindow()  when the stream has drained: stop measuring
 //   Finish()       stop the receiver, drain the pipeline to end-of-stream,
 //                  read every count; the report is plain data
+//   Stop()         or instead: stop now, within 100 ms whatever the pipeline
+//                  does; what it held is reported in flight (no drain)
 #pragma once
 
 #include <sys/types.h>
@@ -70,6 +72,10 @@ struct ReceiveReport {
   SinkResult sink;                     // empty for null
   PipelineCounts pipeline;
   bool pipeline_flushed = false;       // it stalled while draining and was flushed
+  // Stop() rather than Finish(): not drained; what each element held (what
+  // entered it and did not leave) is in its flow's `level`, so in flight.
+  bool stopped_without_drain = false;
+  double stop_s = 0;                   // how long Stop() took
   std::uint64_t kernel_drops = 0;
   std::uint64_t left_in_socket = 0;    // drained after the receiver stopped
   std::optional<std::uint64_t> host_rcvbuf_errors;  // delta over the run, whole host
@@ -116,8 +122,19 @@ class ReceiveSide {
   // generator, when it runs in this process).
   void CloseWindow(std::map<pid_t, platform::ThreadSample> exited = {});
   ReceiveReport Finish(double drain_timeout_s);
+  // Stops now, without draining: for a stop a person asks for (recv until
+  // SIGINT) or a harness that gives up. Returns within kStopBudgetS even when
+  // the pipeline's sink consumes nothing and the receiver's push waits on a
+  // full appsrc. Downstream of the source, without a drain, a buffer an
+  // element holds cannot be told from one it dropped: both count as in flight
+  // at stop. Counts are exact (nothing moves once they are read).
+  ReceiveReport Stop();
+  static constexpr double kStopBudgetS = 0.1;
 
  private:
+  // After the receiver (or udpsrc) stopped reading: the socket's own account,
+  // the receiver's and the sink's results.
+  void ReadFinalCounts();
   bool WaitForReceiverThread();
   void OnStreamingThread(pid_t tid, GstElement* owner);
 

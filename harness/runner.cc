@@ -42,6 +42,7 @@ void WaitUntilExplained(const ReceiveSide& side, std::uint64_t target, double ti
 ReceiveSideConfig ReceiveSideFor(const RunConfig& c) {
   ReceiveSideConfig r;
   r.strategy = c.strategy;
+  r.port = c.port;
   r.pipeline = c.pipeline;
   r.batch = c.batch;
   r.buffer_size = c.buffer_size;

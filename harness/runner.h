@@ -20,6 +20,7 @@ struct RunConfig {
   receivers::StrategySpec strategy;
   std::string scenario = "custom";
   traffic_gen::TrafficSpec traffic;  // destination is filled in by the runner
+  std::uint16_t port = 0;            // receive port on 127.0.0.1; 0 = any free port
   std::string pipeline;              // "" = kDefaultPipeline
   int batch = 0;                     // 0 = receivers::kDefaultBatch
   std::size_t buffer_size = 4096;

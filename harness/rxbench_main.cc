@@ -17,6 +17,7 @@
 #include "harness/console_table.h"
 #include "harness/output_files.h"
 #include "harness/pipeline.h"
+#include "harness/preflight.h"
 #include "harness/results_json.h"
 #include "harness/runner.h"
 #include "harness/scenario.h"
@@ -182,6 +183,25 @@ struct AnalysisOptions {
   }
 };
 
+// --port: a receive port of 127.0.0.1 chosen by the user (firewall rules, a
+// capture filter); by default any free one.
+void AddPortOption(CLI::App* command, Options* o) {
+  command->add_option("--port", o->port, "receive on this UDP port of 127.0.0.1 (default 0: any free port)")
+      ->check(CLI::Range(0, 65535));
+}
+
+// What this host must offer each strategy (the port, io_uring), before any traffic.
+void CheckHostCanRun(const RunConfig& base, const std::vector<Contender>& contenders) {
+  PreflightConfig preflight;
+  preflight.port = base.port;
+  preflight.batch = base.batch;
+  preflight.buffer_size = base.buffer_size;
+  preflight.pool_size = base.pool_size;
+  for (const Contender& contender : contenders) {
+    if (std::string problem = Preflight(contender.spec, preflight); !problem.empty()) throw UsageError{problem};
+  }
+}
+
 int Main(int argc, char** argv) {
   CLI::App app{"rxbench: benchmark and profiling harness for UDP/RTP video receive paths"};
   app.require_subcommand(1);
@@ -197,6 +217,7 @@ int Main(int argc, char** argv) {
       ->required();
   AddScenarioOptions(run, &run_options);
   run->add_option("--repetitions", run_options.repetitions, "repetitions (default 1)");
+  AddPortOption(run, &run_options);
   run->add_option("--out", run_out, "results JSON file (Google Benchmark format)");
   run->add_flag("--dry-run", dry_run, "check the options and exit (0, or 2 with the problem) without sending traffic");
 
@@ -212,6 +233,7 @@ int Main(int argc, char** argv) {
   compare->add_option("--repetitions", compare_options.repetitions,
                       "interleaved repetitions (default " + std::to_string(kDefaultCompareRepetitions) + ")");
   compare->add_option("--out", compare_out, "directory for compare.json");
+  AddPortOption(compare, &compare_options);
   compare->add_flag("--dry-run", dry_run, "check the options and exit (0, or 2 with the problem) without sending traffic");
   compare->add_option("--reference", analysis.reference, "strategy the others are compared with (default baseline)");
   compare->add_option("--markdown", analysis.markdown, "also write the comparison as a Markdown table to FILE");
@@ -248,6 +270,7 @@ int Main(int argc, char** argv) {
       if (!run_out.empty()) {
         if (std::string problem = CheckWritableFile(run_out, "--out"); !problem.empty()) throw UsageError{problem};
       }
+      CheckHostCanRun(base, {spec});
       if (dry_run) return kExitOk;
       output.file = run_out;
       PrintHeader(base, run_options.repetitions, 1);
@@ -270,6 +293,7 @@ int Main(int argc, char** argv) {
       output.file = (std::filesystem::path(compare_out) / "compare.json").string();
     }
     analysis.Check();
+    CheckHostCanRun(base, specs);
     if (dry_run) return kExitOk;
     output.invocation["invocation"] = analysis.Invocation(output.file);
     PrintHeader(base, compare_options.repetitions, specs.size());

@@ -74,7 +74,10 @@ class Receiver {
   virtual ~Receiver() = default;
   // Starts the receiver thread. False with *error when it cannot run here.
   virtual bool Start(std::string* error) = 0;
-  // Returns when the thread has exited (within ~100 ms). Idempotent.
+  // Returns when the thread has exited (within ~100 ms), provided its push
+  // returns: a push into a full appsrc with block=true waits for room, so the
+  // harness lifts appsrc's limits first (harness::Pipeline::UnblockSource).
+  // Idempotent.
   virtual void Stop() = 0;
   // Consistent statistics, from any thread, at any time.
   virtual ReceiverStats Snapshot() const = 0;

@@ -6,6 +6,7 @@
 set -uo pipefail
 wrapper="$1"
 export RXBENCH_BIN="$PWD/$2"
+without_io_uring="$PWD/$3"
 tmp="${TEST_TMPDIR:-$(mktemp -d)}"
 failures=0
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
@@ -48,6 +49,58 @@ one_line_usage_error "bad override value" "$wrapper" run --strategy pooled+buffe
 one_line_usage_error "bad override axis" "$wrapper" run --strategy pooled+colour=red
 one_line_usage_error "bad --impair" "$wrapper" run --strategy baseline --impair jitter=1%
 one_line_usage_error "--impair rates over 1" "$wrapper" run --strategy baseline --impair loss=60%,dup=50%
+
+# Bad configuration (README, "Subcommands"): exit 2, one line on stderr that
+# names the problem, and no traffic: nothing on stdout (the scenario header
+# comes before the first packet) and back within 3 s although the scenario
+# asks for 5 s of traffic.
+config_error() {  # description stderr-pattern command...
+  local what="$1" pattern="$2"; shift 2
+  local start=$SECONDS
+  one_line_usage_error "$what" "$@"
+  grep -qE -- "$pattern" "$tmp/err" || fail "$what: stderr does not say /$pattern/: $(cat "$tmp/err")"
+  (( SECONDS - start <= 3 )) || fail "$what: took $((SECONDS - start)) s: traffic was sent before the check"
+}
+long=(--rate 2000 --duration 5)
+config_error "pipeline that does not parse" "pipeline: .*(syntax|no element)" \
+  "$wrapper" run --strategy baseline "${long[@]}" --pipeline "appsrc name=src ! queue ! ! fakesink name=sink"
+config_error "pipeline with an unknown element" 'no element "nosuchelement"' \
+  "$wrapper" run --strategy baseline "${long[@]}" --pipeline "appsrc name=src ! nosuchelement ! fakesink name=sink"
+config_error "pipeline without src" "appsrc name=src" \
+  "$wrapper" run --strategy baseline "${long[@]}" --pipeline "appsrc ! fakesink name=sink"
+config_error "pipeline without sink" "named 'sink'" \
+  "$wrapper" compare --strategies baseline "${long[@]}" --pipeline "appsrc name=src ! fakesink"
+config_error "unknown strategy in compare" "unknown strategy 'nope'" \
+  "$wrapper" compare --strategies baseline,nope "${long[@]}"
+config_error "buffer smaller than an RTP header" "--buffer-size.*RTP header \(12 bytes\)" \
+  "$wrapper" run --strategy baseline "${long[@]}" --buffer-size 8
+config_error "pool size 0" "--pool-size.*not 0" "$wrapper" run --strategy pooled "${long[@]}" --pool-size 0
+config_error "unwritable --out" "--out /proc/x.json: cannot write" \
+  "$wrapper" run --strategy baseline "${long[@]}" --out /proc/x.json
+config_error "unwritable compare --out" "--out directory /proc/x" \
+  "$wrapper" compare --strategies baseline "${long[@]}" --out /proc/x
+config_error "unwritable --db" "--db /proc/x.db: cannot write" \
+  "$wrapper" compare --strategies baseline "${long[@]}" --repetitions 1 --record --db /proc/x.db
+# A port in use: held by another socket for the duration of the check.
+/usr/bin/python3 -c '
+import socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1], flush=True); time.sleep(30)' >"$tmp/port" &
+holder=$!
+for _ in $(seq 50); do [[ -s "$tmp/port" ]] && break; sleep 0.1; done
+port="$(cat "$tmp/port")"
+config_error "port in use" "--port $port: bind 127.0.0.1:$port: Address already in use" \
+  "$wrapper" run --strategy baseline "${long[@]}" --port "$port"
+kill "$holder"; wait "$holder" 2>/dev/null
+expect_exit 0 "run on a chosen port" "$wrapper" run --strategy baseline --rate 2000 --duration 0.2 --port "$port"
+# io_uring unavailable (io_uring_setup refused by seccomp): the iouring
+# strategy is a configuration error before any traffic; the others still run.
+config_error "io_uring unavailable" "strategy 'iouring': io_uring unavailable: .*Function not implemented" \
+  "$without_io_uring" "$wrapper" run --strategy iouring "${long[@]}"
+config_error "io_uring unavailable in compare" "strategy 'iouring': io_uring unavailable" \
+  "$without_io_uring" "$wrapper" compare "${long[@]}"
+expect_exit 0 "recvmmsg without io_uring" \
+  "$without_io_uring" "$wrapper" run --strategy combined-list --rate 2000 --duration 0.2
 
 # A short run writes JSON that a reader can use.
 expect_exit 0 "run" "$wrapper" run --strategy baseline --rate 2000 --duration 0.5 --out "$tmp/r.json"

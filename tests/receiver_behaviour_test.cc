@@ -32,6 +32,7 @@
 #include "receivers/strategy.h"
 #include "receivers/udp_socket.h"
 #include "rtp/rtp_packet.h"
+#include "tests/loopback_sender.h"
 #include "tests/under_tsan.h"
 #include "traffic_gen/generator.h"
 #include "traffic_gen/traffic_spec.h"
@@ -97,37 +98,7 @@ std::string JoinNames(std::vector<std::string> names) {
 // The socket's kernel drop counter; 0 when it cannot be read.
 std::uint64_t KernelDrops(int fd) { return platform::UdpCounters::SocketDrops(fd).value_or(0); }
 
-// A plain sender to the receiver's port, for hand-made datagrams.
-class Sender {
- public:
-  explicit Sender(std::uint16_t port) {
-    fd_ = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    sockaddr_in to{};
-    to.sin_family = AF_INET;
-    to.sin_port = htons(port);
-    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    connected_ = fd_ >= 0 && connect(fd_, reinterpret_cast<sockaddr*>(&to), sizeof to) == 0;
-  }
-  ~Sender() {
-    if (fd_ >= 0) close(fd_);
-  }
-  bool ok() const { return connected_; }
-
-  // One valid rxbench RTP packet of kHeaderBytes + payload bytes.
-  bool Send(std::uint64_t index, std::size_t payload) {
-    std::vector<std::uint8_t> packet(rtp::kHeaderBytes + payload);
-    rtp::Header header;
-    header.sequence = static_cast<std::uint16_t>(index);
-    header.timestamp = static_cast<std::uint32_t>(index * 3000);
-    header.ssrc = 0x52584243;
-    const std::size_t n = rtp::WritePacket(header, rtp::Probe{1, index}, payload, packet.data());
-    return send(fd_, packet.data(), n, 0) == static_cast<ssize_t>(n);
-  }
-
- private:
-  int fd_ = -1;
-  bool connected_ = false;
-};
+using Sender = testing_support::LoopbackSender;
 
 class ReceiverBehaviourTest : public testing::TestWithParam<std::string> {
  protected:
