@@ -72,7 +72,7 @@ void AddScenarioOptions(CLI::App* app, Options* o) {
       ->check(CLI::IsMember({"alloc", "gstpool", "freelist"}));
   app->add_option("--sync", o->sync, "stop/stats sync override: mutex, atomic")->check(CLI::IsMember({"mutex", "atomic"}));
   app->add_option("--recv", o->recv, "receive call override: recvfrom, recvmmsg, iouring")
-      ->check(CLI::IsMember({"recvfrom", "recvmmsg", "iouring"}));
+      ->check(CLI::IsMember({"recvfrom", "recvmmsg", "iouring", "gro"}));
   app->add_option("--push", o->push, "push override: single, list")->check(CLI::IsMember({"single", "list"}));
   app->add_option("--batch", o->batch, "datagrams per recvmmsg / io_uring batch (default 32)")
       ->check(Between(1, 1024));
@@ -145,7 +145,13 @@ void ApplyOverride(receivers::StrategySpec* spec, const std::string& axis, const
 // are reported: "pooled+buffer=gstpool+push=list". The --buffer/--sync/--recv/
 // --push flags add overrides to every strategy of the invocation.
 Contender ResolveStrategy(const std::string& text, const Options& o) {
-  const std::size_t plus = text.find('+');
+  // A preset's own name may hold a '+' (null+gro): the longest one that
+  // starts the text wins.
+  std::size_t plus = text.find('+');
+  for (std::size_t next = plus; next != std::string::npos; next = text.find('+', next + 1)) {
+    if (receivers::FindPreset(text.substr(0, next))) plus = next;
+  }
+  if (receivers::FindPreset(text)) plus = std::string::npos;
   const std::string name = text.substr(0, plus);
   std::optional<receivers::StrategySpec> spec = receivers::FindPreset(name);
   if (!spec) throw UsageError{"unknown strategy '" + name + "' (see `rxbench list`)"};
