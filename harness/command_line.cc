@@ -99,6 +99,11 @@ void AddScenarioOptions(CLI::App* app, Options* o) {
                   "datagrams per send call (default 1: every packet stamped right before its own send; more: "
                   "sendmmsg batches sharing one stamp, faster but later packets leave after their stamp)")
       ->check(Between(1, 64));
+  app->add_option("--gso", o->gso,
+                  "UDP GSO: up to N packets per send call (UDP_SEGMENT), one RTP packet per segment, stamped together "
+                  "right before the call; every strategy then receives what the kernel makes of it (recv=gro takes "
+                  "it coalesced, the others split). Default 0: off")
+      ->check(Between(0, 64));
   app->add_flag("--tx-timestamps", o->tx_timestamps,
                 "diagnostic: compare each packet's send stamp with the kernel's TX timestamp (send_stamp_error)");
   app->add_option("--inject-cost-ns", o->inject_cost_ns,
@@ -236,6 +241,10 @@ RunConfig MakeBaseConfig(const Options& o) {
   c.cpu_pipeline = o.cpu_pipeline;
   c.traffic.warmup_packets = ParseWarmup(o.warmup, c.traffic.rate_pps);
   c.traffic.send_batch = o.send_batch;
+  c.traffic.gso_segments = o.gso;
+  if (o.gso > 1 && o.send_batch != 1) throw UsageError{"--gso replaces --send-batch: use one or the other"};
+  if (o.gso > 1 && !o.malformed.empty()) throw UsageError{"--malformed cannot be combined with --gso"};
+  if (o.gso > 1 && o.tx_timestamps) throw UsageError{"--tx-timestamps cannot be combined with --gso"};
   c.traffic.tx_timestamps = o.tx_timestamps;
   c.count_syscalls = o.count_syscalls;
   c.inject_cost_ns = o.inject_cost_ns;

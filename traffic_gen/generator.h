@@ -35,6 +35,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <future>
 #include <mutex>
 #include <optional>
@@ -44,6 +45,7 @@
 
 #include "metrics/log_histogram.h"
 #include "metrics/thread_usage.h"
+#include "traffic_gen/gso_send.h"
 #include "traffic_gen/traffic_spec.h"
 #include "traffic_gen/udp_sender.h"
 
@@ -75,6 +77,11 @@ struct GeneratorReport {
   // Malformed datagrams sent (accepted by the kernel, counted in packets_sent
   // too), by kind (malformed.h).
   std::array<std::uint64_t, kInjectKinds> malformed_sent{};
+  // spec.gso_segments: sendmsg calls the kernel took with UDP_SEGMENT, and,
+  // when it refused GSO, why (every packet then went one by one).
+  std::uint64_t gso_calls = 0;
+  std::string gso_refusal;
+  unsigned gso_segments_per_call = 1;  // the most packets one send call carried as one datagram
 
   std::uint64_t measured_sent() const { return packets_sent - warmup_sent; }
   // The offered rate scaled by how long the measured stream was due to take
@@ -135,6 +142,7 @@ class Generator {
   const GeneratorHooks hooks_;
   const std::size_t packet_bytes_;
   UdpSender sender_;
+  std::unique_ptr<GsoSender> gso_;  // spec.gso_segments > 1 only
 
   // One buffer per batch slot, allocated in Start() so the send loop never
   // allocates; iovecs and headers point into it once and are reused.
