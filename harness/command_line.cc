@@ -112,7 +112,11 @@ void AddScenarioOptions(CLI::App* app, Options* o) {
                   "slip malformed datagrams between the valid packets: KIND[:RATE],... with KIND one of empty, short, "
                   "bad-version, csrc-overrun, extension-overrun, padding-overrun, foreign-ssrc, bad-payload-type, "
                   "oversize; RATE a fraction or percentage of packets (default 1%)");
-  app->add_option("--seed", o->seed, "seed of the malformed datagrams' placement (default 1)");
+  app->add_option("--impair", o->impair,
+                  "impair the measured stream on purpose: loss=R,dup=R,reorder=R (any subset; R a fraction or "
+                  "percentage): withheld packets are never sent, a duplicate goes out twice, a reordered packet "
+                  "right after its successor");
+  app->add_option("--seed", o->seed, "seed of the malformed datagrams' and the impairments' placement (default 1)");
   app->add_flag("--verify-payload", o->verify_payload,
                 "the generator writes the payload pattern and the sink checks every byte of every packet "
                 "(payload_mismatches); costs both sides");
@@ -254,6 +258,10 @@ RunConfig MakeBaseConfig(const Options& o) {
     std::string error;
     if (!traffic_gen::ParseMalformedSpec(o.malformed, &c.traffic.malformed, &error)) throw UsageError{"--malformed: " + error};
     if (o.send_batch != 1) throw UsageError{"--malformed needs --send-batch 1"};
+  }
+  if (!o.impair.empty()) {
+    std::string error;
+    if (!traffic_gen::ParseImpairmentSpec(o.impair, &c.traffic.impair, &error)) throw UsageError{error};
   }
   c.traffic.seed = o.seed;
   c.traffic.receiver_buffer_bytes = o.buffer_size;

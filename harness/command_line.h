@@ -51,6 +51,7 @@ struct Options {
   bool phase_timing = false;
   bool verify_payload = false;
   std::string malformed;   // --malformed KIND[:RATE],...
+  std::string impair;      // --impair loss=R,dup=R,reorder=R
   std::uint64_t seed = 1;
 };
 

@@ -16,7 +16,36 @@ struct Row {
   double sent = 0, delivered = 0, kernel_drops = 0, pipeline_drops = 0, unexplained = 0, achieved_kpps = 0;
   double rx_ns = 0, pipe_ns = 0, path_ns = 0, gen_ns = 0, measure_pct = -1, syscalls = -1, ctx = 0;
   double p50_us = -1, p99_us = -1, jitter_us = -1;  // -1: not measured
+  // --impair, summed over the repetitions: what was injected and what the sink saw.
+  bool impaired = false, sequence_tracked = false;
+  std::uint64_t withheld = 0, sent_twice = 0, sent_late = 0;
+  std::uint64_t seq_gaps = 0, duplicates = 0, reordered = 0, jitterbuffer_duplicates = 0, jitterbuffer_late = 0;
 };
+
+// Says plainly what --impair did and what the sink made of it: withheld
+// packets were never sent (so they are no loss of the receive path), second
+// copies were sent (so they are in `sent`), and a jitter buffer removes
+// duplicates and late packets before the sink counts them.
+void PrintImpairments(const Row& row, int indent, std::FILE* out) {
+  std::fprintf(out,
+               "%*s --impair: %llu withheld (never sent, not in sent), %llu sent twice, %llu sent after their "
+               "successor; ",
+               indent, "", static_cast<unsigned long long>(row.withheld), static_cast<unsigned long long>(row.sent_twice),
+               static_cast<unsigned long long>(row.sent_late));
+  if (!row.sequence_tracked) {
+    std::fprintf(out, "no sequence numbers tracked (null has no sink, --measure minimal tracks none)\n");
+    return;
+  }
+  std::fprintf(out, "the sink saw %llu seq gaps, %llu duplicates, %llu reordered",
+               static_cast<unsigned long long>(row.seq_gaps), static_cast<unsigned long long>(row.duplicates),
+               static_cast<unsigned long long>(row.reordered));
+  if (row.jitterbuffer_duplicates + row.jitterbuffer_late > 0) {
+    std::fprintf(out, " (rtpjitterbuffer dropped %llu duplicates, %llu late)",
+                 static_cast<unsigned long long>(row.jitterbuffer_duplicates),
+                 static_cast<unsigned long long>(row.jitterbuffer_late));
+  }
+  std::fprintf(out, "\n");
+}
 
 template <typename F>
 double MedianOf(const std::vector<const RunResult*>& runs, F field) {
@@ -83,6 +112,20 @@ void PrintResultsTable(const std::vector<RunResult>& runs, std::FILE* out, bool 
       row.syscalls = MedianOf(ok, [](const RunResult& r) { return r.syscalls_per_packet.value_or(0); });
     }
     row.ctx = MedianOf(ok, [](const RunResult& r) { return r.ctx_switches_per_packet; });
+    for (const RunResult* r : ok) {
+      if (!r->impairments_injected) continue;
+      row.impaired = true;
+      // The sink probe tracks sequence numbers where it measures latency.
+      row.sequence_tracked = r->latency.count > 0;
+      row.withheld += r->impairments_injected->losses;
+      row.sent_twice += r->impairments_injected->duplicates;
+      row.sent_late += r->impairments_injected->reorders;
+      row.seq_gaps += r->seq_gaps;
+      row.duplicates += r->duplicates;
+      row.reordered += r->reordered;
+      row.jitterbuffer_duplicates += r->jitterbuffer_duplicates;
+      row.jitterbuffer_late += r->jitterbuffer_late;
+    }
     if (ok.front()->latency.count > 0) {
       row.p50_us = MedianOf(ok, [](const RunResult& r) { return r.latency.p50 / 1000; });
       row.p99_us = MedianOf(ok, [](const RunResult& r) { return r.latency.p99 / 1000; });
@@ -126,6 +169,7 @@ void PrintResultsTable(const std::vector<RunResult>& runs, std::FILE* out, bool 
       std::fprintf(out, "%*s %d of %d repetitions failed: %s\n", name_width, "", row.failed, row.runs, row.error.c_str());
     }
     if (!row.gso_refusal.empty()) std::fprintf(out, "%*s generator: %s\n", name_width, "", row.gso_refusal.c_str());
+    if (row.impaired) PrintImpairments(row, name_width, out);
   }
 }
 

@@ -29,6 +29,16 @@ nlohmann::json Latency(const LatencySummary& s) {
           {"mean_ns", OrNull(s, s.mean)}, {"stddev_ns", OrNull(s, s.stddev)}};
 }
 
+// The --impair spec as asked for, with its seed; null without it.
+nlohmann::json ImpairSpec(const traffic_gen::TrafficSpec& traffic) {
+  if (traffic.impair.empty()) return nullptr;
+  return {{"loss", traffic.impair.loss},
+          {"dup", traffic.impair.duplicate},
+          {"reorder", traffic.impair.reorder},
+          {"seed", traffic.seed},
+          {"scope", "measured stream"}};
+}
+
 std::string Now() {
   char text[64];
   const std::time_t t = std::time(nullptr);
@@ -82,6 +92,7 @@ nlohmann::json ContextJson(const RunConfig& config, const std::vector<RunResult>
       {"warmup_packets", config.traffic.warmup_packets},
       {"send_batch", config.traffic.send_batch},
       {"gso_segments", config.traffic.gso_segments},
+      {"impair", ImpairSpec(config.traffic)},
       {"inject_cost_ns", config.inject_cost_ns},
   };
   g_free(gst_version);
@@ -108,6 +119,13 @@ namespace {
 template <typename T>
 nlohmann::json OrNull(const std::optional<T>& value) {
   return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+}
+
+// Named as the sink's counts they must match without a jitter buffer:
+// losses -> seq_gaps, duplicates -> duplicates, reorders -> reordered.
+nlohmann::json Impairments(const std::optional<traffic_gen::ImpairmentReport>& injected) {
+  if (!injected) return nullptr;
+  return {{"losses", injected->losses}, {"duplicates", injected->duplicates}, {"reorders", injected->reorders}};
 }
 
 // ns -> us of a distribution figure; null when nothing was measured.
@@ -165,6 +183,7 @@ nlohmann::json IterationJson(const RunResult& r) {
       {"duplicates", r.duplicates},
       {"reordered", r.reordered},
       {"seq_stale", r.seq_stale},
+      {"impairments_injected", Impairments(r.impairments_injected)},
       {"offered_pps", r.offered_pps},
       {"achieved_pps", r.achieved_pps},
       {"generator_fell_behind", r.generator_fell_behind},

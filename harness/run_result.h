@@ -11,6 +11,7 @@
 
 #include "harness/cpu_attribution.h"
 #include "harness/latency_summary.h"
+#include "traffic_gen/impairment.h"
 
 namespace rxbench::harness {
 
@@ -62,6 +63,13 @@ struct RunResult {
   bool pipeline_flushed = false;        // stalled while draining; what it held is in pipeline_drops
   std::int64_t unexplained_packets = 0;
   std::uint64_t seq_gaps = 0, duplicates = 0, reordered = 0, seq_stale = 0;
+  // --impair: what the generator did to its stream on purpose, whole run.
+  // Withheld packets were never sent, so they are in no count of the loss
+  // account (only in seq_gaps); second copies are datagrams like any other,
+  // in packets_sent and delivered or dropped (rtpjitterbuffer drops them).
+  // Without a jitter buffer the sink's seq_gaps, duplicates and reordered
+  // equal losses, duplicates and reorders exactly. Absent without --impair.
+  std::optional<traffic_gen::ImpairmentReport> impairments_injected;
 
   // CPU over the measurement window, every thread of the process attributed
   // (cpu_attribution.h); ns per delivered packet, the generator's per packet sent.

@@ -65,6 +65,7 @@ void SummarizeLoss(const traffic_gen::GeneratorReport& sent, const ReceiveReport
   r->duplicates = seq.duplicates();
   r->reordered = seq.reordered();
   r->seq_stale = seq.stale();
+  r->impairments_injected = sent.impairments;
 }
 
 void SummarizeCpu(const traffic_gen::GeneratorReport& sent, const ReceiveReport& received, RunResult* r) {

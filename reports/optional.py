@@ -17,12 +17,14 @@ def import_optional(name):
         raise
 
 
-def render_report(results_path, report_dir):
-    """Asks reports.html to render the HTML report of a results file into report_dir.
-    Returns False (after saying so on stderr) when reports.html is not installed."""
+def render_report(results_path, report_dir, history_db=None, trend_metrics=None):
+    """Asks reports.html to render the HTML report of a results file into report_dir,
+    with the trend over commits read from history_db (None: the default history database
+    when it exists) of trend_metrics (None: the gate's default). Returns False (after
+    saying so on stderr) when reports.html is not installed."""
     html = import_optional("reports.html.cli")
     if html is None:
         say(f"--report {report_dir}: no HTML report, reports.html is not installed")
         return False
-    html.render(results_path, report_dir)
+    html.render_of_run(results_path, report_dir, history_db, trend_metrics)
     return True

@@ -46,6 +46,8 @@ one_line_usage_error "CPU that does not exist" "$wrapper" run --strategy baselin
 one_line_usage_error "override on null" "$wrapper" run --strategy null+push=list
 one_line_usage_error "bad override value" "$wrapper" run --strategy pooled+buffer=nope
 one_line_usage_error "bad override axis" "$wrapper" run --strategy pooled+colour=red
+one_line_usage_error "bad --impair" "$wrapper" run --strategy baseline --impair jitter=1%
+one_line_usage_error "--impair rates over 1" "$wrapper" run --strategy baseline --impair loss=60%,dup=50%
 
 # A short run writes JSON that a reader can use.
 expect_exit 0 "run" "$wrapper" run --strategy baseline --rate 2000 --duration 0.5 --out "$tmp/r.json"

@@ -28,6 +28,8 @@
 #include <vector>
 
 #include "rtp/rtp_packet.h"
+#include "traffic_gen/impairment.h"
+#include "traffic_gen/malformed.h"
 #include "traffic_gen/packet_schedule.h"
 #include "traffic_gen/traffic_spec.h"
 
@@ -162,9 +164,10 @@ TrafficSpec SpecFor(const LoopbackReceiver& receiver) {
 }
 
 // Runs `spec` to completion against `receiver`; returns what arrived.
+// `expected`: datagrams to wait for, when not the measured packet count.
 std::vector<Arrival> RunToCompletion(const TrafficSpec& spec, LoopbackReceiver* receiver,
-                                     GeneratorReport* report) {
-  receiver->Start(spec.TotalPackets());
+                                     GeneratorReport* report, std::size_t expected = 0) {
+  receiver->Start(expected != 0 ? expected : spec.TotalPackets());
   Generator generator(spec);
   std::string error;
   EXPECT_TRUE(generator.Start(&error)) << error;
@@ -638,6 +641,105 @@ TEST(Generator, TxTimestampsMeasureHowLateAStampIs) {
   // (README, "Send stamps").
   EXPECT_LT(p99_us[0], 50);
   EXPECT_GT(p99_us[1], 5 * p99_us[0]);
+}
+
+// --impair: what leaves the generator is the warm-up as it is, then the
+// measured stream in ImpairmentPlan::SendOrder(), every datagram with its own
+// packet's header and pattern and, with send_batch 1, its own stamp (a
+// duplicate's copies too); the report says what was injected, and the TX
+// timestamps still pair with their datagrams. Batches of 16 carry the same
+// order.
+TEST(Generator, ImpairedStreamLeavesInThePlansSendOrder) {
+  for (const unsigned batch : {1u, 16u}) {
+    SCOPED_TRACE("send_batch " + std::to_string(batch));
+    LoopbackReceiver receiver;
+    ASSERT_TRUE(receiver.ok());
+    TrafficSpec spec = SpecFor(receiver);
+    spec.shape = Shape::kBurst;
+    spec.rate_pps = 9600;  // 320 packets per frame: batches fill
+    spec.packet_count = 3000;
+    spec.warmup_packets = 320;
+    spec.send_batch = batch;
+    spec.seed = 3;
+    spec.tx_timestamps = true;
+    std::string error;
+    ASSERT_TRUE(ParseImpairmentSpec("loss=2%,dup=2%,reorder=2%", &spec.impair, &error)) << error;
+    const ImpairmentPlan plan(spec.impair, spec.seed, 3000);
+    std::vector<std::uint64_t> expected;
+    for (std::uint64_t i = 0; i < 320; ++i) expected.push_back(i);
+    for (std::uint64_t i : plan.SendOrder()) expected.push_back(320 + i);
+
+    GeneratorReport report;
+    const std::vector<Arrival> arrivals = RunToCompletion(spec, &receiver, &report, expected.size());
+
+    std::vector<std::uint64_t> order;
+    std::vector<std::uint64_t> stamps;
+    for (const Arrival& a : arrivals) {
+      ASSERT_TRUE(a.parsed && a.pattern_ok);
+      ASSERT_EQ(a.header.sequence, static_cast<std::uint16_t>(a.probe.index));
+      order.push_back(a.probe.index);
+      stamps.push_back(a.probe.send_ns);
+    }
+    ASSERT_EQ(order, expected);
+    EXPECT_EQ(report.send_errors, 0u);
+    EXPECT_EQ(report.packets_sent, expected.size());
+    EXPECT_EQ(report.warmup_sent, 320u);
+    ASSERT_TRUE(report.impairments.has_value());
+    const ImpairmentReport tally = plan.Tally();
+    EXPECT_EQ(report.impairments->losses, tally.losses);
+    EXPECT_EQ(report.impairments->duplicates, tally.duplicates);
+    EXPECT_EQ(report.impairments->reorders, tally.reorders);
+    EXPECT_GT(tally.losses, 0u);
+    EXPECT_GT(tally.duplicates, 0u);
+    EXPECT_GT(tally.reorders, 0u);
+    if (batch == 1) {
+      std::sort(stamps.begin(), stamps.end());
+      EXPECT_EQ(std::unique(stamps.begin(), stamps.end()) - stamps.begin(),
+                static_cast<std::ptrdiff_t>(expected.size()))
+          << "a stamp shared between datagrams";
+      EXPECT_EQ(report.send_calls, expected.size());
+    }
+    ASSERT_EQ(report.tx_timestamps_unavailable, "");
+    ASSERT_TRUE(report.send_stamp_error.has_value());
+    EXPECT_EQ(report.send_stamp_error->count(), expected.size());
+  }
+}
+
+// --impair with --malformed: a malformed datagram follows the first copy of
+// the packet the malformed plan names, none follows a withheld packet, and
+// the valid datagrams keep the impaired order.
+TEST(Generator, MalformedDatagramsFollowTheFirstCopyOfImpairedPackets) {
+  LoopbackReceiver receiver;
+  ASSERT_TRUE(receiver.ok());
+  TrafficSpec spec = SpecFor(receiver);
+  spec.rate_pps = 10'000;
+  spec.packet_count = 2000;
+  spec.seed = 5;
+  std::string error;
+  ASSERT_TRUE(ParseImpairmentSpec("loss=3%,dup=3%,reorder=3%", &spec.impair, &error)) << error;
+  ASSERT_TRUE(ParseMalformedSpec("short:10%", &spec.malformed, &error)) << error;
+  const ImpairmentPlan plan(spec.impair, spec.seed, 2000);
+  const MalformedPlan malformed(spec.malformed, spec.seed, 2000);
+  std::vector<std::uint64_t> expected;  // valid packet index, or ~0 for a malformed datagram
+  constexpr std::uint64_t kMalformedMark = ~std::uint64_t{0};
+  std::uint64_t previous = kMalformedMark;
+  for (std::uint64_t i : plan.SendOrder()) {
+    expected.push_back(i);
+    if (i != previous && malformed.KindAfter(i) != kNoMalformed) expected.push_back(kMalformedMark);
+    previous = i;
+  }
+
+  GeneratorReport report;
+  const std::vector<Arrival> arrivals = RunToCompletion(spec, &receiver, &report, expected.size());
+  std::vector<std::uint64_t> order;
+  for (const Arrival& a : arrivals) order.push_back(a.parsed ? a.probe.index : kMalformedMark);
+  ASSERT_EQ(order, expected);
+  const auto malformed_count = static_cast<std::uint64_t>(std::count(order.begin(), order.end(), kMalformedMark));
+  EXPECT_GT(malformed_count, 0u);
+  EXPECT_EQ(report.malformed_sent[static_cast<std::size_t>(rtp::Malformed::kShort)], malformed_count);
+  EXPECT_EQ(report.packets_sent, expected.size());
+  ASSERT_TRUE(report.impairments.has_value());
+  EXPECT_EQ(report.impairments->duplicates, plan.Tally().duplicates);
 }
 
 // Lists the names of this process's threads.

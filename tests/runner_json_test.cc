@@ -320,6 +320,13 @@ TEST(RunnerJsonTest, EveryFigureUnderItsOwnName) {
   EXPECT_EQ(j["futex_calls_per_packet"], 0.5);
   EXPECT_EQ(j["receive_calls_per_packet"], 1.0);
   EXPECT_EQ(j["syscalls_counted"], "all");
+  // Without --impair: null, not zeros that would read as "asked, none injected".
+  EXPECT_TRUE(j["impairments_injected"].is_null());
+  r.impairments_injected = traffic_gen::ImpairmentReport{31, 32, 33};
+  const nlohmann::json impaired = IterationJson(r)["impairments_injected"];
+  EXPECT_EQ(impaired["losses"], 31);
+  EXPECT_EQ(impaired["duplicates"], 32);
+  EXPECT_EQ(impaired["reorders"], 33);
 }
 
 TEST(RunnerJsonTest, MinimalMeasureStillCounts) {

@@ -12,6 +12,7 @@
 #include <cctype>
 #include <cstdio>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -19,6 +20,7 @@
 #include "harness/runner.h"
 #include "receivers/strategy.h"
 #include "rtp/rtp_packet.h"
+#include "traffic_gen/impairment.h"
 #include "traffic_gen/malformed.h"
 #include "traffic_gen/traffic_spec.h"
 
@@ -60,6 +62,26 @@ std::string Describe(const RunResult& r) {
          " unexplained=" + std::to_string(r.unexplained_packets) + " send_errors=" + std::to_string(r.send_errors) +
          " seq_gaps=" + std::to_string(r.seq_gaps) + " wall_s=" + std::to_string(r.wall_s);
 }
+
+// Packets that reached the sink, counted on its streaming thread; the mutex
+// makes the hand-over to the test's thread explicit.
+class SinkCount {
+ public:
+  std::function<void(const DeliveredPacket&)> Observer() {
+    return [this](const DeliveredPacket&) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      ++count_;
+    };
+  }
+  std::uint64_t count() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return count_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::uint64_t count_ = 0;
+};
 
 class StrategiesTest : public testing::TestWithParam<std::string> {};
 
@@ -151,12 +173,8 @@ TEST_P(StrategiesTest, LossAccountUnderOverloadMatchesIndependentCounts) {
   config.traffic.warmup_packets = 0;
   config.rcvbuf_bytes = 256 * 1024;
   config.kernel_timestamps = true;  // SO_RXQ_OVFL for the strategies that read control messages
-  std::mutex mutex;
-  std::uint64_t observed = 0;
-  config.observer = [&](const DeliveredPacket&) {
-    std::lock_guard<std::mutex> lock(mutex);
-    ++observed;
-  };
+  SinkCount observed;
+  config.observer = observed.Observer();
 
   const RunResult r = RunOnce(config);
   SCOPED_TRACE(Describe(r));
@@ -180,8 +198,7 @@ TEST_P(StrategiesTest, LossAccountUnderOverloadMatchesIndependentCounts) {
 
   // Delivery as the sink saw it, packet by packet (null has no sink).
   if (config.strategy.receiver != receivers::ReceiverKind::kNull) {
-    std::lock_guard<std::mutex> lock(mutex);
-    EXPECT_EQ(observed, r.packets_delivered);
+    EXPECT_EQ(observed.count(), r.packets_delivered);
   }
   // The socket's drop counter as the kernel stamped it on received datagrams:
   // it counts drops before the last datagram queued, so it can trail the
@@ -253,6 +270,63 @@ std::vector<std::string> ReceiveLoopPresets() {
 }
 
 INSTANTIATE_TEST_SUITE_P(ReceiveLoopPresets, MalformedInputTest, testing::ValuesIn(ReceiveLoopPresets()), TestName);
+
+// The default pipeline without its rtpjitterbuffer, which would remove the
+// duplicates and late packets before the sink counts them.
+constexpr char kPipelineWithoutJitterbuffer[] =
+    "appsrc name=src is-live=true format=time do-timestamp=true max-bytes=16000000 leaky-type=downstream "
+    "! queue max-size-buffers=0 max-size-bytes=0 max-size-time=500000000 "
+    "! fakesink name=sink sync=false async=false enable-last-sample=false";
+
+// --impair, through every strategy with a sink into a pipeline that keeps
+// what it is given: the sink's sequence counts equal exactly what the
+// generator reports it injected (each kind > 0), the second copies are
+// delivered like any datagram, the withheld packets are no loss of the
+// receive path, and the loss account closes. The warm-up is not impaired.
+class ImpairedSequenceTest : public testing::TestWithParam<std::string> {};
+
+TEST_P(ImpairedSequenceTest, SinkCountsEqualWhatWasInjected) {
+  RunConfig config = ConfigFor(GetParam());
+  config.pipeline = kPipelineWithoutJitterbuffer;
+  config.traffic.rate_pps = 5000;
+  config.traffic.shape = traffic_gen::Shape::kCbr;
+  config.traffic.duration_s = 1;
+  config.traffic.warmup_packets = 300;
+  config.traffic.seed = 11;
+  std::string error;
+  ASSERT_TRUE(traffic_gen::ParseImpairmentSpec("loss=1%,dup=1%,reorder=1%", &config.traffic.impair, &error)) << error;
+  SinkCount observed;
+  config.observer = observed.Observer();
+  const RunResult r = RunOnce(config);
+  SCOPED_TRACE(Describe(r));
+  ASSERT_TRUE(r.ok) << r.error;
+  ASSERT_TRUE(r.impairments_injected.has_value());
+  const traffic_gen::ImpairmentReport& injected = *r.impairments_injected;
+  EXPECT_GT(injected.losses, 0u) << "nothing withheld: the test proves nothing";
+  EXPECT_GT(injected.duplicates, 0u) << "nothing duplicated: the test proves nothing";
+  EXPECT_GT(injected.reorders, 0u) << "nothing reordered: the test proves nothing";
+  EXPECT_EQ(r.seq_gaps, injected.losses);
+  EXPECT_EQ(r.duplicates, injected.duplicates);
+  EXPECT_EQ(r.reordered, injected.reorders);
+  EXPECT_EQ(r.seq_stale, 0u);
+  EXPECT_EQ(r.send_errors, 0u);
+  EXPECT_EQ(r.warmup_packets, 300u);
+  EXPECT_EQ(r.packets_sent, 300u + 5000u - injected.losses + injected.duplicates);
+  EXPECT_EQ(r.packets_delivered, r.packets_sent);
+  EXPECT_EQ(r.kernel_drops, 0u);
+  EXPECT_EQ(r.pipeline_drops, 0u);
+  EXPECT_EQ(r.unexplained_packets, 0);
+  EXPECT_EQ(observed.count(), r.packets_delivered);
+}
+
+// udpsrc too: it pushes what it reads, so the sink sees the same stream.
+std::vector<std::string> PresetsWithASink() {
+  std::vector<std::string> names = ReceiveLoopPresets();
+  names.push_back("udpsrc");
+  return names;
+}
+
+INSTANTIATE_TEST_SUITE_P(PresetsWithASink, ImpairedSequenceTest, testing::ValuesIn(PresetsWithASink()), TestName);
 
 }  // namespace
 }  // namespace rxbench::harness

@@ -11,7 +11,7 @@
 #include "platform/this_thread.h"
 #include "rtp/rtp_packet.h"
 #include "traffic_gen/gso_send.h"
-#include "traffic_gen/packet_schedule.h"
+#include "traffic_gen/impaired_schedule.h"
 #include "traffic_gen/tx_timestamps.h"
 
 namespace rxbench::traffic_gen {
@@ -67,6 +67,7 @@ bool Generator::Start(std::string* error) {
   if (!spec_.malformed.empty()) malformed_buffer_.assign(std::max(packet_bytes_, spec_.receiver_buffer_bytes + 64), 0);
   iovecs_.assign(batch, iovec{});
   messages_.assign(batch, mmsghdr{});
+  slot_indices_.assign(batch, 0);
   for (unsigned k = 0; k < batch; ++k) {
     iovecs_[k].iov_base = buffers_.data() + k * packet_bytes_;
     iovecs_[k].iov_len = packet_bytes_;
@@ -148,7 +149,7 @@ void Generator::SendMalformed(MalformedPlan* plan, std::uint64_t index, Generato
 }
 
 void Generator::SendStream(GeneratorReport* report) {
-  PacketSchedule schedule(spec_);
+  ImpairedSchedule schedule(spec_);
   MalformedPlan malformed(spec_.malformed, spec_.seed, schedule.total());
   TxTimestamps tx;
   if (spec_.tx_timestamps) {
@@ -207,15 +208,17 @@ void Generator::SendStream(GeneratorReport* report) {
       rtp::WriteProbe(rtp::Probe{send_ns, schedule.index()}, packet + rtp::kHeaderBytes);
       const std::int64_t due_ns = schedule.due_ns();
       const std::uint64_t index = schedule.index();
+      // A malformed datagram follows a packet's first copy only: the plan
+      // asks once per packet.
+      const bool repeated = schedule.repeated();
       schedule.Advance();
       account(sender_.Send(messages_.data(), 1), send_ns, due_ns, measured);
-      if (!malformed_buffer_.empty()) SendMalformed(&malformed, index, report);
+      if (!malformed_buffer_.empty() && !repeated) SendMalformed(&malformed, index, report);
       continue;
     }
     // Batches: everything due by now_ns, up to `batch` per call, never
     // spanning the end of the warm-up, sharing one time read last (so that
     // building the batch is not part of the latency a receiver measures).
-    const std::uint64_t first_index = schedule.index();
     std::int64_t due_ns = 0;
     unsigned count = 0;
     while (count < batch && !schedule.done() && start_ns + schedule.due_ns() <= now_ns &&
@@ -223,13 +226,14 @@ void Generator::SendStream(GeneratorReport* report) {
       std::uint8_t* packet = buffers_.data() + count * packet_bytes_;
       rtp::WriteHeader(schedule.header(), packet);
       if (spec_.fill_pattern) rtp::FillPattern(schedule.index(), packet + rtp::kHeaderBytes, spec_.payload_bytes);
+      slot_indices_[count] = schedule.index();
       due_ns = schedule.due_ns();
       schedule.Advance();
       ++count;
     }
     const auto send_ns = static_cast<std::uint64_t>(NowNs(CLOCK_MONOTONIC));
     for (unsigned k = 0; k < count; ++k) {
-      rtp::WriteProbe(rtp::Probe{send_ns, first_index + k}, buffers_.data() + k * packet_bytes_ + rtp::kHeaderBytes);
+      rtp::WriteProbe(rtp::Probe{send_ns, slot_indices_[k]}, buffers_.data() + k * packet_bytes_ + rtp::kHeaderBytes);
     }
     account(gso_ ? gso_->Send(buffers_.data(), packet_bytes_, count * packet_bytes_) : sender_.Send(messages_.data(), count),
             send_ns, due_ns, measured);
@@ -243,6 +247,7 @@ void Generator::SendStream(GeneratorReport* report) {
     tx.Collect();
     report->send_stamp_error = tx.error_ns();
   }
+  if (!spec_.impair.empty()) report->impairments = schedule.injected();
 }
 
 }  // namespace rxbench::traffic_gen

@@ -16,6 +16,12 @@
 // sent, which is how rates far above what per-packet sleeping allows are kept
 // on average, and how a burst frame goes out back to back.
 //
+// Impairments (spec.impair): the sender walks an ImpairedSchedule, which
+// gives it datagrams in the order they leave (a drop never comes up, a
+// duplicate comes up twice, a swapped pair as i+1 then i); each is written and
+// stamped like any packet, right before its own send. Only the measured
+// stream is impaired.
+//
 // Warm-up: after the spec's warm-up packets the sender calls the warm-up hook
 // on its own thread and continues when it returns; the schedule of the
 // measured stream starts then. In one process the harness's hook waits until
@@ -82,6 +88,10 @@ struct GeneratorReport {
   std::uint64_t gso_calls = 0;
   std::string gso_refusal;
   unsigned gso_segments_per_call = 1;  // the most packets one send call carried as one datagram
+  // With spec.impair: the packets withheld, sent twice and sent after their
+  // successor (impaired_schedule.h says when each is counted). Withheld
+  // packets are in no count above; second copies are in packets_sent.
+  std::optional<ImpairmentReport> impairments;
 
   std::uint64_t measured_sent() const { return packets_sent - warmup_sent; }
   // The offered rate scaled by how long the measured stream was due to take
@@ -149,6 +159,7 @@ class Generator {
   std::vector<std::uint8_t> buffers_;
   std::vector<iovec> iovecs_;
   std::vector<mmsghdr> messages_;
+  std::vector<std::uint64_t> slot_indices_;  // each batch slot's packet index, for its probe
   // A malformed datagram is built here from the packet just sent.
   std::vector<std::uint8_t> malformed_buffer_;
 

@@ -49,7 +49,8 @@ struct ImpairmentReport {
 
 class ImpairmentPlan {
  public:
-  // `total_packets`: packets in the stream (warm-up included).
+  // `total_packets`: packets in the stream it covers, indexed from 0 (the
+  // generator covers its measured stream only: impaired_schedule.h).
   ImpairmentPlan(const ImpairmentSpec& spec, std::uint64_t seed, std::uint64_t total_packets);
 
   // What happens to packet `index`. Pure.

@@ -88,6 +88,11 @@ std::string Validate(const TrafficSpec& spec) {
   if (!spec.malformed.empty() && spec.malformed.rate[kOversize] > 0 && spec.receiver_buffer_bytes + 1 > kMaxUdpPayload) {
     return "oversize datagrams need a receiver buffer below " + std::to_string(kMaxUdpPayload) + " bytes";
   }
+  const ImpairmentSpec& impair = spec.impair;
+  for (const double rate : {impair.loss, impair.duplicate, impair.reorder}) {
+    if (!(rate >= 0 && rate <= 1)) return "impair rates must be fractions in [0, 1]";
+  }
+  if (impair.loss + impair.duplicate + impair.reorder > 1) return "impair rates add up to more than 1";
   return "";
 }
 

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "traffic_gen/impairment.h"
 #include "traffic_gen/malformed.h"
 
 namespace rxbench::traffic_gen {
@@ -64,7 +65,12 @@ struct TrafficSpec {
   // (malformed.h), seeded; they need send_batch 1. `oversize` ones are one
   // byte longer than receiver_buffer_bytes.
   MalformedSpec malformed;
-  std::uint64_t seed = 1;
+  // Loss, duplication and reordering on purpose (impairment.h), seeded, over
+  // the measured stream only (impaired_schedule.h): dropped packets are never
+  // sent, a duplicate goes out twice back to back, a swapped pair as i+1, i.
+  // Each datagram is stamped right before its own send, as any other.
+  ImpairmentSpec impair;
+  std::uint64_t seed = 1;  // of the malformed datagrams and the impairments (independent draws)
   std::size_t receiver_buffer_bytes = 4096;
 
   // The measured stream: packet_count if set, else llround(rate_pps * duration_s).

@@ -54,6 +54,7 @@ def main(argv):
         conn.close()
         say(f"recorded as run {run_id} in {db}")
     if invocation.get("report"):
+        # After recording: the trend then ends with this run.
         render_report(out_file if out_file and os.path.exists(out_file) else args.handoff,
-                      invocation["report"])
+                      invocation["report"], history_db=invocation.get("db"))
     return 0

@@ -66,12 +66,12 @@ class AnalyzeCompare(unittest.TestCase):
 
     def test_report_is_handed_to_reports_html(self):
         calls = []
-        html = types.SimpleNamespace(render=lambda *args: calls.append(args))
+        html = types.SimpleNamespace(render_of_run=lambda *args: calls.append(args))
         with open(SAMPLE_COMPARE) as f:
             path = self.handoff(json.load(f), report="/r", record=False)
         code, _, err = self.run_cli(path, html=html)
         self.assertEqual((code, err), (0, ""))
-        self.assertEqual(calls, [(path, "/r")])
+        self.assertEqual(calls, [(path, "/r", None, None)])
 
     def test_nothing_extra_without_invocation(self):
         with open(SAMPLE_COMPARE) as f:

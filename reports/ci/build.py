@@ -65,10 +65,12 @@ def _build(repo, sha, worktree, log_path):
         if done.returncode != 0:
             raise RunFailed(f"git worktree add {worktree} failed: {done.stderr.strip()}")
     say(f"building the harness at {sha[:12]} in {worktree} (once per commit; minutes)")
+    command = ["bazel", "build", "-c", "opt", "--noshow_progress",
+               f"--disk_cache={disk_cache()}", TARGET]
     with open(log_path, "w") as log:
-        built = subprocess.run(["bazel", "build", "-c", "opt", "--noshow_progress",
-                                f"--disk_cache={disk_cache()}", TARGET],
-                               cwd=worktree, stdout=log, stderr=subprocess.STDOUT,
+        log.write(f"$ {' '.join(command)}\n")
+        log.flush()
+        built = subprocess.run(command, cwd=worktree, stdout=log, stderr=subprocess.STDOUT,
                                check=False)
         # Each worktree has its own Bazel server; do not leave it holding memory.
         subprocess.run(["bazel", "shutdown"], cwd=worktree, stdout=log,

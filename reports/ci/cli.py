@@ -75,13 +75,15 @@ def _check_repetitions(args, config):
 def _gate(args, config, candidate, spec, conn, work):
     extra = {"inject_cost_ns": args.inject_cost_ns} if args.inject_cost_ns else {}
     reference, reference_label, reference_commit = _reference(args, candidate)
+    results_file = None
     if reference:
         ref_side, cand_side = run_interleaved(reference, candidate, args.strategy_list,
                                               args.repetitions, args.scenario, work)
         design = PAIRED
     else:
-        results = load(candidate.compare(args.strategy_list, args.repetitions,
-                                         args.scenario, os.path.join(work, "candidate")))
+        results_file = candidate.compare(args.strategy_list, args.repetitions,
+                                         args.scenario, os.path.join(work, "candidate"))
+        results = load(results_file)
         cand_side = Side(candidate, results.context, results.iterations)
         ref_side, design = None, UNPAIRED
     info = describe(cand_side.context, args.commit,
@@ -92,10 +94,15 @@ def _gate(args, config, candidate, spec, conn, work):
 
     code = 0
     if ref_side is not None:
-        code = _decide(args, config, design, reference_label, ref_side, cand_side, work)
+        code, results_file = _decide(args, config, design, reference_label, ref_side,
+                                     cand_side, work)
     if conn is not None:
         _record(args, conn, info, cand_side, ref_side if reference else None,
                 reference_commit)
+    if args.report and results_file:
+        # After recording, so that the trend over commits ends with this gate.
+        render_report(results_file, args.report, history_db=args.db,
+                      trend_metrics=list(config.thresholds))
     return code
 
 
@@ -141,9 +148,7 @@ def _decide(args, config, design, reference_label, ref_side, cand_side, work):
         write_atomically(args.junit, junit_text(checks))
     if args.markdown:
         write_atomically(args.markdown, markdown_text(analysis, checks, reference_label))
-    if args.report:
-        render_report(ci_json, args.report)
-    return 0 if args.calibrate else exit_code(checks)
+    return (0 if args.calibrate else exit_code(checks)), ci_json
 
 
 def _record(args, conn, info, cand_side, ref_side, reference_commit):

@@ -138,6 +138,30 @@ class AgainstRevision(SandboxTest):
         self.assertIn("rxbench ci: PASS", done.stdout)
 
 
+class Report(SandboxTest):
+    def test_report_draws_the_trend_including_this_gate(self):
+        # Rendered after recording: even the first gate's report has a trend (this gate's
+        # two builds), and it is read from the database the gate recorded into.
+        for n, commit in enumerate(("c1", "c2")):
+            report = self.box.path(f"report{n}")
+            code, _, err = self.box.ci("--against", "HEAD", "--repetitions", "8",
+                                       "--commit", commit, "--report", report)
+            self.assertEqual(code, 0, err)
+            with open(os.path.join(report, "index.html"), encoding="utf-8") as f:
+                page = f.read()
+            self.assertIn('src="trend.png"', page, commit)
+            self.assertIn("From " + self.box.db, page)
+        with open(os.path.join(report, "trend.png"), "rb") as f:
+            self.assertEqual(f.read(8), b"\x89PNG\r\n\x1a\n")
+
+    def test_save_baseline_alone_still_writes_the_report(self):
+        report = self.box.path("report")
+        code, _, err = self.box.ci("--save-baseline", "nightly", "--repetitions", "8",
+                                   "--report", report)
+        self.assertEqual(code, 0, err)
+        self.assertTrue(os.path.exists(os.path.join(report, "index.html")))
+
+
 class Nightly(SandboxTest):
     def test_save_then_compare_unpaired(self):
         code, out, err = self.box.ci("--save-baseline", "nightly", "--repetitions", REPS)

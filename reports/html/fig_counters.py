@@ -43,7 +43,9 @@ def draw(results, colours):
         ax.set_title(name, fontsize=10)
         ax.set_ylabel(_unit(name))
         ax.grid(axis="y", alpha=0.3)
-    axes[-1].legend(fontsize=7, title="strategy", title_fontsize=7, loc="best")
+    # Beside the last panel, not on it: a legend inside covered its bars.
+    axes[-1].legend(fontsize=7, title="strategy", title_fontsize=7, loc="upper left",
+                    bbox_to_anchor=(1.02, 1))
     fig.suptitle("Receiver-thread counters per delivered packet (median of repetitions)")
     missing = unavailable_text(context)
     footnote(fig, summary.interval_note(intervals)

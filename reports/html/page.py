@@ -26,6 +26,7 @@ code, pre { font-family: 'DejaVu Sans Mono', monospace; font-size: 0.88em; }
 pre { background: #f7f7f7; padding: 0.6em; white-space: pre-wrap; word-break: break-all; }
 .side { display: grid; grid-template-columns: repeat(auto-fit, minmax(380px, 1fr)); gap: 1em; }
 table.profile { table-layout: fixed; width: 100%; }
+table.profile > thead > tr > th:first-child { width: 9em; }
 table.profile > tbody > tr > td table { width: 100%; font-size: 0.8em; }
 table.profile > tbody > tr > td table td:first-child { word-break: break-all;
        font-family: 'DejaVu Sans Mono', monospace; }
@@ -72,11 +73,16 @@ def join(*parts):
     return Safe("".join(_part(p) for p in parts))
 
 
-def table(head, rows, numeric_from=1):
-    """A table; cells from column `numeric_from` on are right-aligned (numbers)."""
-    header = el("tr", *[el("th", h) for h in head])
-    body = [el("tr", *[el("td", c, class_="num" if i >= numeric_from else None)
+def table(head, rows, numeric_from=1, numeric_to=None):
+    """A table; cells of columns numeric_from .. numeric_to - 1 (to the end when None)
+    are right-aligned (numbers). head None: no header row (a key-value table)."""
+    def numeric(i):
+        return i >= numeric_from and (numeric_to is None or i < numeric_to)
+    body = [el("tr", *[el("td", c, class_="num" if numeric(i) else None)
                        for i, c in enumerate(row)]) for row in rows]
+    if head is None:
+        return el("table", el("tbody", *body))
+    header = el("tr", *[el("th", h) for h in head])
     return el("table", el("thead", header), el("tbody", *body))
 
 

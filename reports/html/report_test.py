@@ -77,6 +77,15 @@ class ReportTest(unittest.TestCase):
                      "command line"]:
             self.assertIn(text, self.page)
 
+    def test_command_line_is_shown_as_the_wrapper_command(self):
+        from reports.html import sections
+        self.assertEqual(sections.wrapper_command("/b/bazel-out/bin/harness/rxbench compare "
+                                                  "--pipeline 'a ! b'"),
+                         ("./rxbench compare --pipeline 'a ! b'",
+                          "/b/bazel-out/bin/harness/rxbench"))
+        self.assertEqual(sections.wrapper_command("rxbench run --strategy x"),
+                         ("rxbench run --strategy x", None))
+
     def test_cli_usage_error_is_one_line_and_exit_2(self):
         code, _, err = capture.run(cli.main, ["--out", self.out])
         self.assertEqual(code, 2)
@@ -129,6 +138,26 @@ class NewFieldsAndTrendTest(unittest.TestCase):
         for stem in FIGURES:
             with open(os.path.join(self.out, stem + ".png"), "rb") as f:
                 self.assertEqual(f.read(8), PNG_SIGNATURE, stem)
+
+    def test_nothing_lost_is_a_sentence_not_an_empty_figure(self):
+        import json
+        from reports.html import fig_loss
+        with open(RESULTS, encoding="utf-8") as f:
+            doc = json.load(f)
+        for b in doc["benchmarks"]:
+            for field, _ in fig_loss.CATEGORIES:
+                if field in b:
+                    b[field] = 0
+            if "packets_sent" in b:
+                b["packets_delivered"] = b["packets_sent"]
+        path = os.path.join(self.out, "lossless.json")
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump(doc, f)
+        with open(cli.render(path, self.out), encoding="utf-8") as f:
+            page = f.read()
+        self.assertIn("No packet was lost", page)
+        self.assertNotIn("loss.png", page)
+        self.assertIn("<td>iouring</td>", page)   # the counts table is still there
 
     def test_trend_from_records(self):
         path = "cpu_ns_per_packet_receive_path"

@@ -3,6 +3,8 @@
 Each function returns page HTML (page.Safe); figure functions are called here and
 their files written into the output directory.
 """
+import os
+
 from reports.html import (fig_counters, fig_cpu, fig_latency, fig_loss, fig_trend,
                           figure_files,
                           verdicts as verdicts_mod)
@@ -16,7 +18,10 @@ def verdicts(results, colours):
     parts = [el("h2", "Verdict")]
     parts += [el("p", prose(line), class_="verdict") for line in v.headline]
     if v.rows:
-        parts.append(table(v.head, v.rows, numeric_from=2))
+        # The verdict column is words: left-aligned like the names.
+        words_last = v.head[-1] == "verdict"
+        parts.append(table(v.head, v.rows, numeric_from=2,
+                           numeric_to=len(v.head) - 1 if words_last else None))
     parts += [el("p", prose(note), class_="note") for note in v.notes]
     parts.append(el("p", "Strategies: ", *[join(swatch(colours[s]), s, "  ")
                                            for s in results.strategies], class_="note"))
@@ -63,12 +68,14 @@ def latency(results, colours, out_dir):
 
 
 def loss(results, colours, out_dir):
+    acc = fig_loss.account(results)
     block = _figure_block(
         fig_loss.draw(results, colours), out_dir, "loss", "Loss account",
         "Packets lost per million sent, by cause and strategy",
         "Where every packet sent went, summed over repetitions; the table has the exact counts.",
-        "No packet counts in these results.")
-    acc = fig_loss.account(results)
+        "No packet was lost: every packet sent was delivered, in every repetition of every "
+        "strategy (the counts are below)." if acc and fig_loss.nothing_lost(acc)
+        else "No packet counts in these results.")
     head = ["strategy", "repetitions", "sent", "delivered"] + [l for _, l in fig_loss.CATEGORIES]
     rows = [[s, row["repetitions"], f"{row['packets_sent']:,}", f"{row['packets_delivered']:,}"]
             + [f"{row[c]:,}" for c, _ in fig_loss.CATEGORIES] for s, row in acc.items()]
@@ -88,7 +95,8 @@ def counters(results, colours, out_dir):
 
 
 CONTEXT_FIELDS = [
-    ("host", "host_name"), ("CPUs", "num_cpus"), ("kernel", "kernel_release"),
+    ("host", "host_name"), ("CPU model", "cpu_model"), ("CPUs", "num_cpus"),
+    ("kernel", "kernel_release"),
     ("GStreamer", "gstreamer_version"), ("rxbench version", "rxbench_version"),
     ("date", "date"), ("build", "library_build_type"), ("measure", "measure"),
     ("kernel timestamps", "kernel_timestamps"), ("socket receive buffer (bytes)", "rcvbuf_bytes"),
@@ -97,24 +105,50 @@ CONTEXT_FIELDS = [
 ]
 
 
-def context(results):
+def context(results, commands=()):
+    """Each results file's machine, software, scenario, pipeline and command line.
+    `commands`: (title, command line, context or None) of the sweep and profile shown,
+    which ran the harness themselves: their command, and the context of one of the
+    runs they made (when its results file can be read)."""
     parts = [el("h2", "Context: enough to reproduce the run")]
-    for index, f in enumerate(results.files):
-        c = f.context
+    blocks = [(f"[{i + 1}] {f.path}", f.context, None) for i, f in enumerate(results.files)]
+    blocks += [(title, c or {}, command) for title, command, c in commands]
+    for title, c, command in blocks:
+        parts.append(el("h3", title))
+        if command:
+            parts.append(el("pre", command))
+        if not c:
+            parts.append(el("p", "(the context of its runs could not be read)", class_="note"))
+            continue
         rows = [[label, _plain(c.get(key))] for label, key in CONTEXT_FIELDS if key in c]
         scenario = c.get("scenario")
         if isinstance(scenario, dict):
             rows.append(["scenario", ", ".join(f"{k}={v}" for k, v in scenario.items())])
         elif scenario is not None:
             rows.append(["scenario", str(scenario)])
-        parts.append(el("h3", f"[{index + 1}] {f.path}"))
-        parts.append(table(["", ""], rows, numeric_from=99))
+        parts.append(table(None, rows, numeric_from=99))
         parts.append(el("p", "pipeline:", class_="note"))
         parts.append(el("pre", c.get("pipeline", "(not recorded)")))
-        parts.append(el("p", "command line:", class_="note"))
-        parts.append(el("pre", c.get("command_line") or
+        parts.append(el("p", "harness command line:" if command else "command line:",
+                        class_="note"))
+        line, binary = wrapper_command(c.get("command_line"))
+        parts.append(el("pre", line or
                         "(not recorded: this rxbench version does not write context.command_line)"))
+        if binary:
+            parts.append(el("p", f"(the harness binary ran as {binary}; ./rxbench builds it "
+                                 "and runs it with these arguments)", class_="note"))
     return join(*parts)
+
+
+def wrapper_command(line):
+    """(command a person runs, binary path or None). The harness records its argv[0], a
+    path inside Bazel's output tree; `./rxbench` with the same arguments reproduces it."""
+    if not line:
+        return line, None
+    first, _, rest = line.partition(" ")
+    if "/" in first and os.path.basename(first) == "rxbench":
+        return f"./rxbench {rest}".rstrip(), first
+    return line, None
 
 
 def _plain(v):
@@ -130,16 +164,17 @@ def figures(results, colours, out_dir):
                 loss(results, colours, out_dir), counters(results, colours, out_dir))
 
 
-
-def trend(records, colours, out_dir, history_db=None):
-    if records:
-        return _figure_block(
-            fig_trend.draw(records, colours), out_dir, "trend", "Trend over commits",
-            "Metrics over commits, one line per strategy",
-            "Each recorded metric over commits, oldest left, from the history database.",
-            "The history has no values.")
-    return join(el("h2", "Trend over commits"), el("p", prose(
-        f"A history database was named ({history_db}), but its records were not passed to the "
-        "report, so no trend is drawn." if history_db else
-        "No history database was given (record runs with `compare --record`, then pass it)."),
-        class_="note"))
+def trend(data, colours, out_dir, highlight=None):
+    """`data`: history_trend.TrendData; its note says where the numbers came from, or
+    why there are none (then no figure is drawn)."""
+    heading = "Trend over commits"
+    fig = fig_trend.draw(data.records, colours, highlight) if data.records else None
+    if fig is None:
+        return join(el("h2", heading), el("p", prose(data.note or "No trend records."),
+                                          class_="note"))
+    png, svg = figure_files.save(fig, out_dir, "trend")
+    return join(el("h2", heading), figure(
+        png, svg, "Gated metrics over commits, one line per strategy",
+        prose("The metrics the CI gate judges (its thresholds, and packet loss) over commits, "
+              "oldest left: per commit the median of its recorded repetitions, the bar their "
+              "range. " + data.note)))

@@ -28,7 +28,7 @@ def render(doc, colours, out_dir):
                      format_rate(k["first_bad_pps"]) if k.get("first_bad_pps") else "-",
                      k.get("note", "")])
     parts.append(table(["strategy", "max loss-free rate (pps)", "first rate not loss-free",
-                        "how it was found"], rows, numeric_from=1))
+                        "how it was found"], rows, numeric_from=1, numeric_to=3))
     parts += [el("p", note, class_="note") for note in sweep.get("notes", [])]
     head = ["strategy", "offered", "achieved", "verdict", "lost", "CPU ns/packet", "p99 µs"]
     point_rows = [_point_row(p) for p in sweep.get("points", [])]
