@@ -24,7 +24,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::uint64_t rx_ns = 0;
   const std::int64_t initial_drops = 7;
   std::int64_t drops = initial_drops;
-  receivers::ReadControlMessages(&header, 123456789, &rx_ns, &drops);
+  std::size_t segment_size = 0;  // UDP_GRO's, read only when asked for
+  receivers::ReadControlMessages(&header, 123456789, &rx_ns, &drops, &segment_size);
   if (drops < initial_drops) std::abort();
   return 0;
 }

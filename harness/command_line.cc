@@ -89,7 +89,7 @@ void AddScenarioOptions(CLI::App* app, Options* o) {
       ->check(CLI::IsMember({"alloc", "gstpool", "freelist"}));
   app->add_option("--sync", o->sync, "stop/stats sync override: mutex, atomic")->check(CLI::IsMember({"mutex", "atomic"}));
   app->add_option("--recv", o->recv, "receive call override: recvfrom, recvmmsg, iouring")
-      ->check(CLI::IsMember({"recvfrom", "recvmmsg", "iouring"}));
+      ->check(CLI::IsMember({"recvfrom", "recvmmsg", "iouring", "gro"}));
   app->add_option("--push", o->push, "push override: single, list")->check(CLI::IsMember({"single", "list"}));
   app->add_option("--batch", o->batch, "datagrams per recvmmsg / io_uring batch (default 32)")
       ->check(Between(1, 1024));
@@ -116,6 +116,11 @@ void AddScenarioOptions(CLI::App* app, Options* o) {
                   "datagrams per send call (default 1: every packet stamped right before its own send; more: "
                   "sendmmsg batches sharing one stamp, faster but later packets leave after their stamp)")
       ->check(Between(1, 64));
+  app->add_option("--gso", o->gso,
+                  "UDP GSO: up to N packets per send call (UDP_SEGMENT), one RTP packet per segment, stamped together "
+                  "right before the call; every strategy then receives what the kernel makes of it (recv=gro takes "
+                  "it coalesced, the others split). Default 0: off")
+      ->check(Between(0, 64));
   app->add_flag("--tx-timestamps", o->tx_timestamps,
                 "diagnostic: compare each packet's send stamp with the kernel's TX timestamp (send_stamp_error)");
   app->add_option("--inject-cost-ns", o->inject_cost_ns,
@@ -166,7 +171,13 @@ void ApplyOverride(receivers::StrategySpec* spec, const std::string& axis, const
 // are reported: "pooled+buffer=gstpool+push=list". The --buffer/--sync/--recv/
 // --push flags add overrides to every strategy of the invocation.
 Contender ResolveStrategy(const std::string& text, const Options& o) {
-  const std::size_t plus = text.find('+');
+  // A preset's own name may hold a '+' (null+gro): the longest one that
+  // starts the text wins.
+  std::size_t plus = text.find('+');
+  for (std::size_t next = plus; next != std::string::npos; next = text.find('+', next + 1)) {
+    if (receivers::FindPreset(text.substr(0, next))) plus = next;
+  }
+  if (receivers::FindPreset(text)) plus = std::string::npos;
   const std::string name = text.substr(0, plus);
   std::optional<receivers::StrategySpec> spec = receivers::FindPreset(name);
   if (!spec) throw UsageError{"unknown strategy '" + name + "' (see `rxbench list`)"};
@@ -252,6 +263,10 @@ RunConfig MakeBaseConfig(const Options& o) {
   c.cpu_pipeline = o.cpu_pipeline;
   c.traffic.warmup_packets = ParseWarmup(o.warmup, c.traffic.rate_pps);
   c.traffic.send_batch = o.send_batch;
+  c.traffic.gso_segments = o.gso;
+  if (o.gso > 1 && o.send_batch != 1) throw UsageError{"--gso replaces --send-batch: use one or the other"};
+  if (o.gso > 1 && !o.malformed.empty()) throw UsageError{"--malformed cannot be combined with --gso"};
+  if (o.gso > 1 && o.tx_timestamps) throw UsageError{"--tx-timestamps cannot be combined with --gso"};
   c.traffic.tx_timestamps = o.tx_timestamps;
   c.count_syscalls = o.count_syscalls;
   c.inject_cost_ns = o.inject_cost_ns;

@@ -44,6 +44,7 @@ struct Options {
   int cpu_receiver = -1, cpu_generator = -1, cpu_pipeline = -1;
   std::string warmup = kDefaultWarmup;
   unsigned send_batch = 1;
+  unsigned gso = 0;
   bool tx_timestamps = false;
   bool count_syscalls = false;
   std::uint64_t inject_cost_ns = 0;

@@ -5,6 +5,7 @@ namespace rxbench::harness {
 LossAccount AccountForPackets(const LossInputs& in) {
   LossAccount a;
   a.kernel_drops = in.kernel_drops;
+  a.kernel_drop_datagrams = in.kernel_drops;
   if (in.delivery == DeliveryPoint::kReceiver) {
     a.received = in.received;
     a.truncated = in.truncated;
@@ -32,8 +33,13 @@ LossAccount AccountForPackets(const LossInputs& in) {
       if (flow.dropped() > 0) a.pipeline_drops_by_element[flow.name] = flow.dropped();
     }
   }
-  const std::uint64_t explained =
-      a.delivered + a.kernel_drops + a.malformed + a.truncated + a.pipeline_drops + a.in_flight_at_stop;
+  const std::uint64_t others = a.delivered + a.malformed + a.truncated + a.pipeline_drops + a.in_flight_at_stop;
+  if (in.packets_per_kernel_drop > 1) {
+    const std::uint64_t left_over = in.sent > others ? in.sent - others : 0;
+    const std::uint64_t most = in.kernel_drops * in.packets_per_kernel_drop;
+    a.kernel_drops = left_over < in.kernel_drops ? in.kernel_drops : left_over > most ? most : left_over;
+  }
+  const std::uint64_t explained = others + a.kernel_drops;
   a.unexplained = static_cast<std::int64_t>(in.sent) - static_cast<std::int64_t>(explained);
   return a;
 }

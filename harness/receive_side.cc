@@ -28,6 +28,7 @@ bool ReceiveSide::Start(std::string* error) {
   const receivers::ReceiverKind kind = config_.strategy.receiver;
   report_.is_null = kind == receivers::ReceiverKind::kNull;
   report_.is_udpsrc = kind == receivers::ReceiverKind::kUdpsrc;
+  report_.gro = kind != receivers::ReceiverKind::kUdpsrc && config_.strategy.recv == receivers::RecvKind::kGro;
   // Threads alive now predate the run: what they do cannot be attributed to it.
   roles_ = std::make_unique<ThreadRoles>(platform::ListThreads(), platform::CurrentTid());
 

@@ -68,6 +68,7 @@ struct ReceiveSideConfig {
 // Everything the receive side counted and measured, as plain data.
 struct ReceiveReport {
   bool is_null = false, is_udpsrc = false;
+  bool gro = false;  // the socket has UDP_GRO on: it may drop a coalesced datagram whole
   receivers::ReceiverResult receiver;  // empty for udpsrc
   SinkResult sink;                     // empty for null
   PipelineCounts pipeline;

@@ -91,6 +91,7 @@ nlohmann::json ContextJson(const RunConfig& config, const std::vector<RunResult>
       {"cpu_pipeline", config.cpu_pipeline},
       {"warmup_packets", config.traffic.warmup_packets},
       {"send_batch", config.traffic.send_batch},
+      {"gso_segments", config.traffic.gso_segments},
       {"impair", ImpairSpec(config.traffic)},
       {"inject_cost_ns", config.inject_cost_ns},
   };
@@ -165,6 +166,7 @@ nlohmann::json IterationJson(const RunResult& r) {
       {"packets_received", r.packets_received},
       {"packets_delivered", r.packets_delivered},
       {"kernel_drops", r.kernel_drops},
+      {"kernel_drop_datagrams", r.kernel_drop_datagrams},
       {"malformed", r.malformed},
       {"malformed_by_kind", r.malformed_by_kind},
       {"malformed_injected", r.malformed_injected},
@@ -258,6 +260,8 @@ nlohmann::json IterationJson(const RunResult& r) {
     }
   }
   if (r.send_stamp_error) j["send_stamp_error"] = Latency(*r.send_stamp_error);
+  j["gso_calls"] = r.gso_calls;
+  if (!r.gso_refusal.empty()) j["gso_refusal"] = r.gso_refusal;
   if (!r.phase_ns_per_packet.empty()) j["phase_ns_per_packet"] = r.phase_ns_per_packet;
   if (r.measure_ns_per_packet_sink) j["measure_ns_per_packet_sink"] = *r.measure_ns_per_packet_sink;
   if (r.measure_ns_per_packet_receiver) j["measure_ns_per_packet_receiver"] = *r.measure_ns_per_packet_receiver;

@@ -33,6 +33,8 @@ struct RunResult {
   std::uint64_t window_packets = 0;    // delivered inside it: the per-packet divisor
   double window_s = 0;
   std::optional<LatencySummary> send_stamp_error;  // --tx-timestamps: kernel TX - stamp
+  std::uint64_t gso_calls = 0;   // --gso: send calls the kernel took with UDP_SEGMENT
+  std::string gso_refusal;       // --gso: why the kernel refused it ("" = it did not)
 
   // Loss accounting, over the whole run (warm-up included):
   // packets_sent = packets_delivered + kernel_drops + malformed + truncated
@@ -41,7 +43,11 @@ struct RunResult {
   std::uint64_t send_errors = 0;
   std::uint64_t packets_received = 0;   // taken off the socket by the receiver
   std::uint64_t packets_delivered = 0;  // seen at the sink
-  std::uint64_t kernel_drops = 0;       // socket drop counter (SO_RXQ_OVFL's sk_drops)
+  std::uint64_t kernel_drops = 0;       // socket drop counter (SO_RXQ_OVFL's sk_drops), in packets
+  // The counter itself: datagrams. Equal to kernel_drops except on a UDP_GRO
+  // socket fed by GSO, where one dropped datagram held many packets
+  // (loss_account.h).
+  std::uint64_t kernel_drop_datagrams = 0;
   std::optional<std::uint64_t> host_rcvbuf_errors;   // /proc/net/snmp RcvbufErrors delta (whole host)
   std::optional<std::uint64_t> socket_drops_rxq_ovfl;  // last SO_RXQ_OVFL seen by the receiver
   std::uint64_t malformed = 0;

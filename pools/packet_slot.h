@@ -19,6 +19,13 @@ struct PacketSlot {
   // Filled by the receive call:
   std::size_t length = 0;         // bytes received
   bool truncated = false;         // the datagram was longer than capacity
+  // UDP_GRO (receivers/gro_call.h): one received datagram may be the sender's
+  // datagrams coalesced by the kernel, each `segment_size` bytes but the last.
+  // segment_size 0: a plain datagram. `segments` is how many datagrams of the
+  // sender it stands for, from its real length even when truncated, so that
+  // every count stays per packet sent.
+  std::size_t segment_size = 0;
+  std::uint32_t segments = 1;
   std::uint64_t kernel_rx_ns = 0; // CLOCK_MONOTONIC, 0 when unknown
 };
 

@@ -1,5 +1,7 @@
 #include "receivers/control_messages.h"
 
+#include <netinet/in.h>
+#include <netinet/udp.h>
 #include <time.h>
 
 #include <cstring>
@@ -17,8 +19,10 @@ std::int64_t RealtimeMinusMonotonicNs() {
   return (static_cast<std::int64_t>(rt.tv_sec) - mono.tv_sec) * 1000000000 + (rt.tv_nsec - mono.tv_nsec);
 }
 
+std::size_t ControlBytesPerGroMessage() { return ControlBytesPerMessage() + CMSG_SPACE(sizeof(int)); }
+
 void ReadControlMessages(msghdr* header, std::int64_t realtime_minus_monotonic_ns,
-                         std::uint64_t* rx_ns, std::int64_t* drops) {
+                         std::uint64_t* rx_ns, std::int64_t* drops, std::size_t* gro_segment_size) {
   // The walk is written out rather than CMSG_FIRSTHDR/CMSG_NXTHDR: those check
   // that the next header starts inside the buffer, not that the current one's
   // cmsg_len fits in it, and glibc's advance can overflow the pointer on a
@@ -45,6 +49,13 @@ void ReadControlMessages(msghdr* header, std::int64_t realtime_minus_monotonic_n
         std::memcpy(&count, data, sizeof count);
         if (count > *drops) *drops = count;
       }
+    } else if (c.cmsg_level == SOL_UDP && c.cmsg_type == UDP_GRO && gro_segment_size != nullptr &&
+               data_len >= sizeof(int)) {
+      // The kernel writes gso_size as an int (udp_cmsg_recv). A size of 0 or
+      // less would make no segments: the datagram is then taken as one.
+      int size;
+      std::memcpy(&size, data, sizeof size);
+      if (size > 0) *gro_segment_size = static_cast<std::size_t>(size);
     }
     const std::size_t step = CMSG_ALIGN(c.cmsg_len);
     if (step >= total - offset) break;

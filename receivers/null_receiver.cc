@@ -1,5 +1,6 @@
 #include "receivers/null_receiver.h"
 
+#include "receivers/gro_call.h"
 #include "receivers/receiver_thread.h"
 
 namespace rxbench::receivers {
@@ -8,9 +9,14 @@ bool NullReceiver::Start(std::string* error) {
   ReceiveCallConfig call_config;
   call_config.fd = config_.fd;
   call_config.batch = config_.batch;
-  call_ = MakeReceiveCall(RecvKind::kRecvmmsg, call_config, error);
+  call_config.buffer_size = config_.buffer_size;
+  // null+gro reads coalesced datagrams, each into room for a whole one.
+  const bool gro = config_.strategy.recv == RecvKind::kGro;
+  call_ = MakeReceiveCall(gro ? RecvKind::kGro : RecvKind::kRecvmmsg, call_config, error);
   if (!call_) return false;
-  memory_.resize(config_.buffer_size * static_cast<std::size_t>(config_.batch));
+  slot_bytes_ = gro ? (config_.gro_buffer_size != 0 ? config_.gro_buffer_size : GroBufferBytes(config_.buffer_size))
+                    : config_.buffer_size;
+  memory_.resize(slot_bytes_ * static_cast<std::size_t>(config_.batch));
   Launch();
   return true;
 }
@@ -20,18 +26,19 @@ void NullReceiver::Run() {
 
   std::vector<pools::PacketSlot> slots(config_.batch);
   for (int i = 0; i < config_.batch; ++i) {
-    slots[i].data = memory_.data() + static_cast<std::size_t>(i) * config_.buffer_size;
-    slots[i].capacity = config_.buffer_size;
+    slots[i].data = memory_.data() + static_cast<std::size_t>(i) * slot_bytes_;
+    slots[i].capacity = slot_bytes_;
   }
   bool stop = false;
   while (!stop) {
     ReceiverStats delta;
     const int n = call_->Receive(slots.data(), config_.batch, &delta);
+    // Counted per datagram of the sender: a coalesced one is all its segments.
     for (int i = 0; i < n; ++i) {
       delta.bytes += slots[i].length;
-      if (slots[i].truncated) ++delta.truncated;
+      delta.packets += slots[i].segments;
+      if (slots[i].truncated) delta.truncated += slots[i].segments;
     }
-    delta.packets = static_cast<std::uint64_t>(n);
     stop = sync_->PublishAndCheckStop(delta);
   }
 

@@ -8,6 +8,8 @@
 //             (kernel receive time) and SO_RXQ_OVFL (socket drop count).
 //   iouring   multishot recvmsg with a provided buffer ring (liburing); the
 //             ring's memory backs the GstBuffers, so nothing is copied.
+//   gro       recvmmsg with UDP_GRO on: a datagram may be many of the sender's,
+//             coalesced; the loop splits it into one buffer each (gro_call.h).
 //
 // Every call returns within kIdleWaitMs when the socket stays empty, so that the
 // loop notices stop within 100 ms.
@@ -32,7 +34,7 @@ inline constexpr int kIdleWaitMs = 20;
 struct ReceiveCallConfig {
   int fd = -1;                  // bound UDP socket (not owned)
   int batch = kDefaultBatch;    // max datagrams per call
-  std::size_t buffer_size = 4096;  // iouring: size of each ring buffer
+  std::size_t buffer_size = 4096;  // iouring: size of each ring buffer; gro: longest segment accepted
   std::size_t ring_buffers = 1024; // iouring: buffers in the ring
 };
 

@@ -4,8 +4,10 @@
 #include <vector>
 
 #include "metrics/thread_usage.h"
+#include "receivers/gro_call.h"
 #include "receivers/packet_stamps.h"
 #include "receivers/receiver_thread.h"
+#include "receivers/segment_buffers.h"
 #include "rtp/datagram_check.h"
 #include "rtp/rtp_packet.h"
 
@@ -51,6 +53,25 @@ void Spin(std::uint64_t ns) {
   }
 }
 
+// A pool's buffers are allocated at start but their pages are not touched
+// until data lands in them, and a pool reused first-in first-out goes through
+// every buffer before it reuses one. With 64 KiB buffers (recv=gro) a run of
+// fewer coalesced datagrams than pool_size would fault in fresh pages on
+// every receive: measured at 40 % of the receiver thread's time (README, "UDP
+// GSO and GRO"). Writing one byte per page of every buffer once, before the
+// run, is what "warmed at start" means for them. `alloc` keeps no pool. The
+// buffers go back unused, so the source counts each as recycled once.
+void TouchPooledMemory(pools::BufferSource* source, std::size_t pool_size) {
+  constexpr std::size_t kPage = 4096;
+  std::vector<pools::PacketSlot> slots(pool_size);
+  std::size_t acquired = 0;
+  while (acquired < pool_size && source->TryAcquire(&slots[acquired])) {
+    pools::PacketSlot& slot = slots[acquired++];
+    for (std::size_t offset = 0; offset < slot.capacity; offset += kPage) slot.data[offset] = 0;
+  }
+  for (std::size_t i = 0; i < acquired; ++i) source->Release(&slots[i]);
+}
+
 }  // namespace
 
 ReceiveLoop::ReceiveLoop(const ReceiverConfig& config)
@@ -71,7 +92,15 @@ bool ReceiveLoop::Start(std::string* error) {
   config_.batch = call_config.batch;
   source_ = call_->provided_buffers();
   if (source_ == nullptr) {
-    owned_source_ = pools::MakeBufferSource({config_.strategy.buffer, config_.buffer_size, config_.pool_size});
+    // recv=gro receives many datagrams into one buffer (gro_call.h).
+    std::size_t size = config_.buffer_size;
+    if (config_.strategy.recv == RecvKind::kGro) {
+      size = config_.gro_buffer_size != 0 ? config_.gro_buffer_size : GroBufferBytes(config_.buffer_size);
+    }
+    owned_source_ = pools::MakeBufferSource({config_.strategy.buffer, size, config_.pool_size});
+    if (config_.strategy.recv == RecvKind::kGro && config_.strategy.buffer != pools::BufferKind::kAlloc) {
+      TouchPooledMemory(owned_source_.get(), config_.pool_size);
+    }
     source_ = owned_source_.get();
   }
   Launch();
@@ -84,8 +113,13 @@ void ReceiveLoop::Run() {
   const bool stamp = config_.stamp_buffers;
   const int batch = config_.batch;
   std::vector<pools::PacketSlot> slots(batch);
-  std::vector<GstBuffer*> ready(batch);
-  std::vector<Observed> observed(stamp ? batch : 0);
+  // Per slot: how many of the sender's datagrams it held (1 unless coalesced).
+  std::vector<std::uint32_t> slot_packets(batch);
+  // One entry per packet to push: a coalesced datagram gives one per segment,
+  // so these grow past `batch`; reserved once for the usual case.
+  const std::size_t expected = static_cast<std::size_t>(batch) * (config_.strategy.recv == RecvKind::kGro ? 64 : 1);
+  ready_.reserve(expected);
+  observed_.reserve(stamp ? expected : 0);
   using Phases = ReceiverResult::Phases;
 
   int filled = 0;  // slots[0..filled) are acquired from the source
@@ -105,49 +139,50 @@ void ReceiveLoop::Run() {
     clock.Lap(&Phases::receive_call);
 
     // Per packet: validate, finish. Rejected buffers go straight back.
-    int n_ready = 0;
-    std::uint64_t rejected_truncated = 0, rejected_malformed = 0, bytes = 0;
+    ready_.clear();
+    observed_.clear();
+    BatchCounts counts;
     for (int i = 0; i < n; ++i) {
       pools::PacketSlot& slot = slots[i];
-      bytes += slot.length;
-      rtp::Header header;
-      std::size_t payload_offset = 0;
-      bool ok = !slot.truncated;
-      if (!ok) {
-        ++rejected_truncated;
-      } else if (const rtp::Malformed kind = rtp::Classify(slot.data, slot.length, &stream_, &header, &payload_offset);
-                 kind != rtp::Malformed::kNone) {
-        ok = false;
-        ++rejected_malformed;
-        ++result_.malformed_by_kind[static_cast<std::size_t>(kind)];
-      }
-      if (!ok) {
+      slot_packets[i] = slot.segments;
+      counts.bytes += slot.length;
+      if (slot.truncated) {
+        // Never pushed, whole or in part: every datagram it held is counted.
+        counts.truncated += slot.segments;
         source_->Release(&slot);
-        continue;
+      } else if (slot.segments == 1) {
+        if (Accept(slot.data, slot.length, slot.kernel_rx_ns, &counts)) {
+          ready_.push_back(source_->Finish(&slot));
+        } else {
+          source_->Release(&slot);
+        }
+      } else {
+        SplitSegments(&slot, &counts);
       }
-      // The packet's bytes are in this core's cache now, and no later.
-      if (stamp) observed[n_ready] = Observe(slot, header, payload_offset);
-      ready[n_ready++] = source_->Finish(&slot);
     }
+    const int n_ready = static_cast<int>(ready_.size());
     // The slots not received into stay acquired, in front.
     std::rotate(slots.begin(), slots.begin() + n, slots.begin() + filled);
     filled -= n;
-    if (stamp && n_ready > 0) StampBatch(observed.data(), ready.data(), n_ready);
+    if (stamp && n_ready > 0) StampBatch(observed_.data(), ready_.data(), n_ready);
     if (config_.inject_cost_ns > 0 && n_ready > 0) Spin(config_.inject_cost_ns * static_cast<std::uint64_t>(n_ready));
     clock.Lap(&Phases::validate_stamp);
-    const int refused = push_->Push(config_.appsrc, ready.data(), n_ready);
+    const int refused = push_->Push(config_.appsrc, ready_.data(), n_ready);
     clock.Lap(&Phases::push);
 
-    // Publish: once per packet (the mutex policy's cost is per packet, as in the
-    // original receiver), carrying the call's own counts on the last one.
+    // Publish: once per datagram read (the mutex policy's cost is per packet,
+    // as in the original receiver), carrying the call's own counts on the
+    // last one.
     ReceiverStats delta;
-    delta.packets = 1;
-    for (int i = 0; i + 1 < n; ++i) stop |= sync_->PublishAndCheckStop(delta);
+    for (int i = 0; i + 1 < n; ++i) {
+      delta.packets = slot_packets[i];
+      stop |= sync_->PublishAndCheckStop(delta);
+    }
     ReceiverStats last = call_stats;
-    last.packets = n > 0 ? 1 : 0;
-    last.bytes = bytes;
-    last.truncated = rejected_truncated;
-    last.malformed = rejected_malformed;
+    last.packets = n > 0 ? slot_packets[n - 1] : 0;
+    last.bytes = counts.bytes;
+    last.truncated = counts.truncated;
+    last.malformed = counts.malformed;
     last.pushed = static_cast<std::uint64_t>(n_ready - refused);
     last.push_errors = static_cast<std::uint64_t>(refused);
     stop |= sync_->PublishAndCheckStop(last);
@@ -159,14 +194,49 @@ void ReceiveLoop::Run() {
   result_.buffers = source_->stats();
 }
 
-ReceiveLoop::Observed ReceiveLoop::Observe(const pools::PacketSlot& slot, const rtp::Header& header,
-                                           std::size_t payload_offset) {
+bool ReceiveLoop::Accept(const std::uint8_t* data, std::size_t length, std::uint64_t kernel_rx_ns,
+                         BatchCounts* counts) {
+  rtp::Header header;
+  std::size_t payload_offset = 0;
+  if (const rtp::Malformed kind = rtp::Classify(data, length, &stream_, &header, &payload_offset);
+      kind != rtp::Malformed::kNone) {
+    ++counts->malformed;
+    ++result_.malformed_by_kind[static_cast<std::size_t>(kind)];
+    return false;
+  }
+  // The packet's bytes are in this core's cache now, and no later.
+  if (config_.stamp_buffers) observed_.push_back(Observe(data, length, kernel_rx_ns, header, payload_offset));
+  return true;
+}
+
+// A coalesced datagram: each segment is checked on its own; the valid ones
+// become buffers sharing the received one, which goes back to its source when
+// the last of them is released (segment_buffers.h).
+void ReceiveLoop::SplitSegments(pools::PacketSlot* slot, BatchCounts* counts) {
+  std::uint8_t* const data = slot->data;
+  const std::size_t length = slot->length, size = slot->segment_size;
+  valid_segments_.clear();
+  for (std::size_t offset = 0; offset < length; offset += size) {
+    const std::size_t segment = std::min(size, length - offset);
+    if (Accept(data + offset, segment, slot->kernel_rx_ns, counts)) valid_segments_.push_back({data + offset, segment});
+  }
+  if (valid_segments_.empty()) {
+    source_->Release(slot);
+    return;
+  }
+  GstBuffer* parent = source_->Finish(slot);
+  for (const Segment& s : valid_segments_) ready_.push_back(ShareSegment(parent, s.data, s.length));
+  gst_buffer_unref(parent);
+}
+
+ReceiveLoop::Observed ReceiveLoop::Observe(const std::uint8_t* data, std::size_t length, std::uint64_t kernel_rx_ns,
+                                           const rtp::Header& header, std::size_t payload_offset) {
   Observed o;
-  o.kernel_rx_ns = slot.kernel_rx_ns;
+  o.kernel_rx_ns = kernel_rx_ns;
   o.stamp.sequence = header.sequence;
   o.stamp.rtp_timestamp = header.timestamp;
-  if (slot.length >= payload_offset + rtp::kProbeBytes) {
-    o.stamp.send_ns = rtp::ReadProbe(slot.data + payload_offset).send_ns;
+  if (length >= payload_offset + rtp::kProbeBytes) {
+    o.stamp.send_ns = rtp::ReadProbe(data + payload_offset).send_ns;
   }
   return o;
 }

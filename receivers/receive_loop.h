@@ -8,10 +8,16 @@
 // the original receiver: allocate+map a 4 KiB buffer, recvfrom into it, resize,
 // push, lock the mutex to update stats and read the stop flag.
 //
+// recv=gro: a datagram read may be many of the sender's, coalesced by the
+// kernel; each segment is classified, stamped, counted and pushed as a packet
+// of its own, in a buffer sharing the received one (segment_buffers.h).
+//
 // Two harness options act inside it: inject_cost_ns spins that long per pushed
 // packet (a known regression, to check a CI gate), and phase_timing times the
 // phases of one batch in 64 (a profile where perf cannot be used).
 #pragma once
+
+#include <vector>
 
 #include "receivers/packet_stamps.h"
 #include "receivers/push_policy.h"
@@ -38,8 +44,20 @@ class ReceiveLoop final : public ThreadedReceiver {
     std::uint64_t kernel_rx_ns = 0;  // 0: the call gave no kernel timestamp
     PacketStamp stamp;               // push_ns set at the push; send_ns 0: no rxbench probe
   };
-  static Observed Observe(const pools::PacketSlot& slot, const rtp::Header& header, std::size_t payload_offset);
+  static Observed Observe(const std::uint8_t* data, std::size_t length, std::uint64_t kernel_rx_ns,
+                          const rtp::Header& header, std::size_t payload_offset);
   void StampBatch(const Observed* observed, GstBuffer* const* ready, int n);
+
+  // What one batch's datagrams came to, per packet of the sender.
+  struct BatchCounts {
+    std::uint64_t bytes = 0, truncated = 0, malformed = 0;
+  };
+  // Classifies one packet; counts it malformed (false), or observes it
+  // (stamp_buffers) into observed_ (true).
+  bool Accept(const std::uint8_t* data, std::size_t length, std::uint64_t kernel_rx_ns, BatchCounts* counts);
+  // recv=gro: a slot holding several segments; appends one buffer per valid
+  // segment to ready_, or releases the slot when none is valid.
+  void SplitSegments(pools::PacketSlot* slot, BatchCounts* counts);
 
   // What one batch cost, phase by phase (phase_timing): its thread CPU time
   // read between the phases of one batch in SampledCost::kPeriod.
@@ -52,6 +70,15 @@ class ReceiveLoop final : public ThreadedReceiver {
   std::unique_ptr<PushPolicy> push_;
   // The stream every datagram must belong to: locked on the first valid one.
   rtp::StreamLock stream_;
+  // One batch's packets to push and what they said of themselves, in step;
+  // receiver thread only, reused so the loop does not allocate.
+  std::vector<GstBuffer*> ready_;
+  std::vector<Observed> observed_;
+  struct Segment {
+    std::uint8_t* data;
+    std::size_t length;
+  };
+  std::vector<Segment> valid_segments_;  // SplitSegments' scratch
 };
 
 }  // namespace rxbench::receivers

@@ -31,6 +31,10 @@ struct ReceiverConfig {
   int batch = kDefaultBatch;       // recvmmsg / io_uring: datagrams per call
   std::size_t buffer_size = 4096;  // bytes per buffer (= max datagram accepted whole)
   std::size_t pool_size = 1024;    // pooled sources: buffers warmed at start
+  // recv=gro: bytes per buffer, each taking a coalesced datagram; 0 = enough
+  // for any (GroBufferBytes(buffer_size), gro_call.h). Tests set it smaller
+  // to truncate.
+  std::size_t gro_buffer_size = 0;
   // Per-packet measurement: record send -> receive and receive -> push, and
   // stamp each buffer with what the sink needs (packet_stamps.h). false =
   // `--measure minimal` (count only).

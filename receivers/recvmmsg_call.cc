@@ -6,13 +6,18 @@
 #include <poll.h>
 #include <time.h>
 
+#include "receivers/gro_call.h"
+
 namespace rxbench::receivers {
 
-RecvmmsgCall::RecvmmsgCall(int fd, int batch)
+RecvmmsgCall::RecvmmsgCall(int fd, int batch, bool segmented, std::size_t segment_limit)
     : fd_(fd),
+      segmented_(segmented),
+      segment_limit_(segment_limit),
+      control_bytes_(segmented ? ControlBytesPerGroMessage() : ControlBytesPerMessage()),
       headers_(batch),
       iovecs_(batch),
-      control_(batch * ControlBytesPerMessage()),
+      control_(batch * control_bytes_),
       realtime_minus_monotonic_ns_(RealtimeMinusMonotonicNs()) {
   const int flags = fcntl(fd_, F_GETFL);
   fcntl(fd_, F_SETFL, flags | O_NONBLOCK);
@@ -20,17 +25,18 @@ RecvmmsgCall::RecvmmsgCall(int fd, int batch)
 
 int RecvmmsgCall::Receive(pools::PacketSlot* slots, int max, ReceiverStats* stats) {
   const int n = max < static_cast<int>(headers_.size()) ? max : static_cast<int>(headers_.size());
-  const std::size_t control_bytes = ControlBytesPerMessage();
   for (int i = 0; i < n; ++i) {
     iovecs_[i] = iovec{slots[i].data, slots[i].capacity};
     msghdr& h = headers_[i].msg_hdr;
     h = msghdr{};
     h.msg_iov = &iovecs_[i];
     h.msg_iovlen = 1;
-    h.msg_control = &control_[i * control_bytes];
-    h.msg_controllen = control_bytes;
+    h.msg_control = &control_[i * control_bytes_];
+    h.msg_controllen = control_bytes_;
   }
-  int got = recvmmsg(fd_, headers_.data(), static_cast<unsigned>(n), 0, nullptr);
+  // MSG_TRUNC makes msg_len the datagram's real length, which a coalesced
+  // datagram needs to count its segments when it did not fit.
+  int got = recvmmsg(fd_, headers_.data(), static_cast<unsigned>(n), segmented_ ? MSG_TRUNC : 0, nullptr);
   ++stats->syscalls;
   if (got <= 0) {
     // Empty: wait for data or the idle timeout, then let the loop check stop.
@@ -48,7 +54,13 @@ int RecvmmsgCall::Receive(pools::PacketSlot* slots, int max, ReceiverStats* stat
     slot.truncated = (h.msg_flags & MSG_TRUNC) != 0;
     slot.length = headers_[i].msg_len;
     slot.kernel_rx_ns = 0;
-    ReadControlMessages(&h, realtime_minus_monotonic_ns_, &slot.kernel_rx_ns, &drops_seen_);
+    if (!segmented_) {
+      ReadControlMessages(&h, realtime_minus_monotonic_ns_, &slot.kernel_rx_ns, &drops_seen_);
+      continue;
+    }
+    std::size_t segment_size = 0;
+    ReadControlMessages(&h, realtime_minus_monotonic_ns_, &slot.kernel_rx_ns, &drops_seen_, &segment_size);
+    SetSegments(headers_[i].msg_len, segment_size, segment_limit_, &slot);
   }
   return got;
 }

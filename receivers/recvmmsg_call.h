@@ -11,13 +11,20 @@ namespace rxbench::receivers {
 
 class RecvmmsgCall final : public ReceiveCall {
  public:
-  RecvmmsgCall(int fd, int batch);
+  // segmented: the socket has UDP_GRO on (gro_call.h), so a datagram may be
+  // several of the sender's: read its segment size and its real length.
+  // segment_limit: the longest datagram (or segment) accepted whole; longer
+  // ones are reported truncated although they fit the slot.
+  RecvmmsgCall(int fd, int batch, bool segmented = false, std::size_t segment_limit = 0);
   int Receive(pools::PacketSlot* slots, int max, ReceiverStats* stats) override;
   std::int64_t socket_drops_seen() const override { return drops_seen_; }
   bool kernel_timestamps() const override { return true; }
 
  private:
   int fd_;
+  bool segmented_;
+  std::size_t segment_limit_;
+  std::size_t control_bytes_;  // per message
   std::vector<mmsghdr> headers_;
   std::vector<iovec> iovecs_;
   std::vector<char> control_;  // one control buffer per message

@@ -17,6 +17,10 @@ std::optional<Kind> ParseKind(std::string_view name, const Kind (&kinds)[N]) {
 // microbenchmark: in the pipeline the release happens on another core.
 constexpr pools::BufferKind kPool = pools::BufferKind::kGstPool;
 
+// The gro preset's buffer source, measured end to end (README, "UDP GSO and
+// GRO").
+constexpr pools::BufferKind kGroPool = pools::BufferKind::kFreeList;
+
 }  // namespace
 
 const char* ToString(SyncKind kind) { return kind == SyncKind::kMutex ? "mutex" : "atomic"; }
@@ -26,6 +30,7 @@ const char* ToString(RecvKind kind) {
     case RecvKind::kRecvfrom: return "recvfrom";
     case RecvKind::kRecvmmsg: return "recvmmsg";
     case RecvKind::kIoUring: return "iouring";
+    case RecvKind::kGro: return "gro";
   }
   return "?";
 }
@@ -35,7 +40,7 @@ std::optional<SyncKind> ParseSyncKind(std::string_view name) {
   return ParseKind(name, kAll);
 }
 std::optional<RecvKind> ParseRecvKind(std::string_view name) {
-  static constexpr RecvKind kAll[] = {RecvKind::kRecvfrom, RecvKind::kRecvmmsg, RecvKind::kIoUring};
+  static constexpr RecvKind kAll[] = {RecvKind::kRecvfrom, RecvKind::kRecvmmsg, RecvKind::kIoUring, RecvKind::kGro};
   return ParseKind(name, kAll);
 }
 std::optional<PushKind> ParsePushKind(std::string_view name) {
@@ -46,7 +51,8 @@ std::optional<PushKind> ParsePushKind(std::string_view name) {
 std::string StrategySpec::Policies() const {
   switch (receiver) {
     case ReceiverKind::kUdpsrc: return "GStreamer udpsrc replaces appsrc";
-    case ReceiverKind::kNull: return "recvmmsg, drop (no GStreamer)";
+    case ReceiverKind::kNull:
+      return recv == RecvKind::kGro ? "gro, drop (no GStreamer)" : "recvmmsg, drop (no GStreamer)";
     case ReceiverKind::kLoop: break;
   }
   return std::string(pools::ToString(buffer)) + "/" + ToString(sync) + "/" + ToString(recv) + "/" +
@@ -54,6 +60,10 @@ std::string StrategySpec::Policies() const {
 }
 
 std::string CheckPolicies(const StrategySpec& spec) {
+  if (spec.receiver == ReceiverKind::kNull) {
+    if (spec.recv == RecvKind::kRecvmmsg || spec.recv == RecvKind::kGro) return "";
+    return std::string("the null receiver reads with recvmmsg or gro, not recv=") + ToString(spec.recv);
+  }
   if (spec.receiver != ReceiverKind::kLoop) return "";
   const bool ring = spec.buffer == pools::BufferKind::kRing;
   const bool iouring = spec.recv == RecvKind::kIoUring;
@@ -87,8 +97,12 @@ const std::vector<StrategySpec>& Presets() {
        ReceiverKind::kLoop, BufferKind::kRing, SyncKind::kAtomic, RecvKind::kIoUring, PushKind::kList},
       {"udpsrc", "reference: GStreamer's stock udpsrc instead of appsrc, same downstream pipeline",
        ReceiverKind::kUdpsrc},
+      {"gro", "UDP_GRO: coalesced datagrams split into zero-copy segment buffers, pushed as lists",
+       ReceiverKind::kLoop, kGroPool, SyncKind::kAtomic, RecvKind::kGro, PushKind::kList},
       {"null", "reference: the kernel floor, receive and drop with the fastest call",
-       ReceiverKind::kNull},
+       ReceiverKind::kNull, BufferKind::kAlloc, SyncKind::kAtomic, RecvKind::kRecvmmsg},
+      {"null+gro", "reference: the kernel floor with UDP_GRO, receive coalesced datagrams and drop",
+       ReceiverKind::kNull, BufferKind::kAlloc, SyncKind::kAtomic, RecvKind::kGro},
   };
   return presets;
 }

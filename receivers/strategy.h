@@ -3,12 +3,13 @@
 //
 //   buffer source  alloc | gstpool | freelist            (pools/)
 //   sync           mutex | atomic                        (sync_policy.h)
-//   receive call   recvfrom | recvmmsg | iouring         (receive_call.h)
+//   receive call   recvfrom | recvmmsg | iouring | gro   (receive_call.h)
 //   push           single | list                         (push_policy.h)
 //
 // Two reference receivers are not presets of the loop: `udpsrc` (GStreamer's
 // stock element in place of appsrc) and `null` (fastest receive, drop
-// everything: the kernel floor).
+// everything: the kernel floor). `null+gro` is the null receiver reading with
+// recv=gro, the floor once the kernel coalesces.
 #pragma once
 
 #include <optional>
@@ -21,7 +22,7 @@
 namespace rxbench::receivers {
 
 enum class SyncKind { kMutex, kAtomic };
-enum class RecvKind { kRecvfrom, kRecvmmsg, kIoUring };
+enum class RecvKind { kRecvfrom, kRecvmmsg, kIoUring, kGro };
 enum class PushKind { kSingle, kList };
 enum class ReceiverKind { kLoop, kUdpsrc, kNull };
 
@@ -42,6 +43,7 @@ struct StrategySpec {
   PushKind push = PushKind::kSingle;
 
   // "alloc/mutex/recvfrom/single", or the receiver kind for udpsrc and null.
+  // The null receiver reads with recvmmsg, or with gro when recv is kGro.
   std::string Policies() const;
 };
 

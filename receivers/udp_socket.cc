@@ -1,5 +1,8 @@
 #include "receivers/udp_socket.h"
 
+#include "receivers/control_messages.h"
+#include "receivers/gro_segments.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netdb.h>
@@ -62,7 +65,23 @@ UdpSocket OpenUdpSocket(const UdpSocketOptions& options, std::string* error) {
 std::uint64_t DrainSocket(int fd) {
   std::uint64_t drained = 0;
   char scratch[1];
-  while (recv(fd, scratch, sizeof scratch, MSG_DONTWAIT | MSG_TRUNC) >= 0) ++drained;
+  iovec iov{scratch, sizeof scratch};
+  alignas(cmsghdr) char control[256];
+  for (;;) {
+    msghdr h{};
+    h.msg_iov = &iov;
+    h.msg_iovlen = 1;
+    h.msg_control = control;
+    h.msg_controllen = sizeof control;
+    // MSG_TRUNC: the real length, to count a coalesced datagram's segments.
+    const ssize_t length = recvmsg(fd, &h, MSG_DONTWAIT | MSG_TRUNC);
+    if (length < 0) break;
+    std::size_t segment_size = 0;
+    std::uint64_t rx_ns = 0;
+    std::int64_t drops = 0;
+    ReadControlMessages(&h, 0, &rx_ns, &drops, &segment_size);
+    drained += SegmentCount(static_cast<std::size_t>(length), segment_size);
+  }
   return drained;
 }
 

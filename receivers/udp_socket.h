@@ -24,7 +24,8 @@ struct UdpSocket {
 // Returns fd -1 and *error on failure.
 UdpSocket OpenUdpSocket(const UdpSocketOptions& options, std::string* error);
 
-// Datagrams still queued on the socket, drained (read and discarded) now.
+// Datagrams still queued on the socket, drained (read and discarded) now; a
+// coalesced one (UDP_GRO) counts as its segments.
 std::uint64_t DrainSocket(int fd);
 
 }  // namespace rxbench::receivers

@@ -1,6 +1,8 @@
 #include "receivers/control_messages.h"
 
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <netinet/udp.h>
 #include <time.h>
 
 #include <cstring>
@@ -73,6 +75,44 @@ TEST(ControlMessages, MessageTooShortForItsTypeIsSkipped) {
   h.msg_control = nullptr;
   ReadControlMessages(&h, 0, &rx_ns, &drops);  // no buffer at all: nothing read
   EXPECT_EQ(rx_ns, 0u);
+}
+
+// recv=gro: UDP_GRO's segment size after the other two, as the kernel writes
+// it (an int).
+TEST(ControlMessages, ReadsTheGroSegmentSize) {
+  std::vector<std::uint64_t> storage(ControlBytesPerGroMessage() / 8 + 1, 0);
+  msghdr h{};
+  h.msg_control = storage.data();
+  h.msg_controllen = ControlBytesPerGroMessage();
+  cmsghdr* c = CMSG_FIRSTHDR(&h);
+  const timespec ts{5, 7};
+  c->cmsg_level = SOL_SOCKET;
+  c->cmsg_type = SO_TIMESTAMPNS;
+  c->cmsg_len = CMSG_LEN(sizeof ts);
+  std::memcpy(CMSG_DATA(c), &ts, sizeof ts);
+  c = CMSG_NXTHDR(&h, c);
+  c->cmsg_level = SOL_UDP;
+  c->cmsg_type = UDP_GRO;
+  c->cmsg_len = CMSG_LEN(sizeof(int));
+  const int size = 1212;
+  std::memcpy(CMSG_DATA(c), &size, sizeof size);
+  std::uint64_t rx_ns = 0;
+  std::int64_t drops = 0;
+  std::size_t segment = 0;
+  ReadControlMessages(&h, 0, &rx_ns, &drops, &segment);
+  EXPECT_EQ(segment, 1212u);
+  EXPECT_EQ(rx_ns, 5000000007u);
+  // A size of 0 makes no segments: left as it was (not coalesced).
+  const int zero = 0;
+  std::memcpy(CMSG_DATA(c), &zero, sizeof zero);
+  segment = 0;
+  ReadControlMessages(&h, 0, &rx_ns, &drops, &segment);
+  EXPECT_EQ(segment, 0u);
+  // Cut short inside the int: not read.
+  std::memcpy(CMSG_DATA(c), &size, sizeof size);
+  c->cmsg_len = CMSG_LEN(2);
+  ReadControlMessages(&h, 0, &rx_ns, &drops, &segment);
+  EXPECT_EQ(segment, 0u);
 }
 
 }  // namespace

@@ -76,5 +76,34 @@ TEST(LossAccountTest, NullDeliversWhatItTakesOff) {
   EXPECT_EQ(a.unexplained, 0);
 }
 
+// A UDP_GRO socket fed by a GSO sender drops a coalesced datagram whole and
+// counts it once: 3 datagrams of up to 32 packets can explain 3..96 packets.
+TEST(LossAccountTest, CoalescedDropsExplainWhatTheirDatagramCountAllows) {
+  LossInputs in;
+  in.delivery = DeliveryPoint::kReceiver;
+  in.sent = 1000;
+  in.received = 920;
+  in.kernel_drops = 3;  // datagrams
+  in.packets_per_kernel_drop = 32;
+  LossAccount a = AccountForPackets(in);
+  EXPECT_EQ(a.kernel_drops, 80u);  // packets
+  EXPECT_EQ(a.kernel_drop_datagrams, 3u);
+  EXPECT_EQ(a.unexplained, 0);
+  // More missing than 3 datagrams can hold: the rest is unexplained.
+  in.received = 900;
+  a = AccountForPackets(in);
+  EXPECT_EQ(a.kernel_drops, 96u);
+  EXPECT_EQ(a.unexplained, 4);
+  // Fewer missing than 3 drops: a drop of nothing cannot be.
+  in.received = 999;
+  a = AccountForPackets(in);
+  EXPECT_EQ(a.kernel_drops, 3u);
+  EXPECT_EQ(a.unexplained, -2);
+  // No drop: exact, as without GRO.
+  in.kernel_drops = 0;
+  in.received = 990;
+  EXPECT_EQ(AccountForPackets(in).unexplained, 10);
+}
+
 }  // namespace
 }  // namespace rxbench::harness

@@ -10,6 +10,7 @@
 
 #include "platform/this_thread.h"
 #include "rtp/rtp_packet.h"
+#include "traffic_gen/gso_send.h"
 #include "traffic_gen/impaired_schedule.h"
 #include "traffic_gen/tx_timestamps.h"
 
@@ -58,7 +59,10 @@ bool Generator::Start(std::string* error) {
   }
   if (!sender_.Open(spec_.dest_host, spec_.dest_port, error)) return false;
 
-  const unsigned batch = std::min(spec_.send_batch, kMaxBatch);
+  // GSO: a call's packets lie back to back in buffers_, as a batch's do.
+  const bool gso = spec_.gso_segments > 1;
+  const unsigned batch = gso ? GsoSegmentsPerCall(packet_bytes_, spec_.gso_segments) : std::min(spec_.send_batch, kMaxBatch);
+  if (gso) gso_ = std::make_unique<GsoSender>(&sender_, batch);
   buffers_.assign(batch * packet_bytes_, 0);
   if (!spec_.malformed.empty()) malformed_buffer_.assign(std::max(packet_bytes_, spec_.receiver_buffer_bytes + 64), 0);
   iovecs_.assign(batch, iovec{});
@@ -231,7 +235,13 @@ void Generator::SendStream(GeneratorReport* report) {
     for (unsigned k = 0; k < count; ++k) {
       rtp::WriteProbe(rtp::Probe{send_ns, slot_indices_[k]}, buffers_.data() + k * packet_bytes_ + rtp::kHeaderBytes);
     }
-    account(sender_.Send(messages_.data(), count), send_ns, due_ns, measured);
+    account(gso_ ? gso_->Send(buffers_.data(), packet_bytes_, count * packet_bytes_) : sender_.Send(messages_.data(), count),
+            send_ns, due_ns, measured);
+  }
+  if (gso_) {
+    report->gso_segments_per_call = static_cast<unsigned>(messages_.size());
+    report->gso_calls = gso_->gso_calls();
+    report->gso_refusal = gso_->refusal();
   }
   if (timestamping) {
     tx.Collect();

@@ -41,6 +41,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <future>
 #include <mutex>
 #include <optional>
@@ -50,6 +51,7 @@
 
 #include "metrics/log_histogram.h"
 #include "metrics/thread_usage.h"
+#include "traffic_gen/gso_send.h"
 #include "traffic_gen/traffic_spec.h"
 #include "traffic_gen/udp_sender.h"
 
@@ -81,6 +83,11 @@ struct GeneratorReport {
   // Malformed datagrams sent (accepted by the kernel, counted in packets_sent
   // too), by kind (malformed.h).
   std::array<std::uint64_t, kInjectKinds> malformed_sent{};
+  // spec.gso_segments: sendmsg calls the kernel took with UDP_SEGMENT, and,
+  // when it refused GSO, why (every packet then went one by one).
+  std::uint64_t gso_calls = 0;
+  std::string gso_refusal;
+  unsigned gso_segments_per_call = 1;  // the most packets one send call carried as one datagram
   // With spec.impair: the packets withheld, sent twice and sent after their
   // successor (impaired_schedule.h says when each is counted). Withheld
   // packets are in no count above; second copies are in packets_sent.
@@ -145,6 +152,7 @@ class Generator {
   const GeneratorHooks hooks_;
   const std::size_t packet_bytes_;
   UdpSender sender_;
+  std::unique_ptr<GsoSender> gso_;  // spec.gso_segments > 1 only
 
   // One buffer per batch slot, allocated in Start() so the send loop never
   // allocates; iovecs and headers point into it once and are reused.

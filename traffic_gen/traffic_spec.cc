@@ -76,6 +76,13 @@ std::string Validate(const TrafficSpec& spec) {
   if (spec.cpu < -1) return "cpu must be -1 (no pinning) or a CPU number";
   if (spec.send_batch < 1 || spec.send_batch > 1024) return "send_batch must be 1..1024";
   if (!spec.malformed.empty() && spec.send_batch != 1) return "malformed datagrams need send_batch 1";
+  if (spec.gso_segments > 1) {
+    if (spec.gso_segments > 64) return "gso_segments must be at most 64 (UDP_MAX_SEGMENTS of older kernels)";
+    if (spec.send_batch != 1) return "gso_segments replaces send_batch: use one or the other";
+    if (!spec.malformed.empty()) return "malformed datagrams cannot be sent with gso_segments";
+    // The kernel stamps a GSO call once, not each of its packets.
+    if (spec.tx_timestamps) return "tx_timestamps cannot be combined with gso_segments";
+  }
   // The kernel numbers every datagram; only valid packets carry a stamp.
   if (!spec.malformed.empty() && spec.tx_timestamps) return "tx_timestamps cannot be combined with malformed datagrams";
   if (!spec.malformed.empty() && spec.malformed.rate[kOversize] > 0 && spec.receiver_buffer_bytes + 1 > kMaxUdpPayload) {

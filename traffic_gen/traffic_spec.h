@@ -47,6 +47,12 @@ struct TrafficSpec {
   // receive side of each datagram inside the call, so later packets of a
   // batch leave later than their stamp says (measured: README).
   unsigned send_batch = 1;
+  // UDP GSO (gso_send.h): up to this many packets per sendmsg, one RTP packet
+  // per segment, each with its own sequence number, timestamp and probe. The
+  // packets of a call are stamped together right before it, as a sendmmsg
+  // batch is. Pacing is unchanged: a call carries what is due. 0 or 1 = off.
+  // Cut to what the kernel takes (GsoSegmentsPerCall); needs send_batch 1.
+  unsigned gso_segments = 0;
   // Write the payload pattern (rtp::FillPattern) into every packet. Only a
   // receiver that verifies payloads needs it; it costs the sender a pass over
   // every byte.
