@@ -27,6 +27,7 @@
 #include "metrics/thread_usage.h"
 #include "receivers/strategy.h"
 #include "tests/loopback_sender.h"
+#include "tests/strategy_test_name.h"
 
 namespace rxbench::harness {
 namespace {
@@ -78,12 +79,6 @@ struct Usage {
 };
 
 Usage Measure() { return {CountEntries("/proc/self/fd"), CountEntries("/proc/self/task"), ResidentBytes()}; }
-
-std::string TestName(const testing::TestParamInfo<std::string>& info) {
-  std::string name = info.param;
-  std::replace(name.begin(), name.end(), '-', '_');
-  return name;
-}
 
 class LifecycleTest : public testing::TestWithParam<std::string> {
  protected:
@@ -145,7 +140,7 @@ TEST_P(LifecycleTest, StartStopCyclesLeaveNothingBehind) {
 #endif
 }
 
-INSTANTIATE_TEST_SUITE_P(EveryStrategy, LifecycleTest, testing::ValuesIn(receivers::PresetNames()), TestName);
+INSTANTIATE_TEST_SUITE_P(EveryStrategy, LifecycleTest, testing::ValuesIn(receivers::PresetNames()), rxbench::tests::StrategyTestName);
 
 }  // namespace
 }  // namespace rxbench::harness

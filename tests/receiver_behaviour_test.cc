@@ -34,6 +34,7 @@
 #include "receivers/udp_socket.h"
 #include "rtp/rtp_packet.h"
 #include "tests/loopback_sender.h"
+#include "tests/strategy_test_name.h"
 #include "tests/under_tsan.h"
 #include "traffic_gen/generator.h"
 #include "traffic_gen/traffic_spec.h"
@@ -53,14 +54,6 @@ std::vector<std::string> ReceiverPresetNames() {
     if (s.receiver != ReceiverKind::kUdpsrc) names.push_back(s.name);
   }
   return names;
-}
-
-std::string TestName(const testing::TestParamInfo<std::string>& info) {
-  std::string name = info.param;
-  for (char& c : name) {
-    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
-  }
-  return name;
 }
 
 double MsSince(Clock::time_point start) {
@@ -466,7 +459,7 @@ TEST_P(ReceiverBehaviourTest, PoolRecyclingNoSteadyStateAllocations) {
 }
 
 INSTANTIATE_TEST_SUITE_P(ReceiverPresets, ReceiverBehaviourTest, testing::ValuesIn(ReceiverPresetNames()),
-                         TestName);
+                         rxbench::tests::StrategyTestName);
 
 }  // namespace
 }  // namespace rxbench::receivers

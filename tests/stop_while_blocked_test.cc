@@ -25,6 +25,7 @@
 #include "metrics/thread_usage.h"
 #include "receivers/strategy.h"
 #include "tests/loopback_sender.h"
+#include "tests/strategy_test_name.h"
 
 namespace rxbench::harness {
 namespace {
@@ -39,12 +40,6 @@ constexpr char kBlockedPipeline[] =
     "appsrc name=src is-live=true format=time do-timestamp=true block=true max-buffers=8 "
     "! queue max-size-buffers=16 max-size-bytes=0 max-size-time=0 "
     "! fakesink name=sink sync=true ts-offset=3600000000000 async=false enable-last-sample=false";
-
-std::string TestName(const testing::TestParamInfo<std::string>& info) {
-  std::string name = info.param;
-  std::replace(name.begin(), name.end(), '-', '_');
-  return name;
-}
 
 double SecondsSince(std::uint64_t start_ns) { return static_cast<double>(metrics::MonotonicNs() - start_ns) / 1e9; }
 
@@ -81,7 +76,9 @@ class StopWhileBlockedTest : public testing::TestWithParam<std::string> {
     return SummarizeRun(id, sent, report);
   }
 
-  bool has_pipeline() const { return GetParam() != "null"; }
+  bool has_pipeline() const {
+    return receivers::FindPreset(GetParam())->receiver != receivers::ReceiverKind::kNull;
+  }
 
   // The loss account closes; false where it cannot yet (iouring).
   bool ExpectExplained(const RunResult& r) const {
@@ -146,7 +143,7 @@ TEST_P(StopWhileBlockedTest, FinishFlushesInsteadOfHanging) {
   ExpectExplained(Summarize(report));
 }
 
-INSTANTIATE_TEST_SUITE_P(EveryStrategy, StopWhileBlockedTest, testing::ValuesIn(receivers::PresetNames()), TestName);
+INSTANTIATE_TEST_SUITE_P(EveryStrategy, StopWhileBlockedTest, testing::ValuesIn(receivers::PresetNames()), rxbench::tests::StrategyTestName);
 
 }  // namespace
 }  // namespace rxbench::harness

@@ -20,6 +20,7 @@
 #include "harness/runner.h"
 #include "receivers/strategy.h"
 #include "rtp/rtp_packet.h"
+#include "tests/strategy_test_name.h"
 #include "traffic_gen/impairment.h"
 #include "traffic_gen/malformed.h"
 #include "traffic_gen/traffic_spec.h"
@@ -28,14 +29,6 @@ namespace rxbench::harness {
 namespace {
 
 constexpr std::size_t kPayloadBytes = 1200;
-
-std::string TestName(const testing::TestParamInfo<std::string>& info) {
-  std::string name = info.param;
-  for (char& c : name) {
-    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
-  }
-  return name;
-}
 
 // "preset" or "preset/gsoN": the preset, with a GSO sender of N segments per
 // call when asked (a UDP_GRO socket on loopback coalesces nothing else).
@@ -216,12 +209,12 @@ TEST_P(StrategiesTest, LossAccountUnderOverloadMatchesIndependentCounts) {
   EXPECT_GE(*r.host_rcvbuf_errors, r.kernel_drop_datagrams);
 }
 
-INSTANTIATE_TEST_SUITE_P(AllPresets, StrategiesTest, testing::ValuesIn(receivers::PresetNames()), TestName);
+INSTANTIATE_TEST_SUITE_P(AllPresets, StrategiesTest, testing::ValuesIn(receivers::PresetNames()), rxbench::tests::StrategyTestName);
 // GRO needs a GSO sender on loopback; the others then get the kernel's
 // segments, and must come out the same.
 INSTANTIATE_TEST_SUITE_P(GsoSender, StrategiesTest,
                          testing::Values("gro/gso32", "null+gro/gso32", "combined-list/gso32", "udpsrc/gso32"),
-                         TestName);
+                         rxbench::tests::StrategyTestName);
 
 // Every kind of malformed datagram, slipped between valid packets by the
 // generator (1 % each): each receive-loop strategy counts every one under its
@@ -269,7 +262,7 @@ std::vector<std::string> ReceiveLoopPresets() {
   return names;
 }
 
-INSTANTIATE_TEST_SUITE_P(ReceiveLoopPresets, MalformedInputTest, testing::ValuesIn(ReceiveLoopPresets()), TestName);
+INSTANTIATE_TEST_SUITE_P(ReceiveLoopPresets, MalformedInputTest, testing::ValuesIn(ReceiveLoopPresets()), rxbench::tests::StrategyTestName);
 
 // The default pipeline without its rtpjitterbuffer, which would remove the
 // duplicates and late packets before the sink counts them.
@@ -326,7 +319,7 @@ std::vector<std::string> PresetsWithASink() {
   return names;
 }
 
-INSTANTIATE_TEST_SUITE_P(PresetsWithASink, ImpairedSequenceTest, testing::ValuesIn(PresetsWithASink()), TestName);
+INSTANTIATE_TEST_SUITE_P(PresetsWithASink, ImpairedSequenceTest, testing::ValuesIn(PresetsWithASink()), rxbench::tests::StrategyTestName);
 
 }  // namespace
 }  // namespace rxbench::harness
