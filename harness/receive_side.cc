@@ -54,7 +54,8 @@ bool ReceiveSide::Start(std::string* error) {
   if (!report_.is_null) {
     pipeline_ = Pipeline::Create(
         config_.pipeline.empty() ? kDefaultPipeline : config_.pipeline, report_.is_udpsrc ? socket_.fd : -1,
-        [this](pid_t tid, GstElement* owner) { OnStreamingThread(tid, owner); }, error);
+        [this](pid_t tid, GstElement* owner) { OnStreamingThread(tid, owner); }, error,
+        config_.expected_payload_type.value_or(kDefaultPayloadType));
     if (!pipeline_) return false;
     sink_->Attach(pipeline_->sink());
     if (!pipeline_->Play(error)) return false;

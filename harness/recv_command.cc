@@ -8,6 +8,7 @@
 #include "harness/control_channel.h"
 #include "harness/host_port.h"
 #include "harness/output_files.h"
+#include "harness/pipeline_description.h"
 #include "harness/receive_side.h"
 #include "harness/results_json.h"
 #include "harness/run_messages.h"
@@ -237,6 +238,11 @@ int RunRecv(const RecvOptions& o, const std::string& command_line) {
   if (control.malformed() > 0) {
     std::fprintf(stderr, "rxbench recv: %llu datagrams on the control port did not parse (last: %s)\n",
                  static_cast<unsigned long long>(control.malformed()), control.last_problem().c_str());
+  }
+  const int caps_payload_type = config.expected_payload_type.value_or(kDefaultPayloadType);
+  if (sender.plan && sender.plan->traffic.payload_type != caps_payload_type) {
+    std::fprintf(stderr, "rxbench recv: the stream's payload type is %d, the pipeline's caps said %d: pass --pt %d\n",
+                 sender.plan->traffic.payload_type, caps_payload_type, sender.plan->traffic.payload_type);
   }
   if (sender.plan && !sender.sent) {
     std::fprintf(stderr, "rxbench recv: run %s announced itself but its end never arrived: the sent count is unknown\n",
