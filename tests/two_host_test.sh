@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Two-host mode end to end (`rxbench recv` and `rxbench gen`, README "Two
 # hosts"):
+#   0. run --ssrc/--pt: the generator's values and the receiver's lock agree.
 #   1. recv fed by gst-launch-1.0 (any RTP sender) on loopback: the sent count
 #      and latency are unknown and say so, jitter and sequence numbers are
 #      measured; --ssrc/--pt lock the stream before its first packet.
@@ -32,6 +33,12 @@ check() {  # description FILE EXPR [GEN_FILE]: EXPR must be True
   got="$(field "$@" 2>&1)"
   [[ "$got" == "True" ]] || fail "$what: $2 -> $got"
 }
+
+# ---- 0. run with --ssrc/--pt: the generator sends them, the receiver expects them
+timeout 60 "$rxbench" run --strategy baseline --rate 2000 --duration 0.3 --ssrc 0x1234 --pt 100 \
+  --out "$tmp/ssrc-run.json" >"$tmp/ssrc-run.log" 2>&1 || fail "run --ssrc --pt exited $? ($(tail -2 "$tmp/ssrc-run.log"))"
+check "run --ssrc --pt: every packet delivered" "$tmp/ssrc-run.json" \
+  'r["packets_delivered"] == r["packets_sent"] > 0 and r["malformed"] == 0 and r["unexplained_packets"] == 0'
 
 # ---- 1. any RTP sender: gst-launch-1.0 on loopback -------------------------
 gst_stream() {  # port ssrc pt
