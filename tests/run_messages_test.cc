@@ -174,6 +174,33 @@ TEST(RunMessagesTest, AppPaddingIsTheRfcs) {
   }
 }
 
+// The framing alone, whatever the data: a padding count of 0 or one that
+// reaches into the APP header is not RTCP.
+TEST(RunMessagesTest, AppPaddingThatCannotBeIsMalformed) {
+  rtp::AppPacket app;
+  app.name = "RXBC";
+  app.data = {1, 2, 3, 4, 5, 6, 7};  // one octet of padding
+  std::vector<std::uint8_t> wire = rtp::WriteApp(app);
+  ASSERT_EQ(wire.size(), 20u);
+  rtp::AppPacket back;
+  ASSERT_EQ(rtp::FindApp(wire.data(), wire.size(), "RXBC", &back), rtp::AppLookup::kFound);
+  wire.back() = 0;
+  EXPECT_EQ(rtp::FindApp(wire.data(), wire.size(), "RXBC", &back), rtp::AppLookup::kMalformed);
+  wire.back() = 9;  // past the data, into the name
+  EXPECT_EQ(rtp::FindApp(wire.data(), wire.size(), "RXBC", &back), rtp::AppLookup::kMalformed);
+  wire.back() = 8;  // all of the data: an empty APP packet
+  ASSERT_EQ(rtp::FindApp(wire.data(), wire.size(), "RXBC", &back), rtp::AppLookup::kFound);
+  EXPECT_TRUE(back.data.empty());
+  // Any RTCP packet's padding must fit it, or the walk would run off its end.
+  std::vector<std::uint8_t> sr = {0xA0, 200, 0, 1, 0, 0, 0, 1};
+  sr.back() = 0;
+  EXPECT_EQ(rtp::FindApp(sr.data(), sr.size(), "RXBC", &back), rtp::AppLookup::kMalformed);
+  sr.back() = 5;
+  EXPECT_EQ(rtp::FindApp(sr.data(), sr.size(), "RXBC", &back), rtp::AppLookup::kMalformed);
+  sr.back() = 4;
+  EXPECT_EQ(rtp::FindApp(sr.data(), sr.size(), "RXBC", &back), rtp::AppLookup::kAbsent);
+}
+
 TEST(RunMessagesTest, WhatDoesNotParseIsMalformedNeverAMessage) {
   RunMessage end;
   end.kind = RunMessageKind::kEnd;
