@@ -34,6 +34,22 @@ check() {  # description FILE EXPR [GEN_FILE]: EXPR must be True
   [[ "$got" == "True" ]] || fail "$what: $2 -> $got"
 }
 
+# ---- usage: one line on stderr, exit 2, before binding or sending --------
+usage_error() {  # description command...
+  local what="$1"; shift
+  "$@" >"$tmp/usage.out" 2>"$tmp/usage.err"
+  local got=$?
+  [[ $got -eq 2 && $(wc -l <"$tmp/usage.err") -eq 1 && ! -s "$tmp/usage.out" ]] ||
+    fail "$what: exit $got, stderr: $(head -c 300 "$tmp/usage.err")"
+}
+usage_error "recv --bind without a port" timeout 10 "$rxbench" recv --strategy baseline --bind 127.0.0.1
+usage_error "recv --bind IPv6 without brackets" timeout 10 "$rxbench" recv --strategy baseline --bind ::1:5004
+usage_error "recv unknown strategy" timeout 10 "$rxbench" recv --strategy nope
+usage_error "recv bad --ssrc" timeout 10 "$rxbench" recv --strategy baseline --ssrc 0x1ffffffff
+usage_error "gen --dest port 0" timeout 10 "$rxbench" gen --dest 127.0.0.1:0
+usage_error "gen bad --pt" timeout 10 "$rxbench" gen --dest 127.0.0.1:5004 --pt 128
+usage_error "gen unwritable --out" timeout 10 "$rxbench" gen --dest 127.0.0.1:5004 --out /nonexistent/dir/g.json
+
 # ---- 0. run with --ssrc/--pt: the generator sends them, the receiver expects them
 timeout 60 "$rxbench" run --strategy baseline --rate 2000 --duration 0.3 --ssrc 0x1234 --pt 100 \
   --out "$tmp/ssrc-run.json" >"$tmp/ssrc-run.log" 2>&1 || fail "run --ssrc --pt exited $? ($(tail -2 "$tmp/ssrc-run.log"))"
@@ -46,11 +62,20 @@ gst_stream() {  # port ssrc pt
     ! video/x-raw,format=I420,width=320,height=240,framerate=30/1 \
     ! rtpvrawpay ssrc="$2" pt="$3" ! udpsink host=127.0.0.1 port="$1" sync=true
 }
+# Waits (at most 20 s) until recv has bound its ports and says so.
+wait_ready() {  # log_file
+  for _ in $(seq 200); do
+    grep -q "waiting for a stream" "$1" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  fail "recv never got ready: $(tail -2 "$1")"
+}
 # Sets recv_pid (not through $(...): its subshell's child could not be waited for).
 start_recv() {  # out_file log_file port args...: recv until SIGINT
   local out="$1" log="$2" port="$3"; shift 3
   timeout 60 "$rxbench" recv --bind "127.0.0.1:$port" --out "$out" "$@" >"$log" 2>&1 &
   recv_pid=$!
+  wait_ready "$log"
 }
 
 if ! command -v gst-launch-1.0 >/dev/null || ! gst-inspect-1.0 rtpvrawpay >/dev/null 2>&1; then
@@ -58,7 +83,6 @@ if ! command -v gst-launch-1.0 >/dev/null || ! gst-inspect-1.0 rtpvrawpay >/dev/
 else
   port=$((20000 + $$ % 20000))
   start_recv "$tmp/gst.json" "$tmp/gst.log" "$port" --strategy combined --ssrc 0x4d2 --pt 100
-  sleep 1
   gst_stream "$port" 1234 100 || fail "gst-launch-1.0 failed"
   sleep 0.5
   kill -INT "$recv_pid"
@@ -75,7 +99,6 @@ else
   # foreign from its first datagram on (locking on the first packet would
   # have taken it).
   start_recv "$tmp/foreign.json" "$tmp/foreign.log" "$port" --strategy baseline --ssrc 999 --pt 100
-  sleep 1
   gst_stream "$port" 1234 100 || fail "gst-launch-1.0 failed"
   sleep 0.5
   kill -INT "$recv_pid"
@@ -83,7 +106,6 @@ else
   check "--ssrc: every datagram foreign" "$tmp/foreign.json" \
     'r["packets_delivered"] == 0 and r["malformed_by_kind"]["foreign-ssrc"] == r["packets_received"] > 1000'
   start_recv "$tmp/badpt.json" "$tmp/badpt.log" "$port" --strategy baseline --pt 101
-  sleep 1
   gst_stream "$port" 1234 100 || fail "gst-launch-1.0 failed"
   sleep 0.5
   kill -INT "$recv_pid"
@@ -126,7 +148,7 @@ two_host_run() {  # name strategy recv_args gen_args; sets recv_pid
   timeout 60 ip netns exec "$ns_rx" "$rxbench" recv --bind 10.77.0.2:5004 --strategy "$strategy" \
     --out "$tmp/$name-recv.json" $recv_args >"$tmp/$name-recv.log" 2>&1 &
   recv_pid=$!
-  sleep 1
+  wait_ready "$tmp/$name-recv.log"
   # shellcheck disable=SC2086
   timeout 60 ip netns exec "$ns_tx" "$rxbench" gen --dest 10.77.0.2:5004 --rate 5000 --duration 1 \
     --warmup 300 --warmup-pause 0.5 --out "$tmp/$name-gen.json" $gen_args >"$tmp/$name-gen.log" 2>&1 ||
