@@ -149,7 +149,9 @@ void PrintSummary(const RunResult& r, const SenderAccount& sender) {
   if (r.latency.count > 0) {
     std::printf("recv: latency send -> sink p50 %.1f us, p99 %.1f us\n", r.latency.p50 / 1e3, r.latency.p99 / 1e3);
   } else {
-    std::printf("recv: latency unavailable%s\n", r.latency_unavailable.empty() ? "" : (": " + r.latency_unavailable).c_str());
+    std::printf("recv: latency %s\n", r.latency_unavailable.empty()
+                                           ? "not measured (the null strategy has no sink; or --measure minimal)"
+                                           : ("unavailable: " + r.latency_unavailable).c_str());
   }
   if (r.jitter_rfc3550_us) std::printf("recv: jitter (RFC 3550) %.1f us\n", *r.jitter_rfc3550_us);
   std::printf("recv: CPU %.0f ns per packet on the receive path (receiver %.0f + pipeline %.0f), %llu packets in a "

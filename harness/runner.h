@@ -1,6 +1,11 @@
 // Runs one scenario against one strategy in one process: the receive side
-// (receive_side.h) and the generator on loopback, a warm-up, a measurement
-// window, a drain, and the figures (run_summary.h). One call = one repetition.
+// (receive_side.h, the half `rxbench recv` runs alone) and the generator
+// (traffic_gen/generator.h, the half `rxbench gen` runs alone) on loopback, a
+// warm-up, a measurement window, a drain, and the figures (run_summary.h).
+// What passes between the halves here in memory is what two processes pass
+// over the network: the warm-up gate stands for gen's warm-up-done message
+// and pause, and the GeneratorReport for its end message (run_messages.h).
+// One call = one repetition.
 #pragma once
 
 #include <string>
