@@ -53,7 +53,8 @@ SenderAccount ReadSentFrom(const std::string& path) {
 
 // Why the packets' send stamps cannot be subtracted from this host's clock;
 // "" when they can.
-std::string SendTimesUnavailable(const std::optional<RunPlan>& plan) {
+std::string SendTimesUnavailable(const std::optional<RunPlan>& plan, bool generator_heard) {
+  if (!plan && generator_heard) return "the generator's plan never arrived: whose clock its send stamps are on is unknown";
   if (!plan) return "no rxbench generator announced this stream: its packets carry no send stamp";
   const std::string here = platform::BootId();
   if (plan->boot_id.empty() || here.empty() || plan->boot_id != here) {
@@ -258,8 +259,8 @@ int RunRecv(const RecvOptions& o, const std::string& command_line) {
   id.measure = config.measure;
   id.kernel_timestamps = config.kernel_timestamps;
   // A stream nobody announced still gets an id, so its results can be told apart.
-  id.run_id = sender.plan ? sender.plan->run_id : NewRunId();
-  id.send_times_unavailable = SendTimesUnavailable(sender.plan);
+  id.run_id = sender.plan ? sender.plan->run_id : !control.run_id().empty() ? control.run_id() : NewRunId();
+  id.send_times_unavailable = SendTimesUnavailable(sender.plan, !control.run_id().empty());
   RunResult r = SummarizeRun(id, sender.sent, received);
   r.wall_s = static_cast<double>(metrics::MonotonicNs() - wall_start) / 1e9;
   PrintSummary(r, sender);

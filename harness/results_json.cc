@@ -253,7 +253,8 @@ nlohmann::json IterationJson(const RunResult& r) {
     for (const char* unknown : {"packets_sent", "send_errors", "unexplained_packets", "offered_pps", "achieved_pps"}) {
       j[unknown] = nullptr;
     }
-    j["sent_unknown"] = "no rxbench generator announced this stream (any RTP sender): loss is told by seq_gaps only";
+    j["sent_unknown"] =
+        "nothing said what was sent (no end message from rxbench gen, no --sent-from file): loss is told by seq_gaps only";
   }
   if (!r.latency_unavailable.empty()) j["latency_unavailable"] = r.latency_unavailable;
   if (!r.ok) j["error_message"] = r.error;
