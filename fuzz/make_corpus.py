@@ -67,3 +67,37 @@ write("control_messages_fuzzer", "truncated-timestamp", ts[:24])
 write("control_messages_fuzzer", "short-timestamp", cmsg(SOL_SOCKET, SO_TIMESTAMPNS, b"\x01\x02\x03\x04") + ovfl)
 write("control_messages_fuzzer", "huge-length", struct.pack("<Qii", 2**64 - 1, SOL_SOCKET, SO_RXQ_OVFL) + b"\x00" * 8)
 write("control_messages_fuzzer", "other-level", cmsg(0, SO_TIMESTAMPNS, b"\x00" * 16) + ovfl)
+
+
+# rxbench gen's messages to recv's control port: RTCP APP "RXBC", subtype =
+# kind (0 plan, 1 warm-up done, 2 end), data = versioned JSON, padded the
+# RFC 3550 way (harness/run_messages.h).
+def app(subtype, body, name=b"RXBC", ssrc=0x52584243):
+    data = body.encode()
+    padding = (-(12 + len(data))) % 4
+    total = 12 + len(data) + padding
+    first = 0x80 | (0x20 if padding else 0) | subtype
+    tail = (b"\x00" * (padding - 1) + bytes([padding])) if padding else b""
+    return struct.pack(">BBHI", first, 204, total // 4 - 1, ssrc) + name + data + tail
+
+
+import json
+
+RUN = "0123456789abcdef"
+plan = {"run_id": RUN, "scenario": "default", "shape": "burst", "rate_pps": 10000.0, "fps": 30.0,
+        "duration_s": 1.0, "packet_count": 0, "payload_bytes": 1200, "ssrc": 0x52584243, "payload_type": 96,
+        "first_sequence": 0, "send_batch": 1, "fill_pattern": False, "warmup_packets": 334,
+        "measured_packets": 10000, "warmup_pause_s": 0.25, "boot_id": "00000000-0000-0000-0000-000000000000",
+        "host": "sender"}
+sent = {"packets_sent": 10334, "warmup_sent": 334, "send_errors": 0, "send_calls": 10334,
+        "first_send_ns": 1000, "last_send_ns": 2000, "first_due_ns": 0, "last_due_ns": 1000,
+        "offered_pps": 10000.0, "achieved_pps": 10000.0, "last_errno": 0, "cpu_ns": 5000,
+        "malformed_sent": {"short": 3, "oversize": 1}}
+write("run_messages_fuzzer", "plan", app(0, json.dumps({"version": 1, "run_id": RUN, "plan": plan})))
+write("run_messages_fuzzer", "warmup-done", app(1, json.dumps({"version": 1, "run_id": RUN, "sent": sent})))
+write("run_messages_fuzzer", "end", app(2, json.dumps({"version": 1, "run_id": RUN, "sent": sent})))
+sender_report = struct.pack(">BBHI", 0x80, 200, 6, 1) + b"\x00" * 20
+write("run_messages_fuzzer", "sr-then-end",
+      sender_report + app(2, json.dumps({"version": 1, "run_id": RUN, "sent": sent})))
+write("run_messages_fuzzer", "other-app", app(0, "{}", name=b"ABCD"))
+write("run_messages_fuzzer", "later-version", app(2, json.dumps({"version": 2, "run_id": RUN, "sent": sent})))

@@ -20,10 +20,11 @@ declare -A sources=(
   [parse_header_fuzzer]="rtp/rtp_packet.cc rtp/datagram_check.cc"
   [classify_stream_fuzzer]="rtp/rtp_packet.cc rtp/datagram_check.cc"
   [control_messages_fuzzer]="receivers/control_messages.cc"
+  [run_messages_fuzzer]="harness/run_messages.cc rtp/rtcp_app.cc rtp/rtp_packet.cc rtp/datagram_check.cc traffic_gen/generator.cc traffic_gen/malformed.cc traffic_gen/impairment.cc traffic_gen/packet_schedule.cc traffic_gen/rate_text.cc traffic_gen/traffic_spec.cc traffic_gen/tx_timestamps.cc traffic_gen/udp_sender.cc platform/this_thread.cc metrics/thread_usage.cc metrics/log_histogram.cc"
 )
 
 status=0
-for target in parse_header_fuzzer classify_stream_fuzzer control_messages_fuzzer; do
+for target in parse_header_fuzzer classify_stream_fuzzer control_messages_fuzzer run_messages_fuzzer; do
   srcs=("$root/fuzz/$target.cc")
   for s in ${sources[$target]}; do srcs+=("$root/$s"); done
   if ! "$cxx" "${flags[@]}" "${srcs[@]}" -o "$out/$target" 2>"$out/$target.build.log"; then

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <sstream>
 
@@ -74,7 +75,8 @@ CLI::Validator BufferSize() {
 
 }  // namespace
 
-void AddScenarioOptions(CLI::App* app, Options* o) {
+// What the sender plays: `run`, `compare` and `gen`.
+void AddTrafficOptions(CLI::App* app, Options* o) {
   app->add_option("--scenario", o->scenario, "named scenario (see `rxbench list`); default: default");
   app->add_option("--rate", o->rate, "packets per second")->check(Positive());
   app->add_option("--bitrate", o->bitrate, "bits per second on the wire (alternative to --rate)")
@@ -85,10 +87,38 @@ void AddScenarioOptions(CLI::App* app, Options* o) {
   app->add_option("--fps", o->fps, "frames per second for --shape burst")->check(Positive());
   app->add_option("--duration", o->duration, "seconds of traffic")->check(Positive());
   app->add_option("--packets", o->packets, "exact packet count (overrides --duration)");
+  app->add_option("--cpu-generator", o->cpu_generator, "pin the generator thread to this CPU");
+  app->add_option("--warmup", o->warmup,
+                  "traffic before the measurement window: packets (1000) or seconds (0.25s); default " +
+                      std::string(kDefaultWarmup) + " packets");
+  app->add_option("--send-batch", o->send_batch,
+                  "datagrams per send call (default 1: every packet stamped right before its own send; more: "
+                  "sendmmsg batches sharing one stamp, faster but later packets leave after their stamp)")
+      ->check(Between(1, 64));
+  app->add_option("--gso", o->gso,
+                  "UDP GSO: up to N packets per send call (UDP_SEGMENT), one RTP packet per segment, stamped together "
+                  "right before the call; every strategy then receives what the kernel makes of it (recv=gro takes "
+                  "it coalesced, the others split). Default 0: off")
+      ->check(Between(0, 64));
+  app->add_flag("--tx-timestamps", o->tx_timestamps,
+                "diagnostic: compare each packet's send stamp with the kernel's TX timestamp (send_stamp_error)");
+  app->add_option("--malformed", o->malformed,
+                  "slip malformed datagrams between the valid packets: KIND[:RATE],... with KIND one of empty, short, "
+                  "bad-version, csrc-overrun, extension-overrun, padding-overrun, foreign-ssrc, bad-payload-type, "
+                  "oversize; RATE a fraction or percentage of packets (default 1%)");
+  app->add_option("--impair", o->impair,
+                  "impair the measured stream on purpose: loss=R,dup=R,reorder=R (any subset; R a fraction or "
+                  "percentage): withheld packets are never sent, a duplicate goes out twice, a reordered packet "
+                  "right after its successor");
+  app->add_option("--seed", o->seed, "seed of the malformed datagrams' and the impairments' placement (default 1)");
+}
+
+// How the receive side is built and measured: `run`, `compare` and `recv`.
+void AddReceiveOptions(CLI::App* app, Options* o) {
   app->add_option("--buffer", o->buffer, "buffer source override: alloc, gstpool, freelist")
       ->check(CLI::IsMember({"alloc", "gstpool", "freelist"}));
   app->add_option("--sync", o->sync, "stop/stats sync override: mutex, atomic")->check(CLI::IsMember({"mutex", "atomic"}));
-  app->add_option("--recv", o->recv, "receive call override: recvfrom, recvmmsg, iouring")
+  app->add_option("--recv", o->recv, "receive call override: recvfrom, recvmmsg, iouring, gro")
       ->check(CLI::IsMember({"recvfrom", "recvmmsg", "iouring", "gro"}));
   app->add_option("--push", o->push, "push override: single, list")->check(CLI::IsMember({"single", "list"}));
   app->add_option("--batch", o->batch, "datagrams per recvmmsg / io_uring batch (default 32)")
@@ -106,34 +136,10 @@ void AddScenarioOptions(CLI::App* app, Options* o) {
   app->add_option("--counters", o->counters, "receiver-thread counters, perf stat -e names (default cycles,instructions,cache-misses,branch-misses; software events are added when no hardware counter can be read)")
       ->delimiter(',');
   app->add_option("--cpu-receiver", o->cpu_receiver, "pin the receiver thread to this CPU");
-  app->add_option("--cpu-generator", o->cpu_generator, "pin the generator thread to this CPU");
   app->add_option("--cpu-pipeline", o->cpu_pipeline,
                   "pin every pipeline thread (streaming threads and element-private ones) to this CPU");
-  app->add_option("--warmup", o->warmup,
-                  "traffic before the measurement window: packets (1000) or seconds (0.25s); default " +
-                      std::string(kDefaultWarmup) + " packets");
-  app->add_option("--send-batch", o->send_batch,
-                  "datagrams per send call (default 1: every packet stamped right before its own send; more: "
-                  "sendmmsg batches sharing one stamp, faster but later packets leave after their stamp)")
-      ->check(Between(1, 64));
-  app->add_option("--gso", o->gso,
-                  "UDP GSO: up to N packets per send call (UDP_SEGMENT), one RTP packet per segment, stamped together "
-                  "right before the call; every strategy then receives what the kernel makes of it (recv=gro takes "
-                  "it coalesced, the others split). Default 0: off")
-      ->check(Between(0, 64));
-  app->add_flag("--tx-timestamps", o->tx_timestamps,
-                "diagnostic: compare each packet's send stamp with the kernel's TX timestamp (send_stamp_error)");
   app->add_option("--inject-cost-ns", o->inject_cost_ns,
                   "spin this many ns per packet in the receiver: a known regression, to check a CI gate (not for udpsrc)");
-  app->add_option("--malformed", o->malformed,
-                  "slip malformed datagrams between the valid packets: KIND[:RATE],... with KIND one of empty, short, "
-                  "bad-version, csrc-overrun, extension-overrun, padding-overrun, foreign-ssrc, bad-payload-type, "
-                  "oversize; RATE a fraction or percentage of packets (default 1%)");
-  app->add_option("--impair", o->impair,
-                  "impair the measured stream on purpose: loss=R,dup=R,reorder=R (any subset; R a fraction or "
-                  "percentage): withheld packets are never sent, a duplicate goes out twice, a reordered packet "
-                  "right after its successor");
-  app->add_option("--seed", o->seed, "seed of the malformed datagrams' and the impairments' placement (default 1)");
   app->add_flag("--verify-payload", o->verify_payload,
                 "the generator writes the payload pattern and the sink checks every byte of every packet "
                 "(payload_mismatches); costs both sides");
@@ -144,7 +150,23 @@ void AddScenarioOptions(CLI::App* app, Options* o) {
                 "on the host while on, so it is opt-in (README)");
 }
 
+// The stream's identity, for either side.
+void AddStreamOptions(CLI::App* app, Options* o) {
+  app->add_option("--ssrc", o->ssrc,
+                  "the stream's SSRC (0x52584243 or decimal): the sender uses it, and the receive loop refuses "
+                  "datagrams of any other SSRC (foreign-ssrc) from the first on, instead of locking on the first "
+                  "valid packet");
+  app->add_option("--pt", o->payload_type,
+                  "the stream's RTP payload type (0..127): sent with it, and any other is refused "
+                  "(bad-payload-type) from the first datagram on")
+      ->check(Between(0, 127));
+}
 
+void AddScenarioOptions(CLI::App* app, Options* o) {
+  AddTrafficOptions(app, o);
+  AddReceiveOptions(app, o);
+  AddStreamOptions(app, o);
+}
 
 namespace {
 
@@ -231,76 +253,110 @@ Contender ResolveStrategy(const std::string& text, const Options& o) {
   return {*spec, measure};
 }
 
-RunConfig MakeBaseConfig(const Options& o) {
-  const std::string scenario_name = o.scenario.empty() ? kDefaultScenario : o.scenario;
-  std::optional<Scenario> scenario = FindScenario(scenario_name);
-  if (!scenario) throw UsageError{"unknown scenario '" + scenario_name + "' (see `rxbench list`)"};
-  RunConfig c;
-  c.traffic = scenario->traffic;
+namespace {
+
+// "0x52584243" or "1381516867".
+std::uint32_t ParseSsrc(const std::string& text) {
+  char* end = nullptr;
+  errno = 0;
+  const unsigned long long value = std::strtoull(text.c_str(), &end, 0);
+  if (text.empty() || end == text.c_str() || *end != '\0' || errno != 0 || value > 0xFFFFFFFFull || text[0] == '-') {
+    throw UsageError{"--ssrc " + text + ": want a 32-bit number, 0x52584243 or 1381516867"};
+  }
+  return static_cast<std::uint32_t>(value);
+}
+
+void CheckCpu(const char* flag, int cpu) {
+  const int cpus = static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN));
+  if (cpu < -1 || cpu >= cpus) {
+    throw UsageError{std::string(flag) + " " + std::to_string(cpu) + ": this machine has CPUs 0.." +
+                     std::to_string(cpus - 1)};
+  }
+}
+
+}  // namespace
+
+traffic_gen::TrafficSpec MakeTraffic(const Options& o, std::string* scenario_name) {
+  const std::string name = o.scenario.empty() ? kDefaultScenario : o.scenario;
+  std::optional<Scenario> scenario = FindScenario(name);
+  if (!scenario) throw UsageError{"unknown scenario '" + name + "' (see `rxbench list`)"};
+  traffic_gen::TrafficSpec traffic = scenario->traffic;
   const bool customised = o.rate || o.bitrate || o.payload || o.fps || !o.shape.empty() || o.duration || o.packets;
-  c.scenario = customised && o.scenario.empty() ? "custom" : scenario->name;
-  if (o.payload) c.traffic.payload_bytes = *o.payload;
-  if (o.rate) c.traffic.rate_pps = *o.rate;
-  if (o.bitrate) c.traffic.rate_pps = traffic_gen::RateForBitrate(*o.bitrate, c.traffic.payload_bytes);
-  if (!o.shape.empty()) c.traffic.shape = *traffic_gen::ParseShape(o.shape);
-  if (o.fps) c.traffic.fps = *o.fps;
-  if (o.duration) c.traffic.duration_s = *o.duration;
-  if (o.packets) c.traffic.packet_count = *o.packets;
-  c.traffic.dest_port = 9;  // placeholder for validation; the runner binds the real port
-  if (std::string problem = traffic_gen::Validate(c.traffic); !problem.empty()) throw UsageError{problem};
-  if (o.buffer_size < 64) throw UsageError{"--buffer-size must be at least 64"};
-  c.pipeline = o.pipeline;
-  c.port = o.port;
-  c.batch = o.batch;
-  c.buffer_size = o.buffer_size;
-  c.pool_size = o.pool_size;
-  c.rcvbuf_bytes = o.rcvbuf;
-  c.measure = o.measure == "minimal" ? Measure::kMinimal : Measure::kFull;
-  c.kernel_timestamps = o.kernel_timestamps;
-  c.counters = o.counters;
-  c.cpu_receiver = o.cpu_receiver;
-  c.cpu_generator = o.cpu_generator;
-  c.cpu_pipeline = o.cpu_pipeline;
-  c.traffic.warmup_packets = ParseWarmup(o.warmup, c.traffic.rate_pps);
-  c.traffic.send_batch = o.send_batch;
-  c.traffic.gso_segments = o.gso;
+  *scenario_name = customised && o.scenario.empty() ? "custom" : scenario->name;
+  if (o.payload) traffic.payload_bytes = *o.payload;
+  if (o.rate) traffic.rate_pps = *o.rate;
+  if (o.bitrate) traffic.rate_pps = traffic_gen::RateForBitrate(*o.bitrate, traffic.payload_bytes);
+  if (!o.shape.empty()) traffic.shape = *traffic_gen::ParseShape(o.shape);
+  if (o.fps) traffic.fps = *o.fps;
+  if (o.duration) traffic.duration_s = *o.duration;
+  if (o.packets) traffic.packet_count = *o.packets;
+  traffic.dest_port = 9;  // placeholder for validation; the caller sets the real destination
+  if (std::string problem = traffic_gen::Validate(traffic); !problem.empty()) throw UsageError{problem};
+  traffic.warmup_packets = ParseWarmup(o.warmup, traffic.rate_pps);
+  traffic.send_batch = o.send_batch;
+  traffic.gso_segments = o.gso;
   if (o.gso > 1 && o.send_batch != 1) throw UsageError{"--gso replaces --send-batch: use one or the other"};
   if (o.gso > 1 && !o.malformed.empty()) throw UsageError{"--malformed cannot be combined with --gso"};
   if (o.gso > 1 && o.tx_timestamps) throw UsageError{"--tx-timestamps cannot be combined with --gso"};
-  c.traffic.tx_timestamps = o.tx_timestamps;
-  c.count_syscalls = o.count_syscalls;
-  c.inject_cost_ns = o.inject_cost_ns;
-  c.phase_timing = o.phase_timing;
-  c.verify_payload = o.verify_payload;
+  traffic.tx_timestamps = o.tx_timestamps;
+  traffic.fill_pattern = o.verify_payload;
   if (!o.malformed.empty()) {
     std::string error;
-    if (!traffic_gen::ParseMalformedSpec(o.malformed, &c.traffic.malformed, &error)) throw UsageError{"--malformed: " + error};
+    if (!traffic_gen::ParseMalformedSpec(o.malformed, &traffic.malformed, &error)) throw UsageError{"--malformed: " + error};
     if (o.send_batch != 1) throw UsageError{"--malformed needs --send-batch 1"};
   }
   if (!o.impair.empty()) {
     std::string error;
-    if (!traffic_gen::ParseImpairmentSpec(o.impair, &c.traffic.impair, &error)) throw UsageError{error};
+    if (!traffic_gen::ParseImpairmentSpec(o.impair, &traffic.impair, &error)) throw UsageError{error};
   }
-  c.traffic.seed = o.seed;
-  c.traffic.receiver_buffer_bytes = o.buffer_size;
+  traffic.seed = o.seed;
+  traffic.receiver_buffer_bytes = o.buffer_size;
+  if (!o.ssrc.empty()) traffic.ssrc = ParseSsrc(o.ssrc);
+  if (o.payload_type) traffic.payload_type = static_cast<std::uint8_t>(*o.payload_type);
+  traffic.cpu = o.cpu_generator;
+  CheckCpu("--cpu-generator", o.cpu_generator);
   // Again, with everything the options added to the traffic.
-  if (std::string problem = traffic_gen::Validate(c.traffic); !problem.empty()) throw UsageError{problem};
-  c.progress = true;
-  if (o.repetitions < 1) throw UsageError{"--repetitions must be at least 1"};
-  const int cpus = static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN));
-  for (const auto& [flag, cpu] : {std::pair<const char*, int>{"--cpu-receiver", o.cpu_receiver},
-                                  {"--cpu-generator", o.cpu_generator}, {"--cpu-pipeline", o.cpu_pipeline}}) {
-    if (cpu < -1 || cpu >= cpus) {
-      throw UsageError{std::string(flag) + " " + std::to_string(cpu) + ": this machine has CPUs 0.." +
-                       std::to_string(cpus - 1)};
-    }
-  }
+  if (std::string problem = traffic_gen::Validate(traffic); !problem.empty()) throw UsageError{problem};
+  return traffic;
+}
+
+ReceiveSideConfig MakeReceiveSide(const Options& o) {
+  if (o.buffer_size < 64) throw UsageError{"--buffer-size must be at least 64"};
+  ReceiveSideConfig r;
+  r.pipeline = o.pipeline;
+  r.batch = o.batch;
+  r.buffer_size = o.buffer_size;
+  r.pool_size = o.pool_size;
+  r.rcvbuf_bytes = o.rcvbuf;
+  r.measure = o.measure != "minimal";
+  r.kernel_timestamps = o.kernel_timestamps;
+  r.counters = o.counters;
+  r.cpu_receiver = o.cpu_receiver;
+  r.cpu_pipeline = o.cpu_pipeline;
+  r.count_syscalls = o.count_syscalls;
+  r.inject_cost_ns = o.inject_cost_ns;
+  r.phase_timing = o.phase_timing;
+  r.verify_payload = o.verify_payload;
+  if (!o.ssrc.empty()) r.expected_ssrc = ParseSsrc(o.ssrc);
+  if (o.payload_type) r.expected_payload_type = static_cast<std::uint8_t>(*o.payload_type);
+  CheckCpu("--cpu-receiver", o.cpu_receiver);
+  CheckCpu("--cpu-pipeline", o.cpu_pipeline);
   if (!o.pipeline.empty()) {
     std::string error;
     if (!Pipeline::Create(o.pipeline, -1, nullptr, &error)) throw UsageError{error};
   }
-  return c;
+  return r;
 }
 
+RunConfig MakeBaseConfig(const Options& o) {
+  RunConfig c;
+  c.traffic = MakeTraffic(o, &c.scenario);
+  c.receive = MakeReceiveSide(o);
+  c.receive.port = o.port;  // run/compare: --port (recv binds with --bind)
+  c.cpu_generator = o.cpu_generator;
+  c.progress = true;
+  if (o.repetitions < 1) throw UsageError{"--repetitions must be at least 1"};
+  return c;
+}
 
 }  // namespace rxbench::harness

@@ -1,6 +1,7 @@
-// The command line of `run` and `compare`: the options they share, and how
-// they become a RunConfig and the strategies to run. Every problem is a
-// UsageError with one line a person can act on, found before any traffic.
+// The command line of `run`, `compare`, `gen` and `recv`: the options they
+// share, and how they become a RunConfig (or one half of it) and the
+// strategies to run. Every problem is a UsageError with one line a person can
+// act on, found before any traffic.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -54,6 +55,8 @@ struct Options {
   std::string impair;      // --impair loss=R,dup=R,reorder=R
   std::uint64_t seed = 1;
   std::uint16_t port = 0;  // --port (run, compare): 0 = any free port
+  std::string ssrc;        // --ssrc, "" = the generator's default; the receiver locks on the first packet
+  std::optional<int> payload_type;  // --pt
 };
 
 // One row of a comparison: a strategy, and the harness options that differ for
@@ -65,6 +68,12 @@ struct Contender {
   std::optional<Measure> measure;
 };
 
+// The options of each half: traffic (run, compare, gen), receive side (run,
+// compare, recv), and the stream's SSRC and payload type (all four).
+void AddTrafficOptions(CLI::App* app, Options* o);
+void AddReceiveOptions(CLI::App* app, Options* o);
+void AddStreamOptions(CLI::App* app, Options* o);
+// All three: run and compare.
 void AddScenarioOptions(CLI::App* app, Options* o);
 
 // "500" packets, or "0.25s" of the scenario's rate.
@@ -75,6 +84,12 @@ std::uint64_t ParseWarmup(const std::string& text, double rate_pps);
 // --push options add overrides to every receive-loop strategy.
 Contender ResolveStrategy(const std::string& text, const Options& o);
 
+// The traffic the options describe (destination still to be set) and the
+// scenario's name ("custom" when options changed an unnamed one).
+traffic_gen::TrafficSpec MakeTraffic(const Options& o, std::string* scenario_name);
+// The receive side the options describe (bind address and port still to be set).
+ReceiveSideConfig MakeReceiveSide(const Options& o);
+// Both, for one process.
 RunConfig MakeBaseConfig(const Options& o);
 
 }  // namespace rxbench::harness

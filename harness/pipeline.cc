@@ -37,7 +37,7 @@ void EnsureGstInit() {
 }
 
 std::unique_ptr<Pipeline> Pipeline::Create(const std::string& description, int udpsrc_fd,
-                                           StreamingThreadStarted on_thread, std::string* error) {
+                                           StreamingThreadStarted on_thread, std::string* error, int payload_type) {
   EnsureGstInit();
   if (std::string problem = CheckDescription(description); !problem.empty()) {
     *error = problem;
@@ -65,6 +65,7 @@ std::unique_ptr<Pipeline> Pipeline::Create(const std::string& description, int u
     return nullptr;
   }
   GstCaps* caps = gst_caps_from_string(kRtpCaps);
+  gst_caps_set_simple(caps, "payload", G_TYPE_INT, payload_type, nullptr);
   if (udpsrc_fd >= 0) {
     const bool given = GiveSocket(p->source_, udpsrc_fd, caps, error);
     gst_caps_unref(caps);

@@ -24,9 +24,11 @@ class Pipeline {
  public:
   // Parses the description; with `udpsrc_fd` >= 0 replaces appsrc by udpsrc on
   // that socket. `on_thread` hears every streaming thread start. nullptr and
-  // a one-line *error when the description is unusable.
+  // a one-line *error when the description is unusable. The source's caps
+  // carry `payload_type`: rtpjitterbuffer drops packets of any other.
   static std::unique_ptr<Pipeline> Create(const std::string& description, int udpsrc_fd,
-                                          StreamingThreadStarted on_thread, std::string* error);
+                                          StreamingThreadStarted on_thread, std::string* error,
+                                          int payload_type = kDefaultPayloadType);
   ~Pipeline();  // stops it first
 
   GstAppSrc* appsrc() const { return appsrc_; }  // nullptr for udpsrc

@@ -24,6 +24,8 @@ inline constexpr char kDefaultPipeline[] =
     "! rtpjitterbuffer latency=0 "
     "! fakesink name=sink sync=false async=false enable-last-sample=false";
 
+// The payload type in kRtpCaps, and the generator's default.
+inline constexpr int kDefaultPayloadType = 96;
 inline constexpr char kRtpCaps[] =
     "application/x-rtp,media=video,clock-rate=90000,encoding-name=H264,payload=96";
 

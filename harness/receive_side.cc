@@ -58,7 +58,8 @@ bool ReceiveSide::Start(std::string* error) {
   if (!report_.is_null) {
     pipeline_ = Pipeline::Create(
         config_.pipeline.empty() ? kDefaultPipeline : config_.pipeline, report_.is_udpsrc ? socket_.fd : -1,
-        [this](pid_t tid, GstElement* owner) { OnStreamingThread(tid, owner); }, error);
+        [this](pid_t tid, GstElement* owner) { OnStreamingThread(tid, owner); }, error,
+        config_.expected_payload_type.value_or(kDefaultPayloadType));
     if (!pipeline_) return false;
     sink_->Attach(pipeline_->sink());
     if (!pipeline_->Play(error)) return false;
@@ -77,6 +78,7 @@ bool ReceiveSide::Start(std::string* error) {
     rc.cpu = config_.cpu_receiver;
     rc.inject_cost_ns = config_.inject_cost_ns;
     rc.phase_timing = config_.phase_timing;
+    rc.stream_lock = rtp::StreamLock::Given(config_.expected_ssrc, config_.expected_payload_type);
     rc.on_thread_start = [this](pid_t tid) {
       roles_->Announce(tid, ThreadRole::kReceiver, "receiver");
       receiver_tid_ = tid;
@@ -119,6 +121,23 @@ std::uint64_t ReceiveSide::Explained(std::uint64_t target) const {
     if (auto drops = platform::UdpCounters::SocketDrops(socket_.fd)) n += *drops;
   }
   return n;
+}
+
+void ReceiveSide::WaitUntilExplained(std::uint64_t target, double timeout_s) const {
+  // How long a stage may stand still before a drain gives up waiting for it.
+  constexpr std::uint64_t kStallNs = 200'000'000;
+  const std::uint64_t deadline = metrics::MonotonicNs() + static_cast<std::uint64_t>(timeout_s * 1e9);
+  std::uint64_t last = Explained(target), last_change = metrics::MonotonicNs();
+  while (last < target && metrics::MonotonicNs() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    const std::uint64_t now = Explained(target);
+    if (now != last) {
+      last = now;
+      last_change = metrics::MonotonicNs();
+    } else if (metrics::MonotonicNs() - last_change > kStallNs) {
+      return;
+    }
+  }
 }
 
 // The receiver announces its thread from the thread itself, just after

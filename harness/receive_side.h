@@ -62,6 +62,11 @@ struct ReceiveSideConfig {
   int cpu_receiver = -1;
   int cpu_pipeline = -1;              // pin every pipeline thread (-1: no)
   bool verify_payload = false;
+  // The stream the receive loop accepts (--ssrc / --pt); a field not given is
+  // locked on the first valid packet (rtp/datagram_check.h). udpsrc and null
+  // do not validate datagrams.
+  std::optional<std::uint32_t> expected_ssrc;
+  std::optional<std::uint8_t> expected_payload_type;
   std::function<void(const DeliveredPacket&)> observer;  // tests
 };
 
@@ -117,6 +122,9 @@ class ReceiveSide {
   std::uint64_t Explained(std::uint64_t target) const;
   // Packets the receiver has taken off the socket so far (not for udpsrc).
   std::uint64_t Received() const;
+  // Waits until `target` packets are explained, or nothing has moved for
+  // 200 ms, or `timeout_s` passed.
+  void WaitUntilExplained(std::uint64_t target, double timeout_s) const;
 
   void OpenWindow();
   // `exited`: final samples of threads that ended inside the window (the

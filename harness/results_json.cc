@@ -79,21 +79,21 @@ nlohmann::json ContextJson(const RunConfig& config, const std::vector<RunResult>
         {"fps", config.traffic.fps},
         {"duration_s", config.traffic.duration_s},
         {"packets", config.traffic.TotalPackets()}}},
-      {"pipeline", config.pipeline.empty() ? kDefaultPipeline : config.pipeline},
-      {"measure", config.measure == Measure::kFull ? "full" : "minimal"},
-      {"kernel_timestamps", config.kernel_timestamps},
-      {"batch", config.batch},
-      {"buffer_size", config.buffer_size},
-      {"pool_size", config.pool_size},
-      {"rcvbuf_bytes", config.rcvbuf_bytes},
-      {"cpu_receiver", config.cpu_receiver},
+      {"pipeline", config.receive.pipeline.empty() ? kDefaultPipeline : config.receive.pipeline},
+      {"measure", config.receive.measure ? "full" : "minimal"},
+      {"kernel_timestamps", config.receive.kernel_timestamps},
+      {"batch", config.receive.batch},
+      {"buffer_size", config.receive.buffer_size},
+      {"pool_size", config.receive.pool_size},
+      {"rcvbuf_bytes", config.receive.rcvbuf_bytes},
+      {"cpu_receiver", config.receive.cpu_receiver},
       {"cpu_generator", config.cpu_generator},
-      {"cpu_pipeline", config.cpu_pipeline},
+      {"cpu_pipeline", config.receive.cpu_pipeline},
       {"warmup_packets", config.traffic.warmup_packets},
       {"send_batch", config.traffic.send_batch},
       {"gso_segments", config.traffic.gso_segments},
       {"impair", ImpairSpec(config.traffic)},
-      {"inject_cost_ns", config.inject_cost_ns},
+      {"inject_cost_ns", config.receive.inject_cost_ns},
   };
   g_free(gst_version);
   // Counter availability is a property of the machine: report it once.
@@ -270,6 +270,16 @@ nlohmann::json IterationJson(const RunResult& r) {
   if (r.socket_drops_rxq_ovfl) j["socket_drops_rxq_ovfl"] = *r.socket_drops_rxq_ovfl;
   if (r.host_rcvbuf_errors) j["host_rcvbuf_errors"] = *r.host_rcvbuf_errors;
   for (const auto& [name, value] : r.counters_per_packet) j[name + "_per_packet"] = value;
+  if (!r.run_id.empty()) j["run_id"] = r.run_id;
+  if (!r.sent_known) {
+    // Nothing said what was sent: the account does not invent it.
+    for (const char* unknown : {"packets_sent", "send_errors", "unexplained_packets", "offered_pps", "achieved_pps"}) {
+      j[unknown] = nullptr;
+    }
+    j["sent_unknown"] =
+        "nothing said what was sent (no end message from rxbench gen, no --sent-from file): loss is told by seq_gaps only";
+  }
+  if (!r.latency_unavailable.empty()) j["latency_unavailable"] = r.latency_unavailable;
   if (!r.ok) j["error_message"] = r.error;
   return j;
 }

@@ -19,6 +19,7 @@ struct RunResult {
   std::string strategy;
   std::string policies;
   std::string scenario;
+  std::string run_id;  // "" for runs before two-host mode
   int repetition_index = 0;
   int repetitions = 1;
   bool ok = true;
@@ -41,6 +42,9 @@ struct RunResult {
   //              + pipeline_drops + in_flight_at_stop + unexplained_packets.
   std::uint64_t packets_sent = 0;
   std::uint64_t send_errors = 0;
+  // false: no generator said what it sent (any RTP sender): packets_sent,
+  // send_errors and unexplained_packets are unknown (null in JSON).
+  bool sent_known = true;
   std::uint64_t packets_received = 0;   // taken off the socket by the receiver
   std::uint64_t packets_delivered = 0;  // seen at the sink
   std::uint64_t kernel_drops = 0;       // socket drop counter (SO_RXQ_OVFL's sk_drops), in packets
@@ -58,7 +62,7 @@ struct RunResult {
   std::map<std::string, std::uint64_t> pipeline_drops_by_element;  // element name -> dropped
   std::uint64_t jitterbuffer_late = 0;        // rtpjitterbuffer's own reasons (stats)
   std::uint64_t jitterbuffer_duplicates = 0;
-  std::uint64_t malformed_at_sink = 0;        // delivered, but not an rxbench packet
+  std::uint64_t malformed_at_sink = 0;        // delivered, but not an RTP packet
   std::uint64_t in_flight_at_stop = 0;  // still in the socket or pipeline queues after the drain
   bool pipeline_flushed = false;        // stalled while draining; what it held is in pipeline_drops
   std::int64_t unexplained_packets = 0;
@@ -100,6 +104,8 @@ struct RunResult {
   LatencySummary processing;  // receive -> push
   LatencySummary pipeline;    // push -> sink
   bool kernel_timestamps = false;
+  // Why send -> sink and send -> receive are missing ("" when measured).
+  std::string latency_unavailable;
   std::optional<double> jitter_rfc3550_us;   // RFC 3550's running J at the end of the run
   std::optional<double> jitter_rfc3550_rtp;
   LatencySummary jitter;      // J after each packet, ns

@@ -151,8 +151,12 @@ void SummarizeMeasuringCost(const RunIdentity& id, const ReceiveReport& received
 
 }  // namespace
 
-RunResult SummarizeRun(const RunIdentity& id, const traffic_gen::GeneratorReport& sent, const ReceiveReport& received) {
+RunResult SummarizeRun(const RunIdentity& id, const std::optional<traffic_gen::GeneratorReport>& reported,
+                       const ReceiveReport& received) {
+  // Unknown counts are zero in the arithmetic, and marked unknown after it.
+  const traffic_gen::GeneratorReport sent = reported.value_or(traffic_gen::GeneratorReport{});
   RunResult r;
+  r.run_id = id.run_id;
   r.strategy = id.strategy;
   r.policies = id.policies;
   r.scenario = id.scenario;
@@ -171,6 +175,19 @@ RunResult SummarizeRun(const RunIdentity& id, const traffic_gen::GeneratorReport
   SummarizeCpu(sent, received, &r);
   SummarizeLatency(id, received, &r);
   SummarizeMeasuringCost(id, received, &r);
+
+  if (!reported) {
+    r.sent_known = false;
+    r.unexplained_packets = 0;
+    r.generator_fell_behind = false;
+  }
+  if (!id.send_times_unavailable.empty()) {
+    // Whatever the probe bytes held was subtracted from this host's clock:
+    // not a latency. Receive -> push and push -> sink are this host's own.
+    r.latency_unavailable = id.send_times_unavailable;
+    r.latency = LatencySummary{};
+    r.network = LatencySummary{};
+  }
 
   const receivers::ReceiverResult& rx = received.receiver;
   r.payload_mismatches = received.sink.payload_mismatches;
@@ -196,7 +213,7 @@ RunResult SummarizeRun(const RunIdentity& id, const traffic_gen::GeneratorReport
   if (!received.error.empty()) {
     r.ok = false;
     r.error = received.error;
-  } else if (r.packets_sent == 0) {
+  } else if (r.sent_known && r.packets_sent == 0) {
     r.ok = false;
     r.error = "the generator sent nothing (" + std::to_string(r.send_errors) + " send errors)";
   } else if (r.packets_delivered == 0) {

@@ -4,6 +4,7 @@
 // so every formula is tested on hand-made reports.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "harness/receive_side.h"
@@ -18,12 +19,21 @@ struct RunIdentity {
   std::string scenario;
   bool measure = true;            // measure=full
   bool kernel_timestamps = false; // asked for on the socket
+  std::string run_id;             // shared by the two halves of a two-host run
+  // Why send -> receive latencies mean nothing for this run ("" when they
+  // do): the packets carry no rxbench send stamp, or one on another host's
+  // clock (platform/boot_id.h).
+  std::string send_times_unavailable;
 };
 
 // How far short of the offered rate the generator may fall before a run
 // says so (generator_fell_behind).
 inline constexpr double kFellBehindFraction = 0.02;
 
-RunResult SummarizeRun(const RunIdentity& id, const traffic_gen::GeneratorReport& sent, const ReceiveReport& received);
+// `sent`: what the generator reported; nullopt when nothing said what was sent
+// (any RTP sender): the loss account then leaves the sent count and the
+// unexplained packets unknown instead of inventing them.
+RunResult SummarizeRun(const RunIdentity& id, const std::optional<traffic_gen::GeneratorReport>& sent,
+                       const ReceiveReport& received);
 
 }  // namespace rxbench::harness

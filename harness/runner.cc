@@ -16,50 +16,7 @@
 namespace rxbench::harness {
 namespace {
 
-// How long a stage may stand still before a drain gives up waiting for it.
-constexpr std::uint64_t kStallNs = 200'000'000;
-
 void SleepMs(int ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }
-
-// Waits until `target` packets are explained by the receive side (delivered,
-// rejected or dropped by the kernel), or nothing has moved for 200 ms, or
-// `timeout_s` passed.
-void WaitUntilExplained(const ReceiveSide& side, std::uint64_t target, double timeout_s) {
-  const std::uint64_t deadline = metrics::MonotonicNs() + static_cast<std::uint64_t>(timeout_s * 1e9);
-  std::uint64_t last = side.Explained(target), last_change = metrics::MonotonicNs();
-  while (last < target && metrics::MonotonicNs() < deadline) {
-    SleepMs(5);
-    const std::uint64_t now = side.Explained(target);
-    if (now != last) {
-      last = now;
-      last_change = metrics::MonotonicNs();
-    } else if (metrics::MonotonicNs() - last_change > kStallNs) {
-      return;
-    }
-  }
-}
-
-ReceiveSideConfig ReceiveSideFor(const RunConfig& c) {
-  ReceiveSideConfig r;
-  r.strategy = c.strategy;
-  r.port = c.port;
-  r.pipeline = c.pipeline;
-  r.batch = c.batch;
-  r.buffer_size = c.buffer_size;
-  r.pool_size = c.pool_size;
-  r.rcvbuf_bytes = c.rcvbuf_bytes;
-  r.measure = c.measure == Measure::kFull;
-  r.kernel_timestamps = c.kernel_timestamps;
-  r.counters = c.counters;
-  r.count_syscalls = c.count_syscalls;
-  r.inject_cost_ns = c.inject_cost_ns;
-  r.phase_timing = c.phase_timing;
-  r.cpu_receiver = c.cpu_receiver;
-  r.cpu_pipeline = c.cpu_pipeline;
-  r.verify_payload = c.verify_payload;
-  r.observer = c.observer;
-  return r;
-}
 
 // The generator's thread as it left: its final sample for the census.
 platform::ThreadSample FinalSample(const traffic_gen::GeneratorReport& sent) {
@@ -117,7 +74,11 @@ class Progress {
 }  // namespace
 
 RunResult RunOnce(const RunConfig& config) {
-  ReceiveSide receive(ReceiveSideFor(config));
+  ReceiveSideConfig receive_config = config.receive;
+  receive_config.strategy = config.strategy;
+  receive_config.bind_host = "127.0.0.1";
+  receive_config.port = 0;
+  ReceiveSide receive(receive_config);
   std::string error;
   if (!receive.Start(&error)) return Failed(config, error);
 
@@ -125,8 +86,8 @@ RunResult RunOnce(const RunConfig& config) {
   traffic.dest_host = "127.0.0.1";
   traffic.dest_port = receive.port();
   traffic.cpu = config.cpu_generator;
-  traffic.fill_pattern = config.verify_payload;
-  traffic.receiver_buffer_bytes = config.buffer_size;
+  traffic.fill_pattern = config.receive.verify_payload;
+  traffic.receiver_buffer_bytes = config.receive.buffer_size;
   const bool warmup = traffic.warmup_packets > 0;
 
   WarmupGate gate;
@@ -147,7 +108,7 @@ RunResult RunOnce(const RunConfig& config) {
   if (warmup) {
     const auto sent = gate.WaitForArrival(10.0, [&] { return !generator.running(); });
     if (!sent) return Failed(config, "the generator did not finish its warm-up");
-    WaitUntilExplained(receive, sent->packets_sent, config.drain_timeout_s);
+    receive.WaitUntilExplained(sent->packets_sent, config.drain_timeout_s);
     receive.OpenWindow();
     gate.Release();
   }
@@ -162,7 +123,7 @@ RunResult RunOnce(const RunConfig& config) {
   }
   generator.Wait();
   const traffic_gen::GeneratorReport sent = generator.Report();
-  WaitUntilExplained(receive, sent.packets_sent, config.drain_timeout_s);
+  receive.WaitUntilExplained(sent.packets_sent, config.drain_timeout_s);
   receive.CloseWindow({{sent.tid, FinalSample(sent)}});
   const ReceiveReport received = receive.Finish(config.drain_timeout_s);
 
@@ -170,14 +131,14 @@ RunResult RunOnce(const RunConfig& config) {
   id.strategy = config.strategy.name;
   id.policies = config.strategy.Policies();
   id.scenario = config.scenario;
-  id.measure = config.measure == Measure::kFull;
-  id.kernel_timestamps = config.kernel_timestamps;
+  id.measure = config.receive.measure;
+  id.kernel_timestamps = config.receive.kernel_timestamps;
   RunResult r = SummarizeRun(id, sent, received);
   r.wall_s = static_cast<double>(metrics::MonotonicNs() - wall_start) / 1e9;
   if (r.packets_delivered == 0 && r.truncated > 0 && r.truncated == r.packets_received) {
     r.error = "no packet was delivered: every datagram was truncated (" +
               std::to_string(rtp::kHeaderBytes + config.traffic.payload_bytes) + " bytes against a " +
-              std::to_string(config.buffer_size) + "-byte --buffer-size)";
+              std::to_string(config.receive.buffer_size) + "-byte --buffer-size)";
   }
   return r;
 }

@@ -15,9 +15,11 @@
 
 #include "harness/command_line.h"
 #include "harness/console_table.h"
+#include "harness/gen_command.h"
 #include "harness/output_files.h"
 #include "harness/pipeline.h"
 #include "harness/preflight.h"
+#include "harness/recv_command.h"
 #include "harness/results_json.h"
 #include "harness/runner.h"
 #include "harness/scenario.h"
@@ -78,7 +80,7 @@ std::vector<RunResult> RunAll(const RunConfig& base, const std::vector<Contender
       const receivers::StrategySpec& s = contender.spec;
       RunConfig c = base;
       c.strategy = s;
-      if (contender.measure) c.measure = *contender.measure;
+      if (contender.measure) c.receive.measure = *contender.measure == Measure::kFull;
       if (progress) {
         std::fprintf(stderr, "\r  run %d/%zu: %-30s repetition %d/%d", ++done, n * repetitions, s.name.c_str(),
                      rep + 1, repetitions);
@@ -114,7 +116,7 @@ void PrintHeader(const RunConfig& c, int repetitions, std::size_t strategies) {
                                                             : "",
               c.traffic.payload_bytes, static_cast<unsigned long long>(c.traffic.TotalPackets()), repetitions,
               repetitions == 1 ? "" : "s", strategies, strategies == 1 ? "y" : "ies",
-              c.measure == Measure::kMinimal ? " (measure minimal)" : "");
+              !c.receive.measure ? " (measure minimal)" : "");
   std::fflush(stdout);
 }
 
@@ -193,10 +195,11 @@ void AddPortOption(CLI::App* command, Options* o) {
 // What this host must offer each strategy (the port, io_uring), before any traffic.
 void CheckHostCanRun(const RunConfig& base, const std::vector<Contender>& contenders) {
   PreflightConfig preflight;
-  preflight.port = base.port;
-  preflight.batch = base.batch;
-  preflight.buffer_size = base.buffer_size;
-  preflight.pool_size = base.pool_size;
+  preflight.bind_host = base.receive.bind_host;
+  preflight.port = base.receive.port;
+  preflight.batch = base.receive.batch;
+  preflight.buffer_size = base.receive.buffer_size;
+  preflight.pool_size = base.receive.pool_size;
   for (const Contender& contender : contenders) {
     if (std::string problem = Preflight(contender.spec, preflight); !problem.empty()) throw UsageError{problem};
   }
@@ -242,6 +245,12 @@ int Main(int argc, char** argv) {
   compare->add_option("--db", analysis.db, "history database (default ~/.local/share/rxbench/history.db)");
   compare->add_option("--commit", analysis.commit, "the commit recorded with --record (default: git describe)");
 
+  // The two halves of a run, each on its own (two hosts).
+  RecvOptions recv_options;
+  CLI::App* recv = AddRecvCommand(&app, &recv_options);
+  GenOptions gen_options;
+  CLI::App* gen = AddGenCommand(&app, &gen_options);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -252,7 +261,7 @@ int Main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     std::string what = e.what();
-    if (what.empty()) what = "missing subcommand: list, run or compare (see --help)";
+    if (what.empty()) what = "missing subcommand: list, run, compare, recv or gen (see --help)";
     std::fprintf(stderr, "rxbench: %s\n", what.c_str());
     return kExitUsage;
   }
@@ -262,6 +271,8 @@ int Main(int argc, char** argv) {
       PrintList();
       return kExitOk;
     }
+    if (recv->parsed()) return RunRecv(recv_options, CommandLine(argc, argv));
+    if (gen->parsed()) return RunGen(gen_options, CommandLine(argc, argv));
     Output output;
     output.invocation["command_line"] = CommandLine(argc, argv);
     if (app.got_subcommand("run")) {

@@ -113,19 +113,24 @@ bool SinkProbe::ReadPacket(GstBuffer* buffer, receivers::PacketStamp* packet) {
   const GstMapInfo& map = view.info();
   rtp::Header header;
   std::size_t offset = 0;
-  if (rtp::ParseHeader(map.data, map.size, &header, &offset) != rtp::ParseError::kNone ||
-      map.size < offset + rtp::kProbeBytes) {
+  if (rtp::ParseHeader(map.data, map.size, &header, &offset) != rtp::ParseError::kNone) {
     ++r.malformed;
     return false;
   }
+  // Any RTP sender's packet counts (sequence, jitter); only rxbench's carry a
+  // probe, and a payload too short for one has no send time (0: none).
   const std::uint8_t* payload = map.data + offset;
-  const rtp::Probe probe = rtp::ReadProbe(payload);
+  const bool has_probe = map.size >= offset + rtp::kProbeBytes;
+  const rtp::Probe probe = has_probe ? rtp::ReadProbe(payload) : rtp::Probe{};
   packet->send_ns = probe.send_ns;
   packet->sequence = header.sequence;
   packet->rtp_timestamp = header.timestamp;
 
   bool payload_ok = true;
-  if (config_.verify_payload) {
+  if (config_.verify_payload && !has_probe) {
+    payload_ok = false;
+    ++r.payload_mismatches;
+  } else if (config_.verify_payload) {
     payload_ok = rtp::CheckPattern(probe.index, payload, map.size - offset);
     if (!payload_ok) ++r.payload_mismatches;
   }
@@ -142,7 +147,7 @@ void SinkProbe::Record(const receivers::PacketStamp& packet, bool push_known, st
   r.sequence.OnPacket(packet.sequence);
   if (!in_window) return;
   ++r.recorded;
-  r.latency.Record(now_ns > packet.send_ns ? now_ns - packet.send_ns : 0);
+  if (packet.send_ns != 0) r.latency.Record(now_ns > packet.send_ns ? now_ns - packet.send_ns : 0);
   r.jitter.OnPacket(packet.rtp_timestamp, now_ns);
   if (r.jitter.packets() > 1) {
     r.jitter_ns.Record(static_cast<std::uint64_t>(r.jitter.jitter_ns()));

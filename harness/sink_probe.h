@@ -48,7 +48,7 @@ struct SinkProbeConfig {
 
 struct SinkResult {
   std::uint64_t delivered = 0;
-  std::uint64_t malformed = 0;          // reached the sink but not an rxbench packet
+  std::uint64_t malformed = 0;          // reached the sink but not an RTP packet
   std::uint64_t payload_mismatches = 0; // verify_payload only
   std::uint64_t unstamped = 0;          // receiver stamps missing or implausible
   std::uint64_t recorded = 0;           // packets timed inside the window
@@ -76,7 +76,8 @@ class SinkProbe {
  private:
   static GstPadProbeReturn OnData(GstPad* pad, GstPadProbeInfo* info, gpointer self);
   void OnBuffer(GstBuffer* buffer, std::uint64_t now_ns, bool in_window);
-  // Reads the packet's bytes: false when it is not an rxbench RTP packet.
+  // Reads the packet's bytes: false when it is not an RTP packet. One
+  // without room for rxbench's probe (another sender's) has send_ns 0.
   bool ReadPacket(GstBuffer* buffer, receivers::PacketStamp* packet);
   void Record(const receivers::PacketStamp& packet, bool push_known, std::uint64_t now_ns, bool in_window);
 

@@ -75,7 +75,9 @@ void TouchPooledMemory(pools::BufferSource* source, std::size_t pool_size) {
 }  // namespace
 
 ReceiveLoop::ReceiveLoop(const ReceiverConfig& config)
-    : ThreadedReceiver(config, config.strategy.sync), push_(MakePushPolicy(config.strategy.push)) {}
+    : ThreadedReceiver(config, config.strategy.sync),
+      push_(MakePushPolicy(config.strategy.push)),
+      stream_(config.stream_lock) {}
 
 bool ReceiveLoop::Start(std::string* error) {
   if (std::string problem = CheckPolicies(config_.strategy); !problem.empty()) {

@@ -68,7 +68,7 @@ class ReceiveLoop final : public ThreadedReceiver {
   std::unique_ptr<pools::BufferSource> owned_source_;
   pools::BufferSource* source_ = nullptr;
   std::unique_ptr<PushPolicy> push_;
-  // The stream every datagram must belong to: locked on the first valid one.
+  // The stream every datagram must belong to: given, or locked on the first valid one.
   rtp::StreamLock stream_;
   // One batch's packets to push and what they said of themselves, in step;
   // receiver thread only, reused so the loop does not allocate.

@@ -47,6 +47,9 @@ struct ReceiverConfig {
   std::uint64_t inject_cost_ns = 0;
   // Time the loop's phases on a sample of batches (ReceiverResult::phases).
   bool phase_timing = false;
+  // The stream every datagram must belong to (--ssrc / --pt); what it leaves
+  // open is locked on the first valid packet.
+  rtp::StreamLock stream_lock;
   // On the receiver thread as it starts: its kernel thread id, so that the
   // harness can attribute its CPU time and count its syscalls and counters.
   std::function<void(pid_t tid)> on_thread_start;

@@ -78,7 +78,7 @@ const char* const kIterationNumbers[] = {
 TEST(RunnerJsonTest, TwoRepetitionsMakeGoogleBenchmarkJson) {
   RunConfig config = BaselineConfig();
   config.traffic.warmup_packets = 300;
-  config.count_syscalls = true;
+  config.receive.count_syscalls = true;
   std::vector<RunResult> runs;
   for (int i = 0; i < 2; ++i) {
     RunResult r = RunOnce(config);
@@ -331,7 +331,7 @@ TEST(RunnerJsonTest, EveryFigureUnderItsOwnName) {
 
 TEST(RunnerJsonTest, MinimalMeasureStillCounts) {
   RunConfig config = BaselineConfig();
-  config.measure = Measure::kMinimal;
+  config.receive.measure = false;
   const RunResult r = RunOnce(config);
   ASSERT_TRUE(r.ok) << r.error;
   EXPECT_EQ(r.measure, "minimal");
@@ -365,7 +365,7 @@ TEST(RunnerKernelTimestamps, OptInSplitsLatencyAtTheKernel) {
   EXPECT_FALSE(off.kernel_timestamps);
   EXPECT_FALSE(off.socket_drops_rxq_ovfl.has_value());  // not read: the option is off
 
-  config.kernel_timestamps = true;
+  config.receive.kernel_timestamps = true;
   RunResult on = RunOnce(config);
   ASSERT_TRUE(on.ok) << on.error;
   EXPECT_TRUE(on.kernel_timestamps);
@@ -395,7 +395,7 @@ TEST(RunnerKernelTimestamps, OptInSplitsLatencyAtTheKernel) {
 TEST(RunnerFailures, StreamingErrorIsReportedAsIs) {
   RunConfig config = BaselineConfig();
   config.traffic.duration_s = 0.3;
-  config.pipeline = "appsrc name=src ! capsfilter caps=video/x-raw ! fakesink name=sink";
+  config.receive.pipeline = "appsrc name=src ! capsfilter caps=video/x-raw ! fakesink name=sink";
   const RunResult r = RunOnce(config);
   EXPECT_FALSE(r.ok);
   EXPECT_EQ(r.error.find("end-of-stream"), std::string::npos) << r.error;
@@ -411,7 +411,7 @@ TEST(RunnerFailures, StalledPipelineIsFlushedAndAccounted) {
   config.traffic.rate_pps = 1000;
   config.traffic.duration_s = 0.3;
   config.traffic.warmup_packets = 0;
-  config.pipeline =
+  config.receive.pipeline =
       "appsrc name=src is-live=true format=time do-timestamp=true ! queue "
       "! fakesink name=sink sync=true ts-offset=3600000000000 async=false enable-last-sample=false";
   const auto start = std::chrono::steady_clock::now();

@@ -86,7 +86,7 @@ TEST_P(StrategiesTest, SameDeliveredSequence) {
   config.traffic.rate_pps = 5000;
   config.traffic.shape = traffic_gen::Shape::kCbr;
   config.traffic.duration_s = 2;
-  config.verify_payload = true;
+  config.receive.verify_payload = true;
 
   // The observer runs on the sink's streaming thread; the mutex makes the hand
   // over to this thread explicit (and keeps ThreadSanitizer informed).
@@ -96,7 +96,7 @@ TEST_P(StrategiesTest, SameDeliveredSequence) {
   std::uint64_t bad_payloads = 0, bad_sizes = 0;
   indices.reserve(10000);
   sequences.reserve(10000);
-  config.observer = [&](const DeliveredPacket& p) {
+  config.receive.observer = [&](const DeliveredPacket& p) {
     std::lock_guard<std::mutex> lock(mutex);
     indices.push_back(p.index);
     sequences.push_back(p.sequence);
@@ -164,10 +164,10 @@ TEST_P(StrategiesTest, LossAccountUnderOverloadMatchesIndependentCounts) {
   config.traffic.fps = 30;
   config.traffic.duration_s = 1;
   config.traffic.warmup_packets = 0;
-  config.rcvbuf_bytes = 256 * 1024;
-  config.kernel_timestamps = true;  // SO_RXQ_OVFL for the strategies that read control messages
+  config.receive.rcvbuf_bytes = 256 * 1024;
+  config.receive.kernel_timestamps = true;  // SO_RXQ_OVFL for the strategies that read control messages
   SinkCount observed;
-  config.observer = observed.Observer();
+  config.receive.observer = observed.Observer();
 
   const RunResult r = RunOnce(config);
   SCOPED_TRACE(Describe(r));
@@ -280,7 +280,7 @@ class ImpairedSequenceTest : public testing::TestWithParam<std::string> {};
 
 TEST_P(ImpairedSequenceTest, SinkCountsEqualWhatWasInjected) {
   RunConfig config = ConfigFor(GetParam());
-  config.pipeline = kPipelineWithoutJitterbuffer;
+  config.receive.pipeline = kPipelineWithoutJitterbuffer;
   config.traffic.rate_pps = 5000;
   config.traffic.shape = traffic_gen::Shape::kCbr;
   config.traffic.duration_s = 1;
@@ -289,7 +289,7 @@ TEST_P(ImpairedSequenceTest, SinkCountsEqualWhatWasInjected) {
   std::string error;
   ASSERT_TRUE(traffic_gen::ParseImpairmentSpec("loss=1%,dup=1%,reorder=1%", &config.traffic.impair, &error)) << error;
   SinkCount observed;
-  config.observer = observed.Observer();
+  config.receive.observer = observed.Observer();
   const RunResult r = RunOnce(config);
   SCOPED_TRACE(Describe(r));
   ASSERT_TRUE(r.ok) << r.error;

@@ -24,7 +24,7 @@ PacketSchedule::PacketSchedule(const TrafficSpec& spec)
       first_sequence_(spec.first_sequence) {
   warmup_end_ = shape_ == Shape::kBurst ? FrameBoundaryAtOrAfter(spec.warmup_packets) : spec.warmup_packets;
   total_ = warmup_end_ + spec.TotalPackets();
-  header_.payload_type = kPayloadType;
+  header_.payload_type = spec.payload_type;
   header_.ssrc = spec.ssrc;
   // Frame 0 always holds packet 0: its end, ceil(rate_pps / fps), is >= 1.
   if (shape_ == Shape::kBurst) frame_end_ = FrameFirstPacket(1);

@@ -38,8 +38,6 @@
 
 namespace rxbench::traffic_gen {
 
-inline constexpr std::uint8_t kPayloadType = 96;
-
 class PacketSchedule {
  public:
   // `spec` must pass Validate().

@@ -73,6 +73,7 @@ std::string Validate(const TrafficSpec& spec) {
   }
   if (spec.dest_host.empty()) return "dest_host is empty";
   if (spec.dest_port == 0) return "dest_port must not be 0";
+  if (spec.payload_type > 127) return "payload_type must be 0..127 (7 bits)";
   if (spec.cpu < -1) return "cpu must be -1 (no pinning) or a CPU number";
   if (spec.send_batch < 1 || spec.send_batch > 1024) return "send_batch must be 1..1024";
   if (!spec.malformed.empty() && spec.send_batch != 1) return "malformed datagrams need send_batch 1";

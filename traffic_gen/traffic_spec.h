@@ -32,6 +32,7 @@ struct TrafficSpec {
   std::string dest_host = "127.0.0.1";
   std::uint16_t dest_port = 0;
   std::uint32_t ssrc = 0x52584243;   // "RXBC"
+  std::uint8_t payload_type = 96;    // dynamic (RFC 3551); 0..127
   std::uint16_t first_sequence = 0;
   int cpu = -1;                      // pin the sender thread to this CPU (-1 = no pinning)
 

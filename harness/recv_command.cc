@@ -1,0 +1,300 @@
+#include "harness/recv_command.h"
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <thread>
+
+#include "harness/control_channel.h"
+#include "harness/host_port.h"
+#include "harness/output_files.h"
+#include "harness/pipeline_description.h"
+#include "harness/receive_side.h"
+#include "harness/results_json.h"
+#include "harness/run_messages.h"
+#include "harness/run_summary.h"
+#include "harness/stop_request.h"
+#include "metrics/thread_usage.h"
+#include "platform/boot_id.h"
+
+namespace rxbench::harness {
+namespace {
+
+constexpr int kPollMs = 2;
+// After the sender said its warm-up is over, this long without a packet
+// explained means the rest of the warm-up was lost on the way.
+constexpr std::uint64_t kWarmupStallNs = 20'000'000;
+
+// What the sender said, from the control port or from its JSON file.
+struct SenderAccount {
+  std::optional<RunPlan> plan;
+  std::optional<traffic_gen::GeneratorReport> sent;
+  std::string source;  // "control", "file" or ""
+};
+
+// `gen --out`'s file: its plan and what it sent.
+SenderAccount ReadSentFrom(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw UsageError{"--sent-from " + path + ": cannot be read"};
+  const nlohmann::json json = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+  SenderAccount account;
+  account.source = "file";
+  RunPlan plan;
+  traffic_gen::GeneratorReport sent;
+  std::string why;
+  if (json.is_discarded() || !json.is_object() || !json.contains("plan") || !json.contains("sent") ||
+      !PlanFromJson(json["plan"], &plan, &why) || !SentFromJson(json["sent"], &sent, &why)) {
+    throw UsageError{"--sent-from " + path + ": not the JSON of `rxbench gen --out`" + (why.empty() ? "" : " (" + why + ")")};
+  }
+  account.plan = plan;
+  account.sent = sent;
+  return account;
+}
+
+// Why the packets' send stamps cannot be subtracted from this host's clock;
+// "" when they can.
+std::string SendTimesUnavailable(const std::optional<RunPlan>& plan, bool generator_heard) {
+  if (!plan && generator_heard) return "the generator's plan never arrived: whose clock its send stamps are on is unknown";
+  if (!plan) return "no rxbench generator announced this stream: its packets carry no send stamp";
+  const std::string here = platform::BootId();
+  if (plan->boot_id.empty() || here.empty() || plan->boot_id != here) {
+    return "the sender (" + plan->host + ") runs on another kernel (boot id " + plan->boot_id +
+           "): its send stamps are on another clock";
+  }
+  return "";
+}
+
+// The receive side's loop while the stream plays: decides when the window
+// opens and when the run ends, from the packets and the control messages.
+class RecvLoop {
+ public:
+  RecvLoop(const RecvOptions& o, ReceiveSide* side, ControlListener* control)
+      : o_(o), side_(*side), control_(*control) {}
+
+  void Run() {
+    for (;;) {
+      // Control first: a plan sent before packet 0 is in before packet 0 is counted.
+      control_.Poll();
+      const std::uint64_t now = metrics::MonotonicNs();
+      if (first_packet_ns_ == 0 && (side_.Received() > 0 || side_.Delivered() > 0)) first_packet_ns_ = now;
+      if (!window_open_ && ShouldOpen(now)) {
+        side_.OpenWindow();
+        window_open_ = true;
+      }
+      if (Ended(now)) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(kPollMs));
+    }
+    if (!window_open_) side_.OpenWindow();  // nothing to measure; the report says so
+    control_.Poll();
+  }
+
+ private:
+  bool ShouldOpen(std::uint64_t now) {
+    const std::optional<RunPlan>& plan = control_.plan();
+    if (!plan) return first_packet_ns_ != 0;
+    if (plan->warmup_packets == 0) return true;
+    if (const auto& done = control_.warmup_done()) {
+      if (warmup_done_ns_ == 0) warmup_done_ns_ = last_change_ns_ = now;
+      const std::uint64_t explained = side_.Explained(done->packets_sent);
+      if (explained >= done->packets_sent) return true;
+      if (explained != last_explained_) {
+        last_explained_ = explained;
+        last_change_ns_ = now;
+      }
+      return now - last_change_ns_ > kWarmupStallNs;
+    }
+    // The warm-up-done messages were lost: the planned count will do.
+    return side_.Explained(plan->warmup_packets) >= plan->warmup_packets;
+  }
+
+  bool Ended(std::uint64_t now) {
+    if (StopRequested()) return true;
+    if (const auto& end = control_.end()) {
+      side_.WaitUntilExplained(end->packets_sent, o_.drain_timeout_s);
+      return true;
+    }
+    if (o_.packets && side_.Explained(*o_.packets) >= *o_.packets) return true;
+    if (o_.duration && first_packet_ns_ != 0 && now - first_packet_ns_ >= static_cast<std::uint64_t>(*o_.duration * 1e9)) {
+      return true;
+    }
+    return false;
+  }
+
+  const RecvOptions& o_;
+  ReceiveSide& side_;
+  ControlListener& control_;
+  bool window_open_ = false;
+  std::uint64_t first_packet_ns_ = 0, warmup_done_ns_ = 0, last_change_ns_ = 0, last_explained_ = 0;
+};
+
+void PrintSummary(const RunResult& r, const SenderAccount& sender) {
+  std::printf("recv: run %s%s\n", r.run_id.c_str(),
+              sender.plan ? (" from " + sender.plan->host + ", scenario " + sender.plan->scenario).c_str()
+                          : " (no rxbench generator announced itself)");
+  if (r.sent_known) {
+    std::printf("recv: sent %llu, delivered %llu, kernel drops %llu, malformed %llu, truncated %llu, pipeline drops %llu, "
+                "in flight %llu, unexplained %lld\n",
+                static_cast<unsigned long long>(r.packets_sent), static_cast<unsigned long long>(r.packets_delivered),
+                static_cast<unsigned long long>(r.kernel_drops), static_cast<unsigned long long>(r.malformed),
+                static_cast<unsigned long long>(r.truncated), static_cast<unsigned long long>(r.pipeline_drops),
+                static_cast<unsigned long long>(r.in_flight_at_stop), static_cast<long long>(r.unexplained_packets));
+  } else {
+    std::printf("recv: sent unknown, delivered %llu, kernel drops %llu, malformed %llu, truncated %llu, "
+                "pipeline drops %llu, in flight %llu\n",
+                static_cast<unsigned long long>(r.packets_delivered), static_cast<unsigned long long>(r.kernel_drops),
+                static_cast<unsigned long long>(r.malformed), static_cast<unsigned long long>(r.truncated),
+                static_cast<unsigned long long>(r.pipeline_drops), static_cast<unsigned long long>(r.in_flight_at_stop));
+  }
+  std::printf("recv: sequence gaps %llu, duplicates %llu, reordered %llu\n", static_cast<unsigned long long>(r.seq_gaps),
+              static_cast<unsigned long long>(r.duplicates), static_cast<unsigned long long>(r.reordered));
+  if (r.latency.count > 0) {
+    std::printf("recv: latency send -> sink p50 %.1f us, p99 %.1f us\n", r.latency.p50 / 1e3, r.latency.p99 / 1e3);
+  } else {
+    std::printf("recv: latency %s\n", r.latency_unavailable.empty()
+                                           ? "not measured (the null strategy has no sink; or --measure minimal)"
+                                           : ("unavailable: " + r.latency_unavailable).c_str());
+  }
+  if (r.jitter_rfc3550_us) std::printf("recv: jitter (RFC 3550) %.1f us\n", *r.jitter_rfc3550_us);
+  std::printf("recv: CPU %.0f ns per packet on the receive path (receiver %.0f + pipeline %.0f), %llu packets in a "
+              "%.3f s window\n",
+              r.cpu_ns_per_packet_receive_path, r.cpu_ns_per_packet_receiver, r.cpu_ns_per_packet_pipeline,
+              static_cast<unsigned long long>(r.window_packets), r.window_s);
+}
+
+}  // namespace
+
+CLI::App* AddRecvCommand(CLI::App* app, RecvOptions* o) {
+  CLI::App* recv = app->add_subcommand(
+      "recv", "the receiving half alone: measure a stream from `rxbench gen` on another host, or any RTP sender");
+  recv->add_option("--strategy", o->strategy, "strategy name (see `rxbench list`), optionally with overrides")
+      ->required();
+  recv->add_option("--bind", o->bind, "ADDR:PORT to receive on (default 127.0.0.1:5004; other addresses only when asked)");
+  recv->add_option("--control-port", o->control_port,
+                   "where a generator announces its run (default: the RTP port + 1; 0: do not listen)");
+  recv->add_option("--duration", o->duration, "stop this many seconds after the first packet");
+  recv->add_option("--packets", o->packets, "stop once this many packets have arrived (delivered or counted lost)");
+  recv->add_option("--out", o->out, "results JSON file (the same form as `run --out`)");
+  recv->add_option("--sent-from", o->sent_from,
+                   "the generator's `gen --out` file of this run, read at the end: the sent counts when no end "
+                   "message arrived (or no control port was open)");
+  recv->add_option("--drain-timeout", o->drain_timeout_s, "seconds to wait for the pipeline to drain (default 2)");
+  AddReceiveOptions(recv, &o->receive);
+  AddStreamOptions(recv, &o->receive);
+  return recv;
+}
+
+int RunRecv(const RecvOptions& o, const std::string& command_line) {
+  ReceiveSideConfig config = MakeReceiveSide(o.receive);
+  const Contender contender = ResolveStrategy(o.strategy, o.receive);
+  config.strategy = contender.spec;
+  if (contender.measure) config.measure = *contender.measure == Measure::kFull;
+  const HostPort bind = ParseHostPort(o.bind, "--bind", true);
+  config.bind_host = bind.host;
+  config.port = bind.port;
+  if (o.control_port < -1 || o.control_port > 65535) throw UsageError{"--control-port must be 0..65535"};
+  if (o.duration && !(*o.duration > 0)) throw UsageError{"--duration must be greater than 0"};
+  if (o.packets && *o.packets == 0) throw UsageError{"--packets must be at least 1"};
+  if (!o.out.empty()) {
+    if (std::string problem = CheckWritableFile(o.out, "--out"); !problem.empty()) throw UsageError{problem};
+  }
+  if (!o.sent_from.empty() && o.sent_from == o.out) throw UsageError{"--sent-from and --out are the same file"};
+
+  ReceiveSide side(config);
+  std::string error;
+  if (!side.Start(&error)) {
+    std::fprintf(stderr, "rxbench recv: %s\n", error.c_str());
+    return 2;
+  }
+  ControlListener control;
+  const std::uint16_t control_port =
+      o.control_port < 0 ? ControlPortFor(side.port()) : static_cast<std::uint16_t>(o.control_port);
+  if (control_port != 0 && !control.Open(bind.host, control_port, &error)) {
+    std::fprintf(stderr, "rxbench recv: %s\n", error.c_str());
+    return 2;
+  }
+  CatchStopRequests();
+  std::printf("recv: %s on %s:%u%s; waiting for a stream (Ctrl-C ends)\n", config.strategy.name.c_str(),
+              bind.host.c_str(), side.port(),
+              control_port != 0 ? (", run announcements on port " + std::to_string(control_port)).c_str() : "");
+  std::fflush(stdout);
+
+  const std::uint64_t wall_start = metrics::MonotonicNs();
+  RecvLoop(o, &side, &control).Run();
+  side.CloseWindow();
+  const ReceiveReport received = side.Finish(o.drain_timeout_s);
+
+  SenderAccount sender;
+  sender.plan = control.plan();
+  sender.sent = control.end();
+  if (sender.sent) sender.source = "control";
+  if (!o.sent_from.empty() && !sender.sent) {
+    const SenderAccount file = ReadSentFrom(o.sent_from);
+    if (!control.run_id().empty() && file.plan->run_id != control.run_id()) {
+      std::fprintf(stderr, "rxbench recv: --sent-from %s is run %s, the stream was run %s\n", o.sent_from.c_str(),
+                   file.plan->run_id.c_str(), control.run_id().c_str());
+      return 1;
+    }
+    sender.plan = file.plan;
+    sender.sent = file.sent;
+    sender.source = "file";
+  }
+  if (control.malformed() > 0) {
+    std::fprintf(stderr, "rxbench recv: %llu datagrams on the control port did not parse (last: %s)\n",
+                 static_cast<unsigned long long>(control.malformed()), control.last_problem().c_str());
+  }
+  const int caps_payload_type = config.expected_payload_type.value_or(kDefaultPayloadType);
+  if (sender.plan && sender.plan->traffic.payload_type != caps_payload_type) {
+    std::fprintf(stderr, "rxbench recv: the stream's payload type is %d, the pipeline's caps said %d: pass --pt %d\n",
+                 sender.plan->traffic.payload_type, caps_payload_type, sender.plan->traffic.payload_type);
+  }
+  if (sender.plan && !sender.sent) {
+    std::fprintf(stderr, "rxbench recv: run %s announced itself but its end never arrived: the sent count is unknown\n",
+                 sender.plan->run_id.c_str());
+  }
+
+  RunIdentity id;
+  id.strategy = config.strategy.name;
+  id.policies = config.strategy.Policies();
+  id.scenario = sender.plan ? sender.plan->scenario : "external";
+  id.measure = config.measure;
+  id.kernel_timestamps = config.kernel_timestamps;
+  // A stream nobody announced still gets an id, so its results can be told apart.
+  id.run_id = sender.plan ? sender.plan->run_id : !control.run_id().empty() ? control.run_id() : NewRunId();
+  id.send_times_unavailable = SendTimesUnavailable(sender.plan, !control.run_id().empty());
+  RunResult r = SummarizeRun(id, sender.sent, received);
+  r.wall_s = static_cast<double>(metrics::MonotonicNs() - wall_start) / 1e9;
+  PrintSummary(r, sender);
+  if (!r.ok) std::fprintf(stderr, "rxbench recv: %s\n", r.error.c_str());
+
+  RunConfig run_config;
+  run_config.strategy = config.strategy;
+  run_config.scenario = id.scenario;
+  if (sender.plan) run_config.traffic = sender.plan->traffic;
+  run_config.receive = config;
+  nlohmann::json invocation = {
+      {"command", "recv"},
+      {"command_line", command_line},
+      {"run_id", id.run_id},
+      {"bind", bind.host + ":" + std::to_string(side.port())},
+      {"sender",
+       {{"source", sender.source.empty() ? nlohmann::json(nullptr) : nlohmann::json(sender.source)},
+        {"plan", sender.plan ? PlanJson(*sender.plan) : nlohmann::json(nullptr)},
+        {"sent", sender.sent ? SentJson(*sender.sent) : nlohmann::json(nullptr)}}},
+      {"control_port",
+       {{"port", control_port},
+        {"other_rtcp", control.not_ours()},
+        {"malformed", control.malformed()},
+        {"other_runs", control.foreign_run()}}}};
+  nlohmann::json results = ResultsJson(run_config, {r}, invocation);
+  if (!sender.plan) results["context"]["scenario"] = nullptr;  // nobody said what was sent
+  if (!o.out.empty()) {
+    if (!WriteJsonFile(o.out, results, &error)) {
+      std::fprintf(stderr, "rxbench recv: %s\n", error.c_str());
+      return 1;
+    }
+    std::printf("results: %s\n", o.out.c_str());
+  }
+  return r.ok ? 0 : 1;
+}
+
+}  // namespace rxbench::harness
