@@ -14,6 +14,7 @@
 #include "harness/output_files.h"
 #include "harness/pipeline.h"
 #include "harness/statistics.h"
+#include "platform/cpu_model.h"
 
 namespace rxbench::harness {
 namespace {
@@ -67,6 +68,7 @@ nlohmann::json ContextJson(const RunConfig& config, const std::vector<RunResult>
       {"host_name", host},
       {"executable", "rxbench"},
       {"num_cpus", std::thread::hardware_concurrency()},
+      {"cpu_model", platform::CpuModel()},
       {"kernel_release", uts.release},
       {"gstreamer_version", gst_version},
       {"rxbench_version", RxbenchVersion()},

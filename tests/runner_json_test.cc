@@ -98,7 +98,7 @@ TEST(RunnerJsonTest, TwoRepetitionsMakeGoogleBenchmarkJson) {
   // --- context ---------------------------------------------------------------
   ASSERT_TRUE(json.contains("context"));
   const nlohmann::json& c = json["context"];
-  for (const char* key : {"date", "host_name", "kernel_release", "gstreamer_version", "rxbench_version"}) {
+  for (const char* key : {"date", "host_name", "cpu_model", "kernel_release", "gstreamer_version", "rxbench_version"}) {
     ASSERT_TRUE(c.contains(key)) << key;
     EXPECT_TRUE(c[key].is_string()) << key;
     EXPECT_FALSE(c[key].get<std::string>().empty()) << key;
