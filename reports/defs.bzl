@@ -22,6 +22,8 @@ def py_unit_tests(tests, deps, size = "small", data = [], tags = []):
             main = src,
             python_version = "PY3",
             data = data,
-            tags = tags,
+            # Pure Python against fake harnesses: a sanitizer build of the C++
+            # would only run them again, unchanged, in CI's sanitizer steps.
+            tags = tags + ["not-under-sanitizers"],
             deps = deps,
         )
