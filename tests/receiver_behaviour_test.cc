@@ -99,6 +99,7 @@ using Sender = testing_support::LoopbackSender;
 class ReceiverBehaviourTest : public testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
+    if (tests::HandOverUnseenByTsan(GetParam())) GTEST_SKIP() << "gro under TSan: see tests/under_tsan.h";
     const auto spec = FindPreset(GetParam());
     ASSERT_TRUE(spec.has_value()) << GetParam();
     spec_ = *spec;
