@@ -76,8 +76,7 @@ class Progress {
 RunResult RunOnce(const RunConfig& config) {
   ReceiveSideConfig receive_config = config.receive;
   receive_config.strategy = config.strategy;
-  receive_config.bind_host = "127.0.0.1";
-  receive_config.port = 0;
+  receive_config.bind_host = "127.0.0.1";  // port: --port, or 0 for any free one
   ReceiveSide receive(receive_config);
   std::string error;
   if (!receive.Start(&error)) return Failed(config, error);

@@ -6,12 +6,18 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "harness/results_json.h"
@@ -327,6 +333,52 @@ TEST(RunnerJsonTest, EveryFigureUnderItsOwnName) {
   EXPECT_EQ(impaired["losses"], 31);
   EXPECT_EQ(impaired["duplicates"], 32);
   EXPECT_EQ(impaired["reorders"], 33);
+}
+
+// Binds a UDP socket to 127.0.0.1:port (0: any); returns the bound port, or 0
+// with errno set.
+std::uint16_t TryBindLoopback(std::uint16_t port) {
+  const int fd = socket(AF_INET, SOCK_DGRAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(port);
+  socklen_t len = sizeof addr;
+  std::uint16_t bound = 0;
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+    bound = ntohs(addr.sin_port);
+  }
+  const int saved = errno;
+  close(fd);
+  errno = saved;
+  return bound;
+}
+
+// --port: the run receives on the port it was given (the port is taken while
+// it runs), not on one of its own choosing.
+TEST(RunnerJsonTest, ReceivesOnTheChosenPort) {
+  const std::uint16_t port = TryBindLoopback(0);
+  ASSERT_NE(port, 0) << "no free port";
+  RunConfig config = BaselineConfig();
+  config.traffic.duration_s = 0.5;
+  config.receive.port = port;
+  std::atomic<bool> done{false};
+  RunResult r;
+  std::thread run([&] {
+    r = RunOnce(config);
+    done = true;
+  });
+  bool taken = false;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (!done && std::chrono::steady_clock::now() < deadline) {
+    if (TryBindLoopback(port) == 0 && errno == EADDRINUSE) taken = true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  run.join();
+  ASSERT_TRUE(r.ok) << r.error;
+  EXPECT_TRUE(taken) << "nothing held port " << port << " during the run";
+  EXPECT_EQ(r.unexplained_packets, 0);
 }
 
 TEST(RunnerJsonTest, MinimalMeasureStillCounts) {
