@@ -11,7 +11,7 @@ LossAccount AccountForPackets(const LossInputs& in) {
     a.truncated = in.truncated;
     a.malformed = in.malformed;
     a.delivered = in.received - in.truncated - in.malformed;
-    a.in_flight_at_stop = in.left_in_socket;
+    a.in_flight_at_stop = in.left_in_socket + in.left_in_receive_call;
   } else {
     const bool udpsrc = in.delivery == DeliveryPoint::kUdpsrcSink;
     // udpsrc has no counter of its own: what left it is what it received.
@@ -26,7 +26,7 @@ LossAccount AccountForPackets(const LossInputs& in) {
     const std::uint64_t source_drops = pushed > passed ? pushed - passed : 0;
     a.pipeline_drops_by_element[udpsrc ? "udpsrc" : "appsrc"] = source_drops;
     a.pipeline_drops = source_drops + in.push_errors;
-    a.in_flight_at_stop = in.left_in_socket + in.pipeline.source_level;
+    a.in_flight_at_stop = in.left_in_socket + in.left_in_receive_call + in.pipeline.source_level;
     for (const ElementFlow& flow : in.pipeline.downstream) {
       a.pipeline_drops += flow.dropped();
       a.in_flight_at_stop += flow.level;

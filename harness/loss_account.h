@@ -54,6 +54,9 @@ struct LossInputs {
   // > 1: kernel_drops counts datagrams of up to this many packets (see above).
   std::uint32_t packets_per_kernel_drop = 1;
   std::uint64_t left_in_socket = 0;  // drained after the receiver stopped
+  // Off the socket, never handed to the receiver (io_uring's unreaped
+  // completions when it stopped).
+  std::uint64_t left_in_receive_call = 0;
   // The receiver's own counts (none for udpsrc).
   std::uint64_t received = 0, pushed = 0, push_errors = 0, malformed = 0, truncated = 0;
   std::uint64_t sink_delivered = 0;

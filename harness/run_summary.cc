@@ -25,6 +25,7 @@ LossInputs ToLossInputs(const traffic_gen::GeneratorReport& sent, const ReceiveR
   // whole, counting one drop (measured: README, "UDP GSO and GRO").
   if (r.gro && sent.gso_calls > 0) in.packets_per_kernel_drop = sent.gso_segments_per_call;
   in.left_in_socket = r.left_in_socket;
+  in.left_in_receive_call = r.receiver.left_in_receive_call;
   in.received = r.receiver.stats.packets;
   in.pushed = r.receiver.stats.pushed;
   in.push_errors = r.receiver.stats.push_errors;

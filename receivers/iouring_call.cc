@@ -139,6 +139,7 @@ class IoUringCall final : public ReceiveCall {
   int Receive(pools::PacketSlot* slots, int max, ReceiverStats* stats) override;
   std::int64_t socket_drops_seen() const override { return drops_seen_; }
   bool kernel_timestamps() const override { return true; }
+  std::uint64_t StopReceiving() override;
 
  private:
   std::uint8_t* BufferAt(unsigned bid) const { return memory_->base + bid * stride_; }
@@ -149,6 +150,7 @@ class IoUringCall final : public ReceiveCall {
   void Arm(ReceiverStats* stats);
   bool ArmWhenBuffers(ReceiverStats* stats);
   int Reap(pools::PacketSlot* slots, int max, ReceiverStats* stats);
+  std::uint64_t DiscardCompletions();
 
   const int fd_;
   const std::size_t buffer_size_;
@@ -167,6 +169,8 @@ class IoUringCall final : public ReceiveCall {
   std::size_t in_ring_ = 0;     // buffers the kernel can pick from
   bool armed_ = false;          // the multishot recvmsg is live
   bool backoff_ = false;        // it failed without receiving: pause before re-arming
+  bool stopped_ = false;        // StopReceiving() ran
+  bool kernel_done_ = true;     // the kernel writes into no buffer any more
   std::uint64_t packets_since_arm_ = 0;
   std::int64_t drops_seen_ = 0;
   const std::int64_t realtime_minus_monotonic_ns_;
@@ -234,40 +238,62 @@ bool IoUringCall::Init(std::string* error) {
   return true;
 }
 
-// Lifetime: GStreamer may still hold buffers that wrap ring memory, and the
-// kernel may still be writing into the buffers it owns. So: cancel the
-// multishot and wait for its last completion (after it the kernel writes
-// nothing), close the ring (which unregisters the buffer ring), then drop the
-// call's reference on the memory; outstanding GstBuffers keep it alive and the
-// last one frees it. If the last completion never comes, the memory is leaked
-// on purpose rather than freed under the kernel.
-IoUringCall::~IoUringCall() {
-  bool kernel_done = true;
-  if (ring_ready_) {
-    if (armed_) {
-      io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
-      if (sqe != nullptr) {
-        io_uring_prep_cancel64(sqe, kRecvTag, 0);
-        io_uring_sqe_set_data64(sqe, kCancelTag);
-        io_uring_submit(&ring_);
-      }
-      for (int waited = 0; armed_ && waited < kCancelWaitMs; waited += kIdleWaitMs) {
-        __kernel_timespec timeout{0, kIdleWaitMs * 1000000LL};
-        io_uring_cqe* cqe = nullptr;
-        if (io_uring_wait_cqe_timeout(&ring_, &cqe, &timeout) != 0) continue;
-        unsigned head, seen = 0;
-        io_uring_for_each_cqe(&ring_, head, cqe) {
-          ++seen;
-          if (io_uring_cqe_get_data64(cqe) == kRecvTag && !(cqe->flags & IORING_CQE_F_MORE)) armed_ = false;
-        }
-        io_uring_cq_advance(&ring_, seen);
-      }
-      kernel_done = !armed_;
+// Completions already in the CQ carry datagrams the kernel took off the
+// socket; the multishot may take more until its cancel completes, and after
+// its last completion the kernel takes and writes nothing. Every completion
+// that carried a datagram and was not reaped is counted: those datagrams
+// never reach the loop, and DrainSocket() cannot find them either. If the last
+// completion never comes (kCancelWaitMs), kernel_done_ stays false and the
+// destructor leaks the memory rather than free it under the kernel.
+std::uint64_t IoUringCall::StopReceiving() {
+  if (!ring_ready_ || stopped_) return 0;
+  stopped_ = true;
+  std::uint64_t unreaped = DiscardCompletions();
+  if (armed_) {
+    io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
+    if (sqe != nullptr) {
+      io_uring_prep_cancel64(sqe, kRecvTag, 0);
+      io_uring_sqe_set_data64(sqe, kCancelTag);
+      io_uring_submit(&ring_);
     }
+    for (int waited = 0; armed_ && waited < kCancelWaitMs; waited += kIdleWaitMs) {
+      __kernel_timespec timeout{0, kIdleWaitMs * 1000000LL};
+      io_uring_cqe* cqe = nullptr;
+      if (io_uring_wait_cqe_timeout(&ring_, &cqe, &timeout) != 0) continue;
+      unreaped += DiscardCompletions();
+    }
+  }
+  kernel_done_ = !armed_;
+  return unreaped;
+}
+
+// Empties the CQ; returns how many completions carried a datagram.
+std::uint64_t IoUringCall::DiscardCompletions() {
+  std::uint64_t datagrams = 0;
+  unsigned head, seen = 0;
+  io_uring_cqe* cqe;
+  io_uring_for_each_cqe(&ring_, head, cqe) {
+    ++seen;
+    if (io_uring_cqe_get_data64(cqe) != kRecvTag) continue;
+    if (!(cqe->flags & IORING_CQE_F_MORE)) armed_ = false;
+    if (cqe->res >= 0 && (cqe->flags & IORING_CQE_F_BUFFER) != 0) ++datagrams;
+  }
+  io_uring_cq_advance(&ring_, seen);
+  return datagrams;
+}
+
+// Lifetime: GStreamer may still hold buffers that wrap ring memory, and the
+// kernel may still be writing into the buffers it owns. So: stop receiving
+// (above: after it the kernel writes nothing), close the ring (which
+// unregisters the buffer ring), then drop the call's reference on the memory;
+// outstanding GstBuffers keep it alive and the last one frees it.
+IoUringCall::~IoUringCall() {
+  if (ring_ready_) {
+    StopReceiving();
     io_uring_queue_exit(&ring_);
   }
   if (buf_ring_ != nullptr) munmap(buf_ring_, buf_ring_bytes_);  // pinned by the kernel until it lets go
-  if (memory_ != nullptr && kernel_done) memory_->Unref();
+  if (memory_ != nullptr && kernel_done_) memory_->Unref();
 }
 
 void IoUringCall::AddToRing(unsigned bid) {

@@ -41,7 +41,7 @@ void NullReceiver::Run() {
     }
     stop = sync_->PublishAndCheckStop(delta);
   }
-
+  result_.left_in_receive_call = call_->StopReceiving();
   FinishResult();
 }
 

@@ -57,6 +57,13 @@ class ReceiveCall {
 
   // Whether slots get kernel receive timestamps.
   virtual bool kernel_timestamps() const { return false; }
+
+  // Called once by the receiver thread when it stops: the call takes nothing
+  // more off the socket after it returns. Returns how many datagrams it had
+  // taken off the socket without ever returning them from Receive(): they are
+  // in flight at stop, neither received nor left in the socket. 0 for the
+  // calls that read the socket only inside Receive().
+  virtual std::uint64_t StopReceiving() { return 0; }
 };
 
 // Returns nullptr with *error set when the call cannot be set up here.

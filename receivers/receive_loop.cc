@@ -190,6 +190,7 @@ void ReceiveLoop::Run() {
     stop |= sync_->PublishAndCheckStop(last);
   }
 
+  result_.left_in_receive_call = call_->StopReceiving();
   // Acquired, unused buffers go back before the source is destroyed.
   for (int i = 0; i < filled; ++i) source_->Release(&slots[i]);
   FinishResult();

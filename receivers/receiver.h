@@ -73,6 +73,9 @@ struct ReceiverResult {
   };
   Phases phases;
   std::int64_t socket_drops_seen = -1;       // SO_RXQ_OVFL; -1 = not read by this call
+  // Taken off the socket by the receive call but never returned to the loop
+  // (io_uring completions not reaped at stop): in flight at stop.
+  std::uint64_t left_in_receive_call = 0;
   bool kernel_timestamps = false;            // false: receive time read in user space
 };
 
