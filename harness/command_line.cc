@@ -353,7 +353,6 @@ RunConfig MakeBaseConfig(const Options& o) {
   c.traffic = MakeTraffic(o, &c.scenario);
   c.receive = MakeReceiveSide(o);
   c.receive.port = o.port;  // run/compare: --port (recv binds with --bind)
-  c.cpu_generator = o.cpu_generator;
   c.progress = true;
   if (o.repetitions < 1) throw UsageError{"--repetitions must be at least 1"};
   return c;

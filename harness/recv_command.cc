@@ -267,7 +267,6 @@ int RunRecv(const RecvOptions& o, const std::string& command_line) {
   if (!r.ok) std::fprintf(stderr, "rxbench recv: %s\n", r.error.c_str());
 
   RunConfig run_config;
-  run_config.strategy = config.strategy;
   run_config.scenario = id.scenario;
   if (sender.plan) run_config.traffic = sender.plan->traffic;
   run_config.receive = config;

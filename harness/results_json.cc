@@ -89,7 +89,7 @@ nlohmann::json ContextJson(const RunConfig& config, const std::vector<RunResult>
       {"pool_size", config.receive.pool_size},
       {"rcvbuf_bytes", config.receive.rcvbuf_bytes},
       {"cpu_receiver", config.receive.cpu_receiver},
-      {"cpu_generator", config.cpu_generator},
+      {"cpu_generator", config.traffic.cpu},
       {"cpu_pipeline", config.receive.cpu_pipeline},
       {"warmup_packets", config.traffic.warmup_packets},
       {"send_batch", config.traffic.send_batch},

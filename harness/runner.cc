@@ -33,8 +33,8 @@ platform::ThreadSample FinalSample(const traffic_gen::GeneratorReport& sent) {
 
 RunResult Failed(const RunConfig& config, std::string error) {
   RunResult r;
-  r.strategy = config.strategy.name;
-  r.policies = config.strategy.Policies();
+  r.strategy = config.receive.strategy.name;
+  r.policies = config.receive.strategy.Policies();
   r.scenario = config.scenario;
   r.offered_pps = config.traffic.rate_pps;
   r.ok = false;
@@ -46,7 +46,7 @@ RunResult Failed(const RunConfig& config, std::string error) {
 class Progress {
  public:
   Progress(const RunConfig& config, const ReceiveSide& side)
-      : name_(config.strategy.name),
+      : name_(config.receive.strategy.name),
         side_(side),
         expected_s_(static_cast<double>(config.traffic.TotalPackets()) / config.traffic.rate_pps),
         // Only runs longer than 2 s show where they are within the run.
@@ -75,7 +75,6 @@ class Progress {
 
 RunResult RunOnce(const RunConfig& config) {
   ReceiveSideConfig receive_config = config.receive;
-  receive_config.strategy = config.strategy;
   receive_config.bind_host = "127.0.0.1";  // port: --port, or 0 for any free one
   ReceiveSide receive(receive_config);
   std::string error;
@@ -84,7 +83,6 @@ RunResult RunOnce(const RunConfig& config) {
   traffic_gen::TrafficSpec traffic = config.traffic;
   traffic.dest_host = "127.0.0.1";
   traffic.dest_port = receive.port();
-  traffic.cpu = config.cpu_generator;
   traffic.fill_pattern = config.receive.verify_payload;
   traffic.receiver_buffer_bytes = config.receive.buffer_size;
   const bool warmup = traffic.warmup_packets > 0;
@@ -127,8 +125,8 @@ RunResult RunOnce(const RunConfig& config) {
   const ReceiveReport received = receive.Finish(config.drain_timeout_s);
 
   RunIdentity id;
-  id.strategy = config.strategy.name;
-  id.policies = config.strategy.Policies();
+  id.strategy = config.receive.strategy.name;
+  id.policies = config.receive.strategy.Policies();
   id.scenario = config.scenario;
   id.measure = config.receive.measure;
   id.kernel_timestamps = config.receive.kernel_timestamps;

@@ -23,11 +23,9 @@ enum class Measure { kFull, kMinimal };
 // One run in one process: the receive side's configuration as `recv` has it,
 // and the traffic as `gen` sends it, plus what only the glue of the two needs.
 struct RunConfig {
-  receivers::StrategySpec strategy;  // copied into receive.strategy by the runner
   std::string scenario = "custom";
   traffic_gen::TrafficSpec traffic;  // destination is filled in by the runner
-  ReceiveSideConfig receive;         // bind address: loopback, any free port
-  int cpu_generator = -1;
+  ReceiveSideConfig receive;         // the strategy is receive.strategy; bound on loopback
   double drain_timeout_s = 2.0;
   bool progress = false;             // progress line on stderr
 };

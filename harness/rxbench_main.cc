@@ -79,7 +79,7 @@ std::vector<RunResult> RunAll(const RunConfig& base, const std::vector<Contender
       const Contender& contender = contenders[(k + static_cast<std::size_t>(rep)) % n];
       const receivers::StrategySpec& s = contender.spec;
       RunConfig c = base;
-      c.strategy = s;
+      c.receive.strategy = s;
       if (contender.measure) c.receive.measure = *contender.measure == Measure::kFull;
       if (progress) {
         std::fprintf(stderr, "\r  run %d/%zu: %-30s repetition %d/%d", ++done, n * repetitions, s.name.c_str(),

@@ -43,6 +43,7 @@ void Free(GstAllocator*, GstMemory* memory) {
   if (!node->discard_counted.load(std::memory_order_relaxed) && !shared->closed.load(std::memory_order_acquire)) {
     shared->discarded.fetch_add(1, std::memory_order_relaxed);
   }
+  if (node->keeper != nullptr) gst_buffer_unref(node->keeper);
   node->~Node();
   std::free(node);
   shared->Unref();
@@ -131,6 +132,67 @@ void FreeAll(Node* node) {
     FreeNow(node);
     node = next;
   }
+}
+
+namespace {
+
+gboolean RemoveMeta(GstBuffer*, GstMeta** meta, gpointer) {
+  *meta = nullptr;
+  return TRUE;
+}
+
+}  // namespace
+
+gboolean RecycleOnDispose(GstMiniObject* object) {
+  GstBuffer* buffer = GST_BUFFER_CAST(object);
+  Node* node = gst_buffer_n_memory(buffer) == 1 ? NodeOf(gst_buffer_peek_memory(buffer, 0)) : nullptr;
+  // The pipeline replaced the memory: nothing to recycle here; the node is
+  // counted when its memory is freed (Free, above).
+  if (node == nullptr || node->buffer != buffer) return BufferDispose(object);
+  Shared* shared = node->shared;
+  if (shared->closed.load(std::memory_order_acquire)) return BufferDispose(object);
+  // An element that kept a share of the memory (its refcount is above one),
+  // or made it read-only: writing into it again would corrupt their data. The
+  // buffer is freed instead; its memory goes when they let go. Checked here,
+  // on the releasing thread, where these cache lines are hot.
+  // (gst_buffer_is_all_memory_writable cannot be asked: during dispose the
+  // buffer's refcount is 0, so nothing in it counts as writable.)
+  GstMemory* memory = &node->memory.memory;
+  if (GST_BUFFER_FLAG_IS_SET(buffer, GST_BUFFER_FLAG_TAG_MEMORY) || GST_MINI_OBJECT_REFCOUNT_VALUE(memory) != 1 ||
+      GST_MEMORY_IS_READONLY(memory)) {
+    node->discard_counted.store(true, std::memory_order_relaxed);
+    shared->discarded.fetch_add(1, std::memory_order_relaxed);
+    return BufferDispose(object);
+  }
+  // Once the node is on the stack the source may take it, free it and drop
+  // the last reference to `shared`; this hook still reads `shared` after the
+  // push, so it holds a reference of its own until it is done.
+  shared->Ref();
+  gst_buffer_ref(buffer);  // resurrect, as GstBufferPool does
+  // Reset what a pipeline may have set, so the next packet starts clean; an
+  // element may have trimmed the memory in place.
+  GST_BUFFER_FLAGS(buffer) = 0;
+  GST_BUFFER_PTS(buffer) = GST_CLOCK_TIME_NONE;
+  GST_BUFFER_DTS(buffer) = GST_CLOCK_TIME_NONE;
+  GST_BUFFER_DURATION(buffer) = GST_CLOCK_TIME_NONE;
+  GST_BUFFER_OFFSET(buffer) = GST_BUFFER_OFFSET_NONE;
+  GST_BUFFER_OFFSET_END(buffer) = GST_BUFFER_OFFSET_NONE;
+  gst_buffer_foreach_meta(buffer, RemoveMeta, nullptr);
+  memory->offset = 0;
+  memory->size = memory->maxsize;
+  // A view's bytes are its keeper's: the keeper may be recycled in turn.
+  if (node->keeper != nullptr) {
+    gst_buffer_unref(node->keeper);
+    node->keeper = nullptr;
+  }
+  shared->recycled.fetch_add(1, std::memory_order_relaxed);
+  shared->returned.Push(node);
+  // The source may have closed between our check and our push: if so,
+  // whoever sees `closed` now frees what is left. TakeAll hands each node to
+  // exactly one thread.
+  if (shared->closed.load(std::memory_order_seq_cst)) FreeAll(shared->returned.TakeAll());
+  shared->Unref();
+  return FALSE;
 }
 
 }  // namespace rxbench::pools::freelist

@@ -42,7 +42,9 @@ struct alignas(64) Shared {
 // What map() reads: a node's memory and every share of it start with this.
 struct Memory {
   GstMemory memory;
-  std::uint8_t* data = nullptr;  // the whole block; GstMemory's offset and size select from it
+  // The whole block; GstMemory's offset and size select from it. A view node's
+  // block is another buffer's bytes (see Node::keeper).
+  std::uint8_t* data = nullptr;
 };
 
 // The first lines are written at creation and by whoever holds the buffer;
@@ -52,13 +54,24 @@ struct alignas(64) Node {
   Memory memory;                // first: a Node and its GstMemory share an address
   GstBuffer* buffer = nullptr;  // the pool buffer that carries `memory`
   Shared* shared = nullptr;
+  // A view node (made with capacity 0) has no bytes of its own: its memory
+  // points into the bytes of `keeper`, which it holds one reference to until
+  // it is recycled or freed (segment_views.h). nullptr for a node with bytes.
+  GstBuffer* keeper = nullptr;
   std::atomic<bool> discard_counted{false};  // counted when it came back: not again when freed
   alignas(64) Node* next = nullptr;          // link in Shared::returned
 };
 
-// A node of `capacity` bytes. Its buffer holds the only reference to its
-// memory and disposes through `dispose`.
+// A node of `capacity` bytes (0: a view node). Its buffer holds the only
+// reference to its memory and disposes through `dispose`.
 Node* NewNode(Shared* shared, std::size_t capacity, GstMiniObjectDisposeFunction dispose);
+
+// The dispose hook of recycled buffers, on whatever thread drops a node
+// buffer's last reference: resurrects the buffer (as GstBufferPool does),
+// resets it, lets go of its keeper and pushes the node onto
+// shared->returned. A buffer whose memory was replaced, shared or made
+// read-only is not recycled: it is freed and counted in shared->discarded.
+gboolean RecycleOnDispose(GstMiniObject* object);
 
 // The node whose memory `memory` is; nullptr for any other memory (a share of
 // it, a copy, another allocator's).

@@ -6,7 +6,7 @@
 //
 // The call only says what each slot holds (PacketSlot::segment_size and
 // segments); the receive loop splits a slot into one GstBuffer per segment
-// (segment_buffers.h), each validated and counted on its own.
+// (pools/segment_views.h), each validated and counted on its own.
 //
 // Buffer size: the kernel coalesces at most 64 segments (UDP_GRO_CNT_MAX) and
 // never more than a UDP datagram holds (65 535 bytes with the header, so

@@ -7,7 +7,6 @@
 #include "receivers/gro_call.h"
 #include "receivers/packet_stamps.h"
 #include "receivers/receiver_thread.h"
-#include "receivers/segment_buffers.h"
 #include "rtp/datagram_check.h"
 #include "rtp/rtp_packet.h"
 
@@ -213,8 +212,8 @@ bool ReceiveLoop::Accept(const std::uint8_t* data, std::size_t length, std::uint
 }
 
 // A coalesced datagram: each segment is checked on its own; the valid ones
-// become buffers sharing the received one, which goes back to its source when
-// the last of them is released (segment_buffers.h).
+// become buffers viewing the received one, which goes back to its source when
+// the last of them is released (pools/segment_views.h).
 void ReceiveLoop::SplitSegments(pools::PacketSlot* slot, BatchCounts* counts) {
   std::uint8_t* const data = slot->data;
   const std::size_t length = slot->length, size = slot->segment_size;
@@ -228,7 +227,7 @@ void ReceiveLoop::SplitSegments(pools::PacketSlot* slot, BatchCounts* counts) {
     return;
   }
   GstBuffer* parent = source_->Finish(slot);
-  for (const Segment& s : valid_segments_) ready_.push_back(ShareSegment(parent, s.data, s.length));
+  for (const Segment& s : valid_segments_) ready_.push_back(segment_views_.View(parent, s.data, s.length));
   gst_buffer_unref(parent);
 }
 

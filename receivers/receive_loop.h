@@ -10,7 +10,8 @@
 //
 // recv=gro: a datagram read may be many of the sender's, coalesced by the
 // kernel; each segment is classified, stamped, counted and pushed as a packet
-// of its own, in a buffer sharing the received one (segment_buffers.h).
+// of its own, in a recycled buffer viewing the received one
+// (pools/segment_views.h).
 //
 // Two harness options act inside it: inject_cost_ns spins that long per pushed
 // packet (a known regression, to check a CI gate), and phase_timing times the
@@ -19,6 +20,7 @@
 
 #include <vector>
 
+#include "pools/segment_views.h"
 #include "receivers/packet_stamps.h"
 #include "receivers/push_policy.h"
 #include "receivers/threaded_receiver.h"
@@ -79,6 +81,7 @@ class ReceiveLoop final : public ThreadedReceiver {
     std::size_t length;
   };
   std::vector<Segment> valid_segments_;  // SplitSegments' scratch
+  pools::SegmentViews segment_views_;    // recv=gro: the buffers segments are pushed in
 };
 
 }  // namespace rxbench::receivers

@@ -24,9 +24,9 @@
 
 #include "harness/pipeline.h"
 #include "pools/buffer_source.h"
+#include "pools/segment_views.h"
 #include "receivers/gro_call.h"
 #include "receivers/receiver.h"
-#include "receivers/segment_buffers.h"
 #include "receivers/strategy.h"
 #include "receivers/udp_socket.h"
 #include "rtp/datagram_check.h"
@@ -95,8 +95,9 @@ TEST_P(SegmentRecyclingTest, MemoryGoesBackOnlyAfterTheLastSegmentIsReleased) {
     gst_mini_object_weak_ref(GST_MINI_OBJECT_CAST(parent),
                              [](gpointer flag, GstMiniObject*) { *static_cast<bool*>(flag) = true; }, &parent_finalized);
   }
+  pools::SegmentViews views;
   GstBuffer* segments[3];
-  for (int k = 0; k < 3; ++k) segments[k] = ShareSegment(parent, data + 100 * k, 100);
+  for (int k = 0; k < 3; ++k) segments[k] = views.View(parent, data + 100 * k, 100);
   const pools::BufferSourceStats before = source->stats();
   gst_buffer_unref(parent);  // the loop's own reference: the segments hold it now
   EXPECT_FALSE(parent_finalized);
@@ -124,6 +125,59 @@ TEST_P(SegmentRecyclingTest, MemoryGoesBackOnlyAfterTheLastSegmentIsReleased) {
     EXPECT_EQ(after.recycled, before.recycled + 1);
     EXPECT_EQ(after.discarded, 0u);
   }
+  // The segment buffers came back too, and the next datagram's segments reuse
+  // them: the same three buffers, now over the new bytes, and none made.
+  EXPECT_EQ(views.stats().made, 3u);
+  EXPECT_EQ(views.stats().recycled, 3u);
+  ASSERT_TRUE(source->TryAcquire(&slot));
+  for (std::size_t i = 0; i < 300; ++i) slot.data[i] = static_cast<std::uint8_t>(7 + i / 100);
+  slot.length = 300;
+  std::uint8_t* const next_data = slot.data;
+  GstBuffer* next = source->Finish(&slot);
+  for (int k = 0; k < 3; ++k) {
+    GstBuffer* segment = views.View(next, next_data + 100 * k, 100);
+    EXPECT_TRUE(segment == segments[0] || segment == segments[1] || segment == segments[2]) << "segment " << k;
+    GstMapInfo map;
+    ASSERT_TRUE(gst_buffer_map(segment, &map, GST_MAP_READ));
+    EXPECT_EQ(map.size, 100u);
+    EXPECT_EQ(map.data, next_data + 100 * k);
+    EXPECT_EQ(map.data[0], 7 + k);
+    gst_buffer_unmap(segment, &map);
+    EXPECT_EQ(GST_BUFFER_PTS(segment), GST_CLOCK_TIME_NONE) << "reset when it came back";
+    GST_BUFFER_PTS(segment) = 42;  // as a pipeline would
+    gst_buffer_unref(segment);
+  }
+  gst_buffer_unref(next);
+  EXPECT_EQ(views.stats().made, 3u);
+}
+
+// A segment buffer an element still shares when it is released is not reused
+// (writing a new segment over it would change what the element holds); its
+// received buffer is let go only when the share goes.
+TEST(SegmentViewsTest, ASharedSegmentIsNotReused) {
+  harness::EnsureGstInit();
+  std::unique_ptr<pools::BufferSource> source = pools::MakeBufferSource({pools::BufferKind::kFreeList, 4096, 2});
+  pools::PacketSlot slot;
+  ASSERT_TRUE(source->TryAcquire(&slot));
+  slot.length = 200;
+  std::uint8_t* const data = slot.data;
+  GstBuffer* parent = source->Finish(&slot);
+  pools::SegmentViews views;
+  GstBuffer* segment = views.View(parent, data, 100);
+  gst_buffer_unref(parent);
+  // What an RTP depayloader does with a payload: a sub-buffer sharing the memory.
+  GstBuffer* held = gst_buffer_copy_region(segment, GST_BUFFER_COPY_MEMORY, 12, 88);
+  const std::uint64_t recycled_before = source->stats().recycled;
+  gst_buffer_unref(segment);
+  EXPECT_EQ(views.stats().recycled, 0u);
+  EXPECT_EQ(views.stats().discarded, 1u);
+  EXPECT_EQ(source->stats().recycled, recycled_before) << "the received buffer went back while still viewed";
+  GstMapInfo map;
+  ASSERT_TRUE(gst_buffer_map(held, &map, GST_MAP_READ));
+  EXPECT_EQ(map.data, data + 12);
+  gst_buffer_unmap(held, &map);
+  gst_buffer_unref(held);
+  EXPECT_EQ(source->stats().recycled, recycled_before + 1);
 }
 
 INSTANTIATE_TEST_SUITE_P(BufferSources, SegmentRecyclingTest,

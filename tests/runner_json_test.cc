@@ -31,7 +31,7 @@ RunConfig BaselineConfig() {
   RunConfig config;
   const auto spec = receivers::FindPreset("baseline");
   EXPECT_TRUE(spec.has_value());
-  if (spec) config.strategy = *spec;
+  if (spec) config.receive.strategy = *spec;
   config.scenario = "json-test";
   config.traffic.rate_pps = 2000;
   config.traffic.duration_s = 1;
@@ -411,7 +411,7 @@ TEST(RunnerJsonTest, MinimalMeasureStillCounts) {
 // the send and the sink; without them it says so instead of pretending.
 TEST(RunnerKernelTimestamps, OptInSplitsLatencyAtTheKernel) {
   RunConfig config = BaselineConfig();
-  config.strategy = *receivers::FindPreset("combined-list");
+  config.receive.strategy = *receivers::FindPreset("combined-list");
   RunResult off = RunOnce(config);
   ASSERT_TRUE(off.ok) << off.error;
   EXPECT_FALSE(off.kernel_timestamps);
@@ -432,7 +432,7 @@ TEST(RunnerKernelTimestamps, OptInSplitsLatencyAtTheKernel) {
   EXPECT_EQ(on.unexplained_packets, 0);
 
   // recvfrom cannot read control messages: its receive time is user space.
-  config.strategy = *receivers::FindPreset("baseline");
+  config.receive.strategy = *receivers::FindPreset("baseline");
   RunResult baseline = RunOnce(config);
   ASSERT_TRUE(baseline.ok) << baseline.error;
   EXPECT_FALSE(baseline.kernel_timestamps);

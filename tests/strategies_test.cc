@@ -39,7 +39,7 @@ RunConfig ConfigFor(const std::string& param) {
   const std::string strategy = param.substr(0, slash);
   const auto spec = receivers::FindPreset(strategy);
   EXPECT_TRUE(spec.has_value()) << strategy;
-  if (spec) config.strategy = *spec;
+  if (spec) config.receive.strategy = *spec;
   if (slash != std::string::npos) config.traffic.gso_segments = static_cast<unsigned>(std::stoul(param.substr(slash + 4)));
   config.scenario = "test";
   config.traffic.payload_bytes = kPayloadBytes;
@@ -88,7 +88,7 @@ class StrategiesTest : public testing::TestWithParam<std::string> {
 // order, byte for byte.
 TEST_P(StrategiesTest, SameDeliveredSequence) {
   RunConfig config = ConfigFor(GetParam());
-  const bool is_null = config.strategy.receiver == receivers::ReceiverKind::kNull;
+  const bool is_null = config.receive.strategy.receiver == receivers::ReceiverKind::kNull;
   config.traffic.rate_pps = 5000;
   config.traffic.shape = traffic_gen::Shape::kCbr;
   config.traffic.duration_s = 2;
@@ -196,8 +196,8 @@ TEST_P(StrategiesTest, LossAccountUnderOverloadMatchesIndependentCounts) {
   // A UDP_GRO socket fed by GSO counts whole coalesced datagrams (its
   // packets are then bounded by that count, loss_account.h); every other
   // socket counts packets.
-  const bool coalesced = config.strategy.recv == receivers::RecvKind::kGro && config.traffic.gso_segments > 1 &&
-                         config.strategy.receiver != receivers::ReceiverKind::kUdpsrc;
+  const bool coalesced = config.receive.strategy.recv == receivers::RecvKind::kGro && config.traffic.gso_segments > 1 &&
+                         config.receive.strategy.receiver != receivers::ReceiverKind::kUdpsrc;
   if (coalesced) {
     EXPECT_GT(r.kernel_drops, r.kernel_drop_datagrams) << "no coalesced datagram was dropped";
     EXPECT_LE(r.kernel_drops, r.kernel_drop_datagrams * config.traffic.gso_segments);
@@ -206,7 +206,7 @@ TEST_P(StrategiesTest, LossAccountUnderOverloadMatchesIndependentCounts) {
   }
 
   // Delivery as the sink saw it, packet by packet (null has no sink).
-  if (config.strategy.receiver != receivers::ReceiverKind::kNull) {
+  if (config.receive.strategy.receiver != receivers::ReceiverKind::kNull) {
     EXPECT_EQ(observed.count(), r.packets_delivered);
   }
   // The socket's drop counter as the kernel stamped it on received datagrams:
@@ -216,9 +216,9 @@ TEST_P(StrategiesTest, LossAccountUnderOverloadMatchesIndependentCounts) {
     EXPECT_GT(*r.socket_drops_rxq_ovfl, 0u);
     EXPECT_LE(*r.socket_drops_rxq_ovfl, r.kernel_drop_datagrams);
   }
-  const bool reads_control_messages = config.strategy.receiver == receivers::ReceiverKind::kNull ||
-                                      (config.strategy.receiver == receivers::ReceiverKind::kLoop &&
-                                       config.strategy.recv != receivers::RecvKind::kRecvfrom);
+  const bool reads_control_messages = config.receive.strategy.receiver == receivers::ReceiverKind::kNull ||
+                                      (config.receive.strategy.receiver == receivers::ReceiverKind::kLoop &&
+                                       config.receive.strategy.recv != receivers::RecvKind::kRecvfrom);
   EXPECT_EQ(r.socket_drops_rxq_ovfl.has_value(), reads_control_messages);
   // The host counts every socket's drops: at least ours.
   ASSERT_TRUE(r.host_rcvbuf_errors.has_value());
