@@ -1,5 +1,7 @@
 #include "receivers/threaded_receiver.h"
 
+#include "receivers/thread_wake.h"
+
 namespace rxbench::receivers {
 
 ThreadedReceiver::ThreadedReceiver(const ReceiverConfig& config, SyncKind sync)
@@ -8,7 +10,10 @@ ThreadedReceiver::ThreadedReceiver(const ReceiverConfig& config, SyncKind sync)
 ThreadedReceiver::~ThreadedReceiver() { Stop(); }
 
 void ThreadedReceiver::Launch() {
-  thread_ = std::thread([this] { Run(); });
+  thread_ = std::thread([this] {
+    Run();
+    run_returned_.store(true, std::memory_order_release);
+  });
 }
 
 void ThreadedReceiver::FinishResult() {
@@ -20,6 +25,8 @@ void ThreadedReceiver::FinishResult() {
 void ThreadedReceiver::Stop() {
   if (!thread_.joinable()) return;
   sync_->RequestStop();
+  // Out of its receive call's idle wait now rather than within kIdleWaitMs.
+  WakeUntil(thread_.native_handle(), run_returned_);
   thread_.join();
 }
 

@@ -4,6 +4,7 @@
 // before it exits.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <thread>
 
@@ -38,6 +39,7 @@ class ThreadedReceiver : public Receiver {
 
  private:
   std::thread thread_;
+  std::atomic<bool> run_returned_{false};  // set by the thread as it exits
 };
 
 }  // namespace rxbench::receivers

@@ -34,12 +34,10 @@ namespace rxbench::harness {
 namespace {
 
 #if defined(__SANITIZE_ADDRESS__)
-// Under ASan a cycle costs about as much (it mostly waits for the receiver to
-// notice stop), but the ASan suite is CI's longest step already: 1 000 cycles
-// of nine strategies would add about 4.5 minutes (README). LeakSanitizer fails
-// on a single leaked object, so 100 cycles show a per-cycle leak as surely;
-// 1 000 run in the optimised build. ASan's quarantine holds freed memory
-// back, so resident memory is not bounded here.
+// The ASan suite is CI's longest step (its instrumented build): LeakSanitizer
+// fails on a single leaked object, so 100 cycles show a per-cycle leak as
+// surely; 1 000 run in the optimised build. ASan's quarantine holds freed
+// memory back, so resident memory is not bounded here.
 constexpr int kCycles = 100;
 constexpr int kWarmupCycles = 20;
 #else
