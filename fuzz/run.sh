@@ -16,17 +16,32 @@ cxx="${CXX:-clang++-14}"
 flags=(-std=c++17 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -O1 -g -I"$root")
 
 # target: its sources besides the fuzzer itself
-declare -A sources=(
-  [parse_header_fuzzer]="rtp/rtp_packet.cc rtp/datagram_check.cc"
-  [classify_stream_fuzzer]="rtp/rtp_packet.cc rtp/datagram_check.cc"
-  [control_messages_fuzzer]="receivers/control_messages.cc"
-  [run_messages_fuzzer]="harness/run_messages.cc rtp/rtcp_app.cc rtp/rtp_packet.cc rtp/datagram_check.cc traffic_gen/generator.cc traffic_gen/malformed.cc traffic_gen/impairment.cc traffic_gen/packet_schedule.cc traffic_gen/rate_text.cc traffic_gen/traffic_spec.cc traffic_gen/tx_timestamps.cc traffic_gen/udp_sender.cc platform/this_thread.cc metrics/thread_usage.cc metrics/log_histogram.cc"
+# What each target links: the .cc files of the library it fuzzes and of
+# everything that library depends on in this workspace, as Bazel's graph has
+# them (a list kept by hand here went stale when the generator grew files).
+# clang builds them outside Bazel because Bazel's toolchain here is gcc,
+# which has no libFuzzer.
+declare -A libraries=(
+  [parse_header_fuzzer]=//rtp:datagram_check
+  [classify_stream_fuzzer]=//rtp:datagram_check
+  [control_messages_fuzzer]=//receivers:control_messages
+  [run_messages_fuzzer]=//harness:run_messages
 )
+sources_of() {
+  (cd "$root" && bazel query --noshow_progress "kind('source file', deps($1))" 2>/dev/null) |
+    sed -n 's|^//\([^:]*\):\(.*\.cc\)$|\1/\2|p'
+}
 
 status=0
 for target in parse_header_fuzzer classify_stream_fuzzer control_messages_fuzzer run_messages_fuzzer; do
   srcs=("$root/fuzz/$target.cc")
-  for s in ${sources[$target]}; do srcs+=("$root/$s"); done
+  mapfile -t deps < <(sources_of "${libraries[$target]}")
+  if [[ ${#deps[@]} -eq 0 ]]; then
+    echo "$target: bazel query found no sources for ${libraries[$target]}"
+    status=1
+    continue
+  fi
+  for s in "${deps[@]}"; do srcs+=("$root/$s"); done
   if ! "$cxx" "${flags[@]}" "${srcs[@]}" -o "$out/$target" 2>"$out/$target.build.log"; then
     echo "$target: build failed (see $out/$target.build.log)"
     status=1
