@@ -256,11 +256,16 @@ std::uint64_t IoUringCall::StopReceiving() {
       io_uring_sqe_set_data64(sqe, kCancelTag);
       io_uring_submit(&ring_);
     }
-    for (int waited = 0; armed_ && waited < kCancelWaitMs; waited += kIdleWaitMs) {
+    // Timed by the clock, not by counting waits: the stop's wake-up signal
+    // (thread_wake.h) cuts each wait short.
+    timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    const std::int64_t deadline_ns = now.tv_sec * 1000000000LL + now.tv_nsec + kCancelWaitMs * 1000000LL;
+    while (armed_ && now.tv_sec * 1000000000LL + now.tv_nsec < deadline_ns) {
       __kernel_timespec timeout{0, kIdleWaitMs * 1000000LL};
       io_uring_cqe* cqe = nullptr;
-      if (io_uring_wait_cqe_timeout(&ring_, &cqe, &timeout) != 0) continue;
-      unreaped += DiscardCompletions();
+      if (io_uring_wait_cqe_timeout(&ring_, &cqe, &timeout) == 0) unreaped += DiscardCompletions();
+      clock_gettime(CLOCK_MONOTONIC, &now);
     }
   }
   kernel_done_ = !armed_;
