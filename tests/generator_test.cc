@@ -403,12 +403,14 @@ TEST(Generator, CbrPacing) {
     EXPECT_GE(late, -200 * kUs) << "packet " << a.probe.index << " sent early";
     lateness.push_back(late);
   }
-  // The bounds leave about 6x over what the 2-core development VM measured in
-  // repeated runs (README, "How the tests' bounds were chosen").
+  // The median bound leaves about 6x over what the 2-core development VM
+  // measured in repeated runs (README, "How the tests' bounds were chosen").
+  // The 90th percentile reached 2.5 ms in one CI run on a loaded machine; a
+  // pacer that drifts late by even 1 % is ~9 ms late at the 90th percentile.
   std::sort(lateness.begin(), lateness.end());
   if (kUnderTsan) return;
   EXPECT_LT(lateness[lateness.size() / 2], 150 * kUs);
-  EXPECT_LT(lateness[lateness.size() * 9 / 10], 1 * kMs);
+  EXPECT_LT(lateness[lateness.size() * 9 / 10], 5 * kMs);
 }
 
 TEST(Generator, ExactCountInOrderAcrossSequenceWrap) {

@@ -456,10 +456,11 @@ TEST_P(ReceiverBehaviourTest, PoolRecyclingNoSteadyStateAllocations) {
     // No buffers at all: one static block.
     EXPECT_EQ(result.buffers.allocations, 0u);
   } else if (spec_.recv == RecvKind::kIoUring) {
-    // The ring never ran dry, so the one multishot request armed at start
-    // served every datagram: a request that ended and was re-armed would show.
-    EXPECT_EQ(s.ring_exhausted, 0u);
-    EXPECT_EQ(s.rearms, 1u);
+    // The one multishot request armed at start served every datagram: a
+    // request that ended for any other reason and was re-armed would show.
+    // A moment when the pipeline held every buffer (a loaded machine) ends
+    // the request with -ENOBUFS and it is re-armed: once per exhaustion.
+    EXPECT_EQ(s.rearms, 1u + s.ring_exhausted);
   } else if (pooled) {
     EXPECT_EQ(result.buffers.warmup_allocations, config.pool_size);
     // A pool allocates after the warm-up only to replace a buffer that came
@@ -472,7 +473,9 @@ TEST_P(ReceiverBehaviourTest, PoolRecyclingNoSteadyStateAllocations) {
     if (spec_.push == PushKind::kSingle) {
       EXPECT_EQ(result.buffers.discarded, 0u);
     }
-    EXPECT_EQ(result.buffers.exhausted, 0u);
+    // Not asserted: `exhausted` (the receiver waited because the pipeline held
+    // every buffer for a moment). That is the pool's documented wait, not
+    // growth; CI saw it 45 times on a loaded machine.
     EXPECT_GT(result.buffers.recycled, 0u);
   } else {
     ASSERT_EQ(spec_.buffer, pools::BufferKind::kAlloc);
