@@ -7,13 +7,13 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/utsname.h>
-#include <time.h>
 
 #include <atomic>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
 
+#include "metrics/thread_usage.h"
 #include "pools/buffer_source.h"
 #include "pools/return_stack.h"
 #include "receivers/recvmmsg_call.h"
@@ -258,14 +258,11 @@ std::uint64_t IoUringCall::StopReceiving() {
     }
     // Timed by the clock, not by counting waits: the stop's wake-up signal
     // (thread_wake.h) cuts each wait short.
-    timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    const std::int64_t deadline_ns = now.tv_sec * 1000000000LL + now.tv_nsec + kCancelWaitMs * 1000000LL;
-    while (armed_ && now.tv_sec * 1000000000LL + now.tv_nsec < deadline_ns) {
+    const std::uint64_t deadline_ns = metrics::MonotonicNs() + kCancelWaitMs * 1000000ull;
+    while (armed_ && metrics::MonotonicNs() < deadline_ns) {
       __kernel_timespec timeout{0, kIdleWaitMs * 1000000LL};
       io_uring_cqe* cqe = nullptr;
       if (io_uring_wait_cqe_timeout(&ring_, &cqe, &timeout) == 0) unreaped += DiscardCompletions();
-      clock_gettime(CLOCK_MONOTONIC, &now);
     }
   }
   kernel_done_ = !armed_;
