@@ -1,9 +1,13 @@
 // Tests for //traffic_gen: the spec's checks, the schedule's arithmetic
 // (exact, no clock), and the generator end to end against a loopback receiver.
 //
-// The end-to-end tolerances are set for a noisy shared 2-core machine: tight
-// enough that a pacer which drifts, sends early, or batches frames together
-// fails, loose enough that one descheduled millisecond does not.
+// Nothing here depends on how fast or how busy the machine is. Pacing --
+// rates, lateness, frames sent back to back, the warm-up pause, the stop
+// poll -- is checked exactly on a FakePacingClock, which moves only when the
+// sender sleeps. On the real clock the tests check what holds at any speed:
+// exact counts, order, payloads, and that no packet ever leaves before its
+// deadline. What the pacer achieves on a real machine is measured, not
+// asserted: `rxbench run` reports achieved_pps and send lateness.
 #include "traffic_gen/generator.h"
 
 #include <arpa/inet.h>
@@ -28,7 +32,8 @@
 #include <vector>
 
 #include "rtp/rtp_packet.h"
-#include "tests/under_tsan.h"
+#include "platform/udp_counters.h"
+#include "tests/fake_pacing_clock.h"
 #include "traffic_gen/impairment.h"
 #include "traffic_gen/malformed.h"
 #include "traffic_gen/packet_schedule.h"
@@ -37,9 +42,7 @@
 namespace rxbench::traffic_gen {
 namespace {
 
-// ThreadSanitizer slows every send several times over; 100 kpps is then out
-// of reach, which says nothing about the pacer.
-using tests::kUnderTsan;
+using tests::FakePacingClock;
 
 constexpr std::int64_t kMs = 1'000'000;
 constexpr std::int64_t kUs = 1'000;
@@ -48,13 +51,6 @@ std::int64_t NowNs() {
   timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return std::int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
-}
-
-template <typename T>
-T Median(std::vector<T> v) {
-  if (v.empty()) return T{};
-  std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
-  return v[v.size() / 2];
 }
 
 // One datagram as the test receiver saw it.
@@ -96,10 +92,11 @@ class LoopbackReceiver {
   }
 
   bool ok() const { return fd_ >= 0 && bind_ok_ && port_ != 0; }
+  int fd() const { return fd_; }
   std::uint16_t port() const { return port_; }
 
   // Receives until `expected` datagrams arrived, or the sender is done and
-  // nothing arrived for 200 ms, or 5 s passed.
+  // nothing arrived for 200 ms, or 60 s passed (a bound for a broken run only).
   void Start(std::size_t expected) {
     arrivals_.reserve(expected + 64);
     thread_ = std::thread([this, expected] { Drain(expected); });
@@ -115,7 +112,7 @@ class LoopbackReceiver {
  private:
   void Drain(std::size_t expected) {
     std::vector<std::uint8_t> buf(65536);
-    const std::int64_t give_up_ns = NowNs() + 5'000 * kMs;
+    const std::int64_t give_up_ns = NowNs() + 60'000 * kMs;
     while (arrivals_.size() < expected && NowNs() < give_up_ns) {
       const ssize_t n = recv(fd_, buf.data(), buf.size(), 0);
       const std::int64_t now = NowNs();
@@ -156,10 +153,12 @@ TrafficSpec SpecFor(const LoopbackReceiver& receiver) {
 
 // Runs `spec` to completion against `receiver`; returns what arrived.
 // `expected`: datagrams to wait for, when not the measured packet count.
+// `clock`: a FakePacingClock, or nullptr for the real one.
 std::vector<Arrival> RunToCompletion(const TrafficSpec& spec, LoopbackReceiver* receiver,
-                                     GeneratorReport* report, std::size_t expected = 0) {
+                                     GeneratorReport* report, std::size_t expected = 0,
+                                     PacingClock* clock = nullptr) {
   receiver->Start(expected != 0 ? expected : spec.TotalPackets());
-  Generator generator(spec);
+  Generator generator(spec, {}, clock);
   std::string error;
   EXPECT_TRUE(generator.Start(&error)) << error;
   generator.Wait();
@@ -368,7 +367,10 @@ TEST(PacketSchedule, BurstSlowerThanFrameRateSkipsEmptyFrames) {
 // ---------------------------------------------------------------------------
 // Generator, end to end over loopback
 
-TEST(Generator, CbrPacing) {
+// On the real clock: every packet, in order, intact, and none before its
+// deadline (schedule_origin_ns + index * 500 us) -- true however late the
+// machine makes the sender.
+TEST(Generator, CbrNeverEarlyOnTheRealClock) {
   LoopbackReceiver receiver;
   ASSERT_TRUE(receiver.ok());
   TrafficSpec spec = SpecFor(receiver);
@@ -380,37 +382,92 @@ TEST(Generator, CbrPacing) {
   EXPECT_EQ(report.packets_sent, 2000u);
   EXPECT_EQ(report.send_errors, 0u);
   ASSERT_EQ(arrivals.size(), 2000u);
-  // Rates and lateness are timing: under ThreadSanitizer only the order and
-  // "never early" are checked.
-  if (!kUnderTsan) {
-    EXPECT_NEAR(report.achieved_pps(), 2000, 2000 * 0.03);
-    // The middle half second holds half the packets.
-    const std::int64_t first = arrivals.front().recv_ns;
-    const auto in_window = std::count_if(arrivals.begin(), arrivals.end(), [&](const Arrival& a) {
-      return a.recv_ns >= first + 250 * kMs && a.recv_ns < first + 750 * kMs;
-    });
-    EXPECT_NEAR(static_cast<double>(in_window), 1000, 1000 * 0.05);
+  ASSERT_GT(report.schedule_origin_ns, 0);
+  for (std::size_t i = 0; i < arrivals.size(); ++i) {
+    const Arrival& a = arrivals[i];
+    ASSERT_TRUE(a.parsed && a.pattern_ok) << i;
+    ASSERT_EQ(a.probe.index, i);
+    const std::int64_t due = report.schedule_origin_ns + static_cast<std::int64_t>(i) * 500 * kUs;
+    EXPECT_GE(static_cast<std::int64_t>(a.probe.send_ns), due) << "packet " << i << " sent early";
   }
+}
 
-  // Sender side: packet i never leaves before its deadline i * 500 us, and
-  // typically leaves right at it (the pacer does not drift or run late).
-  std::vector<std::int64_t> lateness;
-  const auto first_send = static_cast<std::int64_t>(arrivals.front().probe.send_ns);
-  for (const Arrival& a : arrivals) {
-    ASSERT_TRUE(a.parsed && a.pattern_ok);
-    const std::int64_t due = static_cast<std::int64_t>(a.probe.index) * 500 * kUs;
-    const std::int64_t late = static_cast<std::int64_t>(a.probe.send_ns) - first_send - due;
-    EXPECT_GE(late, -200 * kUs) << "packet " << a.probe.index << " sent early";
-    lateness.push_back(late);
+// On the fake clock the pacer is exact: one sleep per packet to its absolute
+// deadline, every stamp equal to its due time, the offered rate achieved.
+TEST(Generator, CbrPacingIsExactOnTheFakeClock) {
+  LoopbackReceiver receiver;
+  ASSERT_TRUE(receiver.ok());
+  TrafficSpec spec = SpecFor(receiver);
+  spec.rate_pps = 2000;
+  spec.duration_s = 1.0;
+  FakePacingClock clock;
+  GeneratorReport report;
+  const std::vector<Arrival> arrivals = RunToCompletion(spec, &receiver, &report, 0, &clock);
+
+  ASSERT_EQ(arrivals.size(), 2000u);
+  EXPECT_EQ(report.schedule_origin_ns, FakePacingClock::kEpochNs);
+  for (std::size_t i = 0; i < arrivals.size(); ++i) {
+    ASSERT_EQ(arrivals[i].probe.index, i);
+    ASSERT_EQ(static_cast<std::int64_t>(arrivals[i].probe.send_ns),
+              FakePacingClock::kEpochNs + static_cast<std::int64_t>(i) * 500 * kUs)
+        << "packet " << i;
   }
-  // The median bound leaves about 6x over what the 2-core development VM
-  // measured in repeated runs (README, "How the tests' bounds were chosen").
-  // The 90th percentile reached 2.5 ms in one CI run on a loaded machine; a
-  // pacer that drifts late by even 1 % is ~9 ms late at the 90th percentile.
-  std::sort(lateness.begin(), lateness.end());
-  if (kUnderTsan) return;
-  EXPECT_LT(lateness[lateness.size() / 2], 150 * kUs);
-  EXPECT_LT(lateness[lateness.size() * 9 / 10], 5 * kMs);
+  EXPECT_DOUBLE_EQ(report.achieved_pps(), 2000);
+  // Packet 0 is due at the start; every later one costs exactly one sleep,
+  // to its own deadline.
+  const std::vector<FakePacingClock::Sleep> sleeps = clock.sleeps();
+  ASSERT_EQ(sleeps.size(), 1999u);
+  for (std::size_t k = 0; k < sleeps.size(); ++k) {
+    ASSERT_EQ(sleeps[k].deadline_ns, FakePacingClock::kEpochNs + static_cast<std::int64_t>(k + 1) * 500 * kUs) << k;
+  }
+}
+
+// A wake-up 3.5 ms late delays the packets due meanwhile -- they leave at
+// once, back to back -- and shifts none after them: deadlines are absolute.
+TEST(Generator, LateWakeUpDelaysButDoesNotShiftTheSchedule) {
+  LoopbackReceiver receiver;
+  ASSERT_TRUE(receiver.ok());
+  TrafficSpec spec = SpecFor(receiver);
+  spec.rate_pps = 1000;
+  spec.packet_count = 100;
+  FakePacingClock clock;
+  clock.WakeLate(10, 3'500 * kUs);  // the sleep before packet 11 (due at 11 ms)
+  GeneratorReport report;
+  const std::vector<Arrival> arrivals = RunToCompletion(spec, &receiver, &report, 0, &clock);
+
+  ASSERT_EQ(arrivals.size(), 100u);
+  for (std::size_t i = 0; i < arrivals.size(); ++i) {
+    const std::int64_t sent = static_cast<std::int64_t>(arrivals[i].probe.send_ns) - FakePacingClock::kEpochNs;
+    const std::int64_t due = static_cast<std::int64_t>(i) * kMs;
+    if (i >= 11 && i <= 14) {
+      EXPECT_EQ(sent, 14'500 * kUs) << "packet " << i << ": due meanwhile, sent on the late wake-up";
+    } else {
+      EXPECT_EQ(sent, due) << "packet " << i;
+    }
+  }
+  // Four packets went out on one wake-up: 100 packets, 96 sleeps.
+  EXPECT_EQ(clock.sleeps().size(), 96u);
+}
+
+// A slow stream sleeps in steps of at most kStopPollNs, which is what keeps
+// Stop() prompt between deadlines 100 ms apart.
+TEST(Generator, SlowStreamSleepsInStopPollSteps) {
+  LoopbackReceiver receiver;
+  ASSERT_TRUE(receiver.ok());
+  TrafficSpec spec = SpecFor(receiver);
+  spec.rate_pps = 10;
+  spec.packet_count = 3;
+  FakePacingClock clock;
+  GeneratorReport report;
+  const std::vector<Arrival> arrivals = RunToCompletion(spec, &receiver, &report, 0, &clock);
+  ASSERT_EQ(arrivals.size(), 3u);
+  EXPECT_EQ(static_cast<std::int64_t>(arrivals[2].probe.send_ns), FakePacingClock::kEpochNs + 200 * kMs);
+  const std::vector<FakePacingClock::Sleep> sleeps = clock.sleeps();
+  EXPECT_EQ(sleeps.size(), 2u * (100 * kMs / kStopPollNs));
+  for (const FakePacingClock::Sleep& sleep : sleeps) {
+    EXPECT_GT(sleep.deadline_ns, sleep.asleep_at_ns);
+    EXPECT_LE(sleep.deadline_ns - sleep.asleep_at_ns, kStopPollNs);
+  }
 }
 
 TEST(Generator, ExactCountInOrderAcrossSequenceWrap) {
@@ -480,34 +537,70 @@ TEST(Generator, BurstShape) {
   }
   ASSERT_EQ(frames.size(), 15u);
 
-  std::vector<std::int64_t> intra_gaps;
-  std::vector<std::int64_t> frame_gaps;
   for (std::size_t f = 0; f < frames.size(); ++f) {
     const std::vector<const Arrival*>& p = frames[f].packets;
     ASSERT_EQ(p.size(), 100u) << "frame " << f;
     EXPECT_EQ(frames[f].timestamp, 3000u * f);
+    const std::int64_t due = report.schedule_origin_ns + std::llround(static_cast<double>(f) * 1e9 / 30);
     for (std::size_t k = 0; k < p.size(); ++k) {
       EXPECT_EQ(p[k]->header.marker, k + 1 == p.size()) << "frame " << f << " packet " << k;
-      if (k > 0) intra_gaps.push_back(p[k]->recv_ns - p[k - 1]->recv_ns);
+      EXPECT_GE(static_cast<std::int64_t>(p[k]->probe.send_ns), due) << "frame " << f << " sent early";
     }
-    if (f > 0) frame_gaps.push_back(p.front()->recv_ns - frames[f - 1].packets.back()->recv_ns);
   }
-  // What follows is timing: a 100-packet frame takes milliseconds to send
-  // under ThreadSanitizer, which says nothing about the pacer.
-  if (kUnderTsan) return;
-  EXPECT_LT(Median(intra_gaps), 50 * kUs);
-  // A frame of 100 packets takes well under a millisecond to send, so the gap
-  // after it is nearly the whole 33.3 ms frame interval. Most gaps, not all:
-  // one descheduled receiver can shorten a single gap.
-  EXPECT_GE(Median(frame_gaps), 25 * kMs);
-  EXPECT_LE(Median(frame_gaps), 40 * kMs);
-  const auto long_gaps = std::count_if(frame_gaps.begin(), frame_gaps.end(),
-                                       [](std::int64_t gap) { return gap >= 25 * kMs; });
-  EXPECT_GE(long_gaps, 11) << "of " << frame_gaps.size();
 }
 
-TEST(Generator, HighRateKeepsUp) {
-  if (kUnderTsan) GTEST_SKIP() << "timing is meaningless under ThreadSanitizer";
+// On the fake clock a frame goes out back to back at its own instant: all 100
+// packets stamped with the frame's due time, no sleep inside a frame.
+TEST(Generator, BurstFramesLeaveBackToBackOnTheFakeClock) {
+  LoopbackReceiver receiver;
+  ASSERT_TRUE(receiver.ok());
+  TrafficSpec spec = SpecFor(receiver);
+  spec.shape = Shape::kBurst;
+  spec.rate_pps = 3000;
+  spec.fps = 30;
+  spec.duration_s = 0.5;
+  FakePacingClock clock;
+  GeneratorReport report;
+  const std::vector<Arrival> arrivals = RunToCompletion(spec, &receiver, &report, 0, &clock);
+  ASSERT_EQ(arrivals.size(), 1500u);
+  for (const Arrival& a : arrivals) {
+    const std::uint64_t frame = a.probe.index / 100;
+    ASSERT_EQ(static_cast<std::int64_t>(a.probe.send_ns),
+              FakePacingClock::kEpochNs + std::llround(static_cast<double>(frame) * 1e9 / 30))
+        << "packet " << a.probe.index;
+  }
+  // 15 frames, the first due at once; each 33.3 ms gap slept in steps of at
+  // most kStopPollNs (5 ms): 7 sleeps a gap.
+  EXPECT_EQ(clock.sleeps().size(), 14u * 7u);
+  EXPECT_DOUBLE_EQ(report.achieved_pps(), 3000);
+}
+
+// 100 kpps: one send() per packet, every one on its deadline on the fake clock.
+TEST(Generator, HighRateKeepsUpOnTheFakeClock) {
+  LoopbackReceiver receiver;
+  ASSERT_TRUE(receiver.ok());
+  TrafficSpec spec = SpecFor(receiver);
+  spec.rate_pps = 100'000;
+  spec.duration_s = 0.3;
+  spec.fill_pattern = false;
+  FakePacingClock clock;
+  Generator generator(spec, {}, &clock);
+  std::string error;
+  ASSERT_TRUE(generator.Start(&error)) << error;
+  generator.Wait();
+  const GeneratorReport report = generator.Report();
+  EXPECT_EQ(report.packets_sent, 30'000u);
+  EXPECT_EQ(report.send_errors, 0u);
+  EXPECT_EQ(report.send_calls, 30'000u);  // one send() per packet
+  EXPECT_EQ(report.last_send_ns - report.first_send_ns, 299'990'000u);  // the last is due at 0.29999 s
+  EXPECT_DOUBLE_EQ(report.achieved_pps(), 100'000);
+}
+
+// 100 kpps on the real clock: every packet sent with one send() of its own,
+// none early, and each one either received or counted as dropped by the
+// receiving socket -- whether this test's receiver keeps up depends on the
+// machine; that nothing goes missing does not.
+TEST(Generator, HighRateAccountsForEveryPacket) {
   LoopbackReceiver receiver;
   ASSERT_TRUE(receiver.ok());
   TrafficSpec spec = SpecFor(receiver);
@@ -525,16 +618,12 @@ TEST(Generator, HighRateKeepsUp) {
 
   EXPECT_EQ(report.packets_sent, 30'000u);
   EXPECT_EQ(report.send_errors, 0u);
-  EXPECT_LE(elapsed, 400 * kMs);
-  EXPECT_GE(elapsed, 299 * kMs);  // the last packet is due at 0.29999 s
-  EXPECT_EQ(report.send_calls, 30'000u);  // one send() per packet
-  // Loopback delivery with an 8 MiB buffer should lose nothing; allow a hair
-  // for a receiver thread starved on a shared machine. Not under ASan: this
-  // test's own instrumented receiver thread is what falls behind there (CI
-  // saw 28 984 of 30 000 arrive); the generator's figures above still hold.
-#if !defined(__SANITIZE_ADDRESS__)
-  EXPECT_GE(arrivals.size(), 29'700u);
-#endif
+  EXPECT_EQ(report.send_calls, 30'000u);
+  EXPECT_GE(elapsed, 299'990 * kUs);  // never early: the last packet is due at 0.29999 s
+  const std::optional<std::uint64_t> drops = platform::UdpCounters::SocketDrops(receiver.fd());
+  ASSERT_TRUE(drops.has_value());
+  EXPECT_EQ(arrivals.size() + *drops, 30'000u) << arrivals.size() << " received, " << *drops << " dropped";
+  for (std::size_t i = 1; i < arrivals.size(); ++i) ASSERT_GT(arrivals[i].probe.index, arrivals[i - 1].probe.index);
 }
 
 // The warm-up: its packets, then the hook on the sender thread, then the
@@ -576,9 +665,47 @@ TEST(Generator, WarmupHookSplitsTheStream) {
   EXPECT_GE(static_cast<std::int64_t>(arrivals[100].probe.send_ns), hook_returned_ns);
   EXPECT_GE(arrivals[100].probe.send_ns - arrivals[99].probe.send_ns, static_cast<std::uint64_t>(50 * kMs));
   EXPECT_EQ(report.first_send_ns, arrivals[100].probe.send_ns);
-  if (!kUnderTsan) {  // timing
-    EXPECT_NEAR(report.achieved_pps(), 5000, 5000 * 0.03);
+  // Deadlines run on from the warm-up's; the pause moved their origin.
+  for (std::size_t i = 100; i < arrivals.size(); ++i) {
+    const std::int64_t due = report.schedule_origin_ns + static_cast<std::int64_t>(i) * 200 * kUs;
+    EXPECT_GE(static_cast<std::int64_t>(arrivals[i].probe.send_ns), due) << "packet " << i << " sent early";
   }
+}
+
+// The same on the fake clock, where the pause is exactly 50 ms: the measured
+// stream starts the moment the hook returns and keeps its exact spacing.
+TEST(Generator, WarmupPauseDoesNotShiftTheMeasuredStreamOnTheFakeClock) {
+  LoopbackReceiver receiver;
+  ASSERT_TRUE(receiver.ok());
+  TrafficSpec spec = SpecFor(receiver);
+  spec.rate_pps = 5000;
+  spec.packet_count = 400;
+  spec.warmup_packets = 100;
+  FakePacingClock clock;
+  std::int64_t hook_returned_ns = 0;
+  GeneratorHooks hooks;
+  hooks.after_warmup = [&](const GeneratorReport&) {
+    clock.Advance(50 * kMs);
+    hook_returned_ns = clock.NowNs();
+  };
+  receiver.Start(500);
+  Generator generator(spec, hooks, &clock);
+  std::string error;
+  ASSERT_TRUE(generator.Start(&error)) << error;
+  generator.Wait();
+  const GeneratorReport report = generator.Report();
+  const std::vector<Arrival> arrivals = receiver.Finish();
+  ASSERT_EQ(arrivals.size(), 500u);
+  // The warm-up's last packet is due at 99 * 200 us; the pause starts then,
+  // and moves the deadlines that follow on by its length.
+  EXPECT_EQ(hook_returned_ns, FakePacingClock::kEpochNs + 99 * 200 * kUs + 50 * kMs);
+  EXPECT_EQ(report.schedule_origin_ns, FakePacingClock::kEpochNs + 50 * kMs);
+  for (std::size_t i = 0; i < arrivals.size(); ++i) {
+    const std::int64_t origin = i < 100 ? FakePacingClock::kEpochNs : FakePacingClock::kEpochNs + 50 * kMs;
+    ASSERT_EQ(static_cast<std::int64_t>(arrivals[i].probe.send_ns), origin + static_cast<std::int64_t>(i) * 200 * kUs)
+        << "packet " << i;
+  }
+  EXPECT_DOUBLE_EQ(report.achieved_pps(), 5000);
 }
 
 TEST(Generator, BurstWarmupEndsOnAFrame) {
@@ -621,13 +748,14 @@ TEST(Generator, EveryPacketHasItsOwnSendTimeUnlessBatched) {
   }
 }
 
-// The kernel's TX timestamps against the stamps: a packet stamped right
-// before its own send left within microseconds of its stamp; the last packets
-// of a 64-packet sendmmsg left long after theirs (on loopback the receive side
-// of every earlier datagram of the call runs first).
-TEST(Generator, TxTimestampsMeasureHowLateAStampIs) {
-  double p99_us[2] = {0, 0};
+// The kernel's TX timestamps against the stamps: every datagram's TX time is
+// matched to its own stamp, for single sends and for 64-packet sendmmsg
+// calls. In a batch the 64 datagrams share one stamp and leave one after
+// another, so their errors are not all equal. How large the errors are is a
+// property of the machine (README, "Send stamps"), not checked here.
+TEST(Generator, TxTimestampsPairEveryDatagramWithItsStamp) {
   for (const unsigned batch : {1u, 64u}) {
+    SCOPED_TRACE("send_batch " + std::to_string(batch));
     LoopbackReceiver receiver;
     ASSERT_TRUE(receiver.ok());
     TrafficSpec spec = SpecFor(receiver);
@@ -641,12 +769,10 @@ TEST(Generator, TxTimestampsMeasureHowLateAStampIs) {
     ASSERT_EQ(report.tx_timestamps_unavailable, "");
     ASSERT_TRUE(report.send_stamp_error.has_value());
     EXPECT_EQ(report.send_stamp_error->count(), 1920u);
-    p99_us[batch == 1 ? 0 : 1] = static_cast<double>(report.send_stamp_error->Percentile(99)) / 1e3;
+    if (batch == 64) {
+      EXPECT_GT(report.send_stamp_error->max(), report.send_stamp_error->min());
+    }
   }
-  // The bounds leave about 10x over what the development VM measured
-  // (README, "Send stamps").
-  EXPECT_LT(p99_us[0], 50);
-  EXPECT_GT(p99_us[1], 5 * p99_us[0]);
 }
 
 // --impair: what leaves the generator is the warm-up as it is, then the
@@ -764,7 +890,12 @@ std::vector<std::string> ThreadNames() {
   return names;
 }
 
-TEST(Generator, StopIsPromptEvenBetweenSlowDeadlines) {
+// Stop() between deadlines 100 ms apart: it returns, the thread is gone, and
+// no packet left before its time. That it takes about kStopPollNs is checked
+// exactly on the fake clock (SlowStreamSleepsInStopPollSteps); the 2 s bound
+// here only catches a Stop() that waits out the stream (10 s), and holds on
+// a machine hundreds of times slower than one that stops in 5 ms.
+TEST(Generator, StopEndsTheStreamBetweenSlowDeadlines) {
   LoopbackReceiver receiver;
   ASSERT_TRUE(receiver.ok());
   TrafficSpec spec = SpecFor(receiver);
@@ -773,6 +904,7 @@ TEST(Generator, StopIsPromptEvenBetweenSlowDeadlines) {
   receiver.Start(spec.TotalPackets());
   Generator generator(spec);
   std::string error;
+  const std::int64_t started = NowNs();
   ASSERT_TRUE(generator.Start(&error)) << error;
   EXPECT_TRUE(generator.running());
   std::this_thread::sleep_for(std::chrono::milliseconds(250));  // packets at 0, 100, 200 ms
@@ -781,11 +913,13 @@ TEST(Generator, StopIsPromptEvenBetweenSlowDeadlines) {
 
   const std::int64_t begin = NowNs();
   generator.Stop();
-  EXPECT_LT(NowNs() - begin, 50 * kMs);
+  const std::int64_t stopped = NowNs();
+  EXPECT_LT(stopped - begin, 2'000 * kMs);
   EXPECT_FALSE(generator.running());
   const GeneratorReport report = generator.Report();
-  EXPECT_GE(report.packets_sent, 2u);
-  EXPECT_LE(report.packets_sent, 5u);
+  EXPECT_GE(report.packets_sent, 1u);  // packet 0 is due at once
+  // Never early: by the time Stop() returned, at most the packets due by then.
+  EXPECT_LE(report.packets_sent, static_cast<std::uint64_t>((stopped - started) / (100 * kMs)) + 1);
   EXPECT_EQ(receiver.Finish().size(), report.packets_sent);
 }
 

@@ -1,7 +1,6 @@
 #include "traffic_gen/generator.h"
 
 #include <sys/prctl.h>
-#include <time.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -17,24 +16,6 @@
 namespace rxbench::traffic_gen {
 namespace {
 
-// Longest uninterrupted sleep: bounds how long Stop() waits for the sender
-// when the next deadline is far away (a 10 pps stream sleeps 100 ms per packet).
-constexpr std::int64_t kStopPollNs = 5'000'000;
-
-std::int64_t NowNs(clockid_t clock) {
-  timespec ts;
-  clock_gettime(clock, &ts);
-  return std::int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
-}
-
-void SleepUntil(std::int64_t deadline_ns) {
-  timespec ts;
-  ts.tv_sec = deadline_ns / 1'000'000'000;
-  ts.tv_nsec = deadline_ns % 1'000'000'000;
-  // EINTR just returns early; the caller re-reads the clock and sleeps again.
-  clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nullptr);
-}
-
 }  // namespace
 
 double GeneratorReport::achieved_pps() const {
@@ -42,8 +23,11 @@ double GeneratorReport::achieved_pps() const {
   return offered_pps * static_cast<double>(last_due_ns - first_due_ns) / static_cast<double>(last_send_ns - first_send_ns);
 }
 
-Generator::Generator(TrafficSpec spec, GeneratorHooks hooks)
-    : spec_(std::move(spec)), hooks_(std::move(hooks)), packet_bytes_(rtp::kHeaderBytes + spec_.payload_bytes) {}
+Generator::Generator(TrafficSpec spec, GeneratorHooks hooks, PacingClock* clock)
+    : spec_(std::move(spec)),
+      hooks_(std::move(hooks)),
+      clock_(clock != nullptr ? *clock : MonotonicPacingClock()),
+      packet_bytes_(rtp::kHeaderBytes + spec_.payload_bytes) {}
 
 Generator::~Generator() { Stop(); }
 
@@ -157,10 +141,11 @@ void Generator::SendStream(GeneratorReport* report) {
   }
   const bool timestamping = spec_.tx_timestamps && report->tx_timestamps_unavailable.empty();
   const unsigned batch = static_cast<unsigned>(messages_.size());
-  std::int64_t start_ns = NowNs(CLOCK_MONOTONIC);
+  std::int64_t start_ns = clock_.NowNs();
   bool warmup_done = schedule.warmup_end() == 0;
 
   report->offered_pps = spec_.rate_pps;
+  report->schedule_origin_ns = start_ns;
   // due_ns: when the (last) packet of the call was due after the schedule's start.
   auto account = [&](const SendOutcome& outcome, std::uint64_t send_ns, std::int64_t due_ns, bool measured) {
     report->packets_sent += outcome.sent;
@@ -185,15 +170,16 @@ void Generator::SendStream(GeneratorReport* report) {
   while (!schedule.done() && !stop_.load(std::memory_order_relaxed)) {
     if (!warmup_done && schedule.index() == schedule.warmup_end()) {
       warmup_done = true;
-      const std::int64_t paused_at = NowNs(CLOCK_MONOTONIC);
+      const std::int64_t paused_at = clock_.NowNs();
       if (hooks_.after_warmup) hooks_.after_warmup(*report);
       // The measured stream keeps its own spacing: its schedule starts now.
-      start_ns += NowNs(CLOCK_MONOTONIC) - paused_at;
+      start_ns += clock_.NowNs() - paused_at;
+      report->schedule_origin_ns = start_ns;
       continue;
     }
-    const std::int64_t now_ns = NowNs(CLOCK_MONOTONIC);
+    const std::int64_t now_ns = clock_.NowNs();
     if (start_ns + schedule.due_ns() > now_ns) {
-      SleepUntil(std::min(start_ns + schedule.due_ns(), now_ns + kStopPollNs));
+      clock_.SleepUntil(std::min(start_ns + schedule.due_ns(), now_ns + kStopPollNs));
       continue;
     }
     const bool measured = warmup_done;
@@ -204,7 +190,7 @@ void Generator::SendStream(GeneratorReport* report) {
       std::uint8_t* packet = buffers_.data();
       rtp::WriteHeader(schedule.header(), packet);
       if (spec_.fill_pattern) rtp::FillPattern(schedule.index(), packet + rtp::kHeaderBytes, spec_.payload_bytes);
-      const auto send_ns = static_cast<std::uint64_t>(NowNs(CLOCK_MONOTONIC));
+      const auto send_ns = static_cast<std::uint64_t>(clock_.NowNs());
       rtp::WriteProbe(rtp::Probe{send_ns, schedule.index()}, packet + rtp::kHeaderBytes);
       const std::int64_t due_ns = schedule.due_ns();
       const std::uint64_t index = schedule.index();
@@ -231,7 +217,7 @@ void Generator::SendStream(GeneratorReport* report) {
       schedule.Advance();
       ++count;
     }
-    const auto send_ns = static_cast<std::uint64_t>(NowNs(CLOCK_MONOTONIC));
+    const auto send_ns = static_cast<std::uint64_t>(clock_.NowNs());
     for (unsigned k = 0; k < count; ++k) {
       rtp::WriteProbe(rtp::Probe{send_ns, slot_indices_[k]}, buffers_.data() + k * packet_bytes_ + rtp::kHeaderBytes);
     }

@@ -14,7 +14,8 @@
 // TIMER_ABSTIME, timer slack 1 ns): a late wake-up delays packets but never
 // shifts the ones after them. After each wake-up every packet already due is
 // sent, which is how rates far above what per-packet sleeping allows are kept
-// on average, and how a burst frame goes out back to back.
+// on average, and how a burst frame goes out back to back. The clock is a
+// PacingClock (pacing_clock.h), CLOCK_MONOTONIC unless a test injects one.
 //
 // Impairments (spec.impair): the sender walks an ImpairedSchedule, which
 // gives it datagrams in the order they leave (a drop never comes up, a
@@ -52,6 +53,7 @@
 #include "metrics/log_histogram.h"
 #include "metrics/thread_usage.h"
 #include "traffic_gen/gso_send.h"
+#include "traffic_gen/pacing_clock.h"
 #include "traffic_gen/traffic_spec.h"
 #include "traffic_gen/udp_sender.h"
 
@@ -59,6 +61,11 @@ namespace rxbench::traffic_gen {
 
 // Largest sendmmsg batch (spec.send_batch is capped to it).
 inline constexpr unsigned kMaxBatch = 64;
+
+// Longest uninterrupted sleep of the sender: bounds how long Stop() waits for
+// it when the next deadline is far away (a 10 pps stream sleeps 100 ms per
+// packet).
+inline constexpr std::int64_t kStopPollNs = 5'000'000;
 
 // What the sender did. A packet is either sent or a send error, never both;
 // packets that were never tried (Stop() before the end) are in neither.
@@ -73,6 +80,10 @@ struct GeneratorReport {
   std::uint64_t last_send_ns = 0;
   std::int64_t first_due_ns = 0;
   std::int64_t last_due_ns = 0;
+  // The pacing clock's time that the schedule's deadlines count from: no
+  // measured packet is sent before schedule_origin_ns + its due_ns()
+  // (PacketSchedule). A warm-up pause moves the origin on by its length.
+  std::int64_t schedule_origin_ns = 0;
   double offered_pps = 0;
   pid_t tid = 0;                    // the sender thread
   metrics::ThreadUsage usage;       // its CPU time and switches from start to exit
@@ -111,7 +122,9 @@ struct GeneratorHooks {
 
 class Generator {
  public:
-  explicit Generator(TrafficSpec spec, GeneratorHooks hooks = {});
+  // `clock`: what paces the stream and stamps its packets; nullptr for
+  // MonotonicPacingClock(). Not owned; must outlive the Generator.
+  explicit Generator(TrafficSpec spec, GeneratorHooks hooks = {}, PacingClock* clock = nullptr);
   ~Generator();  // Stop()s and joins the sender thread
   Generator(const Generator&) = delete;
   Generator& operator=(const Generator&) = delete;
@@ -150,6 +163,7 @@ class Generator {
 
   const TrafficSpec spec_;
   const GeneratorHooks hooks_;
+  PacingClock& clock_;
   const std::size_t packet_bytes_;
   UdpSender sender_;
   std::unique_ptr<GsoSender> gso_;  // spec.gso_segments > 1 only
