@@ -150,7 +150,7 @@ TEST_F(IoUringCallTest, ThousandPacketsArriveInOrderWithKernelTimestamps) {
     const std::uint64_t now = MonotonicNs();
     EXPECT_NE(slot.kernel_rx_ns, 0u);
     EXPECT_LT(slot.kernel_rx_ns, now + 1000000);  // clocks read a moment apart
-    EXPECT_LT(now - slot.kernel_rx_ns, 1000000000u);
+    EXPECT_LT(now - slot.kernel_rx_ns, 60'000'000'000u);  // the same clock: not decades apart
     ++next;
     gst_buffer_unref(slot.buffer);
   });
@@ -298,8 +298,10 @@ TEST_F(IoUringCallTest, EmptySocketReturnsZeroAfterIdleWait) {
     EXPECT_EQ(call->Receive(slots.data(), static_cast<int>(slots.size()), &stats), 0);
     const auto ms =
         std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+    // Never early; the upper bound only catches a wait that does not end (a
+    // machine 100x slower passes it).
     EXPECT_GE(ms, kIdleWaitMs - 2);
-    EXPECT_LE(ms, 3 * kIdleWaitMs);
+    EXPECT_LE(ms, 100 * kIdleWaitMs);
   }
   EXPECT_EQ(stats.idle_waits, 2u);
   EXPECT_EQ(stats.batches, 0u);

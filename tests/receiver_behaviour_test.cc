@@ -175,6 +175,14 @@ class ReceiverBehaviourTest : public testing::TestWithParam<std::string> {
   std::vector<std::unique_ptr<Receiver>> receivers_;
 };
 
+// How long a stop takes is measured by `rxbench run` (stop_s) and by
+// lifecycle_test, not bounded here: these tests check that a stop happens at
+// all. Their bound, kStopHangMs, only catches a receiver that never leaves its
+// loop; a machine 100x slower than one that stops in ~2 ms passes it. That a
+// stop cuts the idle wait short is checked without a clock in
+// thread_wake_test (a wait of a minute, ended by the wake-up).
+constexpr double kStopHangMs = 2'000;
+
 // Every receive call waits at most kIdleWaitMs (20 ms) on an empty socket, so
 // the loop sees stop within one wait.
 TEST_P(ReceiverBehaviourTest, StopLatencyIdle) {
@@ -184,36 +192,15 @@ TEST_P(ReceiverBehaviourTest, StopLatencyIdle) {
   const Clock::time_point start = Clock::now();
   r->Stop();
   const double ms = MsSince(start);
-  EXPECT_LT(ms, 100.0) << "Stop() on an idle receiver took " << ms << " ms";
+  EXPECT_LT(ms, kStopHangMs) << "Stop() on an idle receiver took " << ms << " ms";
+  EXPECT_EQ(CountReceiverThreads(), 0) << JoinNames(ThreadNames());
   EXPECT_EQ(r->Result().stats.packets, 0u);
   EXPECT_GT(r->Result().stats.idle_waits, 0u);
-  // Idempotent, and immediate the second time.
-  const Clock::time_point again = Clock::now();
+  // Idempotent: a second Stop() returns and changes nothing.
+  const ReceiverStats before = r->Result().stats;
   r->Stop();
-  EXPECT_LT(MsSince(again), 10.0);
-}
-
-// Told to stop while it has just begun an idle wait, a receiver leaves the
-// wait at once (receivers/thread_wake.h) instead of sitting out the rest of
-// its kIdleWaitMs: each Stop() here is issued right after the receiver's
-// idle-wait count moved, i.e. at the start of a fresh 20 ms wait. Without the
-// wake-up every one took ~20 ms; with it ~2 ms. The median of five is held
-// under half the wait, so a loaded machine's outliers do not matter.
-TEST_P(ReceiverBehaviourTest, StopEndsTheIdleWaitAtOnce) {
-  std::vector<double> stops;
-  for (int i = 0; i < 5; ++i) {
-    Receiver* r = StartReceiver(Config());
-    ASSERT_NE(r, nullptr);
-    const Clock::time_point start = Clock::now();
-    const std::uint64_t waits = r->Snapshot().idle_waits;
-    while (r->Snapshot().idle_waits == waits && MsSince(start) < 1000) std::this_thread::sleep_for(microseconds(50));
-    ASSERT_GT(r->Snapshot().idle_waits, waits) << "no idle wait ended within 1 s";
-    const Clock::time_point stop = Clock::now();
-    r->Stop();
-    stops.push_back(MsSince(stop));
-  }
-  std::sort(stops.begin(), stops.end());
-  EXPECT_LT(stops[2], kIdleWaitMs / 2.0) << "median Stop() " << stops[2] << " ms, slowest " << stops.back() << " ms";
+  EXPECT_EQ(r->Result().stats.idle_waits, before.idle_waits);
+  EXPECT_EQ(r->Result().stats.packets, before.packets);
 }
 
 TEST_P(ReceiverBehaviourTest, StopLatencyUnderLoad) {
@@ -229,7 +216,7 @@ TEST_P(ReceiverBehaviourTest, StopLatencyUnderLoad) {
   r->Stop();
   const double ms = MsSince(start);
   generator.Stop();
-  EXPECT_LT(ms, 100.0) << "Stop() under 50 kpps took " << ms << " ms";
+  EXPECT_LT(ms, kStopHangMs) << "Stop() under 50 kpps took " << ms << " ms";
   EXPECT_GT(before, 0u) << "the receiver took nothing off the socket in 300 ms";
   EXPECT_GE(r->Result().stats.packets, before);
 }
@@ -259,7 +246,7 @@ TEST_P(ReceiverBehaviourTest, StartStopStart) {
     EXPECT_TRUE(WaitForPackets(*r, kPerRound)) << "received " << r->Snapshot().packets;
     const Clock::time_point start = Clock::now();
     r->Stop();
-    EXPECT_LT(MsSince(start), 100.0);
+    EXPECT_LT(MsSince(start), kStopHangMs);
     EXPECT_EQ(CountReceiverThreads(), 0) << JoinNames(ThreadNames());
     const ReceiverStats& s = r->Result().stats;
     EXPECT_EQ(s.packets, kPerRound);

@@ -51,6 +51,24 @@ TEST(RunSummaryTest, AnnouncedSenderClosesTheAccount) {
   EXPECT_TRUE(r.latency_unavailable.empty());
 }
 
+// The sender fell behind when it achieved more than 2 % less than offered:
+// 100 pps offered, the measured stream due over 0.99 s, sent over 1.0 s (99 pps)
+// or 1.03 s (96.1 pps).
+TEST(RunSummaryTest, FellBehindMeansMoreThanTwoPercentShort) {
+  traffic_gen::GeneratorReport sent = Sent(100);
+  sent.first_due_ns = 0;
+  sent.last_due_ns = 990'000'000;
+  sent.first_send_ns = 5'000'000'000;
+  sent.last_send_ns = sent.first_send_ns + 1'000'000'000;
+  RunResult r = SummarizeRun(Id(), sent, HundredDelivered());
+  EXPECT_DOUBLE_EQ(r.achieved_pps, 99.0);
+  EXPECT_FALSE(r.generator_fell_behind);
+  sent.last_send_ns = sent.first_send_ns + 1'030'000'000;
+  r = SummarizeRun(Id(), sent, HundredDelivered());
+  EXPECT_NEAR(r.achieved_pps, 96.12, 0.01);
+  EXPECT_TRUE(r.generator_fell_behind);
+}
+
 TEST(RunSummaryTest, UnknownSentCountIsNotInvented) {
   const RunResult r = SummarizeRun(Id(), std::nullopt, HundredDelivered());
   EXPECT_TRUE(r.ok) << r.error;  // not "the generator sent nothing"

@@ -66,7 +66,11 @@ TEST(ThreadCensusTest, ThreadsAddUpToTheProcess) {
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(20));
   const ThreadCensus start = TakeThreadCensus();
-  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  // Until the burners have used 200 ms of CPU, however long a loaded machine
+  // takes to give it to them (a minute at most, for a broken run).
+  for (int i = 0; i < 6000 && TakeThreadCensus().process_cpu_ns - start.process_cpu_ns < 200'000'000; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
   const ThreadCensus end = TakeThreadCensus();
   stop = true;
   for (std::thread& t : burners) t.join();
