@@ -79,6 +79,8 @@ def _gate(args, config, candidate, spec, conn, work):
     if reference:
         ref_side, cand_side = run_interleaved(reference, candidate, args.strategy_list,
                                               args.repetitions, args.scenario, work)
+        for note in ref_side.notes:
+            say(f"reference build: results {note}")
         design = PAIRED
     else:
         results_file = candidate.compare(args.strategy_list, args.repetitions,
