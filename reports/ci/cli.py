@@ -118,8 +118,8 @@ def _reference(args, candidate):
     sha = build.resolve_revision(repo, args.against)
     commit = build.describe_revision(repo, sha)
     path = build.harness_at(repo, sha)
-    return Harness(path, f"reference build {args.against}"), f"{args.against} ({commit})", \
-        commit
+    return Harness(path, f"reference build {args.against}", version=commit), \
+        f"{args.against} ({commit})", commit
 
 
 def _decide(args, config, design, reference_label, ref_side, cand_side, work):

@@ -91,6 +91,27 @@ class AgainstRevision(SandboxTest):
         self.assertIn("rxbench: regression: new packet loss in combined-list: lost 70 "
                       "packets in 10 of 10 repetitions; the reference lost 0", err)
 
+    def test_each_build_names_itself(self):
+        """A results file names the build that made it: the reference binary must not
+        inherit the checkout's version that ./rxbench exports."""
+        git = ["git", "-C", self.box.repo, "-c", "user.name=t", "-c", "user.email=t@t"]
+        subprocess.run(git + ["commit", "-q", "--allow-empty", "-m", "two"], check=True)
+        describe = lambda rev: subprocess.run(
+            ["git", "-C", self.box.repo, "describe", "--always", "--tags", rev], check=True,
+            capture_output=True, text=True).stdout.strip()
+        head, previous = describe("HEAD"), describe("HEAD~1")
+        out_dir = self.box.path("out")
+        code, _, err = self.box.ci("--against", "HEAD~1", "--repetitions", "8",
+                                   "--no-record", "--out", out_dir, RXBENCH_VERSION=head)
+        self.assertEqual(code, 0, err)
+        for rep in range(8):
+            versions = {}
+            for side in ("reference", "candidate"):
+                with open(os.path.join(out_dir, f"rep{rep:03d}-{side}", "compare.json")) as f:
+                    versions[side] = json.load(f)["context"]["rxbench_version"]
+            self.assertEqual(versions, {"reference": previous, "candidate": head})
+        self.assertNotEqual(head, previous)
+
     def test_usage_errors_exit_2_before_building(self):
         cases = [
             (["--against", "HEAD", "--rate", "-5"], "rxbench: --rate: value must be positive"),
