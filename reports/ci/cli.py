@@ -42,6 +42,9 @@ def main(argv):
     inject = ["--inject-cost-ns", str(args.inject_cost_ns)] if args.inject_cost_ns else []
     candidate = Harness(path, "build under test", inject)
     candidate.validate(args.strategy_list, args.scenario)
+    # A revision that does not exist is a usage error before anything is opened or written.
+    args.against_sha = build.resolve_revision(_repo(), args.against) \
+        if args.against and not args.calibrate else None
 
     conn = None
     if args.record or args.baseline or args.save_baseline:
@@ -114,12 +117,16 @@ def _reference(args, candidate):
         return Harness(candidate.path, "same build (A/A)"), "itself (A/A)", None
     if not args.against:
         return None, None, None
-    repo = os.environ.get("RXBENCH_ROOT") or os.getcwd()
-    sha = build.resolve_revision(repo, args.against)
+    repo = _repo()
+    sha = args.against_sha
     commit = build.describe_revision(repo, sha)
     path = build.harness_at(repo, sha)
     return Harness(path, f"reference build {args.against}", version=commit), \
         f"{args.against} ({commit})", commit
+
+
+def _repo():
+    return os.environ.get("RXBENCH_ROOT") or os.getcwd()
 
 
 def _decide(args, config, design, reference_label, ref_side, cand_side, work):

@@ -138,6 +138,33 @@ class AgainstRevision(SandboxTest):
         self.assertEqual(self.box.bazel_calls(), [])
         self.assertTrue(all("--dry-run" in argv for _, argv in self.box.harness_calls()))
 
+    def test_bad_input_leaves_nothing_behind(self):
+        """Issue 17 section 3: one line, exit 2, before any build or traffic, and no
+        output, history database or build worktree half-made."""
+        configs = {"negative": {"thresholds": {"cpu_ns_per_packet_receive_path": -1}},
+                   "typo": {"thresholds": {"cpu_ns_per_packet_recieve_path": 0.05}}}
+        for name, data in configs.items():
+            with open(self.box.path(f"{name}.json"), "w") as f:
+                json.dump(data, f)
+        out_dir = self.box.path("out")
+        cases = [
+            (["--against", "nope"], "rxbench: --against nope: no such commit in "),
+            (["--against", "HEAD", "--config", self.box.path("negative.json")],
+             "threshold of cpu_ns_per_packet_receive_path must be a fraction in [0, 1)"),
+            (["--against", "HEAD", "--config", self.box.path("typo.json")],
+             "unknown metric 'cpu_ns_per_packet_recieve_path'; one of "),
+        ]
+        for argv, message in cases:
+            code, out, err = self.box.ci(*argv, "--repetitions", "8", "--out", out_dir,
+                                         "--junit", self.box.path("junit.xml"))
+            self.assertEqual((code, out), (2, ""), (argv, err))
+            self.assertEqual(len(err.splitlines()), 1, (argv, err))
+            self.assertIn(message, err)
+            for path in (out_dir, self.box.db, self.box.path("junit.xml"), self.box.cache):
+                self.assertFalse(os.path.exists(path), (argv, path))
+        self.assertEqual(self.box.bazel_calls(), [])
+        self.assertTrue(all("--dry-run" in argv for _, argv in self.box.harness_calls()))
+
     def test_harness_not_set(self):
         code, _, err = self.box.ci("--against", "HEAD", RXBENCH_HARNESS="")
         self.assertEqual(code, 2)
