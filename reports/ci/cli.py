@@ -33,6 +33,8 @@ from reports.usage import UsageError, say
 
 def main(argv):
     args = parse(argv)
+    if args.prune:
+        return _prune(args.keep_builds)
     config = load_config(args.config)
     _check_repetitions(args, config)
     path = os.environ.get("RXBENCH_HARNESS")
@@ -121,8 +123,23 @@ def _reference(args, candidate):
     sha = args.against_sha
     commit = build.describe_revision(repo, sha)
     path = build.harness_at(repo, sha)
+    _prune(args.keep_builds, quiet=True)
     return Harness(path, f"reference build {args.against}", version=commit), \
         f"{args.against} ({commit})", commit
+
+
+def _prune(keep, quiet=False):
+    """Removes the cached builds beyond the `keep` most recently used and says which
+    (`quiet`: only when something was removed)."""
+    root = build.cache_root()
+    removed, in_use = build.prune(_repo(), keep, root)
+    for worktree in removed:
+        say(f"ci: removed the cached build {worktree}")
+    for worktree in in_use:
+        say(f"ci: kept the cached build {worktree}: another gate is using it")
+    if not quiet and not removed:
+        say(f"ci: nothing to prune in {root} (keeping the {keep} most recently used)")
+    return 0
 
 
 def _repo():
