@@ -7,7 +7,6 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 
 namespace rxbench::harness {
 namespace fs = std::filesystem;
@@ -23,6 +22,18 @@ std::string CanCreateIn(const fs::path& dir) {
   if (fd < 0) return std::strerror(errno);
   close(fd);
   unlink(probe.c_str());
+  return "";
+}
+
+// "" when all of `text` was written to `fd`, else why not.
+std::string WriteAll(int fd, const std::string& text) {
+  size_t done = 0;
+  while (done < text.size()) {
+    const ssize_t n = write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return std::strerror(errno);
+    done += static_cast<size_t>(n);
+  }
   return "";
 }
 
@@ -59,20 +70,36 @@ std::string PrepareDirectory(const std::string& path, const std::string& what) {
 
 bool WriteFileAtomically(const std::string& path, const std::string& text, std::string* error) {
   const std::string temporary = path + ".tmp." + std::to_string(getpid());
-  {
-    std::ofstream out(temporary, std::ios::trunc);
-    out << text;
-    out.flush();
-    if (!out) {
-      *error = "cannot write " + temporary;
-      std::remove(temporary.c_str());
-      return false;
-    }
+  const int fd = open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    *error = "cannot create " + temporary + ": " + std::strerror(errno);
+    return false;
+  }
+  // The data must be on disk before the rename makes it the file: otherwise a
+  // crash soon after can leave `path` renamed but empty (ext4, xfs), which
+  // loses the old results as well as the new.
+  std::string why = WriteAll(fd, text);
+  if (why.empty() && fsync(fd) != 0) why = std::strerror(errno);
+  if (close(fd) != 0 && why.empty()) why = std::strerror(errno);
+  if (!why.empty()) {
+    *error = "cannot write " + temporary + ": " + why;
+    unlink(temporary.c_str());
+    return false;
   }
   if (std::rename(temporary.c_str(), path.c_str()) != 0) {
     *error = "cannot rename " + temporary + " to " + path + ": " + std::strerror(errno);
     std::remove(temporary.c_str());
     return false;
+  }
+  // The rename itself is an entry in the directory: until the directory is
+  // synced, a crash can bring back the old file. Best effort: the new file is
+  // complete either way, so a directory that cannot be synced is not an error.
+  fs::path dir = fs::path(path).parent_path();
+  if (dir.empty()) dir = ".";
+  const int dir_fd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd >= 0) {
+    fsync(dir_fd);
+    close(dir_fd);
   }
   return true;
 }

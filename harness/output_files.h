@@ -17,7 +17,9 @@ std::string CheckWritableFile(const std::string& path, const std::string& what);
 std::string PrepareDirectory(const std::string& path, const std::string& what);
 
 // Writes `text` to `path` through a temporary file in the same directory and
-// a rename, so that `path` holds either its old content or all of the new.
+// a rename, so that `path` holds either its old content or all of the new,
+// also after a crash: the file is synced before the rename, the directory
+// after it.
 bool WriteFileAtomically(const std::string& path, const std::string& text, std::string* error);
 
 }  // namespace rxbench::harness

@@ -73,6 +73,7 @@ nlohmann::json ContextJson(const RunConfig& config, const std::vector<RunResult>
       {"gstreamer_version", gst_version},
       {"rxbench_version", RxbenchVersion()},
       {"library_build_type", "release"},
+      {"schema_version", kResultsSchemaVersion},
       {"scenario",
        {{"name", config.scenario},
         {"shape", traffic_gen::ToString(config.traffic.shape)},
@@ -142,6 +143,13 @@ nlohmann::json ThreadCpuJson(const ThreadCpu& t) {
           {"involuntary_switches_per_packet", t.involuntary_switches_per_packet}};
 }
 
+// Google Benchmark's real_time: the wall time of the measured window per
+// packet delivered in it. 0 only where nothing was delivered (a failed run):
+// compare.py needs a number there, and `ok`/`window_packets` say why.
+double WallNsPerPacket(const RunResult& r) {
+  return r.window_packets > 0 ? r.window_s * 1e9 / static_cast<double>(r.window_packets) : 0.0;
+}
+
 }  // namespace
 
 nlohmann::json IterationJson(const RunResult& r) {
@@ -157,7 +165,8 @@ nlohmann::json IterationJson(const RunResult& r) {
       {"iterations", r.window_packets},
       {"time_unit", "ns"},
       {"cpu_time", r.cpu_ns_per_packet_receive_path},
-      {"real_time", r.latency.p50},
+      {"real_time", WallNsPerPacket(r)},
+      {"schema_version", kResultsSchemaVersion},
       {"strategy", r.strategy},
       {"policies", r.policies},
       {"scenario", r.scenario},
@@ -286,42 +295,62 @@ nlohmann::json IterationJson(const RunResult& r) {
   return j;
 }
 
+bool IsAggregated(const std::string& key) {
+  if (key == "cpu_time" || key == "real_time") return true;
+  if (key.find("per_packet") != std::string::npos) return true;
+  for (const char* suffix : {"_ns", "_us", "_s", "_pps", "_pct", "_rtp"}) {
+    const std::string tail = suffix;
+    if (key.size() > tail.size() && key.compare(key.size() - tail.size(), tail.size(), tail) == 0) return true;
+  }
+  return false;
+}
+
 std::vector<nlohmann::json> AggregateJson(const std::vector<nlohmann::json>& iterations) {
   if (iterations.size() < 2) return {};
   const nlohmann::json& first = iterations.front();
+  // Every aggregated key any repetition has, with the values that are numbers:
+  // a null (not measured) or missing value is left out, and the count says so.
   std::map<std::string, std::vector<double>> values;
   for (const nlohmann::json& it : iterations) {
     for (const auto& [key, value] : it.items()) {
-      if (value.is_number() && key != "repetition_index" && key != "repetitions" && key != "threads") {
-        values[key].push_back(value.get<double>());
-      }
+      if (!IsAggregated(key) || !(value.is_number() || value.is_null())) continue;
+      std::vector<double>& v = values[key];
+      if (value.is_number()) v.push_back(value.get<double>());
     }
   }
+  nlohmann::json counts = nlohmann::json::object();
+  for (const auto& [key, v] : values) counts[key] = v.size();
   std::vector<nlohmann::json> out;
   for (const char* aggregate : {"mean", "median", "stddev", "cv"}) {
+    const std::string name = aggregate;
     nlohmann::json a = {{"name", first["name"].get<std::string>() + "_" + aggregate},
                         {"run_name", first["run_name"]},
                         {"run_type", "aggregate"},
                         {"aggregate_name", aggregate},
-                        {"aggregate_unit", std::string(aggregate) == "cv" ? "percentage" : "time"},
+                        {"aggregate_unit", name == "cv" ? "percentage" : "time"},
                         {"repetitions", iterations.size()},
                         {"threads", 1},
                         {"time_unit", "ns"},
                         {"strategy", first["strategy"]},
-                        {"scenario", first["scenario"]}};
+                        {"scenario", first["scenario"]},
+                        {"schema_version", kResultsSchemaVersion},
+                        {"aggregate_counts", counts}};
     for (const auto& [key, v] : values) {
+      // Fewer values than the statistic needs give null, never a made-up 0.
+      if (v.empty() || ((name == "stddev" || name == "cv") && v.size() < 2)) {
+        a[key] = nullptr;
+        continue;
+      }
       double mean = 0;
       for (double x : v) mean += x;
       mean /= static_cast<double>(v.size());
       double var = 0;
       for (double x : v) var += (x - mean) * (x - mean);
-      const double stddev = v.size() > 1 ? std::sqrt(var / static_cast<double>(v.size() - 1)) : 0.0;
-      const std::string name = aggregate;
-      double result = mean;
-      if (name == "median") result = Median(v);
-      if (name == "stddev") result = stddev;
-      if (name == "cv") result = mean != 0 ? stddev / mean : 0.0;
-      a[key] = result;
+      const double stddev = std::sqrt(var / static_cast<double>(v.size() - 1));
+      if (name == "mean") a[key] = mean;
+      if (name == "median") a[key] = Median(v);
+      if (name == "stddev") a[key] = stddev;
+      if (name == "cv") a[key] = mean != 0 ? nlohmann::json(stddev / mean) : nlohmann::json(nullptr);
     }
     out.push_back(std::move(a));
   }

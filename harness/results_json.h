@@ -5,7 +5,9 @@
 // contract: later versions add fields, never change these.
 //
 //   cpu_time  = receive-path CPU ns per delivered packet (receiver + pipeline)
-//   real_time = median send -> sink latency per packet, ns
+//   real_time = wall ns of the measured window per delivered packet
+//               (schema_version 1; in version 0 files, without the field, it
+//               was the p50 latency, which is latency_p50_ns in both)
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -24,8 +26,22 @@ nlohmann::json ContextJson(const RunConfig& config, const std::vector<RunResult>
 // One benchmark entry for one repetition.
 nlohmann::json IterationJson(const RunResult& run);
 
+// What real_time means (above), in `context` and in every entry, so that an
+// entry stored on its own (the history) still says it. Raised when a field's
+// meaning changes; readers convert older versions (reports/results/load.py).
+constexpr int kResultsSchemaVersion = 1;
+
+// Whether a field is a measurement that averages meaningfully over
+// repetitions: a time, rate, per-packet cost, latency or jitter, told by its
+// name (cpu_time, real_time, *per_packet*, *_ns, *_us, *_s, *_pps, *_pct,
+// *_rtp). Counts, ids, flags and settings are not.
+bool IsAggregated(const std::string& key);
+
 // Aggregate entries (mean, median, stddev, cv) over the repetitions of one
-// strategy: every numeric field is aggregated.
+// strategy, of the fields IsAggregated() takes. A null (not measured) value
+// is left out; `aggregate_counts` gives, per field, how many values each
+// aggregate rests on, and a field with too few (none; one for stddev and cv)
+// is null.
 std::vector<nlohmann::json> AggregateJson(const std::vector<nlohmann::json>& iterations);
 
 // `invocation`: what the command line adds to `context` (command_line, and

@@ -1,5 +1,7 @@
 """Writing output files so that a reader never sees half a file: write a temporary file
-in the same directory, then rename it over the target (rename is atomic on POSIX)."""
+in the same directory, then rename it over the target (rename is atomic on POSIX). The
+file is synced before the rename and the directory after it, so that a crash leaves the
+old file or all of the new one, never a renamed empty one."""
 import json
 import os
 import tempfile
@@ -16,12 +18,29 @@ def write_atomically(path, text):
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as f:
                 f.write(text)
+                f.flush()
+                os.fsync(f.fileno())
             os.replace(temp, path)
         except BaseException:
             os.unlink(temp)
             raise
+        _sync_directory(directory)
     except OSError as e:
         raise UsageError(f"cannot write {path}: {e}") from e
+
+
+def _sync_directory(directory):
+    """Makes the rename itself durable. Best effort: the new file is whole either way."""
+    try:
+        fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def write_json_atomically(path, data):

@@ -33,6 +33,8 @@ from reports.usage import UsageError, say
 
 def main(argv):
     args = parse(argv)
+    if args.prune:
+        return _prune(args.keep_builds)
     config = load_config(args.config)
     _check_repetitions(args, config)
     path = os.environ.get("RXBENCH_HARNESS")
@@ -42,6 +44,9 @@ def main(argv):
     inject = ["--inject-cost-ns", str(args.inject_cost_ns)] if args.inject_cost_ns else []
     candidate = Harness(path, "build under test", inject)
     candidate.validate(args.strategy_list, args.scenario)
+    # A revision that does not exist is a usage error before anything is opened or written.
+    args.against_sha = build.resolve_revision(_repo(), args.against) \
+        if args.against and not args.calibrate else None
 
     conn = None
     if args.record or args.baseline or args.save_baseline:
@@ -79,6 +84,8 @@ def _gate(args, config, candidate, spec, conn, work):
     if reference:
         ref_side, cand_side = run_interleaved(reference, candidate, args.strategy_list,
                                               args.repetitions, args.scenario, work)
+        for note in ref_side.notes:
+            say(f"reference build: results {note}")
         design = PAIRED
     else:
         results_file = candidate.compare(args.strategy_list, args.repetitions,
@@ -112,12 +119,31 @@ def _reference(args, candidate):
         return Harness(candidate.path, "same build (A/A)"), "itself (A/A)", None
     if not args.against:
         return None, None, None
-    repo = os.environ.get("RXBENCH_ROOT") or os.getcwd()
-    sha = build.resolve_revision(repo, args.against)
+    repo = _repo()
+    sha = args.against_sha
     commit = build.describe_revision(repo, sha)
     path = build.harness_at(repo, sha)
-    return Harness(path, f"reference build {args.against}"), f"{args.against} ({commit})", \
-        commit
+    _prune(args.keep_builds, quiet=True)
+    return Harness(path, f"reference build {args.against}", version=commit), \
+        f"{args.against} ({commit})", commit
+
+
+def _prune(keep, quiet=False):
+    """Removes the cached builds beyond the `keep` most recently used and says which
+    (`quiet`: only when something was removed)."""
+    root = build.cache_root()
+    removed, in_use = build.prune(_repo(), keep, root)
+    for worktree in removed:
+        say(f"ci: removed the cached build {worktree}")
+    for worktree in in_use:
+        say(f"ci: kept the cached build {worktree}: another gate is using it")
+    if not quiet and not removed:
+        say(f"ci: nothing to prune in {root} (keeping the {keep} most recently used)")
+    return 0
+
+
+def _repo():
+    return os.environ.get("RXBENCH_ROOT") or os.getcwd()
 
 
 def _decide(args, config, design, reference_label, ref_side, cand_side, work):

@@ -11,6 +11,7 @@ import unittest
 from unittest import mock
 
 from reports import __main__ as dispatch
+from reports.ci import build
 
 FAKE_HARNESS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "testdata",
                             "fake_rxbench.py")
@@ -89,6 +90,7 @@ class SandboxTest(unittest.TestCase):
     def setUp(self):
         self.box = Sandbox()
         self.addCleanup(self.box.close)
+        self.addCleanup(build.release_all)   # the builds this test's gates held
         patch = mock.patch.dict(os.environ, self.box.env)
         patch.start()
         self.addCleanup(patch.stop)

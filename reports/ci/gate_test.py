@@ -91,6 +91,27 @@ class AgainstRevision(SandboxTest):
         self.assertIn("rxbench: regression: new packet loss in combined-list: lost 70 "
                       "packets in 10 of 10 repetitions; the reference lost 0", err)
 
+    def test_each_build_names_itself(self):
+        """A results file names the build that made it: the reference binary must not
+        inherit the checkout's version that ./rxbench exports."""
+        git = ["git", "-C", self.box.repo, "-c", "user.name=t", "-c", "user.email=t@t"]
+        subprocess.run(git + ["commit", "-q", "--allow-empty", "-m", "two"], check=True)
+        describe = lambda rev: subprocess.run(
+            ["git", "-C", self.box.repo, "describe", "--always", "--tags", rev], check=True,
+            capture_output=True, text=True).stdout.strip()
+        head, previous = describe("HEAD"), describe("HEAD~1")
+        out_dir = self.box.path("out")
+        code, _, err = self.box.ci("--against", "HEAD~1", "--repetitions", "8",
+                                   "--no-record", "--out", out_dir, RXBENCH_VERSION=head)
+        self.assertEqual(code, 0, err)
+        for rep in range(8):
+            versions = {}
+            for side in ("reference", "candidate"):
+                with open(os.path.join(out_dir, f"rep{rep:03d}-{side}", "compare.json")) as f:
+                    versions[side] = json.load(f)["context"]["rxbench_version"]
+            self.assertEqual(versions, {"reference": previous, "candidate": head})
+        self.assertNotEqual(head, previous)
+
     def test_usage_errors_exit_2_before_building(self):
         cases = [
             (["--against", "HEAD", "--rate", "-5"], "rxbench: --rate: value must be positive"),
@@ -114,6 +135,33 @@ class AgainstRevision(SandboxTest):
             self.assertEqual(len(err.splitlines()), 1, (argv, err))
             self.assertIn(message, err)
             self.assertEqual(out, "")
+        self.assertEqual(self.box.bazel_calls(), [])
+        self.assertTrue(all("--dry-run" in argv for _, argv in self.box.harness_calls()))
+
+    def test_bad_input_leaves_nothing_behind(self):
+        """Issue 17 section 3: one line, exit 2, before any build or traffic, and no
+        output, history database or build worktree half-made."""
+        configs = {"negative": {"thresholds": {"cpu_ns_per_packet_receive_path": -1}},
+                   "typo": {"thresholds": {"cpu_ns_per_packet_recieve_path": 0.05}}}
+        for name, data in configs.items():
+            with open(self.box.path(f"{name}.json"), "w") as f:
+                json.dump(data, f)
+        out_dir = self.box.path("out")
+        cases = [
+            (["--against", "nope"], "rxbench: --against nope: no such commit in "),
+            (["--against", "HEAD", "--config", self.box.path("negative.json")],
+             "threshold of cpu_ns_per_packet_receive_path must be a fraction in [0, 1)"),
+            (["--against", "HEAD", "--config", self.box.path("typo.json")],
+             "unknown metric 'cpu_ns_per_packet_recieve_path'; one of "),
+        ]
+        for argv, message in cases:
+            code, out, err = self.box.ci(*argv, "--repetitions", "8", "--out", out_dir,
+                                         "--junit", self.box.path("junit.xml"))
+            self.assertEqual((code, out), (2, ""), (argv, err))
+            self.assertEqual(len(err.splitlines()), 1, (argv, err))
+            self.assertIn(message, err)
+            for path in (out_dir, self.box.db, self.box.path("junit.xml"), self.box.cache):
+                self.assertFalse(os.path.exists(path), (argv, path))
         self.assertEqual(self.box.bazel_calls(), [])
         self.assertTrue(all("--dry-run" in argv for _, argv in self.box.harness_calls()))
 

@@ -10,12 +10,15 @@ from reports.usage import RunFailed, UsageError
 
 
 class Harness:
-    def __init__(self, path, label, extra_args=()):
+    def __init__(self, path, label, extra_args=(), version=None):
         """`extra_args` go to this build only (e.g. --inject-cost-ns for the build
-        under test, never for the reference)."""
+        under test, never for the reference). `version`: what this build's results say
+        it is (their context's rxbench_version, which the harness takes from
+        $RXBENCH_VERSION); None keeps ours, which ./rxbench set for the checkout."""
         self.path = path
         self.label = label
         self.extra_args = list(extra_args)
+        self.version = version
 
     def validate(self, strategies, options):
         """Lets the harness check the options before anything is built or run: it exits
@@ -46,6 +49,9 @@ class Harness:
     def _run(self, args, stdout):
         env = dict(os.environ)
         env.pop("RXBENCH_HANDOFF", None)   # the gate reads --out; no hand-off file
+        if self.version:
+            # Another revision's binary would otherwise inherit the checkout's version.
+            env["RXBENCH_VERSION"] = self.version
         try:
             return subprocess.run(args, stdout=stdout or subprocess.DEVNULL,
                                   stderr=subprocess.PIPE, text=True, env=env, check=False)

@@ -20,6 +20,7 @@ class Side:
     harness: object        # ci.harness.Harness
     context: dict = None   # from its first repetition's results
     iterations: list = dataclasses.field(default_factory=list)
+    notes: list = dataclasses.field(default_factory=list)   # how its files were read
 
 
 def run_interleaved(reference, candidate, strategies, repetitions, options, work_dir):
@@ -34,6 +35,7 @@ def run_interleaved(reference, candidate, strategies, repetitions, options, work
                                         os.path.join(work_dir, f"rep{rep:03d}-{name}"))
             results = load(path)
             side.context = side.context or results.context
+            side.notes = side.notes or results.notes
             side.iterations += [renumbered(it, rep, repetitions) for it in results.iterations]
     _progress(None)
     return sides["reference"], sides["candidate"]

@@ -3,6 +3,7 @@ to the harness unchanged (parse_known_args: whatever ci does not know is the har
 which validates it in a dry run)."""
 import argparse
 
+from reports.ci.build import DEFAULT_KEEP
 from reports.ci.placement import placement_for
 from reports.history.paths import default_db_path
 from reports.usage import ArgumentParser, UsageError
@@ -14,6 +15,8 @@ DESCRIPTION = """Modes:
                         nightly: against stored repetitions (unpaired).
   --calibrate           A/A: the build under test against itself; what the gate can see.
   --save-baseline NAME  (alone, or with a mode) stores the build under test's run as NAME.
+  --prune               removes cached builds of other revisions beyond the --keep-builds
+                        most recently used, says which, and exits.
 Exit 1 only on a regression (worse beyond its threshold and significant, or new loss);
 0 otherwise; 2 on usage or configuration errors.
 """
@@ -66,6 +69,12 @@ def parser():
     out.add_argument("--report", metavar="DIR", help="HTML report (reports.html)")
     out.add_argument("--out", metavar="DIR",
                      help="keep every repetition's results and ci.json here")
+    cache = p.add_argument_group("cached builds of other revisions (--against)")
+    cache.add_argument("--keep-builds", type=int, default=DEFAULT_KEEP, metavar="N",
+                       help="keep the N most recently used (default "
+                            f"{DEFAULT_KEEP}); older ones are removed after each gate")
+    cache.add_argument("--prune", action="store_true",
+                       help="remove the older ones now, say which, and exit")
     hist = p.add_argument_group("history")
     hist.add_argument("--record", action=argparse.BooleanOptionalAction, default=True,
                       help="record the runs in the history (default: on)")
@@ -88,10 +97,14 @@ def parse(argv, allowed_cpus=None):
         raise UsageError("ci: --repetitions must be at least 1")
     if args.inject_cost_ns < 0:
         raise UsageError("ci: --inject-cost-ns must be >= 0")
+    if args.keep_builds < 1:
+        raise UsageError("ci: --keep-builds must be at least 1")
     modes = [m for m in ("against", "baseline", "calibrate") if getattr(args, m)]
+    if args.prune and (modes or args.save_baseline):
+        raise UsageError("ci: --prune runs alone (it prunes and exits)")
     if len(modes) > 1:
         raise UsageError(f"ci: choose one of --{', --'.join(modes)}")
-    if not modes and not args.save_baseline:
+    if not modes and not args.save_baseline and not args.prune:
         raise UsageError("ci: nothing to compare with: give --against REV, "
                          "--baseline NAME|history:N, --calibrate or --save-baseline NAME")
     args.strategy_list = [s for s in args.strategies.split(",") if s]

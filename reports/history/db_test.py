@@ -42,7 +42,7 @@ class Database(unittest.TestCase):
         old.close()
 
         conn = open_db(self.path)
-        self.assertEqual(schema_version(conn), 2)
+        self.assertEqual(schema_version(conn), LATEST)
         self.assertEqual(conn.execute("SELECT commit_id, source FROM runs").fetchall(),
                          [("v1", "compare")])
         indexes = {row[0] for row in conn.execute(
@@ -52,6 +52,29 @@ class Database(unittest.TestCase):
         results = load(SAMPLE_COMPARE)
         store.record(conn, describe(results.context, source="ci"), results.iterations)
         self.assertEqual(conn.execute("SELECT count(*) FROM runs").fetchone()[0], 2)
+
+    def test_migration_3_drops_real_time_of_schema_0_rows(self):
+        """Rows recorded before results schema 1 stored real_time = p50 latency: a trend
+        of real_time must not mix that with wall time per packet."""
+        old = open_db(self.path, migrations=sql.MIGRATIONS[:2])
+        results = load(SAMPLE_COMPARE)
+        run_id = store.record(old, describe(results.context), results.iterations)
+        # As the loader before schema 1 stored them: real_time among the metrics.
+        repetition = old.execute("SELECT id FROM repetitions WHERE run_id = ? LIMIT 1",
+                                 (run_id,)).fetchone()[0]
+        old.execute("INSERT INTO metrics (repetition_id, key, value) VALUES (?, ?, ?)",
+                    (repetition, "real_time", 68000.0))
+        old.close()
+
+        conn = open_db(self.path)
+        self.assertEqual(conn.execute(
+            "SELECT count(*) FROM metrics WHERE key = 'real_time'").fetchone()[0], 0)
+        self.assertGreater(conn.execute(
+            "SELECT count(*) FROM metrics WHERE key = 'latency_p50_ns'").fetchone()[0], 0)
+        back = store.iterations_of(conn, [run_id])[0]
+        self.assertIsNone(back.value("real_time"))
+        self.assertEqual(back.value("latency_p50_ns"), back.raw["latency_p50_ns"])
+        conn.close()
 
     def test_newer_database_is_refused(self):
         open_db(self.path).close()

@@ -57,6 +57,13 @@ MIGRATIONS = (
         "CREATE INDEX runs_by_host_scenario ON runs (host, scenario, recorded_at)",
         "CREATE INDEX metrics_by_key ON metrics (key)",
     )),
+    # Every row before this migration came from a results file of schema version 0, whose
+    # real_time was the p50 latency (also stored as latency_p50_ns); from version 1 it is
+    # wall time per packet. Dropping the old rows keeps a trend of real_time from mixing
+    # the two; reading a repetition back converts it the same way (results/load.py).
+    (3, "real_time of schema-0 results was the p50 latency: not a real_time value", (
+        "DELETE FROM metrics WHERE key = 'real_time'",
+    )),
 )
 
 INSERT_RUN = """

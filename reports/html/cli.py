@@ -39,10 +39,12 @@ def render(results_paths, out_dir, history_db=None, sweep=None, profile=None,
     """
     if isinstance(results_paths, (str, os.PathLike)):
         results_paths = [results_paths]  # `compare --report` hands over one file
-    os.makedirs(out_dir, exist_ok=True)
+    # Every input is read before anything is written: a file that does not parse (e.g.
+    # truncated) is a usage error that leaves no half-made report behind.
     results = load.load(results_paths)
     sweep_doc = _document(sweep)
     profile_doc = _document(profile)
+    os.makedirs(out_dir, exist_ok=True)
     trend = None
     if trend_records is not None:
         trend = history_trend.TrendData(records=list(trend_records))

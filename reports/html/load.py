@@ -46,7 +46,7 @@ def read_json(path):
     except OSError as e:
         raise UsageError(f"cannot read {path}: {e.strerror}")
     except json.JSONDecodeError as e:
-        raise UsageError(f"{path} is not JSON: {e.msg} at line {e.lineno}")
+        raise UsageError(f"{path} is not JSON: {e.msg} (line {e.lineno}, column {e.colno})")
 
 
 def load(paths):

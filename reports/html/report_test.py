@@ -95,6 +95,21 @@ class ReportTest(unittest.TestCase):
         self.assertEqual(code, 2)
         self.assertIn("cannot read", err)
 
+    def test_truncated_results_file_writes_nothing(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            with open(RESULTS) as f:
+                text = f.read()
+            truncated = os.path.join(tmp, "compare.json")
+            with open(truncated, "w") as f:
+                f.write(text[:len(text) // 2])   # as a run killed while writing would
+            out = os.path.join(tmp, "report")
+            code, printed, err = capture.run(cli.main, [truncated, "--out", out])
+            self.assertEqual(code, 2)
+            self.assertEqual(len(err.strip().splitlines()), 1, err)
+            self.assertTrue(err.startswith(f"rxbench: {truncated} is not JSON: "), err)
+            self.assertEqual(printed, "")
+            self.assertFalse(os.path.exists(out))
+
 
 def with_new_fields(doc):
     """The recorded file as the C++ writes it after issue 9: every new field derived from

@@ -1,5 +1,12 @@
 """Reads a results JSON file into a ResultsFile. Tolerant of fields a newer harness adds
-and an older one lacks: anything absent is simply not in `metrics`."""
+and an older one lacks: anything absent is simply not in `metrics`.
+
+Schema versions (`schema_version` in the context and in every entry; absent = 0): in
+version 0 `real_time` was the p50 send -> sink latency; from version 1 it is the wall
+time of the measured window per packet (harness/results_json.h). A version 0 entry is
+read with its latency under `latency_p50_ns` (where it already is, in files that have
+that field) and `real_time` unavailable (None), and the file carries a note saying so:
+old files and history rows stay comparable with new ones on every compared metric."""
 from reports.files import read_json
 from reports.results import metrics
 from reports.results.model import Iteration, ResultsFile
@@ -14,15 +21,35 @@ def from_dict(data, path="<memory>"):
     if not isinstance(data, dict) or not isinstance(data.get("benchmarks"), list):
         raise UsageError(f"{path} is not a results file: no 'benchmarks' list")
     entries = [b for b in data["benchmarks"] if _is_iteration(b)]
+    context = data.get("context") or {}
+    file_version = context.get("schema_version", 0) if isinstance(context, dict) else 0
     seen = {}
     iterations = []
+    converted = False
     for entry in entries:
         strategy = entry.get("strategy") or str(entry.get("name", "?")).split("/")[0]
         # Files without repetition_index number the repetitions in file order.
         index = entry.get("repetition_index", seen.get(strategy, 0))
         seen[strategy] = index + 1
-        iterations.append(_iteration(entry, strategy, index))
-    return ResultsFile(path=path, context=data.get("context") or {}, iterations=iterations)
+        it = _iteration(entry, strategy, index)
+        if entry.get("schema_version", file_version) == 0 and "real_time" in it.metrics:
+            _convert_version_0(it.metrics)
+            converted = True
+        iterations.append(it)
+    notes = [V0_NOTE] if converted else []
+    return ResultsFile(path=path, context=context, iterations=iterations, notes=notes)
+
+
+V0_NOTE = ("written before schema version 1: its real_time was the p50 latency (read as "
+           "latency_p50_ns); real_time (wall time per packet) is unavailable")
+
+
+def _convert_version_0(numbers):
+    real_time = numbers.pop("real_time")
+    # 0 was written where latency was not measured: the format needed a number.
+    if numbers.get("latency_p50_ns") is None and real_time:
+        numbers["latency_p50_ns"] = real_time
+    numbers["real_time"] = None
 
 
 def _is_iteration(entry):

@@ -5,7 +5,7 @@ import tempfile
 import unittest
 
 from reports.results import synthetic
-from reports.results.load import from_dict, load
+from reports.results.load import V0_NOTE, from_dict, load
 from reports.results.sample import SAMPLE_COMPARE
 from reports.usage import UsageError
 
@@ -71,6 +71,44 @@ class Tolerant(unittest.TestCase):
                 load(path)
             with self.assertRaisesRegex(UsageError, "cannot read results file"):
                 load(os.path.join(tmp, "missing.json"))
+
+
+class SchemaVersions(unittest.TestCase):
+    """real_time was the p50 latency in schema 0 and is wall time per packet from 1: an
+    old file is read with its latency where new files have it, real_time unavailable."""
+
+    def test_version_0_file(self):
+        with open(SAMPLE_COMPARE) as f:
+            raw = json.load(f)
+        self.assertNotIn("schema_version", raw["context"])   # written before version 1
+        results = load(SAMPLE_COMPARE)
+        self.assertEqual(results.notes, [V0_NOTE])
+        first = results.of_strategy("baseline")[0]
+        self.assertIsNone(first.value("real_time"))
+        self.assertEqual(first.value("latency_p50_ns"), first.raw["real_time"])
+        self.assertEqual(first.raw["real_time"], first.raw["latency_p50_ns"])  # kept as read
+
+    def test_version_0_without_a_latency_field(self):
+        old = {"benchmarks": [{"name": "a/x", "cpu_time": 5.0, "real_time": 7000.0},
+                              {"name": "a/x", "cpu_time": 5.0, "real_time": 0}]}
+        its = from_dict(old).iterations
+        self.assertEqual(its[0].value("latency_p50_ns"), 7000.0)
+        self.assertIsNone(its[0].value("real_time"))
+        # 0 meant "not measured" (the format needed a number): not a latency of 0.
+        self.assertIsNone(its[1].value("latency_p50_ns"))
+        self.assertEqual(its[0].value("cpu_time"), 5.0)
+
+    def test_version_1_kept(self):
+        entry = synthetic.entry("a", 0, 100.0, real_time=2500.0, latency_p50_ns=9000.0)
+        data = synthetic.results([entry])
+        data["context"] = {"schema_version": 1}
+        results = from_dict(data)
+        self.assertEqual(results.notes, [])
+        self.assertEqual(results.iterations[0].value("real_time"), 2500.0)
+        self.assertEqual(results.iterations[0].value("latency_p50_ns"), 9000.0)
+        # An entry read on its own (a history row) says its version itself.
+        alone = from_dict({"benchmarks": [{**entry, "schema_version": 1}]})
+        self.assertEqual(alone.iterations[0].value("real_time"), 2500.0)
 
 
 if __name__ == "__main__":

@@ -28,6 +28,8 @@ class ResultsFile:
     path: str
     context: dict
     iterations: list
+    # What the loader changed to read an older file (load.py), one sentence each.
+    notes: list = field(default_factory=list)
 
     @property
     def invocation(self):

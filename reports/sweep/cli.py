@@ -14,6 +14,7 @@ import shlex
 import sys
 import time
 
+from reports.files import write_atomically
 from reports.html import cli as report
 from reports.usage import ArgumentParser, UsageError, run_main, say
 from reports.sweep import harness, knee as knee_mod, point as pt
@@ -164,12 +165,8 @@ def document(argv, args, forwarded, sweep, knees, stopped):
 
 
 def write_json(doc, path):
-    """Temp file + rename: a reader never sees half a file."""
-    tmp = path + ".tmp"
-    with open(tmp, "w", encoding="utf-8") as f:
-        json.dump(doc, f, indent=1)
-        f.write("\n")
-    os.replace(tmp, path)
+    """Temp file, synced, + rename: a reader never sees half a file (reports.files)."""
+    write_atomically(path, json.dumps(doc, indent=1) + "\n")
     return path
 
 
