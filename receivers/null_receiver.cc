@@ -17,8 +17,7 @@ bool NullReceiver::Start(std::string* error) {
   slot_bytes_ = gro ? (config_.gro_buffer_size != 0 ? config_.gro_buffer_size : GroBufferBytes(config_.buffer_size))
                     : config_.buffer_size;
   memory_.resize(slot_bytes_ * static_cast<std::size_t>(config_.batch));
-  Launch();
-  return true;
+  return Launch(error);
 }
 
 void NullReceiver::Run() {

@@ -104,8 +104,7 @@ bool ReceiveLoop::Start(std::string* error) {
     }
     source_ = owned_source_.get();
   }
-  Launch();
-  return true;
+  return Launch(error);
 }
 
 void ReceiveLoop::Run() {

@@ -25,8 +25,9 @@ class ThreadedReceiver : public Receiver {
  protected:
   ThreadedReceiver(const ReceiverConfig& config, SyncKind sync);
   // Runs Run() on the receiver thread. Derived destructors must Stop() first:
-  // the thread runs their code.
-  void Launch();
+  // the thread runs their code. False with a one-line *error when the thread
+  // could not be woken at its stop (thread_wake.h): it is not started then.
+  bool Launch(std::string* error);
   virtual void Run() = 0;
   // On the receiver thread, after its loop: what the sync policy and the
   // receive call counted, into result_.
