@@ -64,6 +64,9 @@ struct RunResult {
   std::uint64_t jitterbuffer_duplicates = 0;
   std::uint64_t malformed_at_sink = 0;        // delivered, but not an RTP packet
   std::uint64_t in_flight_at_stop = 0;  // still in the socket or pipeline queues after the drain
+  // The socket's drain at the end stopped at its limits with datagrams still
+  // coming (a sender that did not stop): what came after it is in no count.
+  bool socket_drain_hit_bound = false;
   bool pipeline_flushed = false;        // stalled while draining; what it held is in pipeline_drops
   std::int64_t unexplained_packets = 0;
   std::uint64_t seq_gaps = 0, duplicates = 0, reordered = 0, seq_stale = 0;

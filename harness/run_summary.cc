@@ -56,6 +56,7 @@ void SummarizeLoss(const traffic_gen::GeneratorReport& sent, const ReceiveReport
   r->pipeline_drops_by_element = a.pipeline_drops_by_element;
   r->in_flight_at_stop = a.in_flight_at_stop;
   r->pipeline_flushed = received.pipeline_flushed;
+  r->socket_drain_hit_bound = received.socket_drain_hit_bound;
   r->unexplained_packets = a.unexplained;
   r->host_rcvbuf_errors = received.host_rcvbuf_errors;
   r->jitterbuffer_late = received.pipeline.jitterbuffer_late;
