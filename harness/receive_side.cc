@@ -267,7 +267,11 @@ void ReceiveSide::ReadFinalCounts() {
   if (rcvbuf_errors_before_ && rcvbuf_errors_after) {
     report_.host_rcvbuf_errors = *rcvbuf_errors_after - *rcvbuf_errors_before_;
   }
-  if (receiver_) report_.receiver = receiver_->Result();
+  if (receiver_) {
+    report_.receiver = receiver_->Result();
+    // The receiver ended on its own: the cause of whatever else went wrong.
+    if (!report_.receiver.error.empty()) report_.error = report_.receiver.error;
+  }
   if (sink_) report_.sink = sink_->result();
 }
 

@@ -120,6 +120,8 @@ struct RunResult {
                 buffer_recycled = 0, buffer_discarded = 0;
   std::uint64_t ring_exhausted = 0, rearms = 0;  // io_uring
   std::uint64_t receiver_idle_waits = 0, receiver_batches = 0;
+  // The receive call's errors by errno name; unknown (null) for udpsrc.
+  std::optional<std::map<std::string, std::uint64_t>> receive_errors;
   std::uint64_t payload_mismatches = 0;   // verify_payload only
   std::uint64_t unstamped_packets = 0;  // delivered without plausible receiver stamps
   std::string measure = "full";

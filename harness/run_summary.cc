@@ -203,6 +203,7 @@ RunResult SummarizeRun(const RunIdentity& id, const std::optional<traffic_gen::G
   r.rearms = rx.stats.rearms;
   r.receiver_idle_waits = rx.stats.idle_waits;
   r.receiver_batches = rx.stats.batches;
+  if (!received.is_udpsrc) r.receive_errors = rx.receive_errors;
   const receivers::ReceiverResult::Phases& p = rx.phases;
   if (p.acquire.samples() > 0) {
     const double received_packets = static_cast<double>(rx.stats.packets);

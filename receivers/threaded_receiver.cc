@@ -25,6 +25,15 @@ void ThreadedReceiver::FinishResult() {
   result_.stats = sync_->Snapshot();
   result_.socket_drops_seen = call_->socket_drops_seen();
   result_.kernel_timestamps = call_->kernel_timestamps();
+  result_.receive_errors = errors_.ByName();
+}
+
+bool ThreadedReceiver::EndsOnError(int received, const char* call) {
+  if (received > 0) errors_.Received();
+  if (received >= 0 || !errors_.Count(-received)) return false;
+  result_.error = errors_.Reason(call);
+  failed_.store(true, std::memory_order_release);
+  return true;
 }
 
 void ThreadedReceiver::Stop() {
