@@ -132,7 +132,7 @@ void BM_Receive(benchmark::State& state, RecvKind kind) {
     int got = 0;
     while (got < count) {
       const int n = call->Receive(slots.data(), max, &stats);
-      if (n == 0) return false;  // an idle wait: something was dropped
+      if (n <= 0) return false;  // an idle wait (something was dropped) or an error
       for (int i = 0; i < n; ++i) {
         if (slots[i].length != bytes || slots[i].truncated) return false;
         if (provided) {

@@ -256,13 +256,22 @@ ReceiveReport ReceiveSide::Stop() {
 }
 
 void ReceiveSide::ReadFinalCounts() {
+  // The drain first, the drop counter after it: a datagram that came while
+  // the drain made room and did not fit is a drop, and would otherwise be in
+  // no count (unexplained).
+  const receivers::Drained drained = receivers::DrainSocket(socket_.fd, config_.socket_drain);
+  report_.left_in_socket = drained.datagrams;
+  report_.socket_drain_hit_bound = drained.hit_bound;
   report_.kernel_drops = platform::UdpCounters::SocketDrops(socket_.fd).value_or(0);
-  report_.left_in_socket = receivers::DrainSocket(socket_.fd);
   const std::optional<std::uint64_t> rcvbuf_errors_after = platform::UdpCounters::HostRcvbufErrors();
   if (rcvbuf_errors_before_ && rcvbuf_errors_after) {
     report_.host_rcvbuf_errors = *rcvbuf_errors_after - *rcvbuf_errors_before_;
   }
-  if (receiver_) report_.receiver = receiver_->Result();
+  if (receiver_) {
+    report_.receiver = receiver_->Result();
+    // The receiver ended on its own: the cause of whatever else went wrong.
+    if (!report_.receiver.error.empty()) report_.error = report_.receiver.error;
+  }
   if (sink_) report_.sink = sink_->result();
 }
 

@@ -68,6 +68,7 @@ struct ReceiveSideConfig {
   std::optional<std::uint32_t> expected_ssrc;
   std::optional<std::uint8_t> expected_payload_type;
   std::function<void(const DeliveredPacket&)> observer;  // tests
+  receivers::DrainLimits socket_drain;  // what is left in the socket at the end
 };
 
 // Everything the receive side counted and measured, as plain data.
@@ -84,6 +85,9 @@ struct ReceiveReport {
   double stop_s = 0;                   // how long Stop() took
   std::uint64_t kernel_drops = 0;
   std::uint64_t left_in_socket = 0;    // drained after the receiver stopped
+  // The drain stopped at its limits, datagrams still coming (a sender that
+  // did not stop): those after it are in no count.
+  bool socket_drain_hit_bound = false;
   std::optional<std::uint64_t> host_rcvbuf_errors;  // delta over the run, whole host
 
   // The measurement window.

@@ -280,6 +280,8 @@ nlohmann::json IterationJson(const RunResult& r) {
   if (r.measure == "full") j["measure_samples_interrupted"] = r.measure_samples_interrupted;
   if (r.socket_drops_rxq_ovfl) j["socket_drops_rxq_ovfl"] = *r.socket_drops_rxq_ovfl;
   if (r.host_rcvbuf_errors) j["host_rcvbuf_errors"] = *r.host_rcvbuf_errors;
+  j["socket_drain_hit_bound"] = r.socket_drain_hit_bound;
+  j["receive_errors"] = r.receive_errors ? nlohmann::json(*r.receive_errors) : nlohmann::json(nullptr);
   for (const auto& [name, value] : r.counters_per_packet) j[name + "_per_packet"] = value;
   if (!r.run_id.empty()) j["run_id"] = r.run_id;
   if (!r.sent_known) {

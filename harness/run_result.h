@@ -64,6 +64,9 @@ struct RunResult {
   std::uint64_t jitterbuffer_duplicates = 0;
   std::uint64_t malformed_at_sink = 0;        // delivered, but not an RTP packet
   std::uint64_t in_flight_at_stop = 0;  // still in the socket or pipeline queues after the drain
+  // The socket's drain at the end stopped at its limits with datagrams still
+  // coming (a sender that did not stop): what came after it is in no count.
+  bool socket_drain_hit_bound = false;
   bool pipeline_flushed = false;        // stalled while draining; what it held is in pipeline_drops
   std::int64_t unexplained_packets = 0;
   std::uint64_t seq_gaps = 0, duplicates = 0, reordered = 0, seq_stale = 0;
@@ -117,6 +120,8 @@ struct RunResult {
                 buffer_recycled = 0, buffer_discarded = 0;
   std::uint64_t ring_exhausted = 0, rearms = 0;  // io_uring
   std::uint64_t receiver_idle_waits = 0, receiver_batches = 0;
+  // The receive call's errors by errno name; unknown (null) for udpsrc.
+  std::optional<std::map<std::string, std::uint64_t>> receive_errors;
   std::uint64_t payload_mismatches = 0;   // verify_payload only
   std::uint64_t unstamped_packets = 0;  // delivered without plausible receiver stamps
   std::string measure = "full";

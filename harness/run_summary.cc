@@ -56,6 +56,7 @@ void SummarizeLoss(const traffic_gen::GeneratorReport& sent, const ReceiveReport
   r->pipeline_drops_by_element = a.pipeline_drops_by_element;
   r->in_flight_at_stop = a.in_flight_at_stop;
   r->pipeline_flushed = received.pipeline_flushed;
+  r->socket_drain_hit_bound = received.socket_drain_hit_bound;
   r->unexplained_packets = a.unexplained;
   r->host_rcvbuf_errors = received.host_rcvbuf_errors;
   r->jitterbuffer_late = received.pipeline.jitterbuffer_late;
@@ -202,6 +203,7 @@ RunResult SummarizeRun(const RunIdentity& id, const std::optional<traffic_gen::G
   r.rearms = rx.stats.rearms;
   r.receiver_idle_waits = rx.stats.idle_waits;
   r.receiver_batches = rx.stats.batches;
+  if (!received.is_udpsrc) r.receive_errors = rx.receive_errors;
   const receivers::ReceiverResult::Phases& p = rx.phases;
   if (p.acquire.samples() > 0) {
     const double received_packets = static_cast<double>(rx.stats.packets);

@@ -134,6 +134,14 @@ void FreeAll(Node* node) {
   }
 }
 
+Node* Close(Shared* shared) {
+  shared->closed.store(true, std::memory_order_relaxed);
+  // The other half of the store-buffering pair in RecycleOnDispose (the
+  // reasoning is there): between writing `closed` and reading the stack.
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+  return shared->returned.TakeAll();
+}
+
 namespace {
 
 gboolean RemoveMeta(GstBuffer*, GstMeta** meta, gpointer) {
@@ -190,7 +198,25 @@ gboolean RecycleOnDispose(GstMiniObject* object) {
   // The source may have closed between our check and our push: if so,
   // whoever sees `closed` now frees what is left. TakeAll hands each node to
   // exactly one thread.
-  if (shared->closed.load(std::memory_order_seq_cst)) FreeAll(shared->returned.TakeAll());
+  //
+  // This is store buffering: here "push (a write to the stack's head), then
+  // read closed"; in the closing source "write closed, then take the stack
+  // (a read of its head)". The node leaks if each side misses the other's
+  // write. The push is a release CAS and the source's take an acquire
+  // exchange: neither orders a later read after an earlier write, so even a
+  // seq_cst load of `closed` here and a seq_cst store there would allow both
+  // to miss ([atomics.order]: only seq_cst operations or fences on BOTH sides
+  // forbid it). So a seq_cst fence sits between the write and the read on
+  // each side (Close(), above, is the other). The fences are ordered one
+  // way or the other in the single total order S: if ours comes first, the
+  // source's take sees our push (or a later write of the head) and frees the
+  // node; if the source's comes first, our load sees `closed` and we free it.
+  // Either way a node is never left on a stack nobody will take again.
+  // On x86 the CAS is a locked instruction, already a full barrier, so the
+  // fence costs nothing there; ThreadSanitizer does not model fences, so no
+  // test can show the difference: this comment is the argument.
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+  if (shared->closed.load(std::memory_order_relaxed)) FreeAll(shared->returned.TakeAll());
   shared->Unref();
   return FALSE;
 }

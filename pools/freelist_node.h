@@ -86,4 +86,10 @@ gboolean BufferDispose(GstMiniObject* object);
 // memory.
 void FreeAll(Node* node);
 
+// The source is going: marks `shared` closed, so that every buffer coming
+// back from now on is freed rather than recycled, and takes the buffers that
+// came back before (the caller frees them with FreeAll). No buffer is left on
+// the stack either way (the memory ordering is argued in RecycleOnDispose).
+Node* Close(Shared* shared);
+
 }  // namespace rxbench::pools::freelist

@@ -24,7 +24,7 @@ FreeListSource::FreeListSource(std::size_t buffer_size, std::size_t pool_size)
 }
 
 FreeListSource::~FreeListSource() {
-  shared_->closed.store(true, std::memory_order_seq_cst);
+  Node* const returned = freelist::Close(shared_);
   Node* idle = nullptr;
   while (count_ > 0) {
     Node* node = PopFront();
@@ -32,7 +32,7 @@ FreeListSource::~FreeListSource() {
     idle = node;
   }
   freelist::FreeAll(idle);
-  freelist::FreeAll(shared_->returned.TakeAll());
+  freelist::FreeAll(returned);
   shared_->Unref();
 }
 

@@ -7,12 +7,12 @@ namespace rxbench::pools {
 SegmentViews::SegmentViews() : shared_(new freelist::Shared) {}
 
 SegmentViews::~SegmentViews() {
-  shared_->closed.store(true, std::memory_order_seq_cst);
+  freelist::Node* const returned = freelist::Close(shared_);
   for (freelist::Node* node : idle_) {
     node->next = nullptr;
     freelist::FreeAll(node);
   }
-  freelist::FreeAll(shared_->returned.TakeAll());
+  freelist::FreeAll(returned);
   shared_->Unref();
 }
 

@@ -169,6 +169,7 @@ class IoUringCall final : public ReceiveCall {
   std::size_t in_ring_ = 0;     // buffers the kernel can pick from
   bool armed_ = false;          // the multishot recvmsg is live
   bool backoff_ = false;        // it failed without receiving: pause before re-arming
+  int error_ = 0;               // errno of a failed completion, not yet returned by Receive()
   bool stopped_ = false;        // StopReceiving() ran
   bool kernel_done_ = true;     // the kernel writes into no buffer any more
   std::uint64_t packets_since_arm_ = 0;
@@ -381,8 +382,9 @@ int IoUringCall::Reap(pools::PacketSlot* slots, int max, ReceiverStats* stats) {
       if (cqe->res == -ENOBUFS) {
         ++stats->ring_exhausted;
         RingSource::Bump(source_.exhausted);
-      } else if (packets_since_arm_ == 0) {
-        backoff_ = true;
+      } else {
+        error_ = -cqe->res;
+        if (packets_since_arm_ == 0) backoff_ = true;
       }
       if (has_buffer) AddToRing(bid);
       continue;
@@ -426,9 +428,18 @@ int IoUringCall::Reap(pools::PacketSlot* slots, int max, ReceiverStats* stats) {
 
 int IoUringCall::Receive(pools::PacketSlot* slots, int max, ReceiverStats* stats) {
   if (max <= 0) return 0;
+  // A failed completion is returned on its own, once (receive_call.h); one
+  // reaped with datagrams waits for the next call.
+  const auto take_error = [this] {
+    const int error = error_;
+    error_ = 0;
+    return -error;
+  };
+  if (error_ != 0) return take_error();
   Recycle();
   if (!armed_ && !ArmWhenBuffers(stats)) return 0;
   int filled = Reap(slots, max, stats);
+  if (filled == 0 && error_ != 0) return take_error();
   if (filled == 0 && !armed_) {
     // It just ended (e.g. -ENOBUFS): re-arm now rather than wait on nothing.
     Recycle();
@@ -442,6 +453,7 @@ int IoUringCall::Receive(pools::PacketSlot* slots, int max, ReceiverStats* stats
     io_uring_submit_and_wait_timeout(&ring_, &cqe, 1, &timeout, nullptr);
     ++stats->syscalls;
     filled = Reap(slots, max, stats);
+    if (filled == 0 && error_ != 0) return take_error();
     if (filled == 0) {
       ++stats->idle_waits;
       return 0;

@@ -17,8 +17,7 @@ bool NullReceiver::Start(std::string* error) {
   slot_bytes_ = gro ? (config_.gro_buffer_size != 0 ? config_.gro_buffer_size : GroBufferBytes(config_.buffer_size))
                     : config_.buffer_size;
   memory_.resize(slot_bytes_ * static_cast<std::size_t>(config_.batch));
-  Launch();
-  return true;
+  return Launch(error);
 }
 
 void NullReceiver::Run() {
@@ -29,17 +28,20 @@ void NullReceiver::Run() {
     slots[i].data = memory_.data() + static_cast<std::size_t>(i) * slot_bytes_;
     slots[i].capacity = slot_bytes_;
   }
+  const bool gro = config_.strategy.recv == RecvKind::kGro;
   bool stop = false;
   while (!stop) {
     ReceiverStats delta;
-    const int n = call_->Receive(slots.data(), config_.batch, &delta);
+    const int received = call_->Receive(slots.data(), config_.batch, &delta);
+    const bool failed = EndsOnError(received, gro ? "gro" : "recvmmsg");
+    const int n = received > 0 ? received : 0;
     // Counted per datagram of the sender: a coalesced one is all its segments.
     for (int i = 0; i < n; ++i) {
       delta.bytes += slots[i].length;
       delta.packets += slots[i].segments;
       if (slots[i].truncated) delta.truncated += slots[i].segments;
     }
-    stop = sync_->PublishAndCheckStop(delta);
+    stop = sync_->PublishAndCheckStop(delta) || failed;
   }
   result_.left_in_receive_call = call_->StopReceiving();
   FinishResult();

@@ -12,7 +12,8 @@
 //             coalesced; the loop splits it into one buffer each (gro_call.h).
 //
 // Every call returns within kIdleWaitMs when the socket stays empty, so that the
-// loop notices stop within 100 ms.
+// loop notices stop within 100 ms; a failed call returns its errno, so that
+// the loop counts it and stops on one that persists.
 #pragma once
 
 #include <cstdint>
@@ -48,7 +49,9 @@ class ReceiveCall {
   virtual pools::BufferSource* provided_buffers() { return nullptr; }
 
   // Receives up to `max` datagrams into slots[0..). Returns how many; 0 after an
-  // idle wait. Counts its syscalls, waits and batches into *stats.
+  // idle wait (EAGAIN and EINTR are idle waits); -errno when the call failed
+  // (receive_errors.h), nothing received. Counts its syscalls, waits and
+  // batches into *stats.
   virtual int Receive(pools::PacketSlot* slots, int max, ReceiverStats* stats) = 0;
 
   // Largest socket drop count (SO_RXQ_OVFL) seen in control messages; -1 when the

@@ -104,8 +104,7 @@ bool ReceiveLoop::Start(std::string* error) {
     }
     source_ = owned_source_.get();
   }
-  Launch();
-  return true;
+  return Launch(error);
 }
 
 void ReceiveLoop::Run() {
@@ -136,7 +135,11 @@ void ReceiveLoop::Run() {
     }
     clock.Lap(&Phases::acquire);
     ReceiverStats call_stats;
-    const int n = call_->Receive(slots.data(), filled, &call_stats);
+    const int received = call_->Receive(slots.data(), filled, &call_stats);
+    // An error ends the loop only when it persists; the rest of the batch's
+    // work is then done on nothing, so its counts are published.
+    stop |= EndsOnError(received, ToString(config_.strategy.recv));
+    const int n = received > 0 ? received : 0;
     clock.Lap(&Phases::receive_call);
 
     // Per packet: validate, finish. Rejected buffers go straight back.

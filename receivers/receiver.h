@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -77,6 +78,11 @@ struct ReceiverResult {
   // (io_uring completions not reaped at stop): in flight at stop.
   std::uint64_t left_in_receive_call = 0;
   bool kernel_timestamps = false;            // false: receive time read in user space
+  // The receive call's errors by errno name (receive_errors.h).
+  std::map<std::string, std::uint64_t> receive_errors;
+  // Why the thread ended on its own (an error that persisted); "" when it
+  // stopped because it was asked to.
+  std::string error;
 };
 
 class Receiver {
@@ -91,6 +97,9 @@ class Receiver {
   virtual void Stop() = 0;
   // Consistent statistics, from any thread, at any time.
   virtual ReceiverStats Snapshot() const = 0;
+  // Any thread: the thread ended on its own, without a Stop() (its receive
+  // call failed persistently; Result().error says how, after Stop()).
+  virtual bool Failed() const = 0;
   // Valid after Stop().
   virtual const ReceiverResult& Result() const = 0;
 };

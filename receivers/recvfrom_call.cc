@@ -22,6 +22,8 @@ int RecvfromCall::Receive(pools::PacketSlot* slots, int /*max*/, ReceiverStats* 
   const ssize_t n = recvfrom(fd_, slot.data, slot.capacity, MSG_TRUNC, nullptr, nullptr);
   ++stats->syscalls;
   if (n < 0) {
+    const int error = errno;
+    if (error != EAGAIN && error != EWOULDBLOCK && error != EINTR) return -error;
     ++stats->idle_waits;  // timeout (EAGAIN) or signal: let the loop check stop
     return 0;
   }

@@ -39,11 +39,15 @@ int RecvmmsgCall::Receive(pools::PacketSlot* slots, int max, ReceiverStats* stat
   int got = recvmmsg(fd_, headers_.data(), static_cast<unsigned>(n), segmented_ ? MSG_TRUNC : 0, nullptr);
   ++stats->syscalls;
   if (got <= 0) {
+    const int error = got < 0 ? errno : 0;
+    const bool failed = error != 0 && error != EAGAIN && error != EWOULDBLOCK && error != EINTR;
     // Empty: wait for data or the idle timeout, then let the loop check stop.
+    // After an error too: one that passes (ENOMEM) is not retried in a spin.
     pollfd p{fd_, POLLIN, 0};
     timespec timeout{0, kIdleWaitMs * 1000000L};
     ppoll(&p, 1, &timeout, nullptr);
     ++stats->syscalls;
+    if (failed) return -error;
     ++stats->idle_waits;
     return 0;
   }

@@ -11,15 +11,44 @@
 // that as an idle wait. A signal sent just before the thread enters its wait
 // is lost, so WakeUntil() repeats it until the thread says it has left.
 // Nothing is sent while a run measures: only after a stop was requested.
+//
+// The signal, SIGRTMIN+4, is this file's, process-wide: its handler is
+// installed once (ClaimWakeSignal) and never removed. No other code of
+// rxbench uses it, and GLib, GStreamer and glibc use none of the real-time
+// signals from SIGRTMIN on. A library linked in later that took it would
+// have its handler replaced, or replace ours (then the wake-up signal would
+// run its handler, or kill the process with the default action), so the
+// claim checks first that the signal is free and refuses otherwise.
 #pragma once
 
 #include <pthread.h>
 
 #include <atomic>
+#include <chrono>
+#include <string>
 
 namespace rxbench::receivers {
 
-// Sends the wake signal to `thread` every millisecond until `done` is true.
-void WakeUntil(pthread_t thread, const std::atomic<bool>& done);
+// Claims the wake signal for this process: installs its handler the first
+// time, checks every time that the handler in place is still ours. False with
+// a one-line *error when another handler has the signal. Any thread.
+bool ClaimWakeSignal(std::string* error);
+
+// How long WakeUntil() keeps trying before it calls the thread stalled: far
+// longer than any receive call waits (kIdleWaitMs), so only a thread stuck
+// elsewhere (a push into an appsrc with block=true whose sink takes nothing)
+// reaches it.
+inline constexpr std::chrono::nanoseconds kWakeStallBound = std::chrono::seconds(5);
+
+enum class WakeOutcome {
+  kLeft,     // `done` became true
+  kStalled,  // it did not within the bound: the thread ignores its wake-ups
+};
+
+// Sends the wake signal to `thread` every millisecond until `done` is true,
+// for at most `bound`. Without a successful ClaimWakeSignal() it sends
+// nothing (the signal's default action would end the process) and only waits.
+WakeOutcome WakeUntil(pthread_t thread, const std::atomic<bool>& done,
+                      std::chrono::nanoseconds bound = kWakeStallBound);
 
 }  // namespace rxbench::receivers

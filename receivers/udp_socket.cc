@@ -1,5 +1,6 @@
 #include "receivers/udp_socket.h"
 
+#include "metrics/thread_usage.h"
 #include "receivers/control_messages.h"
 #include "receivers/gro_segments.h"
 
@@ -62,12 +63,18 @@ UdpSocket OpenUdpSocket(const UdpSocketOptions& options, std::string* error) {
   return result;
 }
 
-std::uint64_t DrainSocket(int fd) {
-  std::uint64_t drained = 0;
+Drained DrainSocket(int fd, const DrainLimits& limits) {
+  const auto now = [&limits] { return limits.clock ? limits.clock() : metrics::MonotonicNs(); };
+  const std::uint64_t deadline = now() + limits.max_ns;
+  Drained drained;
   char scratch[1];
   iovec iov{scratch, sizeof scratch};
   alignas(cmsghdr) char control[256];
-  for (;;) {
+  for (std::uint64_t reads = 0;; ++reads) {
+    if (reads >= limits.max_datagrams || now() >= deadline) {
+      drained.hit_bound = true;
+      break;
+    }
     msghdr h{};
     h.msg_iov = &iov;
     h.msg_iovlen = 1;
@@ -80,7 +87,7 @@ std::uint64_t DrainSocket(int fd) {
     std::uint64_t rx_ns = 0;
     std::int64_t drops = 0;
     ReadControlMessages(&h, 0, &rx_ns, &drops, &segment_size);
-    drained += SegmentCount(static_cast<std::size_t>(length), segment_size);
+    drained.datagrams += SegmentCount(static_cast<std::size_t>(length), segment_size);
   }
   return drained;
 }

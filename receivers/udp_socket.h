@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 namespace rxbench::receivers {
@@ -24,8 +25,29 @@ struct UdpSocket {
 // Returns fd -1 and *error on failure.
 UdpSocket OpenUdpSocket(const UdpSocketOptions& options, std::string* error);
 
-// Datagrams still queued on the socket, drained (read and discarded) now; a
-// coalesced one (UDP_GRO) counts as its segments.
-std::uint64_t DrainSocket(int fd);
+// How much a drain may take. A sender that keeps sending (a remote `gen`,
+// any RTP source) refills the socket as fast as it is read: without a bound
+// the drain would last as long as the stream. The count is more datagrams
+// than any receive buffer rxbench sets can queue; the time, far more than
+// reading a full queue takes.
+struct DrainLimits {
+  std::uint64_t max_datagrams = 1u << 20;
+  std::uint64_t max_ns = 1'000'000'000;
+  // The clock the time bound is read on (nullptr: the monotonic clock); read
+  // once before the first read and once before each read after it.
+  std::function<std::uint64_t()> clock;
+};
+
+struct Drained {
+  // The sender's datagrams read and discarded; a coalesced one (UDP_GRO)
+  // counts as its segments.
+  std::uint64_t datagrams = 0;
+  // Stopped at a limit, not on an empty socket: datagrams were still coming,
+  // so those that came after are in no count.
+  bool hit_bound = false;
+};
+
+// Datagrams still queued on the socket, drained now, within `limits`.
+Drained DrainSocket(int fd, const DrainLimits& limits = {});
 
 }  // namespace rxbench::receivers

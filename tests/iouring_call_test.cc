@@ -93,6 +93,8 @@ class IoUringCallTest : public ::testing::Test {
     while (got < want && std::chrono::steady_clock::now() < deadline) {
       const int max = static_cast<int>(std::min<std::size_t>(slots.size(), want - got));
       const int n = call->Receive(slots.data(), max, stats);
+      EXPECT_GE(n, 0) << "receive error " << -n;
+      if (n < 0) break;
       for (int i = 0; i < n; ++i) take(slots[i]);
       got += static_cast<std::size_t>(n);
     }

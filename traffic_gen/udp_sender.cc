@@ -62,8 +62,14 @@ bool UdpSender::Open(const std::string& host, std::uint16_t port, std::string* e
 
 SendOutcome UdpSender::SendBytes(const std::uint8_t* data, std::size_t length) {
   SendOutcome out;
-  out.calls = 1;
-  if (send(fd_, data, length, 0) >= 0) {
+  ssize_t rc;
+  // A signal (gen's SIGINT handler has no SA_RESTART) cuts a waiting send
+  // short: the datagram was not sent and still should be.
+  do {
+    rc = send(fd_, data, length, 0);
+    ++out.calls;
+  } while (rc < 0 && errno == EINTR);
+  if (rc >= 0) {
     out.sent = 1;
   } else {
     out.failed = 1;

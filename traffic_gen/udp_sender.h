@@ -19,7 +19,7 @@ namespace rxbench::traffic_gen {
 struct SendOutcome {
   std::uint64_t sent = 0;    // datagrams the kernel accepted
   std::uint64_t failed = 0;  // datagrams that were not sent (see last_errno)
-  std::uint64_t calls = 0;   // sendmmsg system calls made
+  std::uint64_t calls = 0;   // send/sendmmsg system calls made, interrupted ones included
   int last_errno = 0;        // errno of the last failed datagram, 0 if none
 };
 
@@ -42,7 +42,8 @@ class UdpSender {
   // counted in `failed`, skipped, and the rest still go out, so a transient
   // error costs one packet and not the batch. EINTR is retried.
   SendOutcome Send(mmsghdr* msgs, unsigned count);
-  // One datagram of `length` bytes (0 is a valid, empty datagram).
+  // One datagram of `length` bytes (0 is a valid, empty datagram); EINTR is
+  // retried here too.
   SendOutcome SendBytes(const std::uint8_t* data, std::size_t length);
 
  private:
