@@ -81,6 +81,11 @@ config_error "unwritable compare --out" "--out directory /proc/x" \
   "$wrapper" compare --strategies baseline "${long[@]}" --out /proc/x
 config_error "unwritable --db" "--db /proc/x.db: cannot write" \
   "$wrapper" compare --strategies baseline "${long[@]}" --repetitions 1 --record --db /proc/x.db
+config_error "--warmup out of range" "--warmup 1e30: at most 1000000000000 packets" \
+  "$wrapper" run --strategy baseline "${long[@]}" --warmup 1e30
+config_error "a warm-up of more than a minute" \
+  "warm-up \(--warmup 300, the default\) takes 75 s at 4 pps.*--warmup.*--rate" \
+  "$wrapper" run --strategy baseline --rate 4 --duration 5
 # A port in use: held by another socket for the duration of the check.
 /usr/bin/python3 -c '
 import socket, sys, time
@@ -101,6 +106,17 @@ config_error "io_uring unavailable in compare" "strategy 'iouring': io_uring una
   "$without_io_uring" "$wrapper" compare "${long[@]}"
 expect_exit 0 "recvmmsg without io_uring" \
   "$without_io_uring" "$wrapper" run --strategy combined-list --rate 2000 --duration 0.2
+
+# A warm-up longer than the runner's old fixed 10 s wait (220 packets at
+# 20 pps: 11 s) is waited for: the wait follows the warm-up's schedule. (It
+# was `--rate 20` with the default 300 packets, which passed --dry-run and
+# failed after sending.)
+expect_exit 0 "a warm-up of 11 s" "$wrapper" run --strategy baseline --rate 20 --warmup 220 --packets 4 --out "$tmp/slow.json"
+/usr/bin/python3 - "$tmp/slow.json" <<'PY' || fail "the run with an 11 s warm-up did not measure its packets"
+import json, sys
+b = json.load(open(sys.argv[1]))["benchmarks"][0]
+assert b["ok"] and b["warmup_packets"] == 220 and b["window_packets"] == 4 == b["packets_delivered"] - 220, b
+PY
 
 # A short run writes JSON that a reader can use.
 expect_exit 0 "run" "$wrapper" run --strategy baseline --rate 2000 --duration 0.5 --out "$tmp/r.json"
