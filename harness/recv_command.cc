@@ -11,6 +11,7 @@
 #include "harness/control_channel.h"
 #include "harness/host_port.h"
 #include "harness/output_files.h"
+#include "harness/packet_target.h"
 #include "harness/pipeline_description.h"
 #include "harness/receive_side.h"
 #include "harness/results_json.h"
@@ -101,7 +102,7 @@ std::string SendTimesUnavailable(const std::optional<RunPlan>& plan, bool genera
 class RecvLoop {
  public:
   RecvLoop(const RecvOptions& o, ReceiveSide* side, ControlListener* control)
-      : o_(o), side_(*side), control_(*control) {}
+      : o_(o), side_(*side), control_(*control), packets_(o.packets.value_or(0)) {}
 
   void Run() {
     for (;;) {
@@ -145,7 +146,17 @@ class RecvLoop {
       side_.WaitUntilExplained(end->packets_sent, o_.drain_timeout_s);
       return true;
     }
-    if (o_.packets && side_.Explained(*o_.packets) >= *o_.packets) return true;
+    if (o_.packets) {
+      switch (packets_.OnPoll(side_.Delivered(), now)) {
+        case PacketTarget::Next::kReached:
+          return true;
+        case PacketTarget::Next::kReadFullAccount:
+          if (packets_.Reached(side_.Explained(*o_.packets))) return true;
+          break;
+        case PacketTarget::Next::kWait:
+          break;
+      }
+    }
     if (o_.duration && first_packet_ns_ != 0 && now - first_packet_ns_ >= static_cast<std::uint64_t>(*o_.duration * 1e9)) {
       return true;
     }
@@ -155,6 +166,7 @@ class RecvLoop {
   const RecvOptions& o_;
   ReceiveSide& side_;
   ControlListener& control_;
+  PacketTarget packets_;
   bool window_open_ = false;
   std::uint64_t first_packet_ns_ = 0, warmup_done_ns_ = 0, last_change_ns_ = 0, last_explained_ = 0;
 };
@@ -204,7 +216,9 @@ CLI::App* AddRecvCommand(CLI::App* app, RecvOptions* o) {
   recv->add_option("--control-port", o->control_port,
                    "where a generator announces its run (default: the RTP port + 1; 0: do not listen)");
   recv->add_option("--duration", o->duration, "stop this many seconds after the first packet");
-  recv->add_option("--packets", o->packets, "stop once this many packets have arrived (delivered or counted lost)");
+  recv->add_option("--packets", o->packets,
+                   "stop once this many packets have arrived: delivered, or refused and lost, which are counted once "
+                   "the stream pauses (the measured stream is polled only through an atomic count)");
   recv->add_option("--out", o->out, "results JSON file (the same form as `run --out`)");
   recv->add_option("--sent-from", o->sent_from,
                    "the generator's `gen --out` file of this run, read at the end: the sent counts when no end "
