@@ -3,11 +3,13 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <sstream>
 
 #include "harness/pipeline.h"
 #include "harness/scenario.h"
+#include "harness/warmup_time.h"
 #include "rtp/rtp_packet.h"
 
 namespace rxbench::harness {
@@ -21,7 +23,13 @@ std::uint64_t ParseWarmup(const std::string& text, double rate_pps) {
   if (end == text.c_str() || !(value >= 0) || (unit != "" && unit != "s")) {
     throw UsageError{"--warmup " + text + ": want a packet count (500) or seconds (0.25s)"};
   }
-  return static_cast<std::uint64_t>(unit == "s" ? value * rate_pps + 0.5 : value);
+  const double packets = unit == "s" ? value * rate_pps + 0.5 : value;
+  // Checked before the cast, which is undefined for a double out of range
+  // (1e30, inf); the warm-up's time is checked against the rate later.
+  if (!(packets <= kMaxWarmupPackets)) {
+    throw UsageError{"--warmup " + text + ": at most " + std::to_string(kMaxWarmupPackets) + " packets"};
+  }
+  return static_cast<std::uint64_t>(packets);
 }
 
 
@@ -293,6 +301,15 @@ traffic_gen::TrafficSpec MakeTraffic(const Options& o, std::string* scenario_nam
   traffic.dest_port = 9;  // placeholder for validation; the caller sets the real destination
   if (std::string problem = traffic_gen::Validate(traffic); !problem.empty()) throw UsageError{problem};
   traffic.warmup_packets = ParseWarmup(o.warmup, traffic.rate_pps);
+  if (const double warmup_s = ScheduledWarmupS(traffic); warmup_s > kMaxWarmupS) {
+    char line[320];
+    std::snprintf(line, sizeof line,
+                  "the warm-up (--warmup %s%s) takes %.0f s at %g pps, more than %.0f s: give a shorter --warmup "
+                  "(packets, or seconds: --warmup 2s) or a higher --rate",
+                  o.warmup.c_str(), o.warmup == kDefaultWarmup ? ", the default" : "", warmup_s, traffic.rate_pps,
+                  kMaxWarmupS);
+    throw UsageError{line};
+  }
   traffic.send_batch = o.send_batch;
   traffic.gso_segments = o.gso;
   if (o.gso > 1 && o.send_batch != 1) throw UsageError{"--gso replaces --send-batch: use one or the other"};

@@ -76,7 +76,9 @@ void AddStreamOptions(CLI::App* app, Options* o);
 // All three: run and compare.
 void AddScenarioOptions(CLI::App* app, Options* o);
 
-// "500" packets, or "0.25s" of the scenario's rate.
+// "500" packets, or "0.25s" of the scenario's rate; at most
+// kMaxWarmupPackets (the generator's own limit on a stream).
+inline constexpr std::uint64_t kMaxWarmupPackets = 1'000'000'000'000;
 std::uint64_t ParseWarmup(const std::string& text, double rate_pps);
 
 // A strategy is a preset name, optionally with overrides written the way they

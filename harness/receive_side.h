@@ -121,7 +121,10 @@ class ReceiveSide {
 
   // Any thread: packets delivered so far, and whether `target` packets are
   // explained so far (delivered, rejected by the receiver or dropped by the
-  // kernel); with how many.
+  // kernel); with how many. Delivered() reads atomics only (the sink's count;
+  // the null receiver's, whose sync is always atomic), so it may be polled
+  // while the stream is measured; Explained() may take the receiver's lock
+  // and parse /proc/net/udp.
   std::uint64_t Delivered() const;
   std::uint64_t Explained(std::uint64_t target) const;
   // Packets the receiver has taken off the socket so far (not for udpsrc).

@@ -1,13 +1,17 @@
 #include "harness/recv_command.h"
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <thread>
 
 #include "harness/control_channel.h"
 #include "harness/host_port.h"
 #include "harness/output_files.h"
+#include "harness/packet_target.h"
 #include "harness/pipeline_description.h"
 #include "harness/receive_side.h"
 #include "harness/results_json.h"
@@ -32,10 +36,19 @@ struct SenderAccount {
   std::string source;  // "control", "file" or ""
 };
 
-// `gen --out`'s file: its plan and what it sent.
-SenderAccount ReadSentFrom(const std::string& path) {
+// `gen --out`'s file: its plan and what it sent; nullopt with *problem (one
+// line naming the file) when it cannot be read or is not that file.
+std::optional<SenderAccount> ReadSentFrom(const std::string& path, std::string* problem) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    *problem = "--sent-from " + path + " is a directory, not the file of `rxbench gen --out`";
+    return std::nullopt;
+  }
   std::ifstream in(path);
-  if (!in) throw UsageError{"--sent-from " + path + ": cannot be read"};
+  if (!in) {
+    *problem = "--sent-from " + path + ": cannot be read (" + std::strerror(errno) + ")";
+    return std::nullopt;
+  }
   const nlohmann::json json = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
   SenderAccount account;
   account.source = "file";
@@ -44,11 +57,31 @@ SenderAccount ReadSentFrom(const std::string& path) {
   std::string why;
   if (json.is_discarded() || !json.is_object() || !json.contains("plan") || !json.contains("sent") ||
       !PlanFromJson(json["plan"], &plan, &why) || !SentFromJson(json["sent"], &sent, &why)) {
-    throw UsageError{"--sent-from " + path + ": not the JSON of `rxbench gen --out`" + (why.empty() ? "" : " (" + why + ")")};
+    *problem = "--sent-from " + path + ": not the JSON of `rxbench gen --out`" + (why.empty() ? "" : " (" + why + ")");
+    return std::nullopt;
   }
   account.plan = plan;
   account.sent = sent;
   return account;
+}
+
+// Before binding: what can be told of --sent-from before the run. `gen`
+// writes its file after its last packet, so a file that is not there yet is
+// the usual case and is read at the end; one that is there (an earlier run's,
+// which gen will replace) must already be gen's file. "" when it may serve.
+std::string CheckSentFrom(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::exists(path, ec) || std::filesystem::is_symlink(path, ec)) {
+    std::string problem;
+    ReadSentFrom(path, &problem);
+    return problem;
+  }
+  std::filesystem::path dir = std::filesystem::path(path).parent_path();
+  if (dir.empty()) dir = ".";
+  if (!std::filesystem::is_directory(dir, ec)) {
+    return "--sent-from " + path + ": directory " + dir.string() + " does not exist";
+  }
+  return "";
 }
 
 // Why the packets' send stamps cannot be subtracted from this host's clock;
@@ -69,7 +102,7 @@ std::string SendTimesUnavailable(const std::optional<RunPlan>& plan, bool genera
 class RecvLoop {
  public:
   RecvLoop(const RecvOptions& o, ReceiveSide* side, ControlListener* control)
-      : o_(o), side_(*side), control_(*control) {}
+      : o_(o), side_(*side), control_(*control), packets_(o.packets.value_or(0)) {}
 
   void Run() {
     for (;;) {
@@ -113,7 +146,17 @@ class RecvLoop {
       side_.WaitUntilExplained(end->packets_sent, o_.drain_timeout_s);
       return true;
     }
-    if (o_.packets && side_.Explained(*o_.packets) >= *o_.packets) return true;
+    if (o_.packets) {
+      switch (packets_.OnPoll(side_.Delivered(), now)) {
+        case PacketTarget::Next::kReached:
+          return true;
+        case PacketTarget::Next::kReadFullAccount:
+          if (packets_.Reached(side_.Explained(*o_.packets))) return true;
+          break;
+        case PacketTarget::Next::kWait:
+          break;
+      }
+    }
     if (o_.duration && first_packet_ns_ != 0 && now - first_packet_ns_ >= static_cast<std::uint64_t>(*o_.duration * 1e9)) {
       return true;
     }
@@ -123,6 +166,7 @@ class RecvLoop {
   const RecvOptions& o_;
   ReceiveSide& side_;
   ControlListener& control_;
+  PacketTarget packets_;
   bool window_open_ = false;
   std::uint64_t first_packet_ns_ = 0, warmup_done_ns_ = 0, last_change_ns_ = 0, last_explained_ = 0;
 };
@@ -172,11 +216,14 @@ CLI::App* AddRecvCommand(CLI::App* app, RecvOptions* o) {
   recv->add_option("--control-port", o->control_port,
                    "where a generator announces its run (default: the RTP port + 1; 0: do not listen)");
   recv->add_option("--duration", o->duration, "stop this many seconds after the first packet");
-  recv->add_option("--packets", o->packets, "stop once this many packets have arrived (delivered or counted lost)");
+  recv->add_option("--packets", o->packets,
+                   "stop once this many packets have arrived: delivered, or refused and lost, which are counted once "
+                   "the stream pauses (the measured stream is polled only through an atomic count)");
   recv->add_option("--out", o->out, "results JSON file (the same form as `run --out`)");
   recv->add_option("--sent-from", o->sent_from,
                    "the generator's `gen --out` file of this run, read at the end: the sent counts when no end "
-                   "message arrived (or no control port was open)");
+                   "message arrived (or no control port was open); if it is there at the start (an earlier "
+                   "run's, to be replaced) it must already be gen's file");
   recv->add_option("--drain-timeout", o->drain_timeout_s, "seconds to wait for the pipeline to drain (default 2)");
   AddReceiveOptions(recv, &o->receive);
   AddStreamOptions(recv, &o->receive);
@@ -198,6 +245,9 @@ int RunRecv(const RecvOptions& o, const std::string& command_line) {
     if (std::string problem = CheckWritableFile(o.out, "--out"); !problem.empty()) throw UsageError{problem};
   }
   if (!o.sent_from.empty() && o.sent_from == o.out) throw UsageError{"--sent-from and --out are the same file"};
+  if (!o.sent_from.empty()) {
+    if (std::string problem = CheckSentFrom(o.sent_from); !problem.empty()) throw UsageError{problem};
+  }
 
   ReceiveSide side(config);
   std::string error;
@@ -227,17 +277,21 @@ int RunRecv(const RecvOptions& o, const std::string& command_line) {
   sender.plan = control.plan();
   sender.sent = control.end();
   if (sender.sent) sender.source = "control";
+  // What was measured is written whatever is wrong with the file: the
+  // problem goes into the results and the exit code, the figures stay.
+  std::string sent_from_problem;
   if (!o.sent_from.empty() && !sender.sent) {
-    const SenderAccount file = ReadSentFrom(o.sent_from);
-    if (!control.run_id().empty() && file.plan->run_id != control.run_id()) {
-      std::fprintf(stderr, "rxbench recv: --sent-from %s is run %s, the stream was run %s\n", o.sent_from.c_str(),
-                   file.plan->run_id.c_str(), control.run_id().c_str());
-      return 1;
+    const std::optional<SenderAccount> file = ReadSentFrom(o.sent_from, &sent_from_problem);
+    if (file && !control.run_id().empty() && file->plan->run_id != control.run_id()) {
+      sent_from_problem = "--sent-from " + o.sent_from + " is run " + file->plan->run_id + ", the stream was run " +
+                          control.run_id() + ": its counts are not used";
+    } else if (file) {
+      sender.plan = file->plan;
+      sender.sent = file->sent;
+      sender.source = "file";
     }
-    sender.plan = file.plan;
-    sender.sent = file.sent;
-    sender.source = "file";
   }
+  if (!sent_from_problem.empty()) std::fprintf(stderr, "rxbench recv: %s\n", sent_from_problem.c_str());
   if (control.malformed() > 0) {
     std::fprintf(stderr, "rxbench recv: %llu datagrams on the control port did not parse (last: %s)\n",
                  static_cast<unsigned long long>(control.malformed()), control.last_problem().c_str());
@@ -278,7 +332,13 @@ int RunRecv(const RecvOptions& o, const std::string& command_line) {
       {"sender",
        {{"source", sender.source.empty() ? nlohmann::json(nullptr) : nlohmann::json(sender.source)},
         {"plan", sender.plan ? PlanJson(*sender.plan) : nlohmann::json(nullptr)},
-        {"sent", sender.sent ? SentJson(*sender.sent) : nlohmann::json(nullptr)}}},
+        {"sent", sender.sent ? SentJson(*sender.sent) : nlohmann::json(nullptr)},
+        {"sent_from",
+         o.sent_from.empty() ? nlohmann::json(nullptr)
+                             : nlohmann::json{{"path", o.sent_from},
+                                              {"problem", sent_from_problem.empty()
+                                                              ? nlohmann::json(nullptr)
+                                                              : nlohmann::json(sent_from_problem)}}}}},
       {"control_port",
        {{"port", control_port},
         {"other_rtcp", control.not_ours()},
@@ -286,6 +346,10 @@ int RunRecv(const RecvOptions& o, const std::string& command_line) {
         {"other_runs", control.foreign_run()}}}};
   nlohmann::json results = ResultsJson(run_config, {r}, invocation);
   if (!sender.plan) results["context"]["scenario"] = nullptr;  // nobody said what was sent
+  if (!sent_from_problem.empty() && !r.sent_known) {
+    results["benchmarks"][0]["sent_unknown"] = sent_from_problem + "; no end message from rxbench gen: loss is told by "
+                                               "seq_gaps only";
+  }
   if (!o.out.empty()) {
     if (!WriteJsonFile(o.out, results, &error)) {
       std::fprintf(stderr, "rxbench recv: %s\n", error.c_str());
@@ -293,7 +357,7 @@ int RunRecv(const RecvOptions& o, const std::string& command_line) {
     }
     std::printf("results: %s\n", o.out.c_str());
   }
-  return r.ok ? 0 : 1;
+  return r.ok && sent_from_problem.empty() ? 0 : 1;
 }
 
 }  // namespace rxbench::harness

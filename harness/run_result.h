@@ -52,7 +52,7 @@ struct RunResult {
   // socket fed by GSO, where one dropped datagram held many packets
   // (loss_account.h).
   std::uint64_t kernel_drop_datagrams = 0;
-  std::optional<std::uint64_t> host_rcvbuf_errors;   // /proc/net/snmp RcvbufErrors delta (whole host)
+  std::optional<std::uint64_t> host_rcvbuf_errors;   // RcvbufErrors + Udp6RcvbufErrors delta (whole host)
   std::optional<std::uint64_t> socket_drops_rxq_ovfl;  // last SO_RXQ_OVFL seen by the receiver
   std::uint64_t malformed = 0;
   std::map<std::string, std::uint64_t> malformed_by_kind;  // every kind, by its name

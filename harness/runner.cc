@@ -9,6 +9,7 @@
 #include "harness/receive_side.h"
 #include "harness/run_summary.h"
 #include "harness/warmup_gate.h"
+#include "harness/warmup_time.h"
 #include "metrics/thread_usage.h"
 #include "rtp/rtp_packet.h"
 #include "traffic_gen/generator.h"
@@ -103,8 +104,13 @@ RunResult RunOnce(const RunConfig& config) {
   if (!warmup) receive.OpenWindow();
   if (!generator.Start(&error)) return Failed(config, error);
   if (warmup) {
-    const auto sent = gate.WaitForArrival(10.0, [&] { return !generator.running(); });
-    if (!sent) return Failed(config, "the generator did not finish its warm-up");
+    const double wait_s = WarmupWaitS(ScheduledWarmupS(traffic));
+    const auto sent = gate.WaitForArrival(wait_s, [&] { return !generator.running(); });
+    if (!sent) {
+      char why[160];
+      std::snprintf(why, sizeof why, "the generator did not finish its warm-up within %.0f s", wait_s);
+      return Failed(config, why);
+    }
     receive.WaitUntilExplained(sent->packets_sent, config.drain_timeout_s);
     receive.OpenWindow();
     gate.Release();

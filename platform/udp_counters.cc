@@ -64,6 +64,16 @@ std::optional<std::uint64_t> UdpCounters::ParseRcvbufErrors(std::string_view pro
   return std::nullopt;
 }
 
+std::optional<std::uint64_t> UdpCounters::ParseUdp6RcvbufErrors(std::string_view proc_net_snmp6) {
+  // One counter a line: "Udp6RcvbufErrors<spaces and a tab>28".
+  std::istringstream in{std::string(proc_net_snmp6)};
+  for (std::string line; std::getline(in, line);) {
+    const std::vector<std::string> f = Fields(line);
+    if (f.size() == 2 && f[0] == "Udp6RcvbufErrors") return ToNumber(f[1]);
+  }
+  return std::nullopt;
+}
+
 std::optional<std::uint64_t> UdpCounters::SocketDrops(int fd) {
   struct stat st;
   if (fstat(fd, &st) != 0) return std::nullopt;
@@ -73,6 +83,11 @@ std::optional<std::uint64_t> UdpCounters::SocketDrops(int fd) {
   return std::nullopt;
 }
 
-std::optional<std::uint64_t> UdpCounters::HostRcvbufErrors() { return ParseRcvbufErrors(ReadFile("/proc/net/snmp")); }
+std::optional<std::uint64_t> UdpCounters::HostRcvbufErrors() {
+  std::optional<std::uint64_t> errors = ParseRcvbufErrors(ReadFile("/proc/net/snmp"));
+  // A kernel without IPv6 has no snmp6: its IPv4 count is the whole count.
+  if (errors) *errors += ParseUdp6RcvbufErrors(ReadFile("/proc/net/snmp6")).value_or(0);
+  return errors;
+}
 
 }  // namespace rxbench::platform

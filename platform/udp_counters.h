@@ -2,8 +2,9 @@
 //
 // A benchmark that loses packets must say where: the socket's drop counter
 // (sk_drops, the value SO_RXQ_OVFL reports) is exact for one socket, and the
-// host-wide RcvbufErrors counter cross-checks it when only rxbench sends.
-// Both are files of text; parsing is separate from reading so it can be
+// host-wide RcvbufErrors counters (IPv4 and IPv6) cross-check it when only
+// rxbench sends.
+// They are files of text; parsing is separate from reading so it can be
 // tested on hand-made text.
 #pragma once
 
@@ -19,12 +20,15 @@ class UdpCounters {
   // the socket's inode); nullopt when the socket is not listed there.
   static std::optional<std::uint64_t> SocketDrops(int fd);
 
-  // Udp RcvbufErrors of the whole host (/proc/net/snmp); nullopt if unreadable.
+  // RcvbufErrors of the whole host, IPv4 and IPv6: Udp RcvbufErrors
+  // (/proc/net/snmp) plus Udp6RcvbufErrors (/proc/net/snmp6, where a socket
+  // bound to an IPv6 address counts its drops); nullopt if unreadable.
   static std::optional<std::uint64_t> HostRcvbufErrors();
 
   // The parsers, on the files' text.
   static std::optional<std::uint64_t> ParseSocketDrops(std::string_view proc_net_udp, std::uint64_t inode);
   static std::optional<std::uint64_t> ParseRcvbufErrors(std::string_view proc_net_snmp);
+  static std::optional<std::uint64_t> ParseUdp6RcvbufErrors(std::string_view proc_net_snmp6);
 };
 
 }  // namespace rxbench::platform

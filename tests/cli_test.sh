@@ -81,6 +81,29 @@ config_error "unwritable compare --out" "--out directory /proc/x" \
   "$wrapper" compare --strategies baseline "${long[@]}" --out /proc/x
 config_error "unwritable --db" "--db /proc/x.db: cannot write" \
   "$wrapper" compare --strategies baseline "${long[@]}" --repetitions 1 --record --db /proc/x.db
+config_error "--warmup out of range" "--warmup 1e30: at most 1000000000000 packets" \
+  "$wrapper" run --strategy baseline "${long[@]}" --warmup 1e30
+config_error "a warm-up of more than a minute" \
+  "warm-up \(--warmup 300, the default\) takes 75 s at 4 pps.*--warmup.*--rate" \
+  "$wrapper" run --strategy baseline --rate 4 --duration 5
+config_error "unwritable recv --out" "--out /proc/x.json: cannot write" \
+  timeout 20 "$wrapper" recv --strategy baseline --bind 127.0.0.1:0 --control-port 0 --out /proc/x.json
+# recv --sent-from: gen writes its file after its last packet, so a file not
+# there yet is read at the end; but a path that can never be gen's file, or
+# a file already there that is not gen's, is refused before binding (recv's
+# "waiting for a stream" line would be on stdout). `timeout`: recv waits for
+# a stream once bound.
+recv_bad=(timeout 20 "$wrapper" recv --strategy baseline --bind 127.0.0.1:0 --control-port 0)
+echo "not json" >"$tmp/not-gen.json"
+echo '{"plan": {}, "sent": {}}' >"$tmp/empty-gen.json"
+config_error "recv --sent-from in a directory that does not exist" \
+  "--sent-from /nonexistent/gen.json: directory /nonexistent does not exist" \
+  "${recv_bad[@]}" --sent-from /nonexistent/gen.json
+config_error "recv --sent-from a directory" "--sent-from $tmp is a directory" "${recv_bad[@]}" --sent-from "$tmp"
+config_error "recv --sent-from a file that does not parse" "--sent-from $tmp/not-gen.json: not the JSON of" \
+  "${recv_bad[@]}" --sent-from "$tmp/not-gen.json"
+config_error "recv --sent-from JSON that is not gen's" "--sent-from $tmp/empty-gen.json: not the JSON of" \
+  "${recv_bad[@]}" --sent-from "$tmp/empty-gen.json"
 # A port in use: held by another socket for the duration of the check.
 /usr/bin/python3 -c '
 import socket, sys, time
@@ -101,6 +124,67 @@ config_error "io_uring unavailable in compare" "strategy 'iouring': io_uring una
   "$without_io_uring" "$wrapper" compare "${long[@]}"
 expect_exit 0 "recvmmsg without io_uring" \
   "$without_io_uring" "$wrapper" run --strategy combined-list --rate 2000 --duration 0.2
+
+# A warm-up longer than the runner's old fixed 10 s wait (220 packets at
+# 20 pps: 11 s) is waited for: the wait follows the warm-up's schedule. (It
+# was `--rate 20` with the default 300 packets, which passed --dry-run and
+# failed after sending.)
+expect_exit 0 "a warm-up of 11 s" "$wrapper" run --strategy baseline --rate 20 --warmup 220 --packets 4 --out "$tmp/slow.json"
+/usr/bin/python3 - "$tmp/slow.json" <<'PY' || fail "the run with an 11 s warm-up did not measure its packets"
+import json, sys
+b = json.load(open(sys.argv[1]))["benchmarks"][0]
+assert b["ok"] and b["warmup_packets"] == 220 and b["window_packets"] == 4 == b["packets_delivered"] - 220, b
+PY
+
+# recv --sent-from whose file turns out wrong only after the run (never
+# written; another run's): the measurement is still written, with the
+# problem in it, and recv exits 1.
+recv_port() {  # log: the port recv bound, from its "waiting" line
+  for _ in $(seq 200); do
+    grep -q "waiting for a stream" "$1" 2>/dev/null && break
+    sleep 0.1
+  done
+  sed -n 's/^recv: [^ ]* on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$1"
+}
+sent_from_run() {  # name recv_args gen_args: recv until 200 packets, fed by gen; sets got
+  local name="$1" recv_args="$2" gen_args="$3" p
+  # shellcheck disable=SC2086
+  timeout 60 "$RXBENCH_BIN" recv --strategy baseline --bind 127.0.0.1:0 --packets 200 \
+    --out "$tmp/$name.json" $recv_args >"$tmp/$name.log" 2>"$tmp/$name.err" &
+  local recv_pid=$!
+  p="$(recv_port "$tmp/$name.log")"
+  [[ -n "$p" ]] || fail "$name: recv never got ready: $(cat "$tmp/$name.log" "$tmp/$name.err")"
+  # shellcheck disable=SC2086
+  timeout 60 "$RXBENCH_BIN" gen --dest "127.0.0.1:$p" --warmup 0 --rate 2000 $gen_args >"$tmp/$name-gen.log" 2>&1
+  wait "$recv_pid"
+  got=$?
+}
+sent_from_run never-written "--control-port 0 --sent-from $tmp/never-written-gen.json" \
+  "--control-port 0 --packets 200 --out $tmp/gen-a.json"
+[[ "$got" == 1 ]] || fail "recv --sent-from never written: exit $got, want 1 ($(cat "$tmp/never-written.err"))"
+grep -q "never-written-gen.json: cannot be read (No such file or directory)" "$tmp/never-written.err" ||
+  fail "recv --sent-from never written: stderr does not say why: $(cat "$tmp/never-written.err")"
+/usr/bin/python3 - "$tmp/never-written.json" "$tmp/never-written-gen.json" <<'PY' ||
+import json, sys
+doc = json.load(open(sys.argv[1]))
+b, sender = doc["benchmarks"][0], doc["context"]["sender"]
+assert b["packets_delivered"] == 200 and b["packets_sent"] is None, b
+assert sender["sent_from"]["path"] == sys.argv[2], sender
+assert "cannot be read" in sender["sent_from"]["problem"], sender
+assert "cannot be read" in b["sent_unknown"], b
+PY
+  fail "recv --sent-from never written: the results do not keep the data with the problem"
+# gen-a.json is a finished run's file: now the file of another run.
+sent_from_run other-run "--sent-from $tmp/gen-a.json" "--packets 2000 --run-id 00000000000000bb"
+[[ "$got" == 1 ]] || fail "recv --sent-from of another run: exit $got, want 1 ($(cat "$tmp/other-run.err"))"
+/usr/bin/python3 - "$tmp/other-run.json" <<'PY' ||
+import json, sys
+doc = json.load(open(sys.argv[1]))
+b, sender = doc["benchmarks"][0], doc["context"]["sender"]
+assert b["run_id"] == "00000000000000bb" and b["packets_delivered"] >= 200 and b["packets_sent"] is None, b
+assert "the stream was run 00000000000000bb" in sender["sent_from"]["problem"], sender
+PY
+  fail "recv --sent-from of another run: the results do not keep the data with the problem ($(cat "$tmp/other-run.err"))"
 
 # A short run writes JSON that a reader can use.
 expect_exit 0 "run" "$wrapper" run --strategy baseline --rate 2000 --duration 0.5 --out "$tmp/r.json"

@@ -1,5 +1,16 @@
-// The /proc/net parsers on text as the kernel writes it.
+// The /proc/net parsers on text as the kernel writes it, and the host count
+// on a real IPv6 socket that overflows.
 #include "platform/udp_counters.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <optional>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -26,6 +37,59 @@ TEST(UdpCountersTest, RcvbufErrorsFromTheUdpPair) {
       "UdpLite: 0 0 0 0 5 0 0 0 0\n";
   EXPECT_EQ(UdpCounters::ParseRcvbufErrors(snmp), 28u);
   EXPECT_FALSE(UdpCounters::ParseRcvbufErrors("Ip: A\nIp: 1\n").has_value());
+}
+
+TEST(UdpCountersTest, Udp6RcvbufErrorsFromSnmp6) {
+  // As the kernel writes it: name, spaces and a tab, value.
+  const char* snmp6 =
+      "Ip6InReceives                   \t1200\n"
+      "Udp6InDatagrams                 \t900\n"
+      "Udp6NoPorts                     \t0\n"
+      "Udp6InErrors                    \t31\n"
+      "Udp6OutDatagrams                \t900\n"
+      "Udp6RcvbufErrors                \t31\n"
+      "Udp6SndbufErrors                \t0\n"
+      "UdpLite6RcvbufErrors            \t7\n";
+  EXPECT_EQ(UdpCounters::ParseUdp6RcvbufErrors(snmp6), 31u);
+  EXPECT_FALSE(UdpCounters::ParseUdp6RcvbufErrors("Udp6InDatagrams 5\n").has_value());
+  EXPECT_FALSE(UdpCounters::ParseUdp6RcvbufErrors("").has_value());
+}
+
+// A socket bound to ::1 that overflows: the kernel counts its drops in
+// Udp6RcvbufErrors, which the host's count must include. (Other tests may
+// drop IPv4 datagrams meanwhile: the host's count is at least the socket's.)
+TEST(UdpCountersTest, HostRcvbufErrorsCountsAnIpv6SocketsDrops) {
+  const int rx = socket(AF_INET6, SOCK_DGRAM, 0);
+  ASSERT_GE(rx, 0);
+  const int small = 4096;  // the kernel's minimum, doubled: a few datagrams
+  ASSERT_EQ(setsockopt(rx, SOL_SOCKET, SO_RCVBUF, &small, sizeof small), 0);
+  sockaddr_in6 addr{};
+  addr.sin6_family = AF_INET6;
+  addr.sin6_addr = in6addr_loopback;
+  if (bind(rx, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    close(rx);
+    GTEST_SKIP() << "no ::1 here: " << std::strerror(errno);
+  }
+  socklen_t len = sizeof addr;
+  ASSERT_EQ(getsockname(rx, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  const int tx = socket(AF_INET6, SOCK_DGRAM, 0);
+  ASSERT_GE(tx, 0);
+
+  const std::optional<std::uint64_t> before = UdpCounters::HostRcvbufErrors();
+  ASSERT_TRUE(before.has_value());
+  const std::vector<char> payload(1000, 'x');
+  for (int i = 0; i < 200; ++i) {
+    ASSERT_EQ(sendto(tx, payload.data(), payload.size(), 0, reinterpret_cast<sockaddr*>(&addr), sizeof addr),
+              static_cast<ssize_t>(payload.size()));
+  }
+  const std::optional<std::uint64_t> drops = UdpCounters::SocketDrops(rx);
+  const std::optional<std::uint64_t> after = UdpCounters::HostRcvbufErrors();
+  close(tx);
+  close(rx);
+  ASSERT_TRUE(drops.has_value()) << "the socket is not in /proc/net/udp6";
+  ASSERT_GT(*drops, 0u) << "200 datagrams did not overflow a " << small << "-byte buffer";
+  ASSERT_TRUE(after.has_value());
+  EXPECT_GE(*after - *before, *drops);
 }
 
 TEST(UdpCountersTest, ReadsTheRealFiles) {
