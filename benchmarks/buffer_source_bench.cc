@@ -103,7 +103,7 @@ void ReportSourceStats(benchmark::State& state, const pools::BufferSource& sourc
 }
 
 void BM_BufferSource_SameThread(benchmark::State& state, pools::BufferKind kind) {
-  auto source = pools::MakeBufferSource({kind, kBufferBytes, kPoolSize});
+  auto source = pools::MakeBufferSource(kind, kBufferBytes, kPoolSize);
   CounterScope scope(state);
   for (auto _ : state) {
     gst_buffer_unref(AcquireWriteFinish(source.get()));
@@ -137,7 +137,7 @@ void AttachQData(pools::BufferSource* source) {
 enum class QData { kNone, kAttached, kLookedUp };
 
 void BM_BufferSource_OtherThread(benchmark::State& state, pools::BufferKind kind, QData qdata) {
-  auto source = pools::MakeBufferSource({kind, kBufferBytes, kPoolSize});
+  auto source = pools::MakeBufferSource(kind, kBufferBytes, kPoolSize);
   if (qdata != QData::kNone) AttachQData(source.get());
   void (*const release)(GstBuffer*) = qdata == QData::kLookedUp ? LookUpQDataAndUnref : Unref;
   SpscQueue queue;

@@ -104,13 +104,11 @@ void BM_Receive(benchmark::State& state, RecvKind kind) {
     state.SkipWithError(("loopback socket: " + loopback.error).c_str());
     return;
   }
-  receivers::ReceiveCallConfig config;
-  config.fd = loopback.rx.fd;
-  config.batch = batch;
-  config.buffer_size = buffer_size;
-  config.ring_buffers = kDatagrams + 64;  // the whole fill lands in the ring
+  spec::ReceiverSpec receiver;
+  receiver.buffer_size = buffer_size;
+  receiver.pool_size = kDatagrams + 64;  // the whole fill lands in the ring
   std::string error;
-  auto call = receivers::MakeReceiveCall(kind, config, &error);
+  auto call = receivers::MakeReceiveCall(kind, loopback.rx.fd, batch, receiver, &error);
   if (!call) {
     state.SkipWithError(error.c_str());
     return;
@@ -119,7 +117,7 @@ void BM_Receive(benchmark::State& state, RecvKind kind) {
   const int max = provided ? kIoUringMax : batch;
 
   // Slots acquired once and reused: the call writes into the same memory.
-  auto source = pools::MakeBufferSource({pools::BufferKind::kAlloc, buffer_size, 0});
+  auto source = pools::MakeBufferSource(pools::BufferKind::kAlloc, buffer_size, 0);
   std::vector<pools::PacketSlot> slots(static_cast<std::size_t>(max));
   if (!provided) {
     for (pools::PacketSlot& slot : slots) source->TryAcquire(&slot);  // alloc: never fails

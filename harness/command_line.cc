@@ -95,20 +95,20 @@ void AddTrafficOptions(CLI::App* app, Options* o) {
   app->add_option("--fps", o->fps, "frames per second for --shape burst")->check(Positive());
   app->add_option("--duration", o->duration, "seconds of traffic")->check(Positive());
   app->add_option("--packets", o->packets, "exact packet count (overrides --duration)");
-  app->add_option("--cpu-generator", o->cpu_generator, "pin the generator thread to this CPU");
+  app->add_option("--cpu-generator", o->spec.traffic.cpu, "pin the generator thread to this CPU");
   app->add_option("--warmup", o->warmup,
                   "traffic before the measurement window: packets (1000) or seconds (0.25s); default " +
                       std::string(kDefaultWarmup) + " packets");
-  app->add_option("--send-batch", o->send_batch,
+  app->add_option("--send-batch", o->spec.traffic.send_batch,
                   "datagrams per send call (default 1: every packet stamped right before its own send; more: "
                   "sendmmsg batches sharing one stamp, faster but later packets leave after their stamp)")
       ->check(Between(1, 64));
-  app->add_option("--gso", o->gso,
+  app->add_option("--gso", o->spec.traffic.gso_segments,
                   "UDP GSO: up to N packets per send call (UDP_SEGMENT), one RTP packet per segment, stamped together "
                   "right before the call; every strategy then receives what the kernel makes of it (recv=gro takes "
                   "it coalesced, the others split). Default 0: off")
       ->check(Between(0, 64));
-  app->add_flag("--tx-timestamps", o->tx_timestamps,
+  app->add_flag("--tx-timestamps", o->spec.traffic.tx_timestamps,
                 "diagnostic: compare each packet's send stamp with the kernel's TX timestamp (send_stamp_error)");
   app->add_option("--malformed", o->malformed,
                   "slip malformed datagrams between the valid packets: KIND[:RATE],... with KIND one of empty, short, "
@@ -118,7 +118,7 @@ void AddTrafficOptions(CLI::App* app, Options* o) {
                   "impair the measured stream on purpose: loss=R,dup=R,reorder=R (any subset; R a fraction or "
                   "percentage): withheld packets are never sent, a duplicate goes out twice, a reordered packet "
                   "right after its successor");
-  app->add_option("--seed", o->seed, "seed of the malformed datagrams' and the impairments' placement (default 1)");
+  app->add_option("--seed", o->spec.traffic.seed, "seed of the malformed datagrams' and the impairments' placement")->capture_default_str();
 }
 
 // How the receive side is built and measured: `run`, `compare` and `recv`.
@@ -129,31 +129,36 @@ void AddReceiveOptions(CLI::App* app, Options* o) {
   app->add_option("--recv", o->recv, "receive call override: recvfrom, recvmmsg, iouring, gro")
       ->check(CLI::IsMember({"recvfrom", "recvmmsg", "iouring", "gro"}));
   app->add_option("--push", o->push, "push override: single, list")->check(CLI::IsMember({"single", "list"}));
-  app->add_option("--batch", o->batch, "datagrams per recvmmsg / io_uring batch (default 32)")
+  app->add_option("--batch", o->spec.receive.receiver.batch, "datagrams per recvmmsg / io_uring / gro call")
+      ->capture_default_str()
       ->check(Between(1, 1024));
-  app->add_option("--buffer-size", o->buffer_size, "bytes per receive buffer (default 4096)")
+  app->add_option("--buffer-size", o->spec.receive.receiver.buffer_size, "bytes per receive buffer")
+      ->capture_default_str()
       ->check(BufferSize());
-  app->add_option("--pool-size", o->pool_size, "buffers in a pool or ring (default 4096); pools never grow: when the pipeline holds them all, the receiver waits and the socket backs up")->check(Between(1, 1 << 20));
-  app->add_option("--rcvbuf", o->rcvbuf, "receive socket buffer bytes (default 4 MiB)")->check(Between(0, 1 << 30));
-  app->add_option("--pipeline", o->pipeline, "pipeline description with 'appsrc name=src' and an element 'name=sink'");
+  app->add_option("--pool-size", o->spec.receive.receiver.pool_size, "buffers in a pool or ring; pools never grow: when the pipeline holds them all, the receiver waits and the socket backs up")
+      ->capture_default_str()->check(Between(1, 1 << 20));
+  app->add_option("--rcvbuf", o->spec.receive.socket.rcvbuf_bytes, "receive socket buffer bytes")
+      ->capture_default_str()->check(Between(0, 1 << 30));
+  app->add_option("--pipeline", o->spec.receive.pipeline.description, "pipeline description with 'appsrc name=src' and an element 'name=sink'");
   app->add_option("--measure", o->measure, "full: per-packet timestamps and histograms; minimal: counts only")
       ->check(CLI::IsMember({"full", "minimal"}));
-  app->add_flag("--kernel-timestamps", o->kernel_timestamps,
+  app->add_flag("--kernel-timestamps", o->spec.receive.socket.kernel_timestamps,
                 "kernel receive timestamps (SO_TIMESTAMPNS) and drop counts (SO_RXQ_OVFL) as control messages, "
                 "for every strategy; costs kernel time per datagram");
-  app->add_option("--counters", o->counters, "receiver-thread counters, perf stat -e names (default cycles,instructions,cache-misses,branch-misses; software events are added when no hardware counter can be read)")
+  app->add_option("--counters", o->spec.receive.measurement.counters, "receiver-thread counters, perf stat -e names (software events are added when no hardware counter can be read)")
+      ->capture_default_str()
       ->delimiter(',');
-  app->add_option("--cpu-receiver", o->cpu_receiver, "pin the receiver thread to this CPU");
-  app->add_option("--cpu-pipeline", o->cpu_pipeline,
+  app->add_option("--cpu-receiver", o->spec.receive.receiver.cpu, "pin the receiver thread to this CPU");
+  app->add_option("--cpu-pipeline", o->spec.receive.pipeline.cpu,
                   "pin every pipeline thread (streaming threads and element-private ones) to this CPU");
-  app->add_option("--inject-cost-ns", o->inject_cost_ns,
+  app->add_option("--inject-cost-ns", o->spec.receive.receiver.inject_cost_ns,
                   "spin this many ns per packet in the receiver: a known regression, to check a CI gate (not for udpsrc)");
-  app->add_flag("--verify-payload", o->verify_payload,
+  app->add_flag("--verify-payload", o->spec.receive.measurement.verify_payload,
                 "the generator writes the payload pattern and the sink checks every byte of every packet "
                 "(payload_mismatches); costs both sides");
-  app->add_flag("--phase-timing", o->phase_timing,
+  app->add_flag("--phase-timing", o->spec.receive.receiver.phase_timing,
                 "time the receive loop's phases (receive call, acquire, validate+stamp, push) on one batch in 64");
-  app->add_flag("--count-syscalls", o->count_syscalls,
+  app->add_flag("--count-syscalls", o->spec.receive.measurement.count_syscalls,
                 "count every syscall of the receiver thread (a kernel tracepoint, as root); it slows every syscall "
                 "on the host while on, so it is opt-in (README)");
 }
@@ -235,7 +240,7 @@ Contender ResolveStrategy(const std::string& text, const Options& o) {
       if (!value.empty()) overrides.emplace_back(axis, value);
     }
   }
-  if (o.inject_cost_ns > 0 && spec->receiver == receivers::ReceiverKind::kUdpsrc) {
+  if (o.spec.receive.receiver.inject_cost_ns > 0 && spec->receiver == receivers::ReceiverKind::kUdpsrc) {
     throw UsageError{"--inject-cost-ns cannot act inside GStreamer's udpsrc; gate receive-loop strategies"};
   }
   if (!overrides.empty() && spec->receiver != receivers::ReceiverKind::kLoop) {
@@ -288,7 +293,10 @@ traffic_gen::TrafficSpec MakeTraffic(const Options& o, std::string* scenario_nam
   const std::string name = o.scenario.empty() ? kDefaultScenario : o.scenario;
   std::optional<Scenario> scenario = FindScenario(name);
   if (!scenario) throw UsageError{"unknown scenario '" + name + "' (see `rxbench list`)"};
-  traffic_gen::TrafficSpec traffic = scenario->traffic;
+  // The options bound to the traffic's own fields, then the scenario's shape
+  // of the stream, then what the options say of that shape.
+  traffic_gen::TrafficSpec traffic = o.spec.traffic;
+  scenario->ApplyTo(&traffic);
   const bool customised = o.rate || o.bitrate || o.payload || o.fps || !o.shape.empty() || o.duration || o.packets;
   *scenario_name = customised && o.scenario.empty() ? "custom" : scenario->name;
   if (o.payload) traffic.payload_bytes = *o.payload;
@@ -310,69 +318,46 @@ traffic_gen::TrafficSpec MakeTraffic(const Options& o, std::string* scenario_nam
                   kMaxWarmupS);
     throw UsageError{line};
   }
-  traffic.send_batch = o.send_batch;
-  traffic.gso_segments = o.gso;
-  if (o.gso > 1 && o.send_batch != 1) throw UsageError{"--gso replaces --send-batch: use one or the other"};
-  if (o.gso > 1 && !o.malformed.empty()) throw UsageError{"--malformed cannot be combined with --gso"};
-  if (o.gso > 1 && o.tx_timestamps) throw UsageError{"--tx-timestamps cannot be combined with --gso"};
-  traffic.tx_timestamps = o.tx_timestamps;
-  traffic.fill_pattern = o.verify_payload;
+  if (traffic.gso_segments > 1 && traffic.send_batch != 1) throw UsageError{"--gso replaces --send-batch: use one or the other"};
+  if (traffic.gso_segments > 1 && !o.malformed.empty()) throw UsageError{"--malformed cannot be combined with --gso"};
+  if (traffic.gso_segments > 1 && traffic.tx_timestamps) throw UsageError{"--tx-timestamps cannot be combined with --gso"};
   if (!o.malformed.empty()) {
     std::string error;
     if (!traffic_gen::ParseMalformedSpec(o.malformed, &traffic.malformed, &error)) throw UsageError{"--malformed: " + error};
-    if (o.send_batch != 1) throw UsageError{"--malformed needs --send-batch 1"};
+    if (traffic.send_batch != 1) throw UsageError{"--malformed needs --send-batch 1"};
   }
   if (!o.impair.empty()) {
     std::string error;
     if (!traffic_gen::ParseImpairmentSpec(o.impair, &traffic.impair, &error)) throw UsageError{error};
   }
-  traffic.seed = o.seed;
-  traffic.receiver_buffer_bytes = o.buffer_size;
   if (!o.ssrc.empty()) traffic.ssrc = ParseSsrc(o.ssrc);
   if (o.payload_type) traffic.payload_type = static_cast<std::uint8_t>(*o.payload_type);
-  traffic.cpu = o.cpu_generator;
-  CheckCpu("--cpu-generator", o.cpu_generator);
+  CheckCpu("--cpu-generator", traffic.cpu);
   // Again, with everything the options added to the traffic.
   if (std::string problem = traffic_gen::Validate(traffic); !problem.empty()) throw UsageError{problem};
   return traffic;
 }
 
-ReceiveSideConfig MakeReceiveSide(const Options& o) {
-  if (o.buffer_size < 64) throw UsageError{"--buffer-size must be at least 64"};
-  ReceiveSideConfig r;
-  r.pipeline = o.pipeline;
-  r.batch = o.batch;
-  r.buffer_size = o.buffer_size;
-  r.pool_size = o.pool_size;
-  r.rcvbuf_bytes = o.rcvbuf;
-  r.measure = o.measure != "minimal";
-  r.kernel_timestamps = o.kernel_timestamps;
-  r.counters = o.counters;
-  r.cpu_receiver = o.cpu_receiver;
-  r.cpu_pipeline = o.cpu_pipeline;
-  r.count_syscalls = o.count_syscalls;
-  r.inject_cost_ns = o.inject_cost_ns;
-  r.phase_timing = o.phase_timing;
-  r.verify_payload = o.verify_payload;
-  if (!o.ssrc.empty()) r.expected_ssrc = ParseSsrc(o.ssrc);
-  if (o.payload_type) r.expected_payload_type = static_cast<std::uint8_t>(*o.payload_type);
-  CheckCpu("--cpu-receiver", o.cpu_receiver);
-  CheckCpu("--cpu-pipeline", o.cpu_pipeline);
-  if (!o.pipeline.empty()) {
+spec::ReceiveSideSpec MakeReceiveSide(const Options& o) {
+  spec::ReceiveSideSpec r = o.spec.receive;
+  r.measurement.per_packet = o.measure != "minimal";
+  if (!o.ssrc.empty()) r.receiver.expected_ssrc = ParseSsrc(o.ssrc);
+  if (o.payload_type) r.receiver.expected_payload_type = static_cast<std::uint8_t>(*o.payload_type);
+  CheckCpu("--cpu-receiver", r.receiver.cpu);
+  CheckCpu("--cpu-pipeline", r.pipeline.cpu);
+  if (!r.pipeline.description.empty()) {
     std::string error;
-    if (!Pipeline::Create(o.pipeline, -1, nullptr, &error)) throw UsageError{error};
+    if (!Pipeline::Create(r.pipeline.description, -1, nullptr, &error)) throw UsageError{error};
   }
   return r;
 }
 
-RunConfig MakeBaseConfig(const Options& o) {
-  RunConfig c;
-  c.traffic = MakeTraffic(o, &c.scenario);
-  c.receive = MakeReceiveSide(o);
-  c.receive.port = o.port;  // run/compare: --port (recv binds with --bind)
-  c.progress = true;
+spec::RunSpec MakeRunSpec(const Options& o) {
+  spec::RunSpec run = o.spec;
+  run.traffic = MakeTraffic(o, &run.scenario);
+  run.receive = MakeReceiveSide(o);
   if (o.repetitions < 1) throw UsageError{"--repetitions must be at least 1"};
-  return c;
+  return run;
 }
 
 }  // namespace rxbench::harness

@@ -1,7 +1,9 @@
 // The command line of `run`, `compare`, `gen` and `recv`: the options they
-// share, and how they become a RunConfig (or one half of it) and the
-// strategies to run. Every problem is a UsageError with one line a person can
-// act on, found before any traffic.
+// share, and how they become a run's settings (spec/run_spec.h) -- or one
+// half of them -- and the strategies to run. A setting's option binds to the
+// setting's own field, so its default is the setting's one default. Every
+// problem is a UsageError with one line a person can act on, found before
+// any traffic.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -11,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "harness/runner.h"
 #include "receivers/strategy.h"
+#include "spec/run_spec.h"
 
 namespace rxbench::harness {
 
@@ -24,40 +26,32 @@ struct UsageError {
 // "Warm-up").
 inline constexpr char kDefaultWarmup[] = "300";
 
-// Options shared by run and compare.
+// What the command line holds: the run's settings themselves, which every
+// option of a single setting binds to, and the text of the options that are
+// resolved against others (a scenario and its overrides, the warm-up in
+// packets or seconds, policy overrides, ids) before they become settings.
 struct Options {
+  spec::RunSpec spec;
+
+  // Resolved by MakeTraffic: the scenario, then what overrides it.
   std::string scenario;
   std::optional<double> rate, bitrate, fps, duration;
   std::optional<std::size_t> payload;
   std::optional<std::uint64_t> packets;
   std::string shape;
-  int repetitions = 1;
-  std::string buffer, sync, recv, push;
-  int batch = 0;
-  std::size_t buffer_size = 4096, pool_size = 4096;
-  int rcvbuf = 4 << 20;
-  std::string pipeline;
-  std::string measure = "full";
-  bool kernel_timestamps = false;
-  // Hardware counters by default: read where the machine has a PMU, reported
-  // as unavailable (with the reason) where it has not.
-  std::vector<std::string> counters = {"cycles", "instructions", "cache-misses", "branch-misses"};
-  int cpu_receiver = -1, cpu_generator = -1, cpu_pipeline = -1;
   std::string warmup = kDefaultWarmup;
-  unsigned send_batch = 1;
-  unsigned gso = 0;
-  bool tx_timestamps = false;
-  bool count_syscalls = false;
-  std::uint64_t inject_cost_ns = 0;
-  bool phase_timing = false;
-  bool verify_payload = false;
   std::string malformed;   // --malformed KIND[:RATE],...
   std::string impair;      // --impair loss=R,dup=R,reorder=R
-  std::uint64_t seed = 1;
-  std::uint16_t port = 0;  // --port (run, compare): 0 = any free port
+  // Resolved by ResolveStrategy: overrides of every receive-loop strategy.
+  std::string buffer, sync, recv, push;
+  // Resolved by MakeReceiveSide.
+  std::string measure = "full";
   std::string ssrc;        // --ssrc, "" = the generator's default; the receiver locks on the first packet
   std::optional<int> payload_type;  // --pt
+  int repetitions = 1;
 };
+
+enum class Measure { kFull, kMinimal };
 
 // One row of a comparison: a strategy, and the harness options that differ for
 // it. `measure` is the only such option: comparing `baseline` with
@@ -89,9 +83,9 @@ Contender ResolveStrategy(const std::string& text, const Options& o);
 // The traffic the options describe (destination still to be set) and the
 // scenario's name ("custom" when options changed an unnamed one).
 traffic_gen::TrafficSpec MakeTraffic(const Options& o, std::string* scenario_name);
-// The receive side the options describe (bind address and port still to be set).
-ReceiveSideConfig MakeReceiveSide(const Options& o);
+// The receive side the options describe (its strategy still to be set).
+spec::ReceiveSideSpec MakeReceiveSide(const Options& o);
 // Both, for one process.
-RunConfig MakeBaseConfig(const Options& o);
+spec::RunSpec MakeRunSpec(const Options& o);
 
 }  // namespace rxbench::harness

@@ -43,9 +43,10 @@ CLI::App* AddGenCommand(CLI::App* app, GenOptions* o) {
   gen->add_option("--dest", o->dest, "the receiver's ADDR:PORT (rxbench recv --bind)")->required();
   AddTrafficOptions(gen, &o->traffic);
   AddStreamOptions(gen, &o->traffic);
-  gen->add_option("--receiver-buffer-size", o->traffic.buffer_size,
-                  "the receiver's --buffer-size, for --malformed oversize (default 4096)");
-  gen->add_flag("--verify-payload", o->traffic.verify_payload,
+  gen->add_option("--receiver-buffer-size", o->traffic.spec.traffic.receiver_buffer_bytes,
+                  "the receiver's --buffer-size, for --malformed oversize")
+      ->capture_default_str();
+  gen->add_flag("--verify-payload", o->traffic.spec.traffic.fill_pattern,
                 "write the payload pattern into every packet, for a receiver with --verify-payload");
   gen->add_option("--control-port", o->control_port,
                   "where the run is announced (default: the RTP port + 1; 0: announce nothing)");

@@ -8,21 +8,14 @@
 #include <cstdint>
 #include <string>
 
-#include "receivers/strategy.h"
+#include "spec/run_spec.h"
 
 namespace rxbench::harness {
 
-struct PreflightConfig {
-  std::string bind_host = "127.0.0.1";
-  std::uint16_t port = 0;  // 0: any free port, nothing to check
-  int batch = 0;           // 0 = receivers::kDefaultBatch
-  std::size_t buffer_size = 4096;
-  std::size_t pool_size = 4096;
-};
-
-// "" when `strategy` can start here with `config`, else a one-line reason.
-// Sets up (and tears down) exactly what the receive side will: a socket bound
-// to the port, and for recv=iouring the ring with its provided buffers.
-std::string Preflight(const receivers::StrategySpec& strategy, const PreflightConfig& config);
+// "" when the receive side `spec` describes can start here, else a one-line
+// reason. Sets up (and tears down) exactly what the receive side will: a
+// socket bound to its port (port 0, any free one, needs no check), and for
+// recv=iouring the ring with its provided buffers.
+std::string Preflight(const spec::ReceiveSideSpec& spec);
 
 }  // namespace rxbench::harness

@@ -13,7 +13,8 @@
 
 namespace rxbench::harness {
 
-ReceiveSide::ReceiveSide(ReceiveSideConfig config) : config_(std::move(config)) {}
+ReceiveSide::ReceiveSide(const spec::ReceiveSideSpec& spec, ReceiveSideHooks hooks)
+    : spec_(spec), hooks_(std::move(hooks)) {}
 
 ReceiveSide::~ReceiveSide() {
   // A receiver waiting to push into a full appsrc would never see its stop.
@@ -25,60 +26,53 @@ ReceiveSide::~ReceiveSide() {
 }
 
 bool ReceiveSide::Start(std::string* error) {
-  const receivers::ReceiverKind kind = config_.strategy.receiver;
+  const receivers::ReceiverKind kind = spec_.receiver.strategy.receiver;
   report_.is_null = kind == receivers::ReceiverKind::kNull;
   report_.is_udpsrc = kind == receivers::ReceiverKind::kUdpsrc;
-  report_.gro = kind != receivers::ReceiverKind::kUdpsrc && config_.strategy.recv == receivers::RecvKind::kGro;
+  report_.gro = kind != receivers::ReceiverKind::kUdpsrc && spec_.receiver.strategy.recv == receivers::RecvKind::kGro;
   // Threads alive now predate the run: what they do cannot be attributed to it.
   roles_ = std::make_unique<ThreadRoles>(platform::ListThreads(), platform::CurrentTid());
 
   receivers::UdpSocketOptions socket_options;
-  socket_options.bind_host = config_.bind_host;
-  socket_options.port = config_.port;
-  socket_options.rcvbuf_bytes = config_.rcvbuf_bytes;
+  socket_options.bind_host = spec_.socket.bind_host;
+  socket_options.port = spec_.socket.port;
+  socket_options.rcvbuf_bytes = spec_.socket.rcvbuf_bytes;
   // Kernel receive timestamps cost the kernel work on every datagram, on
   // every socket that asks for them, whether or not the strategy reads them:
   // opt-in, and then on for every strategy alike, so comparisons stay fair.
-  socket_options.timestamps = config_.kernel_timestamps;
-  socket_options.drop_counter = config_.kernel_timestamps;
+  socket_options.timestamps = spec_.socket.kernel_timestamps;
+  socket_options.drop_counter = spec_.socket.kernel_timestamps;
   socket_ = receivers::OpenUdpSocket(socket_options, error);
   if (socket_.fd < 0) return false;
   rcvbuf_errors_before_ = platform::UdpCounters::HostRcvbufErrors();
 
   SinkProbeConfig sink_config;
-  sink_config.measure = config_.measure;
+  sink_config.measure = spec_.measurement.per_packet;
   // udpsrc does not stamp buffers: its offsets mean something else.
-  sink_config.receiver_stamps = config_.measure && !report_.is_udpsrc;
+  sink_config.receiver_stamps = spec_.measurement.per_packet && !report_.is_udpsrc;
   // Before the first packet can be sent, so that every send time fits a stamp.
   sink_config.stamp_epoch_ns = metrics::MonotonicNs();
-  sink_config.verify_payload = config_.verify_payload;
-  sink_config.observer = config_.observer;
+  sink_config.verify_payload = spec_.measurement.verify_payload;
+  sink_config.observer = hooks_.observer;
   sink_config.window = &window_;
   sink_ = std::make_unique<SinkProbe>(sink_config);
   if (!report_.is_null) {
     pipeline_ = Pipeline::Create(
-        config_.pipeline.empty() ? kDefaultPipeline : config_.pipeline, report_.is_udpsrc ? socket_.fd : -1,
+        spec_.pipeline.description.empty() ? kDefaultPipeline : spec_.pipeline.description, report_.is_udpsrc ? socket_.fd : -1,
         [this](pid_t tid, GstElement* owner) { OnStreamingThread(tid, owner); }, error,
-        config_.expected_payload_type.value_or(kDefaultPayloadType));
+        spec_.receiver.expected_payload_type.value_or(kDefaultPayloadType));
     if (!pipeline_) return false;
     sink_->Attach(pipeline_->sink());
     if (!pipeline_->Play(error)) return false;
   }
   if (!report_.is_udpsrc) {
     receivers::ReceiverConfig rc;
-    rc.strategy = config_.strategy;
+    rc.spec = &spec_.receiver;
     rc.fd = socket_.fd;
     rc.appsrc = pipeline_ ? pipeline_->appsrc() : nullptr;
-    rc.batch = config_.batch > 0 ? config_.batch : receivers::kDefaultBatch;
-    rc.buffer_size = config_.buffer_size;
-    rc.pool_size = config_.pool_size;
-    rc.stamp_buffers = config_.measure;
+    rc.stamp_buffers = spec_.measurement.per_packet;
     rc.stamp_epoch_ns = sink_config.stamp_epoch_ns;
     rc.window = &window_;
-    rc.cpu = config_.cpu_receiver;
-    rc.inject_cost_ns = config_.inject_cost_ns;
-    rc.phase_timing = config_.phase_timing;
-    rc.stream_lock = rtp::StreamLock::Given(config_.expected_ssrc, config_.expected_payload_type);
     rc.on_thread_start = [this](pid_t tid) {
       roles_->Announce(tid, ThreadRole::kReceiver, "receiver");
       receiver_tid_ = tid;
@@ -94,12 +88,12 @@ void ReceiveSide::OnStreamingThread(pid_t tid, GstElement* owner) {
   if (pipeline_ != nullptr && owner == pipeline_->source() && report_.is_udpsrc) {
     // udpsrc's own thread does the receiver's job.
     roles_->Announce(tid, ThreadRole::kReceiver, "receiver");
-    if (config_.cpu_receiver >= 0) platform::PinThread(0, config_.cpu_receiver);
+    if (spec_.receiver.cpu >= 0) platform::PinThread(0, spec_.receiver.cpu);
     receiver_tid_ = tid;
     return;
   }
   roles_->Announce(tid, ThreadRole::kPipeline, ReportedName(owner));
-  if (config_.cpu_pipeline >= 0) platform::PinThread(0, config_.cpu_pipeline);
+  if (spec_.pipeline.cpu >= 0) platform::PinThread(0, spec_.pipeline.cpu);
 }
 
 std::uint64_t ReceiveSide::Delivered() const {
@@ -152,24 +146,24 @@ bool ReceiveSide::WaitForReceiverThread() {
 void ReceiveSide::OpenWindow() {
   if (WaitForReceiverThread()) {
     const pid_t tid = receiver_tid_.load();
-    counters_ = metrics::PerfCounters::OpenWithFallback(config_.counters, tid);
-    if (config_.count_syscalls) {
+    counters_ = metrics::PerfCounters::OpenWithFallback(spec_.measurement.counters, tid);
+    if (spec_.measurement.count_syscalls) {
       syscalls_ = metrics::SyscallCounter::Open(tid);
     }
   }
   report_.counters_available = counters_.available();
   report_.counters_unavailable = counters_.unavailable();
   report_.counters_user_only = counters_.user_only();
-  if (!config_.count_syscalls) {
+  if (!spec_.measurement.count_syscalls) {
     report_.syscalls_unavailable = "not asked for (--count-syscalls)";
   } else if (!syscalls_.IsValid()) {
     report_.syscalls_unavailable = syscalls_.unavailable().empty() ? "no receiver thread" : syscalls_.unavailable();
   }
   // Pipeline threads that did not announce themselves (an element's private
   // threads) are pinned now, with the rest of the pipeline.
-  if (config_.cpu_pipeline >= 0) {
+  if (spec_.pipeline.cpu >= 0) {
     for (const platform::ThreadSample& t : platform::TakeThreadCensus().threads) {
-      if (roles_->Identify(t.tid, t.comm).role == ThreadRole::kPipeline) platform::PinThread(t.tid, config_.cpu_pipeline);
+      if (roles_->Identify(t.tid, t.comm).role == ThreadRole::kPipeline) platform::PinThread(t.tid, spec_.pipeline.cpu);
     }
   }
   counters_.Start();
@@ -259,7 +253,7 @@ void ReceiveSide::ReadFinalCounts() {
   // The drain first, the drop counter after it: a datagram that came while
   // the drain made room and did not fit is a drop, and would otherwise be in
   // no count (unexplained).
-  const receivers::Drained drained = receivers::DrainSocket(socket_.fd, config_.socket_drain);
+  const receivers::Drained drained = receivers::DrainSocket(socket_.fd, hooks_.socket_drain);
   report_.left_in_socket = drained.datagrams;
   report_.socket_drain_hit_bound = drained.hit_bound;
   report_.kernel_drops = platform::UdpCounters::SocketDrops(socket_.fd).value_or(0);

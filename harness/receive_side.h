@@ -38,37 +38,14 @@
 #include "receivers/receiver.h"
 #include "receivers/strategy.h"
 #include "receivers/udp_socket.h"
+#include "spec/run_spec.h"
 
 namespace rxbench::harness {
 
-struct ReceiveSideConfig {
-  receivers::StrategySpec strategy;
-  std::string bind_host = "127.0.0.1";
-  std::uint16_t port = 0;            // 0: any free port
-  std::string pipeline;              // "" = kDefaultPipeline
-  int batch = 0;                     // 0 = receivers::kDefaultBatch
-  std::size_t buffer_size = 4096;
-  std::size_t pool_size = 4096;
-  int rcvbuf_bytes = 4 << 20;
-  bool measure = true;               // false: --measure minimal
-  // SO_TIMESTAMPNS + SO_RXQ_OVFL on the socket: kernel receive times for the
-  // strategies that read control messages. Off by default: the kernel charges
-  // every datagram for them (README).
-  bool kernel_timestamps = false;
-  std::vector<std::string> counters;  // receiver-thread counters (perf stat -e names)
-  bool count_syscalls = false;        // every syscall of the receiver thread (tracepoint)
-  std::uint64_t inject_cost_ns = 0;   // receivers::ReceiverConfig::inject_cost_ns
-  bool phase_timing = false;
-  int cpu_receiver = -1;
-  int cpu_pipeline = -1;              // pin every pipeline thread (-1: no)
-  bool verify_payload = false;
-  // The stream the receive loop accepts (--ssrc / --pt); a field not given is
-  // locked on the first valid packet (rtp/datagram_check.h). udpsrc and null
-  // do not validate datagrams.
-  std::optional<std::uint32_t> expected_ssrc;
-  std::optional<std::uint8_t> expected_payload_type;
-  std::function<void(const DeliveredPacket&)> observer;  // tests
-  receivers::DrainLimits socket_drain;  // what is left in the socket at the end
+// What a test may attach to a receive side besides its settings.
+struct ReceiveSideHooks {
+  std::function<void(const DeliveredPacket&)> observer;  // every packet the sink sees
+  receivers::DrainLimits socket_drain;                    // what is left in the socket at the end
 };
 
 // Everything the receive side counted and measured, as plain data.
@@ -109,7 +86,9 @@ struct ReceiveReport {
 
 class ReceiveSide {
  public:
-  explicit ReceiveSide(ReceiveSideConfig config);
+  // Keeps its own copy of `spec`, whole: the receiver reads its part of it
+  // there, for as long as the receive side (which owns the receiver) lives.
+  explicit ReceiveSide(const spec::ReceiveSideSpec& spec, ReceiveSideHooks hooks = {});
   ~ReceiveSide();
   ReceiveSide(const ReceiveSide&) = delete;
   ReceiveSide& operator=(const ReceiveSide&) = delete;
@@ -154,7 +133,8 @@ class ReceiveSide {
   bool WaitForReceiverThread();
   void OnStreamingThread(pid_t tid, GstElement* owner);
 
-  ReceiveSideConfig config_;
+  const spec::ReceiveSideSpec spec_;
+  const ReceiveSideHooks hooks_;
   metrics::MeasurementWindow window_;
   receivers::UdpSocket socket_;
   std::unique_ptr<ThreadRoles> roles_;

@@ -231,13 +231,13 @@ CLI::App* AddRecvCommand(CLI::App* app, RecvOptions* o) {
 }
 
 int RunRecv(const RecvOptions& o, const std::string& command_line) {
-  ReceiveSideConfig config = MakeReceiveSide(o.receive);
+  spec::ReceiveSideSpec config = MakeReceiveSide(o.receive);
   const Contender contender = ResolveStrategy(o.strategy, o.receive);
-  config.strategy = contender.spec;
-  if (contender.measure) config.measure = *contender.measure == Measure::kFull;
+  config.receiver.strategy = contender.spec;
+  if (contender.measure) config.measurement.per_packet = *contender.measure == Measure::kFull;
   const HostPort bind = ParseHostPort(o.bind, "--bind", true);
-  config.bind_host = bind.host;
-  config.port = bind.port;
+  config.socket.bind_host = bind.host;
+  config.socket.port = bind.port;
   if (o.control_port < -1 || o.control_port > 65535) throw UsageError{"--control-port must be 0..65535"};
   if (o.duration && !(*o.duration > 0)) throw UsageError{"--duration must be greater than 0"};
   if (o.packets && *o.packets == 0) throw UsageError{"--packets must be at least 1"};
@@ -263,7 +263,7 @@ int RunRecv(const RecvOptions& o, const std::string& command_line) {
     return 2;
   }
   CatchStopRequests();
-  std::printf("recv: %s on %s:%u%s; waiting for a stream (Ctrl-C ends)\n", config.strategy.name.c_str(),
+  std::printf("recv: %s on %s:%u%s; waiting for a stream (Ctrl-C ends)\n", config.receiver.strategy.name.c_str(),
               bind.host.c_str(), side.port(),
               control_port != 0 ? (", run announcements on port " + std::to_string(control_port)).c_str() : "");
   std::fflush(stdout);
@@ -296,7 +296,7 @@ int RunRecv(const RecvOptions& o, const std::string& command_line) {
     std::fprintf(stderr, "rxbench recv: %llu datagrams on the control port did not parse (last: %s)\n",
                  static_cast<unsigned long long>(control.malformed()), control.last_problem().c_str());
   }
-  const int caps_payload_type = config.expected_payload_type.value_or(kDefaultPayloadType);
+  const int caps_payload_type = config.receiver.expected_payload_type.value_or(kDefaultPayloadType);
   if (sender.plan && sender.plan->traffic.payload_type != caps_payload_type) {
     std::fprintf(stderr, "rxbench recv: the stream's payload type is %d, the pipeline's caps said %d: pass --pt %d\n",
                  sender.plan->traffic.payload_type, caps_payload_type, sender.plan->traffic.payload_type);
@@ -307,11 +307,11 @@ int RunRecv(const RecvOptions& o, const std::string& command_line) {
   }
 
   RunIdentity id;
-  id.strategy = config.strategy.name;
-  id.policies = config.strategy.Policies();
+  id.strategy = config.receiver.strategy.name;
+  id.policies = config.receiver.strategy.Policies();
   id.scenario = sender.plan ? sender.plan->scenario : "external";
-  id.measure = config.measure;
-  id.kernel_timestamps = config.kernel_timestamps;
+  id.measure = config.measurement.per_packet;
+  id.kernel_timestamps = config.socket.kernel_timestamps;
   // A stream nobody announced still gets an id, so its results can be told apart.
   id.run_id = sender.plan ? sender.plan->run_id : !control.run_id().empty() ? control.run_id() : NewRunId();
   id.send_times_unavailable = SendTimesUnavailable(sender.plan, !control.run_id().empty());
@@ -320,10 +320,9 @@ int RunRecv(const RecvOptions& o, const std::string& command_line) {
   PrintSummary(r, sender);
   if (!r.ok) std::fprintf(stderr, "rxbench recv: %s\n", r.error.c_str());
 
-  RunConfig run_config;
-  run_config.scenario = id.scenario;
-  if (sender.plan) run_config.traffic = sender.plan->traffic;
-  run_config.receive = config;
+  // The traffic is what the sender's plan said, or unknown (null).
+  const nlohmann::json settings =
+      SettingsJson(id.scenario, sender.plan ? &sender.plan->traffic : nullptr, config);
   nlohmann::json invocation = {
       {"command", "recv"},
       {"command_line", command_line},
@@ -344,8 +343,7 @@ int RunRecv(const RecvOptions& o, const std::string& command_line) {
         {"other_rtcp", control.not_ours()},
         {"malformed", control.malformed()},
         {"other_runs", control.foreign_run()}}}};
-  nlohmann::json results = ResultsJson(run_config, {r}, invocation);
-  if (!sender.plan) results["context"]["scenario"] = nullptr;  // nobody said what was sent
+  nlohmann::json results = ResultsJson(settings, {r}, invocation);
   if (!sent_from_problem.empty() && !r.sent_known) {
     results["benchmarks"][0]["sent_unknown"] = sent_from_problem + "; no end message from rxbench gen: loss is told by "
                                                "seq_gaps only";

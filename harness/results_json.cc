@@ -56,7 +56,46 @@ std::string RxbenchVersion() {
   return v != nullptr && *v != '\0' ? v : "unknown";
 }
 
-nlohmann::json ContextJson(const RunConfig& config, const std::vector<RunResult>& runs) {
+nlohmann::json SettingsJson(const std::string& scenario, const traffic_gen::TrafficSpec* traffic,
+                            const spec::ReceiveSideSpec& receive) {
+  const nlohmann::json unknown = nullptr;
+  nlohmann::json scenario_json = unknown;
+  if (traffic != nullptr) {
+    scenario_json = {{"name", scenario},
+                     {"shape", traffic_gen::ToString(traffic->shape)},
+                     {"rate_pps", traffic->rate_pps},
+                     {"payload_bytes", traffic->payload_bytes},
+                     {"fps", traffic->fps},
+                     {"duration_s", traffic->duration_s},
+                     {"packets", traffic->TotalPackets()}};
+  }
+  return {
+      {"scenario", scenario_json},
+      {"pipeline", receive.pipeline.description.empty() ? kDefaultPipeline : receive.pipeline.description},
+      {"measure", receive.measurement.per_packet ? "full" : "minimal"},
+      {"kernel_timestamps", receive.socket.kernel_timestamps},
+      {"batch", receive.receiver.batch},
+      {"buffer_size", receive.receiver.buffer_size},
+      {"pool_size", receive.receiver.pool_size},
+      {"rcvbuf_bytes", receive.socket.rcvbuf_bytes},
+      {"cpu_receiver", receive.receiver.cpu},
+      {"cpu_generator", traffic != nullptr ? nlohmann::json(traffic->cpu) : unknown},
+      {"cpu_pipeline", receive.pipeline.cpu},
+      {"warmup_packets", traffic != nullptr ? nlohmann::json(traffic->warmup_packets) : unknown},
+      {"send_batch", traffic != nullptr ? nlohmann::json(traffic->send_batch) : unknown},
+      {"gso_segments", traffic != nullptr ? nlohmann::json(traffic->gso_segments) : unknown},
+      {"impair", traffic != nullptr ? ImpairSpec(*traffic) : unknown},
+      {"inject_cost_ns", receive.receiver.inject_cost_ns},
+      {"counters", receive.measurement.counters},
+      {"count_syscalls", receive.measurement.count_syscalls},
+      {"verify_payload", receive.measurement.verify_payload},
+      {"phase_timing", receive.receiver.phase_timing},
+  };
+}
+
+nlohmann::json SettingsJson(const spec::RunSpec& spec) { return SettingsJson(spec.scenario, &spec.traffic, spec.receive); }
+
+nlohmann::json ContextJson(const nlohmann::json& settings, const std::vector<RunResult>& runs) {
   utsname uts{};
   uname(&uts);
   char host[256] = {};
@@ -74,30 +113,8 @@ nlohmann::json ContextJson(const RunConfig& config, const std::vector<RunResult>
       {"rxbench_version", RxbenchVersion()},
       {"library_build_type", "release"},
       {"schema_version", kResultsSchemaVersion},
-      {"scenario",
-       {{"name", config.scenario},
-        {"shape", traffic_gen::ToString(config.traffic.shape)},
-        {"rate_pps", config.traffic.rate_pps},
-        {"payload_bytes", config.traffic.payload_bytes},
-        {"fps", config.traffic.fps},
-        {"duration_s", config.traffic.duration_s},
-        {"packets", config.traffic.TotalPackets()}}},
-      {"pipeline", config.receive.pipeline.empty() ? kDefaultPipeline : config.receive.pipeline},
-      {"measure", config.receive.measure ? "full" : "minimal"},
-      {"kernel_timestamps", config.receive.kernel_timestamps},
-      {"batch", config.receive.batch},
-      {"buffer_size", config.receive.buffer_size},
-      {"pool_size", config.receive.pool_size},
-      {"rcvbuf_bytes", config.receive.rcvbuf_bytes},
-      {"cpu_receiver", config.receive.cpu_receiver},
-      {"cpu_generator", config.traffic.cpu},
-      {"cpu_pipeline", config.receive.cpu_pipeline},
-      {"warmup_packets", config.traffic.warmup_packets},
-      {"send_batch", config.traffic.send_batch},
-      {"gso_segments", config.traffic.gso_segments},
-      {"impair", ImpairSpec(config.traffic)},
-      {"inject_cost_ns", config.receive.inject_cost_ns},
   };
+  for (const auto& [key, value] : settings.items()) c[key] = value;
   g_free(gst_version);
   // Counter availability is a property of the machine: report it once.
   nlohmann::json available = nlohmann::json::array(), unavailable = nlohmann::json::object(),
@@ -359,7 +376,7 @@ std::vector<nlohmann::json> AggregateJson(const std::vector<nlohmann::json>& ite
   return out;
 }
 
-nlohmann::json ResultsJson(const RunConfig& config, const std::vector<RunResult>& runs,
+nlohmann::json ResultsJson(const nlohmann::json& settings, const std::vector<RunResult>& runs,
                            const nlohmann::json& invocation) {
   nlohmann::json benchmarks = nlohmann::json::array();
   std::vector<std::string> order;
@@ -375,7 +392,7 @@ nlohmann::json ResultsJson(const RunConfig& config, const std::vector<RunResult>
   for (const std::string& name : order) {
     for (nlohmann::json& a : AggregateJson(by_name[name])) benchmarks.push_back(std::move(a));
   }
-  nlohmann::json context = ContextJson(config, runs);
+  nlohmann::json context = ContextJson(settings, runs);
   for (const auto& [key, value] : invocation.items()) context[key] = value;
   return {{"context", context}, {"benchmarks", benchmarks}};
 }

@@ -16,12 +16,20 @@
 #include <vector>
 
 #include "harness/run_result.h"
-#include "harness/runner.h"
+#include "spec/run_spec.h"
 
 namespace rxbench::harness {
 
-// Machine, build and scenario description for `context`.
-nlohmann::json ContextJson(const RunConfig& config, const std::vector<RunResult>& runs);
+// The run's settings as `context` states them, written from the run's one
+// model of them (spec/run_spec.h): the scenario and the traffic when known
+// (`recv` knows them only from the sender's plan: nullptr, and they are null)
+// and the receive side.
+nlohmann::json SettingsJson(const std::string& scenario, const traffic_gen::TrafficSpec* traffic,
+                            const spec::ReceiveSideSpec& receive);
+nlohmann::json SettingsJson(const spec::RunSpec& spec);
+
+// `settings` (above) with the machine and build: the whole `context`.
+nlohmann::json ContextJson(const nlohmann::json& settings, const std::vector<RunResult>& runs);
 
 // One benchmark entry for one repetition.
 nlohmann::json IterationJson(const RunResult& run);
@@ -46,7 +54,7 @@ std::vector<nlohmann::json> AggregateJson(const std::vector<nlohmann::json>& ite
 
 // `invocation`: what the command line adds to `context` (command_line, and
 // for compare the analysis options the wrapper's statistics read).
-nlohmann::json ResultsJson(const RunConfig& config, const std::vector<RunResult>& runs,
+nlohmann::json ResultsJson(const nlohmann::json& settings, const std::vector<RunResult>& runs,
                            const nlohmann::json& invocation = nlohmann::json::object());
 
 // Writes pretty JSON atomically (output_files.h); false with *error.

@@ -32,10 +32,10 @@ platform::ThreadSample FinalSample(const traffic_gen::GeneratorReport& sent) {
   return s;
 }
 
-RunResult Failed(const RunConfig& config, std::string error) {
+RunResult Failed(const spec::RunSpec& config, std::string error) {
   RunResult r;
-  r.strategy = config.receive.strategy.name;
-  r.policies = config.receive.strategy.Policies();
+  r.strategy = config.receive.receiver.strategy.name;
+  r.policies = config.receive.receiver.strategy.Policies();
   r.scenario = config.scenario;
   r.offered_pps = config.traffic.rate_pps;
   r.ok = false;
@@ -46,12 +46,12 @@ RunResult Failed(const RunConfig& config, std::string error) {
 // A progress line while the generator runs, for a person watching.
 class Progress {
  public:
-  Progress(const RunConfig& config, const ReceiveSide& side)
-      : name_(config.receive.strategy.name),
+  Progress(const spec::RunSpec& config, bool progress, const ReceiveSide& side)
+      : name_(config.receive.receiver.strategy.name),
         side_(side),
         expected_s_(static_cast<double>(config.traffic.TotalPackets()) / config.traffic.rate_pps),
         // Only runs longer than 2 s show where they are within the run.
-        shown_(config.progress && expected_s_ > 2.0 && isatty(STDERR_FILENO)),
+        shown_(progress && expected_s_ > 2.0 && isatty(STDERR_FILENO)),
         start_ns_(metrics::MonotonicNs()) {}
   ~Progress() {
     if (shown_) std::fprintf(stderr, "\r%72s\r", "");
@@ -74,18 +74,18 @@ class Progress {
 
 }  // namespace
 
-RunResult RunOnce(const RunConfig& config) {
-  ReceiveSideConfig receive_config = config.receive;
-  receive_config.bind_host = "127.0.0.1";  // port: --port, or 0 for any free one
-  ReceiveSide receive(receive_config);
+RunResult RunOnce(const spec::RunSpec& config, bool progress, ReceiveSideHooks receive_hooks) {
+  ReceiveSide receive(config.receive, std::move(receive_hooks));
   std::string error;
   if (!receive.Start(&error)) return Failed(config, error);
 
   traffic_gen::TrafficSpec traffic = config.traffic;
-  traffic.dest_host = "127.0.0.1";
+  // To the receive side's socket; what the generator must know of the
+  // receiver is the receive side's, set here and nowhere else.
+  traffic.dest_host = config.receive.socket.bind_host;
   traffic.dest_port = receive.port();
-  traffic.fill_pattern = config.receive.verify_payload;
-  traffic.receiver_buffer_bytes = config.receive.buffer_size;
+  traffic.fill_pattern = config.receive.measurement.verify_payload;
+  traffic.receiver_buffer_bytes = config.receive.receiver.buffer_size;
   const bool warmup = traffic.warmup_packets > 0;
 
   WarmupGate gate;
@@ -118,10 +118,10 @@ RunResult RunOnce(const RunConfig& config) {
   {
     // The harness's own thread sleeps while the stream plays (its wake-ups
     // would compete with the receive path), unless someone watches.
-    const Progress progress(config, receive);
-    while (progress.shown() && generator.running()) {
+    const Progress shown(config, progress, receive);
+    while (shown.shown() && generator.running()) {
       SleepMs(250);
-      progress.Show();
+      shown.Show();
     }
   }
   generator.Wait();
@@ -131,17 +131,17 @@ RunResult RunOnce(const RunConfig& config) {
   const ReceiveReport received = receive.Finish(config.drain_timeout_s);
 
   RunIdentity id;
-  id.strategy = config.receive.strategy.name;
-  id.policies = config.receive.strategy.Policies();
+  id.strategy = config.receive.receiver.strategy.name;
+  id.policies = config.receive.receiver.strategy.Policies();
   id.scenario = config.scenario;
-  id.measure = config.receive.measure;
-  id.kernel_timestamps = config.receive.kernel_timestamps;
+  id.measure = config.receive.measurement.per_packet;
+  id.kernel_timestamps = config.receive.socket.kernel_timestamps;
   RunResult r = SummarizeRun(id, sent, received);
   r.wall_s = static_cast<double>(metrics::MonotonicNs() - wall_start) / 1e9;
   if (r.packets_delivered == 0 && r.truncated > 0 && r.truncated == r.packets_received) {
     r.error = "no packet was delivered: every datagram was truncated (" +
               std::to_string(rtp::kHeaderBytes + config.traffic.payload_bytes) + " bytes against a " +
-              std::to_string(config.receive.buffer_size) + "-byte --buffer-size)";
+              std::to_string(config.receive.receiver.buffer_size) + "-byte --buffer-size)";
   }
   return r;
 }

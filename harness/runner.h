@@ -13,24 +13,14 @@
 
 #include "harness/receive_side.h"
 #include "harness/run_result.h"
-#include "receivers/strategy.h"
-#include "traffic_gen/traffic_spec.h"
+#include "spec/run_spec.h"
 
 namespace rxbench::harness {
 
-enum class Measure { kFull, kMinimal };
-
-// One run in one process: the receive side's configuration as `recv` has it,
-// and the traffic as `gen` sends it, plus what only the glue of the two needs.
-struct RunConfig {
-  std::string scenario = "custom";
-  traffic_gen::TrafficSpec traffic;  // destination is filled in by the runner
-  ReceiveSideConfig receive;         // the strategy is receive.strategy; bound on loopback
-  double drain_timeout_s = 2.0;
-  bool progress = false;             // progress line on stderr
-};
-
 // Never throws; a failed run has ok=false and a one-line error.
-RunResult RunOnce(const RunConfig& config);
+// `spec.receive` binds on its socket's address (port 0: any free one) and the
+// generator sends there. `progress`: a progress line on stderr for a person.
+// `hooks`: what a test attaches to the receive side.
+RunResult RunOnce(const spec::RunSpec& spec, bool progress = false, ReceiveSideHooks receive_hooks = {});
 
 }  // namespace rxbench::harness

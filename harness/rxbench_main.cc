@@ -1,5 +1,5 @@
 // rxbench: benchmark and profiling harness for UDP/RTP video receive paths.
-// This file is the command line only: it parses options into RunConfigs, asks
+// This file is the command line only: it parses options into run settings, asks
 // the runner for results and hands them to the reporters.
 //
 // Exit codes: 0 ok, 1 a run failed, 2 usage or configuration error (one line on
@@ -47,9 +47,9 @@ struct Output {
 
 // The results so far, written atomically: a long invocation that fails or is
 // interrupted part-way keeps every repetition that finished.
-bool SaveResults(const RunConfig& base, const std::vector<RunResult>& results, const Output& output) {
+bool SaveResults(const spec::RunSpec& base, const std::vector<RunResult>& results, const Output& output) {
   const char* handoff = std::getenv("RXBENCH_HANDOFF");
-  const nlohmann::json json = ResultsJson(base, results, output.invocation);
+  const nlohmann::json json = ResultsJson(SettingsJson(base), results, output.invocation);
   std::string error;
   for (const std::string& path : {output.file, std::string(handoff != nullptr ? handoff : "")}) {
     if (!path.empty() && !WriteJsonFile(path, json, &error)) {
@@ -65,27 +65,27 @@ bool SaveResults(const RunConfig& base, const std::vector<RunResult>& results, c
 // The order rotates from one repetition to the next: a run right after another
 // is cheaper than the same run first (caches, page cache, scheduler state;
 // README, "Order matters"), so a fixed order would favour whoever comes second.
-std::vector<RunResult> RunAll(const RunConfig& base, const std::vector<Contender>& contenders, int repetitions,
+std::vector<RunResult> RunAll(const spec::RunSpec& base, const std::vector<Contender>& contenders, int repetitions,
                               const Output& output) {
   std::vector<RunResult> results;
   const std::size_t n = contenders.size();
   // A progress line for invocations longer than 2 s, when someone watches.
   const double total_s = static_cast<double>(base.traffic.TotalPackets()) / base.traffic.rate_pps *
                          static_cast<double>(n) * repetitions;
-  const bool progress = base.progress && total_s > 2.0 && isatty(STDERR_FILENO);
+  const bool progress = total_s > 2.0 && isatty(STDERR_FILENO);
   int done = 0;
   for (int rep = 0; rep < repetitions; ++rep) {
     for (std::size_t k = 0; k < n; ++k) {
       const Contender& contender = contenders[(k + static_cast<std::size_t>(rep)) % n];
       const receivers::StrategySpec& s = contender.spec;
-      RunConfig c = base;
-      c.receive.strategy = s;
-      if (contender.measure) c.receive.measure = *contender.measure == Measure::kFull;
+      spec::RunSpec c = base;  // the whole model, once per run: the contender changes its strategy
+      c.receive.receiver.strategy = s;
+      if (contender.measure) c.receive.measurement.per_packet = *contender.measure == Measure::kFull;
       if (progress) {
         std::fprintf(stderr, "\r  run %d/%zu: %-30s repetition %d/%d", ++done, n * repetitions, s.name.c_str(),
                      rep + 1, repetitions);
       }
-      RunResult r = RunOnce(c);
+      RunResult r = RunOnce(c, /*progress=*/true);
       if (progress) std::fprintf(stderr, "\r%80s\r", "");
       r.repetition_index = rep;
       r.repetitions = repetitions;
@@ -109,18 +109,18 @@ std::vector<RunResult> RunAll(const RunConfig& base, const std::vector<Contender
   return results;
 }
 
-void PrintHeader(const RunConfig& c, int repetitions, std::size_t strategies) {
+void PrintHeader(const spec::RunSpec& c, int repetitions, std::size_t strategies) {
   std::printf("scenario %s: %s %.0f pps offered%s, %zu B payload, %llu packets; %d repetition%s x %zu strateg%s%s\n",
               c.scenario.c_str(), traffic_gen::ToString(c.traffic.shape), c.traffic.rate_pps,
               c.traffic.shape == traffic_gen::Shape::kBurst ? (" at " + std::to_string(int(c.traffic.fps)) + " fps").c_str()
                                                             : "",
               c.traffic.payload_bytes, static_cast<unsigned long long>(c.traffic.TotalPackets()), repetitions,
               repetitions == 1 ? "" : "s", strategies, strategies == 1 ? "y" : "ies",
-              !c.receive.measure ? " (measure minimal)" : "");
+              !c.receive.measurement.per_packet ? " (measure minimal)" : "");
   std::fflush(stdout);
 }
 
-int Report(const RunConfig& base, const std::vector<RunResult>& results, const Output& output) {
+int Report(const spec::RunSpec& base, const std::vector<RunResult>& results, const Output& output) {
   PrintResultsTable(results, stdout, isatty(STDOUT_FILENO));
   if (std::string counters = DescribeCounters(results); !counters.empty()) std::printf("%s\n", counters.c_str());
   if (!SaveResults(base, results, output)) return kExitRunFailed;
@@ -188,20 +188,17 @@ struct AnalysisOptions {
 // --port: a receive port of 127.0.0.1 chosen by the user (firewall rules, a
 // capture filter); by default any free one.
 void AddPortOption(CLI::App* command, Options* o) {
-  command->add_option("--port", o->port, "receive on this UDP port of 127.0.0.1 (default 0: any free port)")
+  command->add_option("--port", o->spec.receive.socket.port, "receive on this UDP port of 127.0.0.1 (0: any free port)")
+      ->capture_default_str()
       ->check(CLI::Range(0, 65535));
 }
 
 // What this host must offer each strategy (the port, io_uring), before any traffic.
-void CheckHostCanRun(const RunConfig& base, const std::vector<Contender>& contenders) {
-  PreflightConfig preflight;
-  preflight.bind_host = base.receive.bind_host;
-  preflight.port = base.receive.port;
-  preflight.batch = base.receive.batch;
-  preflight.buffer_size = base.receive.buffer_size;
-  preflight.pool_size = base.receive.pool_size;
+void CheckHostCanRun(const spec::RunSpec& base, const std::vector<Contender>& contenders) {
   for (const Contender& contender : contenders) {
-    if (std::string problem = Preflight(contender.spec, preflight); !problem.empty()) throw UsageError{problem};
+    spec::ReceiveSideSpec receive = base.receive;
+    receive.receiver.strategy = contender.spec;
+    if (std::string problem = Preflight(receive); !problem.empty()) throw UsageError{problem};
   }
 }
 
@@ -276,7 +273,7 @@ int Main(int argc, char** argv) {
     Output output;
     output.invocation["command_line"] = CommandLine(argc, argv);
     if (app.got_subcommand("run")) {
-      RunConfig base = MakeBaseConfig(run_options);
+      const spec::RunSpec base = MakeRunSpec(run_options);
       const Contender spec = ResolveStrategy(strategy, run_options);
       if (!run_out.empty()) {
         if (std::string problem = CheckWritableFile(run_out, "--out"); !problem.empty()) throw UsageError{problem};
@@ -287,7 +284,7 @@ int Main(int argc, char** argv) {
       PrintHeader(base, run_options.repetitions, 1);
       return Report(base, RunAll(base, {spec}, run_options.repetitions, output), output);
     }
-    RunConfig base = MakeBaseConfig(compare_options);
+    const spec::RunSpec base = MakeRunSpec(compare_options);
     if (strategies.empty()) strategies = receivers::PresetNames();
     std::vector<Contender> specs;
     for (const std::string& name : strategies) {

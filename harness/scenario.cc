@@ -5,13 +5,7 @@ namespace {
 
 Scenario Make(const char* name, const char* description, traffic_gen::Shape shape, double pps,
               double fps, double duration_s) {
-  Scenario s{name, description, {}};
-  s.traffic.shape = shape;
-  s.traffic.rate_pps = pps;
-  s.traffic.fps = fps;
-  s.traffic.duration_s = duration_s;
-  s.traffic.payload_bytes = 1200;
-  return s;
+  return Scenario{name, description, shape, pps, fps, duration_s, /*payload_bytes=*/1200};
 }
 
 }  // namespace
@@ -29,6 +23,14 @@ const std::vector<Scenario>& Scenarios() {
       Make("cbr-high", "100 kpps evenly paced, 2 s", Shape::kCbr, 100000, 30, 2),
   };
   return scenarios;
+}
+
+void Scenario::ApplyTo(traffic_gen::TrafficSpec* traffic) const {
+  traffic->shape = shape;
+  traffic->rate_pps = rate_pps;
+  traffic->fps = fps;
+  traffic->duration_s = duration_s;
+  traffic->payload_bytes = payload_bytes;
 }
 
 std::optional<Scenario> FindScenario(std::string_view name) {

@@ -1,5 +1,7 @@
-// Named traffic scenarios: what `--scenario NAME` means. A scenario is only a
-// TrafficSpec with a name and a reason; explicit options override its fields.
+// Named traffic scenarios: what `--scenario NAME` means. A scenario is the
+// shape of a stream -- shape, rate, frame rate, duration, payload size -- with
+// a name and a reason; explicit options override its fields, and every other
+// setting of the traffic is the run's own (spec/run_spec.h).
 #pragma once
 
 #include <optional>
@@ -14,7 +16,14 @@ namespace rxbench::harness {
 struct Scenario {
   std::string name;
   std::string description;
-  traffic_gen::TrafficSpec traffic;
+  traffic_gen::Shape shape;
+  double rate_pps;
+  double fps;
+  double duration_s;
+  std::size_t payload_bytes;
+
+  // Sets the fields a scenario names; leaves the rest of `traffic` as it is.
+  void ApplyTo(traffic_gen::TrafficSpec* traffic) const;
 };
 
 inline constexpr char kDefaultScenario[] = "default";

@@ -10,23 +10,6 @@
 
 namespace rxbench::pools {
 
-const char* ToString(BufferKind kind) {
-  switch (kind) {
-    case BufferKind::kAlloc: return "alloc";
-    case BufferKind::kGstPool: return "gstpool";
-    case BufferKind::kFreeList: return "freelist";
-    case BufferKind::kRing: return "ring";
-  }
-  return "?";
-}
-
-std::optional<BufferKind> ParseBufferKind(std::string_view name) {
-  for (BufferKind k : {BufferKind::kAlloc, BufferKind::kGstPool, BufferKind::kFreeList, BufferKind::kRing}) {
-    if (name == ToString(k)) return k;
-  }
-  return std::nullopt;
-}
-
 // Buffers come back on pipeline threads, which have no cheap way to wake the
 // receiver, so it naps and looks at the counters they bump. The first naps are
 // short so that a tiny pool keeps moving; they double up to 1 ms so that a long
@@ -44,11 +27,11 @@ void BufferSource::WaitForReturn(int timeout_ms) {
   }
 }
 
-std::unique_ptr<BufferSource> MakeBufferSource(const BufferSourceConfig& config) {
-  switch (config.kind) {
-    case BufferKind::kAlloc: return std::make_unique<AllocSource>(config.buffer_size);
-    case BufferKind::kGstPool: return std::make_unique<GstPoolSource>(config.buffer_size, config.pool_size);
-    case BufferKind::kFreeList: return std::make_unique<FreeListSource>(config.buffer_size, config.pool_size);
+std::unique_ptr<BufferSource> MakeBufferSource(BufferKind kind, std::size_t buffer_size, std::size_t pool_size) {
+  switch (kind) {
+    case BufferKind::kAlloc: return std::make_unique<AllocSource>(buffer_size);
+    case BufferKind::kGstPool: return std::make_unique<GstPoolSource>(buffer_size, pool_size);
+    case BufferKind::kFreeList: return std::make_unique<FreeListSource>(buffer_size, pool_size);
     case BufferKind::kRing: break;
   }
   return nullptr;

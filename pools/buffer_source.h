@@ -31,17 +31,10 @@
 #include <optional>
 #include <string_view>
 
+#include "pools/buffer_kind.h"
 #include "pools/packet_slot.h"
 
 namespace rxbench::pools {
-
-// kRing: io_uring's provided-buffer ring, which the io_uring receive call
-// provides itself (receive_call.h); it only goes with that call, and
-// MakeBufferSource() cannot make it.
-enum class BufferKind { kAlloc, kGstPool, kFreeList, kRing };
-
-const char* ToString(BufferKind kind);
-std::optional<BufferKind> ParseBufferKind(std::string_view name);
 
 // Each field is counted where the event happens, never derived from the
 // configuration, so a test on it can fail.
@@ -51,12 +44,6 @@ struct BufferSourceStats {
   std::uint64_t exhausted = 0;           // TryAcquire calls that failed: every buffer was in the pipeline
   std::uint64_t recycled = 0;            // buffers that came back from the pipeline and will be reused
   std::uint64_t discarded = 0;           // buffers that came back unusable (memory shared or replaced)
-};
-
-struct BufferSourceConfig {
-  BufferKind kind = BufferKind::kAlloc;
-  std::size_t buffer_size = 4096;  // the original receiver's maximum datagram size
-  std::size_t pool_size = 1024;    // pooled sources: the number of buffers, all allocated at start
 };
 
 class BufferSource {
@@ -84,7 +71,9 @@ class BufferSource {
   virtual BufferSourceStats stats() const = 0;
 };
 
-// nullptr for kRing (see BufferKind).
-std::unique_ptr<BufferSource> MakeBufferSource(const BufferSourceConfig& config);
+// `buffer_size`: bytes per buffer; `pool_size`: buffers of a pooled source,
+// all allocated at start (spec::ReceiverSpec holds both). nullptr for kRing
+// (see BufferKind).
+std::unique_ptr<BufferSource> MakeBufferSource(BufferKind kind, std::size_t buffer_size, std::size_t pool_size);
 
 }  // namespace rxbench::pools

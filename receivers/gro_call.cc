@@ -30,9 +30,9 @@ bool EnableGro(int fd, std::string* error) {
   return true;
 }
 
-std::unique_ptr<ReceiveCall> MakeGroCall(const ReceiveCallConfig& config, std::string* error) {
-  if (!EnableGro(config.fd, error)) return nullptr;
-  return std::make_unique<RecvmmsgCall>(config.fd, config.batch, /*segmented=*/true, config.buffer_size);
+std::unique_ptr<ReceiveCall> MakeGroCall(int fd, int batch, const spec::ReceiverSpec& receiver, std::string* error) {
+  if (!EnableGro(fd, error)) return nullptr;
+  return std::make_unique<RecvmmsgCall>(fd, batch, /*segmented=*/true, receiver.buffer_size);
 }
 
 }  // namespace rxbench::receivers

@@ -49,8 +49,8 @@ void SetSegments(std::size_t real_length, std::size_t segment_size, std::size_t 
 // Turns UDP_GRO on for `fd`; false with *error when the kernel refuses it.
 bool EnableGro(int fd, std::string* error);
 
-// The gro receive call: config.batch datagrams per recvmmsg, segments longer
-// than config.buffer_size truncated. Turns UDP_GRO on.
-std::unique_ptr<ReceiveCall> MakeGroCall(const ReceiveCallConfig& config, std::string* error);
+// The gro receive call: `batch` datagrams per recvmmsg, segments longer than
+// receiver.buffer_size truncated. Turns UDP_GRO on.
+std::unique_ptr<ReceiveCall> MakeGroCall(int fd, int batch, const spec::ReceiverSpec& receiver, std::string* error);
 
 }  // namespace rxbench::receivers

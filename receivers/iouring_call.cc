@@ -119,14 +119,14 @@ class RingSource final : public pools::BufferSource {
 
 class IoUringCall final : public ReceiveCall {
  public:
-  explicit IoUringCall(const ReceiveCallConfig& config)
-      : fd_(config.fd),
+  IoUringCall(int fd, const spec::ReceiverSpec& receiver)
+      : fd_(fd),
         // Each ring buffer holds the recvmsg header and control messages ahead of
         // the payload: add their room so that `buffer_size` means the same
         // largest whole datagram as for every other receive call.
-        buffer_size_(config.buffer_size + sizeof(io_uring_recvmsg_out) + ControlBytesPerMessage()),
+        buffer_size_(receiver.buffer_size + sizeof(io_uring_recvmsg_out) + ControlBytesPerMessage()),
         stride_((buffer_size_ + kBufferAlign - 1) / kBufferAlign * kBufferAlign),
-        ring_buffers_(config.ring_buffers),
+        ring_buffers_(receiver.pool_size),
         realtime_minus_monotonic_ns_(RealtimeMinusMonotonicNs()) {
     // Multishot recvmsg writes io_uring_recvmsg_out, then the (empty) name, then
     // up to msg_controllen bytes of cmsgs, then the payload into each buffer.
@@ -468,8 +468,10 @@ int IoUringCall::Receive(pools::PacketSlot* slots, int max, ReceiverStats* stats
 
 }  // namespace
 
-std::unique_ptr<ReceiveCall> MakeIoUringCall(const ReceiveCallConfig& config, std::string* error) {
-  auto call = std::make_unique<IoUringCall>(config);
+std::unique_ptr<ReceiveCall> MakeIoUringCall(int fd, int /*batch*/, const spec::ReceiverSpec& receiver,
+                                             std::string* error) {
+  // The batch is the caller's `max` at each Receive(): completions reaped per call.
+  auto call = std::make_unique<IoUringCall>(fd, receiver);
   if (!call->Init(error)) return nullptr;
   return call;
 }

@@ -9,7 +9,7 @@
 //
 // Each ring buffer holds, as the kernel writes it:
 //   io_uring_recvmsg_out (16 B) | control messages (ControlBytesPerMessage()) | payload
-// and is sized so that the payload room is config.buffer_size, as for every
+// and is sized so that the payload room is receiver.buffer_size, as for every
 // other receive call; longer datagrams are cut and flagged `truncated`. The
 // source address is not requested.
 //
@@ -43,6 +43,7 @@ namespace rxbench::receivers {
 // Returns nullptr with a one-line *error when io_uring, provided buffer rings or
 // multishot recvmsg are not available here (kernel older than 6.0, io_uring
 // disabled by sysctl or seccomp, bad config).
-std::unique_ptr<ReceiveCall> MakeIoUringCall(const ReceiveCallConfig& config, std::string* error);
+std::unique_ptr<ReceiveCall> MakeIoUringCall(int fd, int batch, const spec::ReceiverSpec& receiver,
+                                             std::string* error);
 
 }  // namespace rxbench::receivers

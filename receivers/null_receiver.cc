@@ -6,33 +6,30 @@
 namespace rxbench::receivers {
 
 bool NullReceiver::Start(std::string* error) {
-  ReceiveCallConfig call_config;
-  call_config.fd = config_.fd;
-  call_config.batch = config_.batch;
-  call_config.buffer_size = config_.buffer_size;
   // null+gro reads coalesced datagrams, each into room for a whole one.
-  const bool gro = config_.strategy.recv == RecvKind::kGro;
-  call_ = MakeReceiveCall(gro ? RecvKind::kGro : RecvKind::kRecvmmsg, call_config, error);
+  const bool gro = config_.spec->strategy.recv == RecvKind::kGro;
+  call_ = MakeReceiveCall(gro ? RecvKind::kGro : RecvKind::kRecvmmsg, config_.fd, config_.spec->batch, *config_.spec,
+                          error);
   if (!call_) return false;
-  slot_bytes_ = gro ? (config_.gro_buffer_size != 0 ? config_.gro_buffer_size : GroBufferBytes(config_.buffer_size))
-                    : config_.buffer_size;
-  memory_.resize(slot_bytes_ * static_cast<std::size_t>(config_.batch));
+  slot_bytes_ = gro ? (config_.gro_buffer_size != 0 ? config_.gro_buffer_size : GroBufferBytes(config_.spec->buffer_size))
+                    : config_.spec->buffer_size;
+  memory_.resize(slot_bytes_ * static_cast<std::size_t>(config_.spec->batch));
   return Launch(error);
 }
 
 void NullReceiver::Run() {
   SetUpReceiverThread("rxnull", config_);
 
-  std::vector<pools::PacketSlot> slots(config_.batch);
-  for (int i = 0; i < config_.batch; ++i) {
+  std::vector<pools::PacketSlot> slots(config_.spec->batch);
+  for (int i = 0; i < config_.spec->batch; ++i) {
     slots[i].data = memory_.data() + static_cast<std::size_t>(i) * slot_bytes_;
     slots[i].capacity = slot_bytes_;
   }
-  const bool gro = config_.strategy.recv == RecvKind::kGro;
+  const bool gro = config_.spec->strategy.recv == RecvKind::kGro;
   bool stop = false;
   while (!stop) {
     ReceiverStats delta;
-    const int received = call_->Receive(slots.data(), config_.batch, &delta);
+    const int received = call_->Receive(slots.data(), config_.spec->batch, &delta);
     const bool failed = EndsOnError(received, gro ? "gro" : "recvmmsg");
     const int n = received > 0 ? received : 0;
     // Counted per datagram of the sender: a coalesced one is all its segments.

@@ -7,13 +7,13 @@
 
 namespace rxbench::receivers {
 
-std::unique_ptr<ReceiveCall> MakeReceiveCall(RecvKind kind, const ReceiveCallConfig& config,
+std::unique_ptr<ReceiveCall> MakeReceiveCall(RecvKind kind, int fd, int batch, const spec::ReceiverSpec& receiver,
                                              std::string* error) {
   switch (kind) {
-    case RecvKind::kRecvfrom: return std::make_unique<RecvfromCall>(config.fd);
-    case RecvKind::kRecvmmsg: return std::make_unique<RecvmmsgCall>(config.fd, config.batch);
-    case RecvKind::kIoUring: return MakeIoUringCall(config, error);
-    case RecvKind::kGro: return MakeGroCall(config, error);
+    case RecvKind::kRecvfrom: return std::make_unique<RecvfromCall>(fd);
+    case RecvKind::kRecvmmsg: return std::make_unique<RecvmmsgCall>(fd, batch);
+    case RecvKind::kIoUring: return MakeIoUringCall(fd, batch, receiver, error);
+    case RecvKind::kGro: return MakeGroCall(fd, batch, receiver, error);
   }
   *error = "unknown receive call";
   return nullptr;

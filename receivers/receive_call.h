@@ -23,6 +23,7 @@
 #include "pools/packet_slot.h"
 #include "receivers/receiver_stats.h"
 #include "receivers/strategy.h"
+#include "spec/run_spec.h"
 
 namespace rxbench::pools {
 class BufferSource;
@@ -31,13 +32,6 @@ class BufferSource;
 namespace rxbench::receivers {
 
 inline constexpr int kIdleWaitMs = 20;
-
-struct ReceiveCallConfig {
-  int fd = -1;                  // bound UDP socket (not owned)
-  int batch = kDefaultBatch;    // max datagrams per call
-  std::size_t buffer_size = 4096;  // iouring: size of each ring buffer; gro: longest segment accepted
-  std::size_t ring_buffers = 1024; // iouring: buffers in the ring
-};
 
 class ReceiveCall {
  public:
@@ -69,8 +63,12 @@ class ReceiveCall {
   virtual std::uint64_t StopReceiving() { return 0; }
 };
 
-// Returns nullptr with *error set when the call cannot be set up here.
-std::unique_ptr<ReceiveCall> MakeReceiveCall(RecvKind kind, const ReceiveCallConfig& config,
+// The call for `kind` on the bound socket `fd` (not owned), taking up to
+// `batch` datagrams per call. From `receiver`: buffer_size (iouring: the
+// payload room of each ring buffer; gro: the longest segment accepted) and
+// pool_size (iouring: the buffers in its ring). Returns nullptr with *error
+// set when the call cannot be set up here.
+std::unique_ptr<ReceiveCall> MakeReceiveCall(RecvKind kind, int fd, int batch, const spec::ReceiverSpec& receiver,
                                              std::string* error);
 
 }  // namespace rxbench::receivers

@@ -74,33 +74,29 @@ void TouchPooledMemory(pools::BufferSource* source, std::size_t pool_size) {
 }  // namespace
 
 ReceiveLoop::ReceiveLoop(const ReceiverConfig& config)
-    : ThreadedReceiver(config, config.strategy.sync),
-      push_(MakePushPolicy(config.strategy.push)),
-      stream_(config.stream_lock) {}
+    : ThreadedReceiver(config, config.spec->strategy.sync),
+      push_(MakePushPolicy(config.spec->strategy.push)),
+      stream_(rtp::StreamLock::Given(config.spec->expected_ssrc, config.spec->expected_payload_type)),
+      // recvfrom takes one datagram per call, whatever the batch.
+      batch_(config.spec->strategy.recv == RecvKind::kRecvfrom ? 1 : config.spec->batch) {}
 
 bool ReceiveLoop::Start(std::string* error) {
-  if (std::string problem = CheckPolicies(config_.strategy); !problem.empty()) {
+  if (std::string problem = CheckPolicies(config_.spec->strategy); !problem.empty()) {
     *error = problem;
     return false;
   }
-  ReceiveCallConfig call_config;
-  call_config.fd = config_.fd;
-  call_config.batch = config_.strategy.recv == RecvKind::kRecvfrom ? 1 : config_.batch;
-  call_config.buffer_size = config_.buffer_size;
-  call_config.ring_buffers = config_.pool_size;
-  call_ = MakeReceiveCall(config_.strategy.recv, call_config, error);
+  call_ = MakeReceiveCall(config_.spec->strategy.recv, config_.fd, batch_, *config_.spec, error);
   if (!call_) return false;
-  config_.batch = call_config.batch;
   source_ = call_->provided_buffers();
   if (source_ == nullptr) {
     // recv=gro receives many datagrams into one buffer (gro_call.h).
-    std::size_t size = config_.buffer_size;
-    if (config_.strategy.recv == RecvKind::kGro) {
-      size = config_.gro_buffer_size != 0 ? config_.gro_buffer_size : GroBufferBytes(config_.buffer_size);
+    std::size_t size = config_.spec->buffer_size;
+    if (config_.spec->strategy.recv == RecvKind::kGro) {
+      size = config_.gro_buffer_size != 0 ? config_.gro_buffer_size : GroBufferBytes(config_.spec->buffer_size);
     }
-    owned_source_ = pools::MakeBufferSource({config_.strategy.buffer, size, config_.pool_size});
-    if (config_.strategy.recv == RecvKind::kGro && config_.strategy.buffer != pools::BufferKind::kAlloc) {
-      TouchPooledMemory(owned_source_.get(), config_.pool_size);
+    owned_source_ = pools::MakeBufferSource(config_.spec->strategy.buffer, size, config_.spec->pool_size);
+    if (config_.spec->strategy.recv == RecvKind::kGro && config_.spec->strategy.buffer != pools::BufferKind::kAlloc) {
+      TouchPooledMemory(owned_source_.get(), config_.spec->pool_size);
     }
     source_ = owned_source_.get();
   }
@@ -111,13 +107,13 @@ void ReceiveLoop::Run() {
   SetUpReceiverThread("rxrecv", config_);
 
   const bool stamp = config_.stamp_buffers;
-  const int batch = config_.batch;
+  const int batch = batch_;
   std::vector<pools::PacketSlot> slots(batch);
   // Per slot: how many of the sender's datagrams it held (1 unless coalesced).
   std::vector<std::uint32_t> slot_packets(batch);
   // One entry per packet to push: a coalesced datagram gives one per segment,
   // so these grow past `batch`; reserved once for the usual case.
-  const std::size_t expected = static_cast<std::size_t>(batch) * (config_.strategy.recv == RecvKind::kGro ? 64 : 1);
+  const std::size_t expected = static_cast<std::size_t>(batch) * (config_.spec->strategy.recv == RecvKind::kGro ? 64 : 1);
   ready_.reserve(expected);
   observed_.reserve(stamp ? expected : 0);
   using Phases = ReceiverResult::Phases;
@@ -125,7 +121,7 @@ void ReceiveLoop::Run() {
   int filled = 0;  // slots[0..filled) are acquired from the source
   bool stop = false;
   while (!stop) {
-    PhaseClock clock(config_.phase_timing, &result_.phases);
+    PhaseClock clock(config_.spec->phase_timing, &result_.phases);
     while (filled < batch && source_->TryAcquire(&slots[filled])) ++filled;
     if (filled == 0) {
       // Every buffer is in the pipeline: datagrams wait in the socket.
@@ -138,7 +134,7 @@ void ReceiveLoop::Run() {
     const int received = call_->Receive(slots.data(), filled, &call_stats);
     // An error ends the loop only when it persists; the rest of the batch's
     // work is then done on nothing, so its counts are published.
-    stop |= EndsOnError(received, ToString(config_.strategy.recv));
+    stop |= EndsOnError(received, ToString(config_.spec->strategy.recv));
     const int n = received > 0 ? received : 0;
     clock.Lap(&Phases::receive_call);
 
@@ -169,7 +165,7 @@ void ReceiveLoop::Run() {
     std::rotate(slots.begin(), slots.begin() + n, slots.begin() + filled);
     filled -= n;
     if (stamp && n_ready > 0) StampBatch(observed_.data(), ready_.data(), n_ready);
-    if (config_.inject_cost_ns > 0 && n_ready > 0) Spin(config_.inject_cost_ns * static_cast<std::uint64_t>(n_ready));
+    if (config_.spec->inject_cost_ns > 0 && n_ready > 0) Spin(config_.spec->inject_cost_ns * static_cast<std::uint64_t>(n_ready));
     clock.Lap(&Phases::validate_stamp);
     const int refused = push_->Push(config_.appsrc, ready_.data(), n_ready);
     clock.Lap(&Phases::push);

@@ -72,6 +72,7 @@ class ReceiveLoop final : public ThreadedReceiver {
   std::unique_ptr<PushPolicy> push_;
   // The stream every datagram must belong to: given, or locked on the first valid one.
   rtp::StreamLock stream_;
+  const int batch_;  // datagrams per receive call
   // One batch's packets to push and what they said of themselves, in step;
   // receiver thread only, reused so the loop does not allocate.
   std::vector<GstBuffer*> ready_;

@@ -6,7 +6,7 @@
 namespace rxbench::receivers {
 
 std::unique_ptr<Receiver> MakeReceiver(const ReceiverConfig& config) {
-  switch (config.strategy.receiver) {
+  switch (config.spec->strategy.receiver) {
     case ReceiverKind::kLoop: return std::make_unique<ReceiveLoop>(config);
     case ReceiverKind::kNull: return std::make_unique<NullReceiver>(config);
     case ReceiverKind::kUdpsrc: break;

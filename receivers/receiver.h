@@ -22,16 +22,18 @@
 #include "receivers/receiver_stats.h"
 #include "receivers/strategy.h"
 #include "rtp/datagram_check.h"
+#include "spec/run_spec.h"
 
 namespace rxbench::receivers {
 
+// A receiver's settings are the run's (spec::ReceiverSpec: the strategy,
+// batch, buffer and pool sizes, pinning, injected cost, phase timing, the
+// expected stream), read where they are held; beside them, what only exists
+// at run time.
 struct ReceiverConfig {
-  StrategySpec strategy;
+  const spec::ReceiverSpec* spec = nullptr;  // not owned; outlives the receiver
   int fd = -1;                     // bound UDP socket, owned by the caller
   GstAppSrc* appsrc = nullptr;     // not owned; unused by the null receiver
-  int batch = kDefaultBatch;       // recvmmsg / io_uring: datagrams per call
-  std::size_t buffer_size = 4096;  // bytes per buffer (= max datagram accepted whole)
-  std::size_t pool_size = 1024;    // pooled sources: buffers warmed at start
   // recv=gro: bytes per buffer, each taking a coalesced datagram; 0 = enough
   // for any (GroBufferBytes(buffer_size), gro_call.h). Tests set it smaller
   // to truncate.
@@ -43,14 +45,6 @@ struct ReceiverConfig {
   std::uint64_t stamp_epoch_ns = 0;  // before the first send; the sink's too
   // Per-packet figures are recorded only while it is open (nullptr: always).
   const metrics::MeasurementWindow* window = nullptr;
-  int cpu = -1;                       // pin the receiver thread (-1 = no)
-  // A known extra cost: spin this long per pushed packet (checks a CI gate).
-  std::uint64_t inject_cost_ns = 0;
-  // Time the loop's phases on a sample of batches (ReceiverResult::phases).
-  bool phase_timing = false;
-  // The stream every datagram must belong to (--ssrc / --pt); what it leaves
-  // open is locked on the first valid packet.
-  rtp::StreamLock stream_lock;
   // On the receiver thread as it starts: its kernel thread id, so that the
   // harness can attribute its CPU time and count its syscalls and counters.
   std::function<void(pid_t tid)> on_thread_start;

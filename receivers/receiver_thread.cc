@@ -6,7 +6,7 @@ namespace rxbench::receivers {
 
 void SetUpReceiverThread(const char* name, const ReceiverConfig& config) {
   platform::NameCurrentThread(name);
-  if (config.cpu >= 0) platform::PinThread(0, config.cpu);  // the CPU was validated by the command line
+  if (config.spec->cpu >= 0) platform::PinThread(0, config.spec->cpu);  // the CPU was validated by the command line
   if (config.on_thread_start) config.on_thread_start(platform::CurrentTid());
 }
 

@@ -17,7 +17,7 @@
 #include <string_view>
 #include <vector>
 
-#include "pools/buffer_source.h"
+#include "pools/buffer_kind.h"
 
 namespace rxbench::receivers {
 

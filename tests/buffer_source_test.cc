@@ -27,7 +27,7 @@ class SourceTest : public ::testing::TestWithParam<BufferKind> {
  protected:
   static void SetUpTestSuite() { gst_init(nullptr, nullptr); }
   std::unique_ptr<BufferSource> Make(std::size_t pool_size) {
-    return MakeBufferSource({GetParam(), 2048, pool_size});
+    return MakeBufferSource(GetParam(), 2048, pool_size);
   }
   // Acquires a buffer, writes `fill` into its first `length` bytes and
   // finishes it, as the receiver does with a datagram.

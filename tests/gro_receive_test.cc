@@ -80,7 +80,7 @@ class SegmentRecyclingTest : public testing::TestWithParam<pools::BufferKind> {
 };
 
 TEST_P(SegmentRecyclingTest, MemoryGoesBackOnlyAfterTheLastSegmentIsReleased) {
-  std::unique_ptr<pools::BufferSource> source = pools::MakeBufferSource({GetParam(), 4096, 4});
+  std::unique_ptr<pools::BufferSource> source = pools::MakeBufferSource(GetParam(), 4096, 4);
   pools::PacketSlot slot;
   ASSERT_TRUE(source->TryAcquire(&slot));
   for (std::size_t i = 0; i < 300; ++i) slot.data[i] = static_cast<std::uint8_t>(i / 100 + 1);
@@ -156,7 +156,7 @@ TEST_P(SegmentRecyclingTest, MemoryGoesBackOnlyAfterTheLastSegmentIsReleased) {
 // received buffer is let go only when the share goes.
 TEST(SegmentViewsTest, ASharedSegmentIsNotReused) {
   harness::EnsureGstInit();
-  std::unique_ptr<pools::BufferSource> source = pools::MakeBufferSource({pools::BufferKind::kFreeList, 4096, 2});
+  std::unique_ptr<pools::BufferSource> source = pools::MakeBufferSource(pools::BufferKind::kFreeList, 4096, 2);
   pools::PacketSlot slot;
   ASSERT_TRUE(source->TryAcquire(&slot));
   slot.length = 200;
@@ -226,13 +226,14 @@ class GroLoopTest : public testing::Test {
   }
 
   Receiver* Start(const std::string& preset, std::size_t buffer_size = 4096, std::size_t gro_buffer_size = 0) {
+    spec_.strategy = *FindPreset(preset);
+    spec_.buffer_size = buffer_size;
+    spec_.pool_size = 64;
     ReceiverConfig c;
-    c.strategy = *FindPreset(preset);
+    c.spec = &spec_;
     c.fd = socket_.fd;
     c.appsrc = pipeline_->appsrc();
-    c.buffer_size = buffer_size;
     c.gro_buffer_size = gro_buffer_size;
-    c.pool_size = 64;
     receiver_ = MakeReceiver(c);
     std::string error;
     EXPECT_TRUE(receiver_->Start(&error)) << error;
@@ -271,6 +272,7 @@ class GroLoopTest : public testing::Test {
   }
 
   UdpSocket socket_;
+  spec::ReceiverSpec spec_;  // the receiver reads it where it is
   std::unique_ptr<harness::Pipeline> pipeline_;
   std::unique_ptr<Receiver> receiver_;
   traffic_gen::UdpSender sender_;

@@ -65,11 +65,10 @@ class IoUringCallTest : public ::testing::Test {
   }
 
   std::unique_ptr<ReceiveCall> Make(std::size_t ring_buffers, std::size_t buffer_size) {
-    ReceiveCallConfig config;
-    config.fd = rx_;
-    config.ring_buffers = ring_buffers;
-    config.buffer_size = buffer_size;
-    return MakeIoUringCall(config, &error_);
+    spec::ReceiverSpec receiver;
+    receiver.pool_size = ring_buffers;
+    receiver.buffer_size = buffer_size;
+    return MakeIoUringCall(rx_, kDefaultBatch, receiver, &error_);
   }
 
   // Sends rxbench packet `index`, `bytes` long on the wire.

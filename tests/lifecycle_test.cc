@@ -91,12 +91,12 @@ class LifecycleTest : public testing::TestWithParam<std::string> {
   // One start/stop cycle with kPacketsPerCycle delivered; false (with a
   // failure) when the receive side could not start or lost packets.
   bool Cycle() {
-    ReceiveSideConfig config;
-    config.strategy = *receivers::FindPreset(GetParam());
+    spec::ReceiveSideSpec config;
+    config.receiver.strategy = *receivers::FindPreset(GetParam());
     // A small pool: a cycle warms the whole pool, and the test is about what
     // a cycle leaves behind, not about pool size.
-    config.pool_size = 64;
-    config.counters = {};
+    config.receiver.pool_size = 64;
+    config.measurement.counters = {};
     ReceiveSide side(config);
     std::string error;
     if (!side.Start(&error)) {

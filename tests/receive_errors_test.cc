@@ -50,16 +50,18 @@ class ReceiveErrorsTest : public testing::TestWithParam<std::string> {
 };
 
 TEST_P(ReceiveErrorsTest, StopsOnAPersistentErrorAndNamesIt) {
+  spec::ReceiverSpec settings;
+  settings.strategy = *FindPreset(GetParam());
+  settings.pool_size = 64;
   ReceiverConfig config;
-  config.strategy = *FindPreset(GetParam());
+  config.spec = &settings;
   config.fd = socket_.fd;
-  config.pool_size = 64;
-  const bool gro = config.strategy.recv == RecvKind::kGro;
+  const bool gro = settings.strategy.recv == RecvKind::kGro;
   if (!gro) BreakSocket();
   std::unique_ptr<Receiver> receiver = MakeReceiver(config);
   std::string error;
   if (!receiver->Start(&error)) {
-    if (config.strategy.recv == RecvKind::kIoUring) GTEST_SKIP() << "io_uring not usable here: " << error;
+    if (settings.strategy.recv == RecvKind::kIoUring) GTEST_SKIP() << "io_uring not usable here: " << error;
     FAIL() << error;
   }
   if (gro) BreakSocket();

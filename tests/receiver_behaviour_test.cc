@@ -127,9 +127,12 @@ class ReceiverBehaviourTest : public testing::TestWithParam<std::string> {
     if (socket_.fd >= 0) close(socket_.fd);
   }
 
-  ReceiverConfig Config() const {
+  // The receiver's settings are receiver_spec_, which a test may change
+  // before it starts one; the receiver reads them there.
+  ReceiverConfig Config() {
+    receiver_spec_.strategy = spec_;
     ReceiverConfig c;
-    c.strategy = spec_;
+    c.spec = &receiver_spec_;
     c.fd = socket_.fd;
     c.appsrc = pipeline_ ? pipeline_->appsrc() : nullptr;
     return c;
@@ -169,6 +172,7 @@ class ReceiverBehaviourTest : public testing::TestWithParam<std::string> {
   }
 
   StrategySpec spec_;
+  spec::ReceiverSpec receiver_spec_;
   bool is_null_ = false;
   UdpSocket socket_;
   std::unique_ptr<harness::Pipeline> pipeline_;
@@ -274,8 +278,8 @@ TEST_P(ReceiverBehaviourTest, StartStopStart) {
 // 500-byte ones go through. For io_uring buffer_size is the size of each ring
 // buffer (header and control messages included), which changes nothing here.
 TEST_P(ReceiverBehaviourTest, TruncationDetected) {
+  receiver_spec_.buffer_size = 1024;
   ReceiverConfig config = Config();
-  config.buffer_size = 1024;
   Receiver* r = StartReceiver(config);
   ASSERT_NE(r, nullptr);
   Sender sender(socket_.port);
@@ -322,7 +326,7 @@ TEST_P(ReceiverBehaviourTest, TruncationDetected) {
 // one field with a newer one of another across successive reads.
 TEST_P(ReceiverBehaviourTest, ConcurrentSnapshotsConsistent) {
   ReceiverConfig config = Config();
-  const int batch = config.strategy.recv == RecvKind::kRecvfrom && !is_null_ ? 1 : config.batch;
+  const int batch = spec_.recv == RecvKind::kRecvfrom && !is_null_ ? 1 : receiver_spec_.batch;
   Receiver* r = StartReceiver(config);
   ASSERT_NE(r, nullptr);
 
@@ -449,7 +453,7 @@ TEST_P(ReceiverBehaviourTest, PoolRecyclingNoSteadyStateAllocations) {
     // the request with -ENOBUFS and it is re-armed: once per exhaustion.
     EXPECT_EQ(s.rearms, 1u + s.ring_exhausted);
   } else if (pooled) {
-    EXPECT_EQ(result.buffers.warmup_allocations, config.pool_size);
+    EXPECT_EQ(result.buffers.warmup_allocations, receiver_spec_.pool_size);
     // A pool allocates after the warm-up only to replace a buffer that came
     // back with its memory still shared. Pushed one by one, nothing keeps a
     // share. Pushed as lists, rtpjitterbuffer's chain_list holds a second

@@ -30,11 +30,11 @@
 namespace rxbench::harness {
 namespace {
 
-RunConfig BaselineConfig() {
-  RunConfig config;
+spec::RunSpec BaselineConfig() {
+  spec::RunSpec config;
   const auto spec = receivers::FindPreset("baseline");
   EXPECT_TRUE(spec.has_value());
-  if (spec) config.receive.strategy = *spec;
+  if (spec) config.receive.receiver.strategy = *spec;
   config.scenario = "json-test";
   config.traffic.rate_pps = 2000;
   config.traffic.duration_s = 1;
@@ -85,9 +85,9 @@ const char* const kIterationNumbers[] = {
 };
 
 TEST(RunnerJsonTest, TwoRepetitionsMakeGoogleBenchmarkJson) {
-  RunConfig config = BaselineConfig();
+  spec::RunSpec config = BaselineConfig();
   config.traffic.warmup_packets = 300;
-  config.receive.count_syscalls = true;
+  config.receive.measurement.count_syscalls = true;
   std::vector<RunResult> runs;
   for (int i = 0; i < 2; ++i) {
     RunResult r = RunOnce(config);
@@ -100,7 +100,7 @@ TEST(RunnerJsonTest, TwoRepetitionsMakeGoogleBenchmarkJson) {
   }
 
   // Through text and back, as a reader of the file would see it.
-  const nlohmann::json written = ResultsJson(config, runs);
+  const nlohmann::json written = ResultsJson(SettingsJson(config), runs);
   const nlohmann::json json = nlohmann::json::parse(written.dump(2));
   ASSERT_TRUE(json.is_object());
 
@@ -385,9 +385,9 @@ bool LoopbackPortBound(std::uint16_t port) {
 TEST(RunnerJsonTest, ReceivesOnTheChosenPort) {
   const std::uint16_t port = TryBindLoopback(0);
   ASSERT_NE(port, 0) << "no free port";
-  RunConfig config = BaselineConfig();
+  spec::RunSpec config = BaselineConfig();
   config.traffic.duration_s = 0.5;
-  config.receive.port = port;
+  config.receive.socket.port = port;
   std::atomic<bool> done{false};
   RunResult r;
   std::thread run([&] {
@@ -407,8 +407,8 @@ TEST(RunnerJsonTest, ReceivesOnTheChosenPort) {
 }
 
 TEST(RunnerJsonTest, MinimalMeasureStillCounts) {
-  RunConfig config = BaselineConfig();
-  config.receive.measure = false;
+  spec::RunSpec config = BaselineConfig();
+  config.receive.measurement.per_packet = false;
   const RunResult r = RunOnce(config);
   ASSERT_TRUE(r.ok) << r.error;
   EXPECT_EQ(r.measure, "minimal");
@@ -435,14 +435,14 @@ TEST(RunnerJsonTest, MinimalMeasureStillCounts) {
 // strategy splits send -> sink at the kernel's receive time, which lies between
 // the send and the sink; without them it says so instead of pretending.
 TEST(RunnerKernelTimestamps, OptInSplitsLatencyAtTheKernel) {
-  RunConfig config = BaselineConfig();
-  config.receive.strategy = *receivers::FindPreset("combined-list");
+  spec::RunSpec config = BaselineConfig();
+  config.receive.receiver.strategy = *receivers::FindPreset("combined-list");
   RunResult off = RunOnce(config);
   ASSERT_TRUE(off.ok) << off.error;
   EXPECT_FALSE(off.kernel_timestamps);
   EXPECT_FALSE(off.socket_drops_rxq_ovfl.has_value());  // not read: the option is off
 
-  config.receive.kernel_timestamps = true;
+  config.receive.socket.kernel_timestamps = true;
   RunResult on = RunOnce(config);
   ASSERT_TRUE(on.ok) << on.error;
   EXPECT_TRUE(on.kernel_timestamps);
@@ -457,7 +457,7 @@ TEST(RunnerKernelTimestamps, OptInSplitsLatencyAtTheKernel) {
   EXPECT_EQ(on.unexplained_packets, 0);
 
   // recvfrom cannot read control messages: its receive time is user space.
-  config.receive.strategy = *receivers::FindPreset("baseline");
+  config.receive.receiver.strategy = *receivers::FindPreset("baseline");
   RunResult baseline = RunOnce(config);
   ASSERT_TRUE(baseline.ok) << baseline.error;
   EXPECT_FALSE(baseline.kernel_timestamps);
@@ -470,9 +470,9 @@ TEST(RunnerKernelTimestamps, OptInSplitsLatencyAtTheKernel) {
 // error (not a drain time-out), and everything is torn down before RunOnce
 // returns (ASan/TSan runs would catch a probe called after it).
 TEST(RunnerFailures, StreamingErrorIsReportedAsIs) {
-  RunConfig config = BaselineConfig();
+  spec::RunSpec config = BaselineConfig();
   config.traffic.duration_s = 0.3;
-  config.receive.pipeline = "appsrc name=src ! capsfilter caps=video/x-raw ! fakesink name=sink";
+  config.receive.pipeline.description = "appsrc name=src ! capsfilter caps=video/x-raw ! fakesink name=sink";
   const RunResult r = RunOnce(config);
   EXPECT_FALSE(r.ok);
   EXPECT_EQ(r.error.find("end-of-stream"), std::string::npos) << r.error;
@@ -484,11 +484,11 @@ TEST(RunnerFailures, StreamingErrorIsReportedAsIs) {
 // stops it, and the run still explains every packet: what the elements held is
 // counted as their drops.
 TEST(RunnerFailures, StalledPipelineIsFlushedAndAccounted) {
-  RunConfig config = BaselineConfig();
+  spec::RunSpec config = BaselineConfig();
   config.traffic.rate_pps = 1000;
   config.traffic.duration_s = 0.3;
   config.traffic.warmup_packets = 0;
-  config.receive.pipeline =
+  config.receive.pipeline.description =
       "appsrc name=src is-live=true format=time do-timestamp=true ! queue "
       "! fakesink name=sink sync=true ts-offset=3600000000000 async=false enable-last-sample=false";
   const auto start = std::chrono::steady_clock::now();

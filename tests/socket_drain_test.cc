@@ -122,19 +122,20 @@ namespace {
 // at stop) or a kernel drop; none unexplained.
 TEST(ReceiveSideDrain, DropsDuringTheDrainAreCounted) {
   constexpr std::uint64_t kBurst = 300;
-  ReceiveSideConfig config;
-  config.strategy = *receivers::FindPreset("null");
-  config.rcvbuf_bytes = 1;  // the kernel's minimum: a few datagrams
+  spec::ReceiveSideSpec config;
+  config.receiver.strategy = *receivers::FindPreset("null");
+  config.socket.rcvbuf_bytes = 1;  // the kernel's minimum: a few datagrams
+  ReceiveSideHooks hooks;
   std::unique_ptr<testing_support::LoopbackSender> sender;
   bool burst_sent = false;
-  config.socket_drain.clock = [&] {
+  hooks.socket_drain.clock = [&] {
     if (!burst_sent) {
       burst_sent = true;
       for (std::uint64_t i = 0; i < kBurst; ++i) sender->Send(i, 1200);
     }
     return metrics::MonotonicNs();
   };
-  ReceiveSide side(config);
+  ReceiveSide side(config, hooks);
   std::string error;
   ASSERT_TRUE(side.Start(&error)) << error;
   sender = std::make_unique<testing_support::LoopbackSender>(side.port());

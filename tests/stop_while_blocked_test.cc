@@ -48,10 +48,10 @@ class StopWhileBlockedTest : public testing::TestWithParam<std::string> {
   // Starts the receive side on the blocked pipeline, sends kPackets and waits
   // until nothing moves any more (bounded).
   void StartBlocked() {
-    ReceiveSideConfig config;
-    config.strategy = *receivers::FindPreset(GetParam());
-    config.pipeline = kBlockedPipeline;
-    config.pool_size = kPoolSize;
+    spec::ReceiveSideSpec config;
+    config.receiver.strategy = *receivers::FindPreset(GetParam());
+    config.pipeline.description = kBlockedPipeline;
+    config.receiver.pool_size = kPoolSize;
     side_ = std::make_unique<ReceiveSide>(config);
     std::string error;
     ASSERT_TRUE(side_->Start(&error)) << error;

@@ -33,13 +33,13 @@ constexpr std::size_t kPayloadBytes = 1200;
 
 // "preset" or "preset/gsoN": the preset, with a GSO sender of N segments per
 // call when asked (a UDP_GRO socket on loopback coalesces nothing else).
-RunConfig ConfigFor(const std::string& param) {
-  RunConfig config;
+spec::RunSpec ConfigFor(const std::string& param) {
+  spec::RunSpec config;
   const std::size_t slash = param.find("/gso");
   const std::string strategy = param.substr(0, slash);
   const auto spec = receivers::FindPreset(strategy);
   EXPECT_TRUE(spec.has_value()) << strategy;
-  if (spec) config.receive.strategy = *spec;
+  if (spec) config.receive.receiver.strategy = *spec;
   if (slash != std::string::npos) config.traffic.gso_segments = static_cast<unsigned>(std::stoul(param.substr(slash + 4)));
   config.scenario = "test";
   config.traffic.payload_bytes = kPayloadBytes;
@@ -87,12 +87,12 @@ class StrategiesTest : public testing::TestWithParam<std::string> {
 // 10000 packets at 5 kpps: every strategy delivers exactly the sent stream, in
 // order, byte for byte.
 TEST_P(StrategiesTest, SameDeliveredSequence) {
-  RunConfig config = ConfigFor(GetParam());
-  const bool is_null = config.receive.strategy.receiver == receivers::ReceiverKind::kNull;
+  spec::RunSpec config = ConfigFor(GetParam());
+  const bool is_null = config.receive.receiver.strategy.receiver == receivers::ReceiverKind::kNull;
   config.traffic.rate_pps = 5000;
   config.traffic.shape = traffic_gen::Shape::kCbr;
   config.traffic.duration_s = 2;
-  config.receive.verify_payload = true;
+  config.receive.measurement.verify_payload = true;
 
   // The observer runs on the sink's streaming thread; the mutex makes the hand
   // over to this thread explicit (and keeps ThreadSanitizer informed).
@@ -102,7 +102,8 @@ TEST_P(StrategiesTest, SameDeliveredSequence) {
   std::uint64_t bad_payloads = 0, bad_sizes = 0;
   indices.reserve(10000);
   sequences.reserve(10000);
-  config.receive.observer = [&](const DeliveredPacket& p) {
+  ReceiveSideHooks hooks;
+  hooks.observer = [&](const DeliveredPacket& p) {
     std::lock_guard<std::mutex> lock(mutex);
     indices.push_back(p.index);
     sequences.push_back(p.sequence);
@@ -110,7 +111,7 @@ TEST_P(StrategiesTest, SameDeliveredSequence) {
     if (p.size != rtp::kHeaderBytes + kPayloadBytes) ++bad_sizes;
   };
 
-  const RunResult r = RunOnce(config);
+  const RunResult r = RunOnce(config, false, hooks);
   SCOPED_TRACE(Describe(r));
   ASSERT_TRUE(r.ok) << r.error;
   EXPECT_EQ(r.packets_sent, 10000u);
@@ -165,24 +166,25 @@ TEST_P(StrategiesTest, SameDeliveredSequence) {
 // actually saw (the observer), the socket's drop counter as the receiver read
 // it in SO_RXQ_OVFL control messages, and the host's RcvbufErrors.
 TEST_P(StrategiesTest, LossAccountUnderOverloadMatchesIndependentCounts) {
-  RunConfig config = ConfigFor(GetParam());
+  spec::RunSpec config = ConfigFor(GetParam());
   config.traffic.rate_pps = 150000;
   config.traffic.shape = traffic_gen::Shape::kBurst;
   config.traffic.fps = 30;
   config.traffic.duration_s = 1;
   config.traffic.warmup_packets = 0;
-  config.receive.rcvbuf_bytes = 256 * 1024;
+  config.receive.socket.rcvbuf_bytes = 256 * 1024;
   // A GSO sender's coalesced datagrams are ~40 KB each: the fastest GRO
   // receiver (null+gro) keeps 256 KiB from overflowing on a quiet machine
   // (0 drops seen in CI, 352-18 368 here). The kernel's smallest buffer
   // holds one coalesced datagram, so the second to arrive before a read is
   // dropped (17 000-44 000 drops in 8 of 8 quiet runs).
-  if (config.traffic.gso_segments > 1) config.receive.rcvbuf_bytes = 4096;
-  config.receive.kernel_timestamps = true;  // SO_RXQ_OVFL for the strategies that read control messages
+  if (config.traffic.gso_segments > 1) config.receive.socket.rcvbuf_bytes = 4096;
+  config.receive.socket.kernel_timestamps = true;  // SO_RXQ_OVFL for the strategies that read control messages
   SinkCount observed;
-  config.receive.observer = observed.Observer();
+  ReceiveSideHooks hooks;
+  hooks.observer = observed.Observer();
 
-  const RunResult r = RunOnce(config);
+  const RunResult r = RunOnce(config, false, hooks);
   SCOPED_TRACE(Describe(r));
   std::printf("  %s\n", Describe(r).c_str());  // how hard the overload was on this machine
   ASSERT_TRUE(r.ok) << r.error;
@@ -196,8 +198,8 @@ TEST_P(StrategiesTest, LossAccountUnderOverloadMatchesIndependentCounts) {
   // A UDP_GRO socket fed by GSO counts whole coalesced datagrams (its
   // packets are then bounded by that count, loss_account.h); every other
   // socket counts packets.
-  const bool coalesced = config.receive.strategy.recv == receivers::RecvKind::kGro && config.traffic.gso_segments > 1 &&
-                         config.receive.strategy.receiver != receivers::ReceiverKind::kUdpsrc;
+  const bool coalesced = config.receive.receiver.strategy.recv == receivers::RecvKind::kGro && config.traffic.gso_segments > 1 &&
+                         config.receive.receiver.strategy.receiver != receivers::ReceiverKind::kUdpsrc;
   if (coalesced) {
     EXPECT_GT(r.kernel_drops, r.kernel_drop_datagrams) << "no coalesced datagram was dropped";
     EXPECT_LE(r.kernel_drops, r.kernel_drop_datagrams * config.traffic.gso_segments);
@@ -206,7 +208,7 @@ TEST_P(StrategiesTest, LossAccountUnderOverloadMatchesIndependentCounts) {
   }
 
   // Delivery as the sink saw it, packet by packet (null has no sink).
-  if (config.receive.strategy.receiver != receivers::ReceiverKind::kNull) {
+  if (config.receive.receiver.strategy.receiver != receivers::ReceiverKind::kNull) {
     EXPECT_EQ(observed.count(), r.packets_delivered);
   }
   // The socket's drop counter as the kernel stamped it on received datagrams:
@@ -216,9 +218,9 @@ TEST_P(StrategiesTest, LossAccountUnderOverloadMatchesIndependentCounts) {
     EXPECT_GT(*r.socket_drops_rxq_ovfl, 0u);
     EXPECT_LE(*r.socket_drops_rxq_ovfl, r.kernel_drop_datagrams);
   }
-  const bool reads_control_messages = config.receive.strategy.receiver == receivers::ReceiverKind::kNull ||
-                                      (config.receive.strategy.receiver == receivers::ReceiverKind::kLoop &&
-                                       config.receive.strategy.recv != receivers::RecvKind::kRecvfrom);
+  const bool reads_control_messages = config.receive.receiver.strategy.receiver == receivers::ReceiverKind::kNull ||
+                                      (config.receive.receiver.strategy.receiver == receivers::ReceiverKind::kLoop &&
+                                       config.receive.receiver.strategy.recv != receivers::RecvKind::kRecvfrom);
   EXPECT_EQ(r.socket_drops_rxq_ovfl.has_value(), reads_control_messages);
   // The host counts every socket's drops: at least ours.
   ASSERT_TRUE(r.host_rcvbuf_errors.has_value());
@@ -240,7 +242,7 @@ INSTANTIATE_TEST_SUITE_P(GsoSender, StrategiesTest,
 class MalformedInputTest : public StrategiesTest {};
 
 TEST_P(MalformedInputTest, EveryKindCountedExactlyAndTheValidOnesDelivered) {
-  RunConfig config = ConfigFor(GetParam());
+  spec::RunSpec config = ConfigFor(GetParam());
   config.traffic.rate_pps = 5000;
   config.traffic.shape = traffic_gen::Shape::kCbr;
   config.traffic.duration_s = 1;
@@ -295,8 +297,8 @@ constexpr char kPipelineWithoutJitterbuffer[] =
 class ImpairedSequenceTest : public StrategiesTest {};
 
 TEST_P(ImpairedSequenceTest, SinkCountsEqualWhatWasInjected) {
-  RunConfig config = ConfigFor(GetParam());
-  config.receive.pipeline = kPipelineWithoutJitterbuffer;
+  spec::RunSpec config = ConfigFor(GetParam());
+  config.receive.pipeline.description = kPipelineWithoutJitterbuffer;
   config.traffic.rate_pps = 5000;
   config.traffic.shape = traffic_gen::Shape::kCbr;
   config.traffic.duration_s = 1;
@@ -305,8 +307,9 @@ TEST_P(ImpairedSequenceTest, SinkCountsEqualWhatWasInjected) {
   std::string error;
   ASSERT_TRUE(traffic_gen::ParseImpairmentSpec("loss=1%,dup=1%,reorder=1%", &config.traffic.impair, &error)) << error;
   SinkCount observed;
-  config.receive.observer = observed.Observer();
-  const RunResult r = RunOnce(config);
+  ReceiveSideHooks hooks;
+  hooks.observer = observed.Observer();
+  const RunResult r = RunOnce(config, false, hooks);
   SCOPED_TRACE(Describe(r));
   ASSERT_TRUE(r.ok) << r.error;
   ASSERT_TRUE(r.impairments_injected.has_value());

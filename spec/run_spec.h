@@ -1,0 +1,86 @@
+// One run's settings: every knob of a benchmark run, held once, with its one
+// default. The command line binds its options to these fields (so a CLI
+// default is this default), the results JSON's context is written from them,
+// and each part is passed down by const reference to what it configures:
+//
+//   RunSpec                          one process: `run`, `compare`
+//     traffic    TrafficSpec         the generator (`gen` alone)
+//     receive    ReceiveSideSpec     the receive side (`recv` alone)
+//       socket       SocketSpec      the UDP socket it binds
+//       receiver     ReceiverSpec    the strategy and its knobs
+//       pipeline     PipelineSpec    the production pipeline
+//       measurement  MeasurementSpec what is measured beside the stream
+//
+// Plain data without GStreamer, sockets or CLI11, so that anything may
+// include it. What a part needs only at run time (a socket's fd, the appsrc,
+// callbacks) is passed beside it, never copied into it.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "receivers/strategy.h"
+#include "traffic_gen/traffic_spec.h"
+
+namespace rxbench::spec {
+
+struct SocketSpec {
+  std::string bind_host = "127.0.0.1";
+  std::uint16_t port = 0;      // 0: any free port
+  int rcvbuf_bytes = 4 << 20;  // SO_RCVBUF(FORCE)
+  // SO_TIMESTAMPNS + SO_RXQ_OVFL: kernel receive times for the strategies
+  // that read control messages. Off by default: the kernel charges every
+  // datagram for them.
+  bool kernel_timestamps = false;
+};
+
+struct ReceiverSpec {
+  receivers::StrategySpec strategy;     // a preset, possibly with overrides
+  int batch = receivers::kDefaultBatch;  // recvmmsg / io_uring / gro: datagrams per call
+  std::size_t buffer_size = 4096;        // bytes per buffer: the largest datagram taken whole
+  // Pooled buffer sources: buffers, all allocated at start; io_uring: buffers
+  // in its provided-buffer ring.
+  std::size_t pool_size = 4096;
+  int cpu = -1;                      // pin the receiver thread (-1: no)
+  std::uint64_t inject_cost_ns = 0;  // spin this long per pushed packet (calibrates a CI gate)
+  bool phase_timing = false;         // time the loop's phases on a sample of batches
+  // The stream every datagram must belong to (--ssrc / --pt); a field not
+  // given is locked on the first valid packet (rtp/datagram_check.h). udpsrc
+  // and null do not validate datagrams.
+  std::optional<std::uint32_t> expected_ssrc;
+  std::optional<std::uint8_t> expected_payload_type;
+};
+
+struct PipelineSpec {
+  std::string description;  // gst-launch syntax; "" = the production pipeline
+  int cpu = -1;             // pin every pipeline thread (-1: no)
+};
+
+struct MeasurementSpec {
+  // Per-packet stamps, latency and jitter; false (`--measure minimal`): count only.
+  bool per_packet = true;
+  // Receiver-thread counters (perf stat -e names): read where the machine has
+  // a PMU, reported as unavailable (with the reason) where it has not.
+  std::vector<std::string> counters = {"cycles", "instructions", "cache-misses", "branch-misses"};
+  bool count_syscalls = false;   // every syscall of the receiver thread (tracepoint)
+  bool verify_payload = false;   // the sink checks every payload byte (the generator fills them)
+};
+
+struct ReceiveSideSpec {
+  SocketSpec socket;
+  ReceiverSpec receiver;
+  PipelineSpec pipeline;
+  MeasurementSpec measurement;
+};
+
+struct RunSpec {
+  std::string scenario = "custom";
+  traffic_gen::TrafficSpec traffic;  // its destination is the receive side's socket
+  ReceiveSideSpec receive;
+  double drain_timeout_s = 2.0;      // after the last packet, for the pipeline to empty
+};
+
+}  // namespace rxbench::spec
