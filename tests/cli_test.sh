@@ -299,6 +299,32 @@ if setpriv --reuid=65534 --regid=65534 --clear-groups true 2>/dev/null; then
   [[ $got -eq 2 ]] || fail "unprivileged first use: exit $got, want 2 ($(cat "$tmp/err"))"
   grep -q "rxbench-no-such-package" "$tmp/err" || fail "unprivileged first use does not name the package: $(cat "$tmp/err")"
   grep -q "cannot install packages" "$tmp/err" || fail "unprivileged first use does not say why: $(cat "$tmp/err")"
+
+  # Two lists: the main job's, which every subcommand needs, and the tests'
+  # and CI's, which only `test` and `microbench` install. Here the main list
+  # is all there (bash is), the test list is not; a stand-in bazel and
+  # harness binary let the main job run.
+  echo "bash   the shell" >"$fake/bootstrap/debian-packages.txt"
+  echo "rxbench-no-such-package   needed by this test" >"$fake/bootstrap/debian-test-packages.txt"
+  mkdir -p "$fake/bin" "$fake/bazel-bin/harness"
+  printf '#!/bin/sh\nexit 0\n' >"$fake/bin/bazel"
+  printf '#!/bin/sh\necho "harness ran: $*"\n' >"$fake/bazel-bin/harness/rxbench"
+  chmod -R a+rX "$fake"
+  chmod a+x "$fake/bin/bazel" "$fake/bazel-bin/harness/rxbench"
+  as_nobody() {
+    env -u RXBENCH_BIN PATH="$fake/bin:$PATH" setpriv --reuid=65534 --regid=65534 --clear-groups "$@" \
+      >"$tmp/out" 2>"$tmp/err"
+  }
+  as_nobody "$fake/rxbench" list
+  got=$?
+  [[ $got -eq 0 ]] || fail "list without the test packages: exit $got, want 0 ($(cat "$tmp/err"))"
+  grep -qx "harness ran: list" "$tmp/out" || fail "list without the test packages did not run: $(cat "$tmp/out")"
+  for sub in test microbench; do
+    as_nobody "$fake/rxbench" "$sub"
+    got=$?
+    [[ $got -eq 2 ]] || fail "$sub without the test packages: exit $got, want 2 ($(cat "$tmp/err"))"
+    grep -q "rxbench-no-such-package" "$tmp/err" || fail "$sub does not name the missing test package: $(cat "$tmp/err")"
+  done
 else
   echo "note: cannot drop privileges here; unprivileged first use not checked"
 fi
