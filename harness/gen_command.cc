@@ -13,6 +13,7 @@
 #include "harness/run_messages.h"
 #include "harness/run_summary.h"
 #include "harness/stop_request.h"
+#include "harness/subcommand_summary.h"
 #include "metrics/thread_usage.h"
 #include "platform/boot_id.h"
 #include "traffic_gen/generator.h"
@@ -38,8 +39,7 @@ void Pause(double seconds, const traffic_gen::Generator* generator) {
 }  // namespace
 
 CLI::App* AddGenCommand(CLI::App* app, GenOptions* o) {
-  CLI::App* gen = app->add_subcommand(
-      "gen", "the sending half alone: play a scenario to `rxbench recv` on another host (or namespace)");
+  CLI::App* gen = app->add_subcommand("gen", SubcommandSummary("gen"));
   gen->add_option("--dest", o->dest, "the receiver's ADDR:PORT (rxbench recv --bind)")->required();
   AddTrafficOptions(gen, &o->traffic);
   AddStreamOptions(gen, &o->traffic);

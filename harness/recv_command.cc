@@ -18,6 +18,7 @@
 #include "harness/run_messages.h"
 #include "harness/run_summary.h"
 #include "harness/stop_request.h"
+#include "harness/subcommand_summary.h"
 #include "metrics/thread_usage.h"
 #include "platform/boot_id.h"
 
@@ -208,8 +209,7 @@ void PrintSummary(const RunResult& r, const SenderAccount& sender) {
 }  // namespace
 
 CLI::App* AddRecvCommand(CLI::App* app, RecvOptions* o) {
-  CLI::App* recv = app->add_subcommand(
-      "recv", "the receiving half alone: measure a stream from `rxbench gen` on another host, or any RTP sender");
+  CLI::App* recv = app->add_subcommand("recv", SubcommandSummary("recv"));
   recv->add_option("--strategy", o->strategy, "strategy name (see `rxbench list`), optionally with overrides")
       ->required();
   recv->add_option("--bind", o->bind, "ADDR:PORT to receive on (default 127.0.0.1:5004; other addresses only when asked)");

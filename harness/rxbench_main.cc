@@ -8,6 +8,7 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <optional>
@@ -23,6 +24,7 @@
 #include "harness/results_json.h"
 #include "harness/runner.h"
 #include "harness/scenario.h"
+#include "harness/subcommand_summary.h"
 #include "receivers/strategy.h"
 
 namespace rxbench::harness {
@@ -205,14 +207,16 @@ void CheckHostCanRun(const spec::RunSpec& base, const std::vector<Contender>& co
 int Main(int argc, char** argv) {
   CLI::App app{"rxbench: benchmark and profiling harness for UDP/RTP video receive paths"};
   app.require_subcommand(1);
+  // ./rxbench names itself (RXBENCH_PROG): its users never see Bazel's path.
+  if (const char* prog = std::getenv("RXBENCH_PROG"); prog != nullptr && *prog != '\0') app.name(prog);
   app.set_version_flag("--version", RxbenchVersion());
 
-  app.add_subcommand("list", "strategies and scenarios with one-line descriptions");
+  app.add_subcommand("list", SubcommandSummary("list"));
 
   Options run_options;
   std::string strategy, run_out;
   bool dry_run = false;
-  CLI::App* run = app.add_subcommand("run", "run one strategy on a scenario; prints a table, writes JSON");
+  CLI::App* run = app.add_subcommand("run", SubcommandSummary("run"));
   run->add_option("--strategy", strategy, "strategy name (see `rxbench list`), optionally with overrides: pooled+buffer=gstpool")
       ->required();
   AddScenarioOptions(run, &run_options);
@@ -226,7 +230,7 @@ int Main(int argc, char** argv) {
   std::vector<std::string> strategies;
   std::string compare_out;
   AnalysisOptions analysis;
-  CLI::App* compare = app.add_subcommand("compare", "run several strategies on one scenario, side by side");
+  CLI::App* compare = app.add_subcommand("compare", SubcommandSummary("compare"));
   compare->add_option("--strategies", strategies, "comma-separated strategies (default: all presets); each may carry overrides: pooled+buffer=gstpool+push=list")
       ->delimiter(',');
   AddScenarioOptions(compare, &compare_options);

@@ -6,23 +6,24 @@ HTML report, sweep, profile) then costs nothing until someone asks for it, and s
 import sys
 
 from reports.optional import import_optional
-from reports.usage import UsageError, run_main
+from reports.usage import UsageError, program_name, run_main
 
+# Each subcommand's module. Their one line of help is ./rxbench's, in its table of
+# subcommands (subcommands.txt); analyze-compare is not there: ./rxbench runs it after
+# `compare`, no user does.
 SUBCOMMANDS = {
-    "analyze-compare": ("reports.analyze.cli", "paired statistics after `compare` "
-                                               "(run by ./rxbench)"),
-    "ci": ("reports.ci.cli", "regression gate: A/B of two builds, or against a baseline"),
-    "history": ("reports.history.cli", "trend of a metric over recorded runs"),
-    "report": ("reports.html.cli", "HTML report of results files"),
-    "sweep": ("reports.sweep.cli", "parameter sweeps"),
-    "profile": ("reports.profile.cli", "profiles of a run"),
+    "analyze-compare": "reports.analyze.cli",
+    "ci": "reports.ci.cli",
+    "history": "reports.history.cli",
+    "report": "reports.html.cli",
+    "sweep": "reports.sweep.cli",
+    "profile": "reports.profile.cli",
 }
 
 
 def usage():
-    lines = ["usage: rxbench <subcommand> [--help] ...", "", "Python subcommands:"]
-    lines += [f"  {name:<16} {text}" for name, (_, text) in SUBCOMMANDS.items()]
-    return "\n".join(lines)
+    return (f"usage: {program_name()} <subcommand> [--help] ...\n\n"
+            f"Python subcommands: {', '.join(SUBCOMMANDS)}; ./rxbench --help says what each does.")
 
 
 def main(argv):
@@ -38,7 +39,7 @@ def _dispatch(argv):
     name, rest = argv[0], argv[1:]
     if name not in SUBCOMMANDS:
         raise UsageError(f"unknown subcommand '{name}': one of {', '.join(SUBCOMMANDS)}")
-    module_name = SUBCOMMANDS[name][0]
+    module_name = SUBCOMMANDS[name]
     module = import_optional(module_name)
     if module is None:
         raise UsageError(f"'{name}' is not available: {module_name} is not installed")

@@ -57,6 +57,16 @@ class Dispatch(unittest.TestCase):
         self.assertEqual(done.returncode, 2)
         self.assertEqual(done.stderr.count("\n"), 1, done.stderr)
 
+    def test_usage_names_the_wrapper(self):
+        # ./rxbench sets RXBENCH_PROG: the user's name for the tool, not python's.
+        env = dict(os.environ, PYTHONPATH=ROOT, RXBENCH_PROG="./rxbench")
+        # (The subcommands this target has; tests/cli_test runs every one's --help.)
+        for name in ("ci", "history"):
+            done = subprocess.run(["/usr/bin/python3", "-m", "reports", name, "--help"],
+                                  env=env, capture_output=True, text=True, timeout=60)
+            self.assertEqual(done.returncode, 0, done.stderr)
+            self.assertTrue(done.stdout.startswith(f"usage: ./rxbench {name} "), done.stdout)
+
 
 if __name__ == "__main__":
     unittest.main()

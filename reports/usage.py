@@ -5,6 +5,7 @@ regression), 2 usage or configuration error. Subcommands raise UsageError / RunF
 anywhere; `run_main` turns them into that line and code, so no module prints-and-exits.
 """
 import argparse
+import os
 import sys
 
 EXIT_OK = 0
@@ -20,17 +21,26 @@ class RunFailed(Exception):
     """A measurement or build failed: exit 1."""
 
 
-class ArgumentParser(argparse.ArgumentParser):
-    """argparse that raises UsageError instead of printing its usage block and exiting:
-    the contract wants exactly one line on stderr. No abbreviated options: `ci` passes
-    unknown options on to the harness, and an abbreviation would swallow one of them."""
+def program_name():
+    """The name the user calls rxbench by, in every usage line: ./rxbench passes it in
+    RXBENCH_PROG (as it does to the harness); `python3 -m reports` alone is "rxbench"."""
+    return os.environ.get("RXBENCH_PROG") or "rxbench"
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, allow_abbrev=False, **kwargs)
+
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse for the subcommand `command` that raises UsageError instead of printing its
+    usage block and exiting: the contract wants exactly one line on stderr. No abbreviated
+    options: `ci` passes unknown options on to the harness, and an abbreviation would
+    swallow one of them."""
+
+    def __init__(self, *args, command, **kwargs):
+        super().__init__(*args, prog=f"{program_name()} {command}", allow_abbrev=False,
+                         **kwargs)
+        self.command = command
 
     def error(self, message):
-        # say() adds "rxbench: "; prog is "rxbench <subcommand>".
-        raise UsageError(f"{self.prog.removeprefix('rxbench ')}: {message}")
+        # say() adds "rxbench: ".
+        raise UsageError(f"{self.command}: {message}")
 
 
 def say(message):

@@ -18,29 +18,96 @@ expect_exit() {  # expected_code description command...
   [[ $got -eq $want ]] || fail "$what: exit $got, want $want (stderr: $(head -c 300 "$tmp/err"))"
 }
 
-expect_exit 0 "--help" "$wrapper" --help
-grep -q "list" "$tmp/out" && grep -q "compare" "$tmp/out" || fail "--help does not list subcommands"
-for sub in list run compare; do
-  expect_exit 0 "$sub --help" "$wrapper" "$sub" --help
-done
-grep -q -- "--strategies" "$tmp/out" || fail "compare --help does not mention --strategies"
-
-expect_exit 0 "list" "$wrapper" list
-for name in baseline pooled lockfree recvmmsg combined combined-list iouring udpsrc null default high-rate; do
-  grep -q "^  $name " "$tmp/out" || fail "list does not show $name"
-done
-
 one_line_usage_error() {  # description command...
   local what="$1"; shift
   expect_exit 2 "$what" "$@"
   [[ $(wc -l <"$tmp/err") -eq 1 ]] || fail "$what: stderr is not one line: $(cat "$tmp/err")"
   [[ -s "$tmp/out" ]] && fail "$what: printed on stdout: $(head -c 200 "$tmp/out")"
 }
+
+# One tool, whichever language implements a subcommand: every one is listed
+# with a line of help, has its own help, and shows ./rxbench as its name.
+# (Listed here by hand, not read from subcommands.txt: a subcommand dropped
+# from the table must fail this test.)
+all_subcommands=(list run compare recv gen ci history report sweep profile test microbench help completion)
+lists_every_subcommand() {  # description file
+  local sub
+  for sub in "${all_subcommands[@]}"; do
+    grep -qE "^  $sub +[^ ]" "$2" || fail "$1 does not list $sub with a line of help: $(cat "$2")"
+  done
+}
+expect_exit 0 "--help" "$wrapper" --help
+lists_every_subcommand "--help" "$tmp/out"
+expect_exit 0 "help" "$wrapper" help
+lists_every_subcommand "help" "$tmp/out"
+# No subcommand is a usage error, but the answer to it is the list.
+expect_exit 2 "no subcommand" "$wrapper"
+lists_every_subcommand "no subcommand" "$tmp/err"
+for sub in "${all_subcommands[@]}"; do
+  expect_exit 0 "help $sub" "$wrapper" help "$sub"
+  grep -qi "^usage: ./rxbench $sub\b" "$tmp/out" || fail "help $sub: no 'usage: ./rxbench $sub' line: $(head -c 300 "$tmp/out")"
+done
+# The full help of a C++ and of a Python subcommand, by either spelling.
+for spelling in "help run" "run --help"; do
+  # shellcheck disable=SC2086
+  expect_exit 0 "$spelling" "$wrapper" $spelling
+  [[ "$(head -n 1 "$tmp/out")" == "run one strategy on a scenario; prints a table, writes JSON" ]] ||
+    fail "$spelling does not open with run's line of the table: $(head -n 1 "$tmp/out")"
+  grep -qx "Usage: ./rxbench run \[OPTIONS\]" "$tmp/out" || fail "$spelling: usage line: $(grep -i usage "$tmp/out")"
+  grep -q -- "--strategy " "$tmp/out" || fail "$spelling does not show run's options"
+done
+for spelling in "help ci" "ci --help"; do
+  # shellcheck disable=SC2086
+  expect_exit 0 "$spelling" "$wrapper" $spelling
+  grep -q "^usage: ./rxbench ci \[-h\]" "$tmp/out" || fail "$spelling: usage line: $(grep -i usage "$tmp/out")"
+  grep -q -- "--against" "$tmp/out" || fail "$spelling does not show ci's options"
+done
+grep -q -- "--strategies" < <("$wrapper" compare --help) || fail "compare --help does not mention --strategies"
+grep -q "bazel" < <("$wrapper" help recv; "$wrapper" help history) && fail "a usage line shows Bazel's path"
+
+# An unknown subcommand is named, with the nearest known one if one is near.
+unknown_subcommand() {  # typed expected-stderr
+  one_line_usage_error "unknown subcommand $1" "$wrapper" "$1" --strategy baseline
+  [[ "$(cat "$tmp/err")" == "$2" ]] || fail "unknown subcommand $1: stderr '$(cat "$tmp/err")', want '$2'"
+}
+unknown_subcommand nosuch "rxbench: unknown subcommand 'nosuch'; see ./rxbench --help"
+unknown_subcommand comapre "rxbench: unknown subcommand 'comapre' (did you mean 'compare'?); see ./rxbench --help"
+unknown_subcommand histroy "rxbench: unknown subcommand 'histroy' (did you mean 'history'?); see ./rxbench --help"
+unknown_subcommand rn "rxbench: unknown subcommand 'rn' (did you mean 'run'?); see ./rxbench --help"
+one_line_usage_error "help of an unknown subcommand" "$wrapper" help nosuch
+grep -qx "rxbench: unknown subcommand 'nosuch'; see ./rxbench --help" "$tmp/err" || fail "help nosuch: $(cat "$tmp/err")"
+one_line_usage_error "unknown option before the subcommand" "$wrapper" --nosuch
+# Python's usage errors in the same style as C++'s: one line, exit 2.
+one_line_usage_error "unknown option of a Python subcommand" "$wrapper" history --bogus
+grep -q "^rxbench: history: unrecognized arguments: --bogus$" "$tmp/err" || fail "history --bogus: $(cat "$tmp/err")"
+
+# Bash completion, from the same table: every subcommand, and a subcommand's options.
+expect_exit 0 "completion bash" "$wrapper" completion bash
+cp "$tmp/out" "$tmp/completion.bash"
+complete_words() {  # words...: what completing the last word offers, one a line
+  bash -c 'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMP_LINE="$*"
+           _rxbench; printf "%s\n" "${COMPREPLY[@]}"' _ "$tmp/completion.bash" "$@"
+}
+offered="$(complete_words ./rxbench "")"
+for sub in "${all_subcommands[@]}"; do
+  grep -qx "$sub" <<<"$offered" || fail "completion does not offer $sub: $offered"
+done
+[[ "$(complete_words ./rxbench com)" == "$(printf 'compare\ncompletion')" ]] ||
+  fail "completion of 'com': $(complete_words ./rxbench com)"
+grep -qx -- "--strategy" < <(complete_words ./rxbench run --str) || fail "completion of run --str: $(complete_words ./rxbench run --str)"
+grep -qx -- "--against" < <(complete_words ./rxbench ci --ag) || fail "completion of ci --ag: $(complete_words ./rxbench ci --ag)"
+grep -qx "profile" < <(complete_words ./rxbench help pro) || fail "completion of help pro: $(complete_words ./rxbench help pro)"
+one_line_usage_error "completion for another shell" "$wrapper" completion zsh
+
+expect_exit 0 "list" "$wrapper" list
+for name in baseline pooled lockfree recvmmsg combined combined-list iouring udpsrc null default high-rate; do
+  grep -q "^  $name " "$tmp/out" || fail "list does not show $name"
+done
+
 one_line_usage_error "unknown option" "$wrapper" run --strategy baseline --no-such-option
 one_line_usage_error "unknown strategy" "$wrapper" run --strategy nope --duration 0.1
 one_line_usage_error "unknown scenario" "$wrapper" compare --scenario nope
 one_line_usage_error "bad shape" "$wrapper" run --strategy baseline --shape square
-one_line_usage_error "missing subcommand" "$wrapper"
 one_line_usage_error "bad pipeline" "$wrapper" run --strategy baseline --pipeline "fakesrc ! fakesink"
 one_line_usage_error "same strategy twice" "$wrapper" compare --strategies "pooled,pooled+buffer=gstpool"
 one_line_usage_error "CPU that does not exist" "$wrapper" run --strategy baseline --cpu-receiver 4096
@@ -223,6 +290,7 @@ fake="$(mktemp -d /tmp/rxbench-cli-test.XXXXXX)"
 trap 'rm -rf "$fake"' EXIT
 mkdir -p "$fake/bootstrap"
 cp "$wrapper" "$fake/rxbench"
+cp "$(dirname "$wrapper")/subcommands.txt" "$fake/"
 echo "rxbench-no-such-package   needed by this test" >"$fake/bootstrap/debian-packages.txt"
 chmod -R a+rX "$fake"
 if setpriv --reuid=65534 --regid=65534 --clear-groups true 2>/dev/null; then
@@ -231,6 +299,32 @@ if setpriv --reuid=65534 --regid=65534 --clear-groups true 2>/dev/null; then
   [[ $got -eq 2 ]] || fail "unprivileged first use: exit $got, want 2 ($(cat "$tmp/err"))"
   grep -q "rxbench-no-such-package" "$tmp/err" || fail "unprivileged first use does not name the package: $(cat "$tmp/err")"
   grep -q "cannot install packages" "$tmp/err" || fail "unprivileged first use does not say why: $(cat "$tmp/err")"
+
+  # Two lists: the main job's, which every subcommand needs, and the tests'
+  # and CI's, which only `test` and `microbench` install. Here the main list
+  # is all there (bash is), the test list is not; a stand-in bazel and
+  # harness binary let the main job run.
+  echo "bash   the shell" >"$fake/bootstrap/debian-packages.txt"
+  echo "rxbench-no-such-package   needed by this test" >"$fake/bootstrap/debian-test-packages.txt"
+  mkdir -p "$fake/bin" "$fake/bazel-bin/harness"
+  printf '#!/bin/sh\nexit 0\n' >"$fake/bin/bazel"
+  printf '#!/bin/sh\necho "harness ran: $*"\n' >"$fake/bazel-bin/harness/rxbench"
+  chmod -R a+rX "$fake"
+  chmod a+x "$fake/bin/bazel" "$fake/bazel-bin/harness/rxbench"
+  as_nobody() {
+    env -u RXBENCH_BIN PATH="$fake/bin:$PATH" setpriv --reuid=65534 --regid=65534 --clear-groups "$@" \
+      >"$tmp/out" 2>"$tmp/err"
+  }
+  as_nobody "$fake/rxbench" list
+  got=$?
+  [[ $got -eq 0 ]] || fail "list without the test packages: exit $got, want 0 ($(cat "$tmp/err"))"
+  grep -qx "harness ran: list" "$tmp/out" || fail "list without the test packages did not run: $(cat "$tmp/out")"
+  for sub in test microbench; do
+    as_nobody "$fake/rxbench" "$sub"
+    got=$?
+    [[ $got -eq 2 ]] || fail "$sub without the test packages: exit $got, want 2 ($(cat "$tmp/err"))"
+    grep -q "rxbench-no-such-package" "$tmp/err" || fail "$sub does not name the missing test package: $(cat "$tmp/err")"
+  done
 else
   echo "note: cannot drop privileges here; unprivileged first use not checked"
 fi

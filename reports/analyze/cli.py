@@ -22,7 +22,7 @@ from reports.usage import ArgumentParser, say
 
 
 def parser():
-    p = ArgumentParser(prog="rxbench analyze-compare",
+    p = ArgumentParser(command="analyze-compare",
                        description="Paired statistics for a `compare` results file "
                                    "(run by ./rxbench after compare).")
     p.add_argument("handoff", metavar="HANDOFF.json",

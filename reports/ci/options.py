@@ -35,7 +35,7 @@ _OWN = ("--out", "--strategy", "--dry-run")
 
 def parser():
     p = ArgumentParser(
-        prog="rxbench ci", description=DESCRIPTION,
+        command="ci", description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog="Any other option is a scenario option passed to both builds unchanged "
                "(--scenario, --rate, --duration, --cpu-receiver, ...).")

@@ -10,7 +10,7 @@ from reports.usage import ArgumentParser, UsageError
 
 
 def parser():
-    p = ArgumentParser(prog="rxbench history",
+    p = ArgumentParser(command="history",
                        description="The trend of a metric over the runs recorded in the "
                                    "history database (compare --record, ci).")
     p.add_argument("--strategy", help="only this strategy")

@@ -137,7 +137,7 @@ def _title(results, sweep_doc, profile_doc):
 
 
 def parse(argv):
-    p = ArgumentParser(prog="rxbench report",
+    p = ArgumentParser(command="report",
                        description="Render results JSON files into a self-contained HTML report.")
     p.add_argument("results", nargs="*", metavar="RESULTS",
                    help="results JSON files (compare.json or run --out files)")

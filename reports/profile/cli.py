@@ -23,7 +23,7 @@ from reports.sweep.cli import write_json
 
 
 def parse(argv):
-    p = ArgumentParser(prog="rxbench profile", description=__doc__.split("\n")[0],
+    p = ArgumentParser(command="profile", description=__doc__.split("\n")[0],
                        epilog="Other options (--scenario, --rate, --duration, ...) are passed "
                               "to `rxbench run`.")
     p.add_argument("--strategy", required=True, help="strategy, or several comma-separated")

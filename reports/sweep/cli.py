@@ -25,7 +25,7 @@ GENERATOR_NOTE = ("The generator tops out near 600 kpps on these machines; a rat
 
 
 def parse(argv):
-    p = ArgumentParser(prog="rxbench sweep", description=__doc__.split("\n")[0],
+    p = ArgumentParser(command="sweep", description=__doc__.split("\n")[0],
                        epilog="Other options (--scenario, --payload, --rcvbuf, ...) are passed "
                               "to every `rxbench run`.")
     p.add_argument("--strategies", required=True, help="comma-separated strategies")
