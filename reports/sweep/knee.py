@@ -9,8 +9,8 @@ same answer off a fixed list of measured rates.
 import math
 from dataclasses import dataclass, field
 
-from reports.sweep.point import GENERATOR_SHORT, LOSS_FREE
-from reports.sweep.rates import format_rate
+from reports.html.units import format_rate
+from reports.results.rate_verdict import GENERATOR_SHORT, LOSS_FREE
 
 
 class OutOfTime(Exception):

@@ -11,7 +11,7 @@ import shutil
 
 from reports.html import figure_files
 from reports.html.page import el, figure, join, swatch, table, void
-from reports.profile import phases
+from reports.html import fig_phases as phases
 
 FEW_SAMPLES = 200
 MINOR_SHARE = 0.01  # pipeline threads below this share of every strategy's samples: a note
