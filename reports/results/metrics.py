@@ -56,10 +56,20 @@ def delivered_fraction(raw):
 
 
 def lost_packets(raw):
-    """Packets sent but never delivered, not counting those still in flight when the run
-    stopped (they were not lost, the run just ended). None when the account is absent."""
+    """Packets lost on the way, as the C++ loss account (harness/loss_account.h) has them:
+    kernel_drops + pipeline_drops + unexplained. Computed from its identity
+
+        sent = delivered + kernel_drops + malformed + truncated + pipeline_drops
+             + in_flight_at_stop + unexplained
+
+    so that files written before some of those fields existed read the same way.
+    Malformed and truncated packets are not lost: they arrived and were rejected (a
+    sweep's "loss-free" still counts them against a rate, rate_verdict.py). Packets
+    still in flight when the run stopped were not lost either: the run just ended.
+    None when the account is absent."""
     sent = raw.get("packets_sent")
     delivered = raw.get("packets_delivered")
     if sent is None or delivered is None:
         return None
-    return max(0, sent - delivered - (raw.get("in_flight_at_stop") or 0))
+    arrived_rejected = (raw.get("malformed") or 0) + (raw.get("truncated") or 0)
+    return max(0, sent - delivered - (raw.get("in_flight_at_stop") or 0) - arrived_rejected)
