@@ -13,12 +13,15 @@ but it is imported.
 import ast
 import os
 import sys
+from typing import Dict, Iterator, List, Optional, Set, Tuple
 
 PACKAGE = "reports"
 LAZY_IMPORTERS = {"import_optional", "import_module"}
 
+Edges = Dict[Tuple[str, str], List[str]]
 
-def node_of(module, root_modules):
+
+def node_of(module: str, root_modules: Set[str]) -> Optional[str]:
     """The graph node of a dotted module name inside the package, or None outside it."""
     parts = module.split(".")
     if parts[0] != PACKAGE or len(parts) < 2:
@@ -28,7 +31,7 @@ def node_of(module, root_modules):
     return parts[1]
 
 
-def imported_modules(tree, package):
+def imported_modules(tree: ast.AST, package: str) -> Iterator[str]:
     """Dotted names a module imports, relative imports resolved against `package`."""
     for item in ast.walk(tree):
         if isinstance(item, ast.Import):
@@ -48,10 +51,10 @@ def imported_modules(tree, package):
             yield item.args[0].value
 
 
-def edges(package_dir):
+def edges(package_dir: str) -> Edges:
     """{(from node, to node): [file that imports]} for every import between nodes."""
     root_modules = {f[:-3] for f in os.listdir(package_dir) if f.endswith(".py")}
-    out = {}
+    out: Edges = {}
     for directory, dirs, files in os.walk(package_dir):
         dirs[:] = sorted(d for d in dirs if d not in ("testdata", "__pycache__"))
         for name in sorted(files):
@@ -71,15 +74,19 @@ def edges(package_dir):
     return out
 
 
-def cycles(edge_map):
+def cycles(edge_map: Edges) -> List[List[str]]:
     """Every strongly connected group of more than one node (Tarjan), each sorted."""
-    graph = {}
+    graph: Dict[str, Set[str]] = {}
     for a, b in edge_map:
         graph.setdefault(a, set()).add(b)
         graph.setdefault(b, set())
-    index, low, stack, on_stack, found = {}, {}, [], set(), []
+    index: Dict[str, int] = {}
+    low: Dict[str, int] = {}
+    stack: List[str] = []
+    on_stack: Set[str] = set()
+    found: List[List[str]] = []
 
-    def visit(v):
+    def visit(v: str) -> None:
         index[v] = low[v] = len(index)
         stack.append(v)
         on_stack.add(v)
@@ -106,7 +113,7 @@ def cycles(edge_map):
     return sorted(found)
 
 
-def describe(edge_map):
+def describe(edge_map: Edges) -> str:
     lines = []
     for node in sorted({a for a, _ in edge_map}):
         targets = sorted(b for a, b in edge_map if a == node)
@@ -114,7 +121,7 @@ def describe(edge_map):
     return "\n".join(lines)
 
 
-def main(argv):
+def main(argv: List[str]) -> int:
     here = os.path.dirname(os.path.abspath(__file__))
     edge_map = edges(here)
     print(describe(edge_map))

@@ -4,6 +4,7 @@ imported back by what it renders (reports/import_graph.py draws the graph)."""
 import os
 import tempfile
 import unittest
+from typing import Dict
 
 import reports
 from reports import import_graph
@@ -14,7 +15,7 @@ PACKAGE_DIR = os.path.dirname(os.path.realpath(reports.__file__))
 
 
 class ThisPackage(unittest.TestCase):
-    def test_no_cycle_between_folders(self):
+    def test_no_cycle_between_folders(self) -> None:
         edge_map = import_graph.edges(PACKAGE_DIR)
         found = import_graph.cycles(edge_map)
         where = {" <-> ".join(group): sorted(
@@ -23,7 +24,7 @@ class ThisPackage(unittest.TestCase):
             for group in found}
         self.assertEqual(found, [], f"import cycles between folders: {where}")
 
-    def test_the_graph_sees_the_package(self):
+    def test_the_graph_sees_the_package(self) -> None:
         # A walk that found nothing would pass the test above without checking anything.
         edge_map = import_graph.edges(PACKAGE_DIR)
         self.assertIn(("ci", "stats"), edge_map)
@@ -33,7 +34,7 @@ class ThisPackage(unittest.TestCase):
 class Detection(unittest.TestCase):
     """The checker itself, on a made-up package."""
 
-    def package(self, files):
+    def package(self, files: Dict[str, str]) -> str:
         tmp = tempfile.TemporaryDirectory()
         self.addCleanup(tmp.cleanup)
         root = os.path.join(tmp.name, "reports")
@@ -44,7 +45,7 @@ class Detection(unittest.TestCase):
                 f.write(text)
         return root
 
-    def test_a_cycle_through_a_lazy_import_is_found(self):
+    def test_a_cycle_through_a_lazy_import_is_found(self) -> None:
         root = self.package({
             "__init__.py": "", "usage.py": "",
             "a/__init__.py": "", "a/x.py": "from reports.b import y\nfrom reports import usage\n",
@@ -55,7 +56,7 @@ class Detection(unittest.TestCase):
         self.assertEqual(set(edge_map), {("a", "b"), ("a", "usage.py"), ("b", "a")})
         self.assertEqual(import_graph.cycles(edge_map), [["a", "b"]])
 
-    def test_relative_imports_and_tests_left_out(self):
+    def test_relative_imports_and_tests_left_out(self) -> None:
         root = self.package({
             "__init__.py": "",
             "a/__init__.py": "", "a/x.py": "from ..b import y\nfrom . import z\n",

@@ -55,10 +55,11 @@ def render(doc, colours, out_dir, base_dir=None):
         # <details> folds without script; the receiver's graphs are open.
         parts.append(el("details", el("summary", _row_title(key)), *graphs,
                         open="open" if i == 0 else None))
-    others = [f"{e['strategy']}: " + ", ".join(f"{t['comm']} ({t['role']}) {t['samples']} samples"
-                                                 for t in e.get("threads", [])
-                                                 if (t["role"], t["comm"]) in minor
-                                                 or t["role"] not in ("receiver", "pipeline"))
+    others = [f"{e['strategy']}: "
+              + ", ".join(f"{t['comm']} ({t['role']}) {t['samples']} samples"
+                          for t in e.get("threads", [])
+                          if (t["role"], t["comm"]) in minor
+                          or t["role"] not in ("receiver", "pipeline"))
               for e in entries]
     parts.append(el("p", "Also recorded, not shown (not part of the receive path, or under "
                     f"{MINOR_SHARE:.0%} of a strategy's receive-path samples): "

@@ -20,7 +20,8 @@ class Metric:
         return self.better == "higher"
 
 
-RECEIVE_PATH_CPU = Metric("cpu_ns_per_packet_receive_path", "receive-path CPU", "ns/packet", "lower")
+RECEIVE_PATH_CPU = Metric("cpu_ns_per_packet_receive_path", "receive-path CPU", "ns/packet",
+                          "lower")
 RECEIVER_CPU = Metric("cpu_ns_per_packet_receiver", "receiver CPU", "ns/packet", "lower")
 PIPELINE_CPU = Metric("cpu_ns_per_packet_pipeline", "pipeline CPU", "ns/packet", "lower")
 LATENCY_P50 = Metric("latency_p50_ns", "latency p50", "ns", "lower")

@@ -22,4 +22,3 @@ def parse_rates(text):
     if not rates:
         raise UsageError("--rates needs at least one rate, e.g. 10k,20k,50k")
     return sorted(set(rates))
-
