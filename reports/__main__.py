@@ -46,5 +46,11 @@ def _dispatch(argv):
     return module.main(rest)
 
 
+def entry_point():
+    """The `rxbench-reports` console script (pyproject.toml): main() on this process's
+    arguments."""
+    return main(sys.argv[1:])
+
+
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(entry_point())

@@ -35,7 +35,8 @@ SETTINGS = [
 
 
 def sh(*argv, check=True):
-    return subprocess.run(argv, check=check, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.run(argv, check=check, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          text=True)
 
 
 def in_ns(ns, *argv, check=True):
@@ -65,7 +66,8 @@ def receive(count, idle_s=1.0):
         packets += n
         coalesced += n > 1
         most = max(most, n)
-    print(json.dumps({"datagrams": datagrams, "packets": packets, "coalesced": coalesced, "most": most}))
+    print(json.dumps({"datagrams": datagrams, "packets": packets, "coalesced": coalesced,
+                      "most": most}))
 
 
 def send(count, size):
@@ -82,7 +84,8 @@ def probe(flags, count, size):
     try:
         sh("ip", "netns", "add", a)
         sh("ip", "netns", "add", b)
-        sh("ip", "link", "add", f"va{tag}", "netns", a, "type", "veth", "peer", "name", f"vb{tag}", "netns", b)
+        sh("ip", "link", "add", f"va{tag}", "netns", a, "type", "veth", "peer", "name", f"vb{tag}",
+           "netns", b)
         in_ns(a, "ip", "addr", "add", f"{SENDER}/24", "dev", f"va{tag}")
         in_ns(b, "ip", "addr", "add", f"{RECEIVER}/24", "dev", f"vb{tag}")
         for ns, dev in ((a, f"va{tag}"), (b, f"vb{tag}")):
@@ -94,7 +97,8 @@ def probe(flags, count, size):
             in_ns(b, "ethtool", "-K", f"vb{tag}", "rx-udp-gro-forwarding", "on")
         if "threaded" in flags:
             in_ns(b, "sh", "-c", f"echo 1 > /sys/class/net/vb{tag}/threaded")
-        reader = subprocess.Popen(["ip", "netns", "exec", b, sys.executable, __file__, "--receive", str(count)],
+        reader = subprocess.Popen(["ip", "netns", "exec", b, sys.executable, __file__,
+                                   "--receive", str(count)],
                                   stdout=subprocess.PIPE, text=True)
         if reader.stdout.readline().strip() != "ready":
             raise RuntimeError("the reader did not start")
@@ -109,7 +113,8 @@ def probe(flags, count, size):
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--datagrams", type=int, default=20000)
-    p.add_argument("--size", type=int, default=1212, help="UDP payload bytes (default 1212: an rxbench packet)")
+    p.add_argument("--size", type=int, default=1212,
+                   help="UDP payload bytes (default 1212: an rxbench packet)")
     p.add_argument("--receive", type=int, help=argparse.SUPPRESS)
     p.add_argument("--send", type=int, help=argparse.SUPPRESS)
     args = p.parse_args()
@@ -119,12 +124,15 @@ def main():
         return send(args.send, args.size)
     if os.geteuid() != 0:
         sys.exit("veth_gro_probe: needs root (network namespaces)")
-    print(f"{args.datagrams} datagrams of {args.size} bytes, one send() each; kernel {os.uname().release}\n")
-    print("| veth settings on the receiving side | datagrams read | packets read | coalesced | most segments in one |")
+    print(f"{args.datagrams} datagrams of {args.size} bytes, one send() each; "
+          f"kernel {os.uname().release}\n")
+    print("| veth settings on the receiving side | datagrams read | packets read | coalesced "
+          "| most segments in one |")
     print("|---|---|---|---|---|")
     for label, flags in SETTINGS:
         r = probe(flags, args.datagrams, args.size)
-        print(f"| {label} | {r['datagrams']} | {r['packets']} | {r['coalesced']} | {r['most']} |", flush=True)
+        print(f"| {label} | {r['datagrams']} | {r['packets']} | {r['coalesced']} | {r['most']} |",
+              flush=True)
         time.sleep(0.2)
 
 

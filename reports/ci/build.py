@@ -26,7 +26,7 @@ BINARY = os.path.join("bazel-bin", "harness", "rxbench")
 DEFAULT_KEEP = 8
 _COMMIT_DIR = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")   # SHA-1 or SHA-256
 # Locks of the builds this process uses, held shared until it exits.
-_IN_USE = {}
+_IN_USE: dict = {}
 
 
 def _cache_home():

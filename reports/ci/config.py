@@ -10,13 +10,10 @@ the defaults (so a metric can be ungated); alpha defaults to 0.01.
 from dataclasses import dataclass
 
 from reports.files import read_json
-from reports.results.metrics import COMPARED, RECEIVE_PATH_CPU
+from reports.results.metrics import COMPARED, GATED_BY_DEFAULT
 from reports.usage import UsageError
 
-# Gated by default: receive-path CPU only. It is the sum of receiver and pipeline CPU,
-# so gating those too would triple the chances of a false alarm for one effect. Latency
-# is not measured under --measure minimal, the gate's default.
-DEFAULT_THRESHOLDS = {RECEIVE_PATH_CPU.key: 0.05}
+DEFAULT_THRESHOLDS = GATED_BY_DEFAULT
 # A gate runs on every merge request: a false alarm at 5 % would fail one in twenty.
 DEFAULT_ALPHA = 0.01
 _KEYS = [m.key for m in COMPARED]

@@ -53,10 +53,10 @@ class AgainstRevision(SandboxTest):
         # +450 ns on 3000 and 2600 ns, with +-1 % noise on each side.
         lines = err.splitlines()
         self.assertRegex(lines[-2], r"^rxbench: regression: receive-path CPU of "
-                                   r"combined-list: 1\.1[4-6]x slower, 1\.1\d\d \[1\.1")
+                                    r"combined-list: 1\.1[4-6]x slower, 1\.1\d\d \[1\.1")
         self.assertIn("(p=0.002, n=10), beyond the 5 % threshold", lines[-2])
         self.assertRegex(lines[-1], r"^rxbench: regression: receive-path CPU of "
-                                   r"iouring: 1\.1[6-8]x slower")
+                                    r"iouring: 1\.1[6-8]x slower")
         for who, argv in self.box.harness_calls():
             self.assertEqual("--inject-cost-ns" in argv, who == "candidate", argv)
         with open(markdown) as f:
@@ -96,9 +96,11 @@ class AgainstRevision(SandboxTest):
         inherit the checkout's version that ./rxbench exports."""
         git = ["git", "-C", self.box.repo, "-c", "user.name=t", "-c", "user.email=t@t"]
         subprocess.run(git + ["commit", "-q", "--allow-empty", "-m", "two"], check=True)
-        describe = lambda rev: subprocess.run(
-            ["git", "-C", self.box.repo, "describe", "--always", "--tags", rev], check=True,
-            capture_output=True, text=True).stdout.strip()
+
+        def describe(rev):
+            return subprocess.run(
+                ["git", "-C", self.box.repo, "describe", "--always", "--tags", rev], check=True,
+                capture_output=True, text=True).stdout.strip()
         head, previous = describe("HEAD"), describe("HEAD~1")
         out_dir = self.box.path("out")
         code, _, err = self.box.ci("--against", "HEAD~1", "--repetitions", "8",

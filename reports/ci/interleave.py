@@ -11,6 +11,7 @@ pairs, and running the pairs back to back cancels slow drift of the machine.
 import dataclasses
 import os
 import sys
+from typing import Optional
 
 from reports.results.load import load
 
@@ -18,7 +19,7 @@ from reports.results.load import load
 @dataclasses.dataclass
 class Side:
     harness: object        # ci.harness.Harness
-    context: dict = None   # from its first repetition's results
+    context: Optional[dict] = None   # from its first repetition's results
     iterations: list = dataclasses.field(default_factory=list)
     notes: list = dataclasses.field(default_factory=list)   # how its files were read
 

@@ -11,21 +11,18 @@ strategies, host, scenario and options; --no-history leaves it out.
 The directory gets index.html plus every figure as PNG and SVG; nothing outside it
 is referenced, so it can be copied, attached to CI or opened offline.
 """
-import datetime
 import os
 import sys
 
-from reports.html import history_trend, load, palette, sections
-from reports.html.page import document, el, join
+from reports.html import history_trend, load, report
 from reports.history.paths import default_db_path
 from reports.usage import ArgumentParser, UsageError, run_main
-from reports.profile import section as profile_section
-from reports.sweep import section as sweep_section
 
 
 def render(results_paths, out_dir, history_db=None, sweep=None, profile=None,
            trend_records=None, trend_metrics=None):
-    """Writes out_dir/index.html and its figures; returns the path of index.html.
+    """Reads the inputs, then writes out_dir/index.html and its figures (report.py);
+    returns the path of index.html.
 
     results_paths: results JSON files, or one path (may be empty when only a sweep or
         profile is shown).
@@ -42,9 +39,8 @@ def render(results_paths, out_dir, history_db=None, sweep=None, profile=None,
     # Every input is read before anything is written: a file that does not parse (e.g.
     # truncated) is a usage error that leaves no half-made report behind.
     results = load.load(results_paths)
-    sweep_doc = _document(sweep)
-    profile_doc = _document(profile)
-    os.makedirs(out_dir, exist_ok=True)
+    sweep_doc, sweep_dir = _document(sweep, out_dir)
+    profile_doc, profile_dir = _document(profile, out_dir)
     trend = None
     if trend_records is not None:
         trend = history_trend.TrendData(records=list(trend_records))
@@ -52,32 +48,8 @@ def render(results_paths, out_dir, history_db=None, sweep=None, profile=None,
         trend = history_trend.read(history_db, results.context(),
                                    list(dict.fromkeys(results.base_name.values())),
                                    history_trend.gated_metrics(trend_metrics))
-    names = list(results.strategies)
-    names += sweep_section.strategies(sweep_doc) + profile_section.strategies(profile_doc)
-    names += [r.get("strategy") for r in trend.records] if trend else []
-    colours = palette.colours(list(dict.fromkeys(n for n in names if n)))
-
-    body = [el("h1", _title(results, sweep_doc, profile_doc)),
-            el("p", f"Generated {datetime.datetime.now().isoformat(timespec='seconds')} from "
-               + (", ".join(f"[{i + 1}] {f.path}" for i, f in enumerate(results.files))
-                  or "no results file") + ".", class_="note")]
-    if results.strategies:
-        body += [sections.verdicts(results, colours), sections.figures(results, colours, out_dir)]
-    if sweep_doc:
-        body.append(sweep_section.render(sweep_doc, colours, out_dir))
-    if trend is not None:
-        body.append(sections.trend(trend, colours, out_dir, _own_commit(results)))
-    if profile_doc:
-        base = os.path.dirname(os.path.abspath(profile)) if isinstance(profile, str) else None
-        body.append(profile_section.render(profile_doc, colours, out_dir, base))
-    commands = _commands(sweep_doc, sweep, out_dir, "sweep") \
-        + _commands(profile_doc, profile, out_dir, "profile")
-    if results.files or commands:
-        body.append(sections.context(results, commands))
-    index = os.path.join(out_dir, "index.html")
-    with open(index, "w", encoding="utf-8") as f:
-        f.write(document("rxbench report", body))
-    return index
+    return report.render(out_dir, results, sweep=sweep_doc, profile=profile_doc,
+                         profile_dir=profile_dir, sweep_dir=sweep_dir, trend=trend)
 
 
 def render_of_run(results_path, out_dir, history_db=None, trend_metrics=None):
@@ -88,52 +60,11 @@ def render_of_run(results_path, out_dir, history_db=None, trend_metrics=None):
                   trend_metrics=trend_metrics)
 
 
-def _commands(doc, given, out_dir, key):
-    """[(title, command line, context of its first run)] of a sweep or profile document.
-    Its results files are relative to the document's directory: that of the path given,
-    or out_dir when the caller (sweep, profile) handed the parsed document over."""
-    if not doc:
-        return []
-    part = doc.get(key, {})
-    base = os.path.dirname(os.path.abspath(given)) if isinstance(given, str) else out_dir
-    entries = part.get("points") if key == "sweep" else part.get("strategies")
-    context = None
-    for entry in entries or []:
-        if entry.get("results_file"):
-            try:
-                context = load.read_json(os.path.join(base, entry["results_file"])).get(
-                    "context")
-            except UsageError:
-                continue
-            if context:
-                break
-    return [(f"rxbench {key}: its command, and the context of its first run",
-             part.get("command_line") or "(not recorded)", context)]
-
-
-def _own_commit(results):
-    """The commit the report's own results were recorded under (compare --commit, or the
-    version the harness wrote)."""
-    c = results.context()
-    return (c.get("invocation") or {}).get("commit") or c.get("rxbench_version")
-
-
-def _document(value):
+def _document(value, out_dir):
+    """(parsed document, the directory its relative file names point into)."""
     if value is None or isinstance(value, dict):
-        return value
-    return load.read_json(value)
-
-
-def _title(results, sweep_doc, profile_doc):
-    c = results.context()
-    if c:
-        scenario = c.get("scenario")
-        name = scenario.get("name") if isinstance(scenario, dict) else scenario
-        return join("rxbench report: ", ", ".join(results.strategies),
-                    f" on scenario {name}, host {c.get('host_name', '?')}")
-    if sweep_doc:
-        return "rxbench rate sweep"
-    return "rxbench profile" if profile_doc else "rxbench report"
+        return value, out_dir
+    return load.read_json(value), os.path.dirname(os.path.abspath(value))
 
 
 def parse(argv):

@@ -4,7 +4,7 @@ Counters have unrelated units (ns of task-clock, fractions of a context switch),
 each gets its own axis. The counters the machine could not read are named with the
 C++'s reason under the figure; none is drawn as zero.
 """
-from reports.html import summary
+from reports.stats import median
 from reports.html.figure_files import footnote, new_figure
 
 
@@ -24,7 +24,7 @@ def unavailable_text(context):
 def draw(results, colours):
     context = results.context()
     names = [n for n in context.get("counters_available") or []
-             if any(summary.values(results.runs[s], counter_key(n)) for s in results.strategies)]
+             if any(median.values(results.runs[s], counter_key(n)) for s in results.strategies)]
     if not names:
         return None
     fig = new_figure(max(7, 3.2 * len(names)), 4.6)
@@ -32,9 +32,9 @@ def draw(results, colours):
     intervals = []
     for ax, name in zip(axes, names):
         key = counter_key(name)
-        labels = [s for s in results.strategies if summary.values(results.runs[s], key)]
+        labels = [s for s in results.strategies if median.values(results.runs[s], key)]
         for x, s in enumerate(labels):
-            mi = summary.median_interval(summary.values(results.runs[s], key))
+            mi = median.median_interval(median.values(results.runs[s], key))
             intervals.append(mi)
             ax.bar(x, mi.median, color=colours[s], width=0.7, label=s)
             ax.errorbar(x, mi.median, yerr=[[mi.median - mi.low], [mi.high - mi.median]],
@@ -48,7 +48,7 @@ def draw(results, colours):
                     bbox_to_anchor=(1.02, 1))
     fig.suptitle("Receiver-thread counters per delivered packet (median of repetitions)")
     missing = unavailable_text(context)
-    footnote(fig, summary.interval_note(intervals)
+    footnote(fig, median.interval_note(intervals)
              + (f". Not available: {missing}" if missing else ""))
     return fig
 

@@ -9,15 +9,16 @@ exactly at the median its error bar is drawn around.
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from reports.html import palette, summary, threads
+from reports.html import palette, threads
 from reports.html.figure_files import footnote, new_figure
+from reports.stats import median
 from reports.html.verdicts import PATH_KEY
 
 
 def draw(results, colours, ratios=None):
     """ratios: optional {label: (ratio, low, high)} from the comparison section, else
     the ratio of medians to baseline is printed."""
-    labels = [s for s in results.strategies if summary.values(results.runs[s], PATH_KEY)]
+    labels = [s for s in results.strategies if median.values(results.runs[s], PATH_KEY)]
     if not labels:
         return None
     stacks = {s: _stack(results.runs[s]) for s in labels}
@@ -38,14 +39,14 @@ def draw(results, colours, ratios=None):
                    edgecolor=colours[s] if hatched else "white", hatch="///" if hatched else None,
                    color="white" if hatched else palette.tint(colours[s], tints[t]))
             bottom += height
-        mi = summary.median_interval(summary.values(results.runs[s], PATH_KEY))
+        mi = median.median_interval(median.values(results.runs[s], PATH_KEY))
         intervals.append(mi)
         ax.errorbar(x, mi.median, yerr=[[mi.median - mi.low], [mi.high - mi.median]],
                     color="black", capsize=4, linewidth=1.2, zorder=5)
         _ratio_label(ax, x, max(bottom, mi.high), s, results, ratios)
 
     null = next((s for s in labels if results.base_name.get(s) == "null"), None)
-    floor = summary.median_of(results.runs[null], PATH_KEY) if null else None
+    floor = median.median_of(results.runs[null], PATH_KEY) if null else None
     if floor:
         ax.axhline(floor, color=palette.NULL_GREY, linestyle="--", linewidth=1.2, zorder=4)
 
@@ -61,7 +62,7 @@ def draw(results, colours, ratios=None):
     ax.legend(handles=_legend(thread_labels, tints, floor), loc="upper left",
               bbox_to_anchor=(1.01, 1), fontsize=8, title_fontsize=8,
               title="thread (a tint of the\nstrategy's colour)")
-    footnote(fig, summary.interval_note(intervals) + " of receiver + pipeline CPU; "
+    footnote(fig, median.interval_note(intervals) + " of receiver + pipeline CPU; "
              "bar labels: ratio to baseline")
     return fig
 
@@ -71,9 +72,9 @@ def _stack(runs):
     for run in runs:
         for t, v in threads.components(run).items():
             totals[t] = totals.get(t, 0.0) + v
-    median = summary.median_of(runs, PATH_KEY)
+    middle = median.median_of(runs, PATH_KEY)
     in_path = sum(v for t, v in totals.items() if t != threads.UNATTRIBUTED)
-    scale = median / in_path if in_path else 0.0
+    scale = middle / in_path if in_path else 0.0
     # The unattributed part is scaled like the rest, so its share of the stack is kept.
     return {t: v * scale for t, v in totals.items()}
 
@@ -111,8 +112,8 @@ def _ratio_label(ax, x, top, label, results, ratios):
     else:
         base = results.label_of("baseline", results.file_of[label])
         if base and base != label:
-            a = summary.median_of(results.runs[base], PATH_KEY)
-            b = summary.median_of(results.runs[label], PATH_KEY)
+            a = median.median_of(results.runs[base], PATH_KEY)
+            b = median.median_of(results.runs[label], PATH_KEY)
             if a:
                 text = f"{b / a:.2f}×"
         elif base == label:

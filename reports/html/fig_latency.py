@@ -8,7 +8,7 @@ run, drawn as one point per repetition and labelled as such.
 """
 from matplotlib.lines import Line2D
 
-from reports.html import summary
+from reports.stats import median
 from reports.html.figure_files import footnote, log_axis_plain, new_figure
 
 PERCENTILES = [("p50", "p50_ns"), ("p90", "p90_ns"), ("p99", "p99_ns"), ("p99.9", "p999_ns"),
@@ -21,7 +21,7 @@ def draw(results, colours):
     lat = {s: p for s, p in lat.items() if p}
     jitter_new = any(_has_jitter_distribution(r) for s in results.strategies
                      for r in results.runs[s])
-    jit_old = {s: summary.values(results.runs[s], "jitter_rfc3550_us") for s in results.strategies}
+    jit_old = {s: median.values(results.runs[s], "jitter_rfc3550_us") for s in results.strategies}
     if not lat and not any(jit_old.values()):
         return None
 
@@ -47,7 +47,7 @@ def _percentiles(runs):
               if (r.get("latency_detail") or {}).get("send_to_sink", {}).get("count")]
         vs = [v / 1e3 for v in vs if isinstance(v, (int, float))]
         if vs:
-            mi = summary.median_interval(vs)
+            mi = median.median_interval(vs)
             rows.append((name, mi.median, min(vs), max(vs)))
     return rows
 
@@ -77,7 +77,7 @@ def _draw_jitter_distribution(ax, results, colours):
     for s in results.strategies:
         runs = results.runs[s]
         for family, style in (("rfc3550", "-"), ("d_abs", "--")):
-            ys = [summary.median_of(runs, f"jitter_{family}_{st}_us") for st in JITTER_STATS]
+            ys = [median.median_of(runs, f"jitter_{family}_{st}_us") for st in JITTER_STATS]
             pts = [(i, y) for i, y in enumerate(ys) if y is not None]
             if pts:
                 ax.plot([p[0] for p in pts], [p[1] for p in pts], linestyle=style, marker="o",
@@ -100,7 +100,7 @@ def _draw_jitter_points(ax, jit, colours):
     for x, s in enumerate(labels):
         vs = jit[s]
         ax.scatter([x] * len(vs), vs, color=colours[s], label=s, zorder=3)
-        ax.hlines(summary.median_interval(vs).median, x - 0.25, x + 0.25, color=colours[s])
+        ax.hlines(median.median_interval(vs).median, x - 0.25, x + 0.25, color=colours[s])
     ax.set_xticks(range(len(labels)), labels, rotation=20, ha="right")
     ax.set_ylabel("RFC 3550 jitter J at the end of the run (µs)")
     ax.set_ylim(bottom=0)

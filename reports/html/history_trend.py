@@ -12,7 +12,6 @@ and a sentence saying why, never an empty figure.
 import os
 from dataclasses import dataclass, field
 
-from reports.ci.config import DEFAULT_THRESHOLDS
 from reports.history import store
 from reports.history.db import open_db
 from reports.history.paths import default_db_path
@@ -36,7 +35,8 @@ class TrendData:
 def gated_metrics(thresholds=None):
     """The metric keys the CI gate judges (its thresholds, default or --config), then
     packet loss: the figure shows what can fail a gate."""
-    return list(thresholds if thresholds is not None else DEFAULT_THRESHOLDS) + [LOSS_PERCENT]
+    return list(thresholds if thresholds is not None else metric_defs.GATED_BY_DEFAULT) \
+        + [LOSS_PERCENT]
 
 
 def resolve_db(path):

@@ -1,6 +1,5 @@
 """Figure 6 from the history database: `report --db`, and the reports `compare --report`
 writes after `--record`. Runs are recorded with reports.history as compare and ci do."""
-import copy
 import json
 import os
 import subprocess

@@ -7,7 +7,7 @@ are available, and the text says so instead of implying a significance it does n
 """
 from dataclasses import dataclass, field
 
-from reports.html import summary
+from reports.stats import median
 
 PATH_KEY = "cpu_ns_per_packet_receive_path"
 
@@ -142,7 +142,7 @@ def _digits(v):
 
 def _from_medians(results):
     out = Verdicts()
-    medians = {s: summary.median_of(results.runs[s], PATH_KEY) for s in results.strategies}
+    medians = {s: median.median_of(results.runs[s], PATH_KEY) for s in results.strategies}
     reference = "baseline" if medians.get("baseline") else next(
         (s for s in results.strategies if medians.get(s) and s != "null"), None)
     candidates = [s for s in results.strategies if medians.get(s) is not None
@@ -170,12 +170,12 @@ def _from_medians(results):
     for s in results.strategies:
         runs = results.runs[s]
         fraction = delivered_fraction(runs)
-        p50 = summary.median_of(runs, "latency_p50_ns")
-        p99 = summary.median_of(runs, "latency_p99_ns")
+        p50 = median.median_of(runs, "latency_p50_ns")
+        p99 = median.median_of(runs, "latency_p99_ns")
         out.rows.append([
             s, str(len(runs)), number(medians.get(s)),
-            number(summary.median_of(runs, "cpu_ns_per_packet_receiver")),
-            number(summary.median_of(runs, "cpu_ns_per_packet_pipeline")),
+            number(median.median_of(runs, "cpu_ns_per_packet_receiver")),
+            number(median.median_of(runs, "cpu_ns_per_packet_pipeline")),
             number(p50 / 1e3, 1) if p50 is not None else "-",
             number(p99 / 1e3, 1) if p99 is not None else "-",
             "-" if fraction is None else f"{100 * fraction:.3f} %",

@@ -14,12 +14,15 @@ import re
 import shlex
 import sys
 
-from reports.html import cli as report
+from reports.files import write_json_atomically
+from reports.html import report
 from reports.html.load import read_json
 from reports.usage import ArgumentParser, RunFailed, UsageError, run_main, say
-from reports.profile import flamegraph, perf_check, perf_script, phases, record, stacks
+from reports.profile import flamegraph, perf_check, perf_script, record, stacks
 from reports.sweep import harness
-from reports.sweep.cli import write_json
+
+# The harness option that turns its in-loop phase timing on (the fallback without perf).
+PHASE_TIMING = "--phase-timing"
 
 
 def parse(argv):
@@ -74,16 +77,16 @@ def thread_profiles(strategy, samples, directory, top):
 
 def profile_with_phases(strategy, harness_argv, results_file, why_not_perf):
     try:
-        runs, error = harness.run(harness_argv + [phases.OPTION], results_file)
+        runs, error = harness.run(harness_argv + [PHASE_TIMING], results_file)
     except UsageError as e:
         raise UsageError(f"perf is unusable ({why_not_perf}) and the fallback failed: the "
-                         f"harness rejected {phases.OPTION}: {e}")
+                         f"harness rejected {PHASE_TIMING}: {e}")
     if error:
         raise RunFailed(f"{strategy}: {error}")
     timing = runs[0].get("phase_ns_per_packet") if runs else None
     if not timing:
         raise RunFailed(f"{strategy}: the results have no phase_ns_per_packet "
-                        f"(this harness does not support {phases.OPTION} yet)")
+                        f"(this harness does not support {PHASE_TIMING} yet)")
     return {"phase_ns_per_packet": timing}
 
 
@@ -97,7 +100,7 @@ def _main(argv):
     binary = harness.harness_path()
     why_not_perf = perf_check.unusable_reason()
     if why_not_perf:
-        say(f"profile: perf is unusable here: {why_not_perf}; falling back to {phases.OPTION}")
+        say(f"profile: perf is unusable here: {why_not_perf}; falling back to {PHASE_TIMING}")
     entries = []
     for strategy in args.strategies:
         directory = os.path.join(args.out, re.sub(r"[^A-Za-z0-9_.-]", "_", strategy))
@@ -120,8 +123,9 @@ def _main(argv):
         "event": record.EVENT, "unwinding": record.UNWINDING, "frequency_hz": args.frequency,
         "forwarded": forwarded, "strategies": entries,
     }}
-    path = write_json(doc, os.path.join(args.out, "profile.json"))
-    index = report.render([], args.out, profile=doc)
+    path = os.path.join(args.out, "profile.json")
+    write_json_atomically(path, doc)
+    index = report.render(args.out, profile=doc)
     print(f"profile: {path}\nreport: {index}")
     return 0
 

@@ -62,7 +62,7 @@ class ProfilePageTest(unittest.TestCase):
     """The perf path after recording: a recorded `perf script` sample to a page."""
 
     def test_recorded_sample_renders_side_by_side(self):
-        from reports.html import cli as report
+        from reports.html import report
         from reports.profile import perf_script
         sample = os.path.join(os.path.dirname(os.path.abspath(__file__)), "testdata",
                               "perf-script-combined-list.txt")
@@ -78,7 +78,7 @@ class ProfilePageTest(unittest.TestCase):
             entries.append(entry)
         doc = {"profile": {"method": "perf", "event": "cpu-clock", "unwinding": "dwarf",
                            "frequency_hz": 4000, "strategies": entries}}
-        with open(report.render([], out, profile=doc), encoding="utf-8") as f:
+        with open(report.render(out, profile=doc), encoding="utf-8") as f:
             page = f.read()
         self.assertIn("Top functions, thread by thread", page)
         self.assertEqual(page.count('src="s0/flame-rxrecv.svg"'), 1)

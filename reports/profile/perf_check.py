@@ -35,7 +35,7 @@ def unusable_reason(perf="perf"):
     if done.returncode == 0:
         return None
     level = paranoid_level()
-    lines = [l.strip() for l in done.stderr.splitlines() if l.strip()]
+    lines = [line.strip() for line in done.stderr.splitlines() if line.strip()]
     reason = f"perf record failed: {lines[0] if lines else f'exit code {done.returncode}'}"
     if level is not None and level > 1 and os.geteuid() != 0:
         reason += (f" (kernel.perf_event_paranoid is {level}; profiling one's own processes "

@@ -80,8 +80,8 @@ class PerfScriptTest(unittest.TestCase):
     def test_folded_text_is_flamegraph_format(self):
         folded = stacks.fold(load())["src:src"]
         lines = stacks.folded_text(folded).splitlines()
-        self.assertEqual(sum(int(l.rsplit(" ", 1)[1]) for l in lines), 6 * 250000)
-        self.assertTrue(all(l.startswith("clone3;start_thread;") for l in lines))
+        self.assertEqual(sum(int(line.rsplit(" ", 1)[1]) for line in lines), 6 * 250000)
+        self.assertTrue(all(line.startswith("clone3;start_thread;") for line in lines))
 
 
 if __name__ == "__main__":

@@ -4,7 +4,6 @@ from reports.stats.comparison import PAIRED
 from reports.stats.verdict import format_p, headline, interval_text
 
 
-
 def headers(analysis):
     return ("strategy", "metric", "verdict",
             f"ratio [{analysis.confidence * 100:g} % CI]", "p", "n")

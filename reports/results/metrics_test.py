@@ -17,6 +17,18 @@ class Metrics(unittest.TestCase):
                                                "packets_delivered": 100}), 0)
         self.assertIsNone(metrics.lost_packets({}))
 
+    def test_lost_packets_are_the_loss_accounts(self):
+        # The C++ account: sent = delivered + kernel_drops + malformed + truncated
+        # + pipeline_drops + in_flight_at_stop + unexplained. Malformed and truncated
+        # packets arrived (and were rejected); lost are the drops and the unexplained.
+        run = {"packets_sent": 100, "packets_delivered": 80, "kernel_drops": 5,
+               "malformed": 3, "truncated": 2, "pipeline_drops": 4, "in_flight_at_stop": 5,
+               "unexplained_packets": 1}
+        self.assertEqual(metrics.lost_packets(run), 5 + 4 + 1)
+        only_rejected = {"packets_sent": 10, "packets_delivered": 7, "malformed": 2,
+                         "truncated": 1}
+        self.assertEqual(metrics.lost_packets(only_rejected), 0)
+
     def test_directions(self):
         self.assertTrue(metrics.DELIVERED_FRACTION.higher_is_better)
         self.assertFalse(metrics.RECEIVE_PATH_CPU.higher_is_better)

@@ -4,6 +4,8 @@ the same data always give the same interval (reports and CI logs must be reprodu
 The percentile method, not scipy's default BCa: BCa's jackknife acceleration is unstable
 for a median (a non-smooth statistic) and fails outright when all values are equal.
 """
+from typing import Callable, Optional, Sequence, Tuple
+
 import numpy as np
 from scipy import stats
 
@@ -11,7 +13,9 @@ SEED = 20241126
 RESAMPLES = 9999
 
 
-def bootstrap_interval(samples, statistic, confidence, paired):
+def bootstrap_interval(samples: Sequence[Sequence[float]], statistic: Callable[..., object],
+                       confidence: float,
+                       paired: bool) -> Tuple[Optional[float], Optional[float]]:
     """(low, high) for statistic(*samples, axis), or (None, None) when a sample has fewer
     than 2 values (no resampling can say anything then)."""
     if min(len(s) for s in samples) < 2:

@@ -5,6 +5,7 @@ Median of the ratios, its bootstrap interval, and the Wilcoxon signed-rank p on 
 ratios (logs make 1.25x and 0.8x symmetric, which the test assumes of its differences).
 """
 import warnings
+from typing import Sequence
 
 import numpy as np
 from scipy import stats
@@ -15,7 +16,8 @@ from reports.stats.interval import bootstrap_interval
 from reports.stats.samples import positive, spread_cv
 
 
-def compare_paired(reference, candidate, alpha=0.05, confidence=0.95):
+def compare_paired(reference: Sequence[float], candidate: Sequence[float], alpha: float = 0.05,
+                   confidence: float = 0.95) -> Comparison:
     """reference[i] and candidate[i] are one pair; all values positive."""
     a = positive(reference, "reference")
     b = positive(candidate, "candidate")

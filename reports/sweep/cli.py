@@ -7,18 +7,18 @@
 Options it does not know (scenario and receiver options) go to every `run` unchanged.
 Writes DIR/sweep.json, DIR/points/*.json (the raw results) and a report (DIR/index.html).
 """
-import json
 import os
 import re
 import shlex
 import sys
 import time
 
-from reports.files import write_atomically
-from reports.html import cli as report
+from reports.files import write_json_atomically
+from reports.html import report
+from reports.html.units import format_rate
 from reports.usage import ArgumentParser, UsageError, run_main, say
 from reports.sweep import harness, knee as knee_mod, point as pt
-from reports.sweep.rates import format_rate, parse_rate, parse_rates
+from reports.sweep.rates import parse_rate, parse_rates
 
 GENERATOR_NOTE = ("The generator tops out near 600 kpps on these machines; a rate it could not "
                   "offer (achieved more than 2 % short) is never called loss-free.")
@@ -131,8 +131,9 @@ def _main(argv):
         knees = {s: knee_mod.knee_of_grid([p for p in sweep.points if p["strategy"] == s])
                  for s in args.strategies}
     doc = document(argv, args, forwarded, sweep, knees, stopped)
-    path = write_json(doc, os.path.join(args.out, "sweep.json"))
-    index = report.render([], args.out, sweep=doc)
+    path = os.path.join(args.out, "sweep.json")
+    write_json_atomically(path, doc)
+    index = report.render(args.out, sweep=doc)
     print(f"sweep: {path}\nreport: {index}")
     for note in doc["sweep"]["notes"]:
         say(note)
@@ -162,12 +163,6 @@ def document(argv, args, forwarded, sweep, knees, stopped):
         "knees": {s: k.as_dict() for s, k in knees.items()},
         "notes": notes,
     }}
-
-
-def write_json(doc, path):
-    """Temp file, synced, + rename: a reader never sees half a file (reports.files)."""
-    write_atomically(path, json.dumps(doc, indent=1) + "\n")
-    return path
 
 
 if __name__ == "__main__":

@@ -80,7 +80,7 @@ class SweepCliTest(unittest.TestCase):
                      ["--strategies", "a", "--rates", "10k", "--bogus", "1"]):  # harness says
             code, _, err = self.sweep(*argv)
             self.assertEqual(code, 2, argv)
-            lines = [l for l in err.splitlines() if l.strip()]
+            lines = [line for line in err.splitlines() if line.strip()]
             self.assertEqual(len(lines), 1, err)
             self.assertTrue(lines[0].startswith("rxbench: "), err)
         os.environ.pop("RXBENCH_HARNESS")

@@ -8,9 +8,10 @@ same answer off a fixed list of measured rates.
 """
 import math
 from dataclasses import dataclass, field
+from typing import Optional
 
-from reports.sweep.point import GENERATOR_SHORT, LOSS_FREE
-from reports.sweep.rates import format_rate
+from reports.html.units import format_rate
+from reports.results.rate_verdict import GENERATOR_SHORT, LOSS_FREE
 
 
 class OutOfTime(Exception):
@@ -19,9 +20,9 @@ class OutOfTime(Exception):
 
 @dataclass
 class Knee:
-    max_loss_free_pps: float = None   # highest rate seen loss-free (None: none was)
-    first_bad_pps: float = None       # lowest rate seen not loss-free (None: none was)
-    first_bad_verdict: str = None     # why that rate was bad
+    max_loss_free_pps: Optional[float] = None  # highest rate seen loss-free (None: none was)
+    first_bad_pps: Optional[float] = None      # lowest rate seen not loss-free (None: none was)
+    first_bad_verdict: Optional[str] = None    # why that rate was bad
     finished: bool = True             # False: stopped by the time budget
     probes: list = field(default_factory=list)  # [(rate, verdict)] in the order tried
     note: str = ""

@@ -5,7 +5,8 @@ import os
 import unittest
 
 from reports.sweep import point
-from reports.sweep.rates import format_rate, parse_rates
+from reports.html.units import format_rate
+from reports.sweep.rates import parse_rates
 
 TESTDATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "html", "testdata")
 

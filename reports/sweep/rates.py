@@ -1,4 +1,4 @@
-"""Packet rates as people write them: 10k, 20000, 1.5M."""
+"""Packet rates as people write them: 10k, 20000, 1.5M (html.units writes them so)."""
 from reports.usage import UsageError
 
 _SUFFIX = {"k": 1e3, "m": 1e6}
@@ -22,11 +22,3 @@ def parse_rates(text):
     if not rates:
         raise UsageError("--rates needs at least one rate, e.g. 10k,20k,50k")
     return sorted(set(rates))
-
-
-def format_rate(pps):
-    if pps >= 1e6:
-        return f"{pps / 1e6:.3g}M"
-    if pps >= 1e3:
-        return f"{pps / 1e3:.4g}k"
-    return f"{pps:.0f}"

@@ -1,26 +1,7 @@
-"""Medians with intervals, thread names that survive repetitions, and stable colours."""
+"""Thread names that survive repetitions, and stable colours."""
 import unittest
 
-from reports.html import palette, summary, threads
-
-
-class MedianIntervalTest(unittest.TestCase):
-    def test_ten_values_use_second_and_ninth_order_statistics(self):
-        # B ~ Bin(10, 1/2): [x_(3), x_(8)] covers the median with P(3 <= B <= 7) = 0.891,
-        # too little; [x_(2), x_(9)] with P(2 <= B <= 8) = 0.979.
-        mi = summary.median_interval([10, 1, 9, 2, 8, 3, 7, 4, 6, 5])
-        self.assertEqual((mi.median, mi.low, mi.high, mi.exact), (5.5, 2, 9, True))
-
-    def test_six_values_are_the_fewest_with_a_95_percent_interval(self):
-        mi = summary.median_interval([1, 2, 3, 4, 5, 6])
-        self.assertEqual((mi.low, mi.high, mi.exact), (1, 6, True))  # coverage 0.969
-        mi = summary.median_interval([3, 1, 2])
-        self.assertEqual((mi.median, mi.low, mi.high, mi.exact), (2, 1, 3, False))
-
-    def test_null_and_absent_values_are_skipped(self):
-        runs = [{"x": 1.0}, {"x": None}, {}, {"x": 3}, {"x": True}]
-        self.assertEqual(summary.values(runs, "x"), [1.0, 3.0])
-        self.assertIsNone(summary.median_interval([]))
+from reports.html import palette, threads
 
 
 class ThreadsTest(unittest.TestCase):

@@ -11,7 +11,7 @@ import shutil
 
 from reports.html import figure_files
 from reports.html.page import el, figure, join, swatch, table, void
-from reports.profile import phases
+from reports.html import fig_phases as phases
 
 FEW_SAMPLES = 200
 MINOR_SHARE = 0.01  # pipeline threads below this share of every strategy's samples: a note
@@ -55,10 +55,11 @@ def render(doc, colours, out_dir, base_dir=None):
         # <details> folds without script; the receiver's graphs are open.
         parts.append(el("details", el("summary", _row_title(key)), *graphs,
                         open="open" if i == 0 else None))
-    others = [f"{e['strategy']}: " + ", ".join(f"{t['comm']} ({t['role']}) {t['samples']} samples"
-                                                 for t in e.get("threads", [])
-                                                 if (t["role"], t["comm"]) in minor
-                                                 or t["role"] not in ("receiver", "pipeline"))
+    others = [f"{e['strategy']}: "
+              + ", ".join(f"{t['comm']} ({t['role']}) {t['samples']} samples"
+                          for t in e.get("threads", [])
+                          if (t["role"], t["comm"]) in minor
+                          or t["role"] not in ("receiver", "pipeline"))
               for e in entries]
     parts.append(el("p", "Also recorded, not shown (not part of the receive path, or under "
                     f"{MINOR_SHARE:.0%} of a strategy's receive-path samples): "

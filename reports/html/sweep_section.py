@@ -1,8 +1,8 @@
 """The sweep's part of the report page: the figure, each strategy's knee, the points."""
 from reports.html import figure_files
 from reports.html.page import el, figure, join, swatch, table
-from reports.sweep import figure as sweep_figure
-from reports.sweep.rates import format_rate
+from reports.html import fig_sweep as sweep_figure
+from reports.html.units import format_rate
 
 
 def strategies(doc):

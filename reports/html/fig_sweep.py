@@ -11,8 +11,8 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter
 
 from reports.html.figure_files import footnote, log_axis_plain, new_figure
-from reports.sweep import point as pt
-from reports.sweep.rates import format_rate
+from reports.html.units import format_rate
+from reports.results import rate_verdict as pt
 
 MARKERS = {pt.LOSS_FREE: dict(marker="o"), pt.LOSSY: dict(marker="X"),
            pt.GENERATOR_SHORT: dict(marker="s", fillstyle="none")}

@@ -1,4 +1,5 @@
-"""The fallback without perf: time per phase of the receive loop, measured by the harness.
+"""The profile's fallback without perf, drawn: time per phase of the receive loop, measured
+by the harness.
 
 `run --phase-timing` samples the loop's phases in place (as the measuring cost is
 sampled) and writes `phase_ns_per_packet` {receive_call, acquire, validate_stamp, push}.
@@ -9,8 +10,6 @@ from reports.html.figure_files import footnote, new_figure
 
 PHASES = [("receive_call", "receive call"), ("acquire", "buffer acquire"),
           ("validate_stamp", "validate + stamp"), ("push", "push")]
-
-OPTION = "--phase-timing"  # the harness option that turns the in-loop timing on
 
 
 def draw(per_strategy, colours):
