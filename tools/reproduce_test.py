@@ -57,7 +57,7 @@ def reproduce(page_text, *extra):
 
 
 def line_of(out, figure):
-    lines = [l for l in out.splitlines() if l.strip().startswith(figure)]
+    lines = [line for line in out.splitlines() if line.strip().startswith(figure)]
     assert len(lines) == 1, (figure, out)
     return lines[0]
 
