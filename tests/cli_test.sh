@@ -40,6 +40,9 @@ expect_exit 0 "--help" "$wrapper" --help
 lists_every_subcommand "--help" "$tmp/out"
 expect_exit 0 "help" "$wrapper" help
 lists_every_subcommand "help" "$tmp/out"
+# `help --help` is help's own help (every subcommand answers --help).
+expect_exit 0 "help --help" "$wrapper" help --help
+grep -qi "^usage: ./rxbench help\b" "$tmp/out" || fail "help --help: $(head -c 300 "$tmp/out")"
 # No subcommand is a usage error, but the answer to it is the list.
 expect_exit 2 "no subcommand" "$wrapper"
 lists_every_subcommand "no subcommand" "$tmp/err"
