@@ -30,6 +30,10 @@ class Comparison:
     # Coefficient of variation of the per-repetition ratios (paired) or of the candidate
     # (unpaired): how noisy this comparison is.
     spread_cv: Optional[float]
+    # One-sided p of the same test: the candidate's values higher than the reference's,
+    # and lower. The gate asks only "worse?", so its level alpha is spent on one side.
+    p_higher: Optional[float] = None
+    p_lower: Optional[float] = None
 
     @property
     def significant(self):

@@ -31,6 +31,11 @@ class ClearRegression(unittest.TestCase):
         # All 12 signs agree: the exact two-sided p is 2 / 2^12.
         self.assertEqual(self.c.p_value, 2 / 2 ** 12)
         self.assertEqual(self.c.n, 12)
+
+    def test_one_sided_p_is_half_on_the_side_of_the_change(self):
+        # The gate's question, "higher?": P(all 12 signs positive) = 1 / 2^12. "Lower?"
+        # has no evidence at all.
+        self.assertEqual((self.c.p_higher, self.c.p_lower), (1 / 2 ** 12, 1.0))
         self.assertIsNone(self.c.needed_repetitions)
 
     def test_medians_of_each_side(self):
@@ -106,6 +111,16 @@ class BadInput(unittest.TestCase):
 
     def test_signed_rank_all_zero_is_one(self):
         self.assertEqual(signed_rank_p([0.0, 0.0, 0.0]), 1.0)
+
+    def test_signed_rank_of_many_samples_is_each_sample_s(self):
+        """ci --calibrate's simulated gates: one p per row, each the p of that row alone
+        (an all-zero row among them included)."""
+        rows = [[0.03, -0.01, 0.02, 0.05, 0.04, -0.02, 0.06, 0.01],
+                [0.0] * 8,
+                [-0.03, -0.01, -0.02, -0.05, -0.04, 0.02, -0.06, -0.01]]
+        for alternative in ("two-sided", "greater", "less"):
+            self.assertEqual(list(signed_rank_p(rows, alternative)),
+                             [signed_rank_p(row, alternative) for row in rows])
 
 
 if __name__ == "__main__":

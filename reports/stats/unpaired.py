@@ -2,7 +2,7 @@
 against a stored baseline). Nothing cancels drift between them, so say "unpaired".
 
 Ratio of the medians, its bootstrap interval (resampling each set on its own), and the
-Mann-Whitney U p.
+Mann-Whitney U p (two-sided for the table, one-sided for the gate).
 """
 import warnings
 
@@ -27,14 +27,16 @@ def compare_unpaired(reference, candidate, alpha=0.05, confidence=0.95):
         median_ratio=float(np.median(b) / np.median(a)), ci_low=low, ci_high=high,
         p_value=rank_sum_p(a, b), alpha=alpha, confidence=confidence,
         too_few=too_few, needed_repetitions=minimum if too_few else None,
-        spread_cv=spread_cv(b))
+        spread_cv=spread_cv(b), p_higher=rank_sum_p(a, b, "greater"),
+        p_lower=rank_sum_p(a, b, "less"))
 
 
-def rank_sum_p(reference, candidate):
-    """Two-sided Mann-Whitney U p; identical samples (scipy's nan) are no change: 1."""
+def rank_sum_p(reference, candidate, alternative="two-sided"):
+    """Mann-Whitney U p of the candidate against the reference; identical samples
+    (scipy's nan) are no change: 1."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        p = float(stats.mannwhitneyu(candidate, reference, alternative="two-sided").pvalue)
+        p = float(stats.mannwhitneyu(candidate, reference, alternative=alternative).pvalue)
     return 1.0 if np.isnan(p) else p
 
 

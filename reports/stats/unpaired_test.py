@@ -19,6 +19,9 @@ class Unpaired(unittest.TestCase):
         self.assertGreater(c.ci_low, 1.1)
         self.assertEqual((c.n, c.reference_n), (10, 20))
         self.assertEqual(evidence(c), f"p={c.p_value:.1e}, n=10 vs 20, unpaired")
+        # One-sided: the change is on the "higher" side, none on the other.
+        self.assertLess(c.p_higher, c.p_value)
+        self.assertGreater(c.p_lower, 0.99)
 
     def test_same_distribution_is_no_change(self):
         c = compare_unpaired(REFERENCE, REFERENCE[::-1])
