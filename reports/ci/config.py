@@ -1,14 +1,17 @@
 """The gate's per-metric thresholds and significance level, from a small JSON file
 checked into the user's repository (--config rxbench-ci.json):
 
-    {"thresholds": {"cpu_ns_per_packet_receive_path": 0.05}, "alpha": 0.01}
+    {"thresholds": {"cpu_ns_per_packet_receive_path": 0.05}, "alpha": 0.01,
+     "ignore_below": {"cpu_ns_per_packet_receive_path": 0.02}}
 
-A metric is gated when it has a threshold: the gate fails when it is worse by more than
-that fraction AND the difference is significant at alpha. The file's thresholds replace
+A metric is gated when it has a threshold: the size of regression the gate must catch.
+It fails when it is significantly worse (one-sided, at alpha) AND worse by more than its
+ignore-below level (rule.py; default 0.4 x the threshold). The file's thresholds replace
 the defaults (so a metric can be ungated); alpha defaults to 0.01.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from reports.ci.rule import Rule, default_ignore_below
 from reports.files import read_json
 from reports.results.metrics import COMPARED, GATED_BY_DEFAULT
 from reports.usage import UsageError
@@ -23,6 +26,15 @@ _KEYS = [m.key for m in COMPARED]
 class GateConfig:
     thresholds: dict    # metric key -> fraction (0.05 = 5 % worse)
     alpha: float
+    ignore_below: dict = field(default_factory=dict)   # metric key -> fraction, if not default
+
+    def rule(self, key):
+        """The rule of a gated metric, None for an ungated one."""
+        threshold = self.thresholds.get(key)
+        if threshold is None:
+            return None
+        return Rule(threshold, self.ignore_below.get(key, default_ignore_below(threshold)),
+                    self.alpha)
 
     @property
     def confidence(self):
@@ -42,10 +54,10 @@ def load_config(path):
 def parse_config(data, where="config"):
     if not isinstance(data, dict):
         raise UsageError(f"{where}: expected a JSON object")
-    unknown = set(data) - {"thresholds", "alpha"}
+    unknown = set(data) - {"thresholds", "alpha", "ignore_below"}
     if unknown:
         raise UsageError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}; "
-                         "expected 'thresholds' and 'alpha'")
+                         "expected 'thresholds', 'ignore_below' and 'alpha'")
     thresholds = data.get("thresholds", DEFAULT_THRESHOLDS)
     if not isinstance(thresholds, dict):
         raise UsageError(f"{where}: 'thresholds' must map metric keys to fractions")
@@ -58,7 +70,22 @@ def parse_config(data, where="config"):
     alpha = data.get("alpha", DEFAULT_ALPHA)
     if not _number(alpha) or not 0 < alpha < 0.5:
         raise UsageError(f"{where}: 'alpha' must be in (0, 0.5); got {alpha!r}")
-    return GateConfig(dict(thresholds), float(alpha))
+    return GateConfig(dict(thresholds), float(alpha),
+                      _ignore_below(data.get("ignore_below", {}), thresholds, where))
+
+
+def _ignore_below(levels, thresholds, where):
+    """Above its threshold, an ignore-below level would bring back the cap the rule
+    exists to avoid (a true regression of the threshold's size caught ~half the time)."""
+    if not isinstance(levels, dict):
+        raise UsageError(f"{where}: 'ignore_below' must map gated metric keys to fractions")
+    for key, value in levels.items():
+        if key not in thresholds:
+            raise UsageError(f"{where}: ignore_below of '{key}', which has no threshold")
+        if not _number(value) or not 0 <= value <= thresholds[key]:
+            raise UsageError(f"{where}: ignore_below of {key} must be a fraction from 0 to "
+                             f"its threshold {thresholds[key]:g}; got {value!r}")
+    return dict(levels)
 
 
 def _number(value):

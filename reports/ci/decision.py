@@ -1,13 +1,15 @@
 """The gate's decision, one check per strategy x metric (plus packet loss): pure
 functions over the analysis, so the rules are tested on made-up numbers.
 
-A gated metric fails only when it is worse by more than its threshold (the point
-estimate: median ratio) AND the difference is significant at alpha. New loss where the
-reference had none always fails. Everything else passes: noise must stay green.
+A gated metric fails by the rule of rule.py: significantly worse (one-sided, at alpha)
+AND worse by more than its ignore-below level; its threshold is the size of regression
+the gate must catch. New loss where the reference had none always fails. Everything else
+passes: noise must stay green.
 """
 from dataclasses import dataclass
 
-from reports.stats.verdict import evidence, headline, interval_text, is_worse
+from reports.ci.rule import regressed
+from reports.stats.verdict import evidence, format_p, headline, interval_text
 
 PASS = "pass"
 REGRESSION = "regression"
@@ -46,16 +48,20 @@ def _metric_check(row, config):
     c = row.comparison
     higher = row.metric.higher_is_better
     summary = f"{headline(c, higher)}, {interval_text(c)} ({evidence(c)})"
-    threshold = config.thresholds.get(row.metric.key)
-    if threshold is None:
+    rule = config.rule(row.metric.key)
+    if rule is None:
         return Check(strategy, row.metric.key, label, PASS, f"{summary}; not gated")
-    beyond = c.median_ratio < 1 - threshold if higher else c.median_ratio > 1 + threshold
-    if c.significant and is_worse(c, higher) and beyond:
+    p_worse = c.p_lower if higher else c.p_higher
+    ignored = f"{rule.ignore_below * 100:g} %"
+    gate = f"threshold {rule.threshold * 100:g} %"
+    if p_worse is not None and regressed(not c.too_few, c.median_ratio, p_worse, rule,
+                                         higher):
         return Check(strategy, row.metric.key, label, REGRESSION,
-                     f"{label} of {strategy}: {summary}, beyond the "
-                     f"{threshold * 100:g} % threshold")
+                     f"{label} of {strategy}: {summary}; significantly worse (one-sided "
+                     f"p={format_p(p_worse)} < {rule.alpha:g}) and by more than the "
+                     f"{ignored} ignored ({gate})")
     return Check(strategy, row.metric.key, label, PASS,
-                 f"{summary}; threshold {threshold * 100:g} %")
+                 f"{summary}; {gate}, changes up to {ignored} ignored")
 
 
 def _loss_check(strategy, reference, candidate):
