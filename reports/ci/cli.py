@@ -15,7 +15,7 @@ from reports.ci.interleave import Side, run_interleaved
 from reports.ci.loss import loss_of
 from reports.ci.options import parse
 from reports.ci.outcome import ci_document, junit_text, markdown_text, verdict_line
-from reports.ci.report_calibration import report_calibration
+from reports.ci.report_calibration import report_calibration, time_pools
 from reports.comparison.analysis import Contender, analyze
 from reports.files import write_atomically, write_json_atomically
 from reports.history import store
@@ -159,7 +159,8 @@ def _decide(args, config, design, reference_label, ref_side, cand_side, work):
     print(verdict_line(checks, reference_label))
     print(render_console(analysis), end="", flush=True)
     if args.calibrate:
-        print(report_calibration(contenders, args.repetitions, config))
+        print(report_calibration([("time", time_pools(contenders, config))],
+                                 args.repetitions))
     for check in regressions(checks):
         say(f"regression: {check.message}")
 

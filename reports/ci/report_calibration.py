@@ -1,47 +1,90 @@
-"""The calibration (A/A) summary: per strategy, for the first gated metric, how noisy
-the pairs are, how often the gate would fire for nothing, what it can catch, and what to
-set instead."""
-import math
+"""The calibration (A/A) summary, one table per tier: per strategy and gated metric, how
+noisy the pairs are, how often the gate would fail for nothing, how often it would catch
++1, +2, +5 and +10 % and its threshold, from which slowdown it catches 95 %, and how many
+repetitions keep the threshold's promise.
 
-from reports.ci.calibrate import DETECTION, REPORTED_EFFECTS, TARGET_EFFECT, TRIALS, \
+A tier is a list of Pools (the A/A pairs of one strategy and metric, and that metric's
+rule). The time tier's pools come from the run's repetitions (time_pools); another tier
+(e.g. an exact, counted one) brings its own pools and is printed the same way.
+"""
+import math
+from dataclasses import dataclass
+from typing import Optional, Sequence
+
+from reports.ci.calibrate import DETECTION, MAX_FALSE_ALARMS, REPORTED_EFFECTS, TRIALS, \
     calibrate
+from reports.ci.rule import Rule
 from reports.comparison.samples import paired_samples
 from reports.results.metrics import lookup
 
 
-def report_calibration(contenders, repetitions, config):
-    key, threshold = next(iter(config.thresholds.items()), (None, None))
-    if key is None:
-        return "calibration: no gated metric in the configuration"
-    metric = lookup(key)
-    lines = [f"calibration: {metric.label}, gate at {threshold * 100:g} % and p < "
-             f"{config.alpha}, {repetitions} repetitions. Rates estimated by resampling "
-             f"this run's A/A pairs ({TRIALS} simulated gate runs with replacement and "
-             "random signs), not by repeated gate runs.",
-             "strategy        pairs  CV of ratios  false alarms  "
-             + "".join(f"+{e * 100:g} % caught  " for e in REPORTED_EFFECTS)
-             + f"catches (>= {DETECTION * 100:.0f} %)  suggest: threshold  repetitions"]
-    suggestions = []
+@dataclass(frozen=True)
+class Pool:
+    strategy: str
+    label: str                   # the metric as people read it
+    log_ratios: Sequence[float]  # per A/A pair: log(B_i / A_i)
+    rule: Rule
+    higher_is_better: bool = False
+    skipped: Optional[str] = None   # why there are no pairs to resample
+
+
+def time_pools(contenders, config):
+    """The time tier: every gated metric of every strategy, from the A/A repetitions."""
+    pools = []
     for c in contenders:
-        samples = paired_samples(c.reference_iterations, c.candidate_iterations, key)
-        if samples.skipped or len(samples.reference) < 2:
-            lines.append(f"{c.strategy:<15} {samples.skipped or 'too few pairs'}")
+        for key in config.thresholds:
+            metric, rule = lookup(key), config.rule(key)
+            samples = paired_samples(c.reference_iterations, c.candidate_iterations, key)
+            skipped = samples.skipped or \
+                ("too few pairs" if len(samples.reference) < 2 else None)
+            logs = [] if skipped else \
+                [math.log(b / a) for a, b in zip(samples.reference, samples.candidate)]
+            pools.append(Pool(c.strategy, metric.label, logs, rule,
+                              metric.higher_is_better, skipped))
+    return pools
+
+
+def report_calibration(tiers, repetitions, trials=TRIALS):
+    """`tiers`: (name, pools) in the order to print."""
+    lines = ["calibration: rates from resampling this run's A/A pairs, not from repeated "
+             f"gate runs. A rate is the share of {trials} simulated gates that fail; each",
+             f"simulated gate draws {repetitions} pairs with replacement from the "
+             "'A/A pairs', gives each a random sign, makes them e worse for '+e', and is",
+             "judged by the gate's own rule: fail when significantly worse (one-sided p < "
+             "alpha) and worse by more than the ignored change."]
+    for name, pools in tiers:
+        lines += _tier(name, pools, repetitions, trials)
+    return "\n".join(lines)
+
+
+def _tier(name, pools, repetitions, trials):
+    effects = "".join(f"{'+' + format(e * 100, 'g') + ' %':>8}" for e in REPORTED_EFFECTS)
+    lines = [f"{name} tier:",
+             f"{'strategy':<15} {'metric':<20} {'A/A pairs':>9} {'CV':>7} "
+             f"{'threshold':>9} {'ignored':>7} {'alpha':>6} {'false alarms':>12}{effects}"
+             f" {'at threshold':>12}  {'caught 95 % from':>16}  {'repetitions for threshold':>25}"]
+    for pool in pools:
+        head = f"{pool.strategy:<15} {pool.label:<20}"
+        if pool.skipped:
+            lines.append(f"{head} {pool.skipped}")
             continue
-        logs = [math.log(b / a) for a, b in zip(samples.reference, samples.candidate)]
-        cal = calibrate(logs, repetitions, threshold, config.alpha)
-        suggestions.append(cal)
-        catches = "-" if cal.detectable_effect is None else \
+        rule = pool.rule
+        cal = calibrate(pool.log_ratios, repetitions, rule, trials, pool.higher_is_better)
+        caught = "".join(f"{_percent(cal.catch_rates[e]):>8}" for e in REPORTED_EFFECTS)
+        from_ = "-" if cal.detectable_effect is None else \
             f"+{cal.detectable_effect * 100:.1f} %"
         reps = "-" if cal.suggested_repetitions is None else str(cal.suggested_repetitions)
-        caught = "".join(f"{cal.catch_rates[e] * 100:>10.1f} %  " for e in REPORTED_EFFECTS)
-        lines.append(f"{c.strategy:<15} {cal.pool:>5}  {cal.cv * 100:>10.1f} %  "
-                     f"{cal.false_alarm_rate * 100:>10.1f} %  {caught}{catches:>17}  "
-                     f"{cal.suggested_threshold * 100:>16.1f} %  {reps:>11}")
-    if suggestions:
-        worst_t = max(s.suggested_threshold for s in suggestions)
-        needed = [s.suggested_repetitions for s in suggestions]
-        reps = "more than 60" if None in needed else str(max(needed))
-        lines.append(f"suggestion: threshold {worst_t * 100:.1f} % and {reps} repetitions "
-                     f"(catches +{TARGET_EFFECT * 100:.0f} % in >= {DETECTION * 100:.0f} % "
-                     "of runs with <= 1 % false alarms)")
-    return "\n".join(lines)
+        lines.append(f"{head} {cal.pool:>9} {_percent(cal.cv):>7} "
+                     f"{rule.threshold * 100:>7g} % {rule.ignore_below * 100:>5g} % "
+                     f"{rule.alpha:>6g} {_percent(cal.false_alarm_rate):>12}{caught} "
+                     f"{_percent(cal.caught_at_threshold):>12}  {from_:>16}  {reps:>25}")
+    lines.append(f"({name} tier: 'caught 95 % from' is the smallest slowdown caught in >= "
+                 f"{DETECTION * 100:.0f} % of gates at {repetitions} repetitions; "
+                 "'repetitions for threshold' the fewest that catch the threshold in >= "
+                 f"{DETECTION * 100:.0f} % with <= {MAX_FALSE_ALARMS * 100:g} % false "
+                 "alarms, '-' if none up to 60)")
+    return lines
+
+
+def _percent(rate):
+    return "-" if rate is None else f"{rate * 100:.1f} %"
