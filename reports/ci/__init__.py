@@ -1,3 +1,3 @@
 """`rxbench ci`: the regression gate. A/B-tests two builds interleaved on one machine
-(or the build under test against a stored baseline) and exits 1 only on a regression
-that is both larger than its threshold and significant."""
+(or the build under test against a stored baseline) and exits 1 only on a regression:
+significantly worse, by more than the change it ignores (rule.py)."""
