@@ -1,5 +1,6 @@
-"""The real gate: `rxbench ci --against HEAD` with the real harness. A/A exits 0; with a
-large injected cost (far above the 5 % threshold) it exits 1.
+"""The real gate: `rxbench ci --against HEAD` with the real harness. A/A shows no gross
+change (nothing 25 % worse); with a large injected cost (far above the 5 % threshold) it
+exits 1 under the default rule.
 
 Runs `python3 -m reports ci` exactly as ./rxbench does (RXBENCH_HARNESS = the harness
 Bazel built for this test, RXBENCH_ROOT = the workspace), not ./rxbench itself: inside
@@ -7,10 +8,12 @@ Bazel built for this test, RXBENCH_ROOT = the workspace), not ./rxbench itself: 
 Bazel server, which is busy running the test. HEAD is built in the gate's cache worktree
 (its own Bazel server), minutes the first time.
 """
+import json
 import os
 import pwd
 import subprocess
 import sys
+import tempfile
 import unittest
 
 import reports
@@ -35,7 +38,17 @@ def gate(*extra):
 
 class RealGate(unittest.TestCase):
     def test_a_a_passes(self):
-        done = gate()
+        # Under the default rule an A/A of 2 strategies false-alarms in about 1-2 % of
+        # gates (alpha 0.01 per strategy: that is what ci --calibrate measures, not
+        # this test). Here only a gross difference between two builds of the same
+        # commit may fail it: significantly worse by more than 25 %.
+        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+            json.dump({"thresholds": {"cpu_ns_per_packet_receive_path": 0.5},
+                       "ignore_below": {"cpu_ns_per_packet_receive_path": 0.25}}, f)
+        try:
+            done = gate("--config", f.name)
+        finally:
+            os.unlink(f.name)
         sys.stderr.write(done.stdout + done.stderr)
         self.assertEqual(done.returncode, 0)
         self.assertIn("rxbench ci: PASS", done.stdout)
