@@ -56,6 +56,10 @@ class Compressed(unittest.TestCase):
         self.assertEqual(inclusive["Loop()"]["sysCount"], 4)
         self.assertEqual(inclusive["malloc"]["Ir"], 90)
 
+    def test_symbol_versions_are_dropped(self) -> None:
+        profile = callgrind.read_text("events: Ir\nfn=(1) pthread_mutex_lock@@GLIBC_2.2.5\n1 5\n")
+        self.assertEqual(profile.self_cost, {"pthread_mutex_lock": {"Ir": 5}})
+
     def test_a_file_cut_short_is_refused(self) -> None:
         with self.assertRaisesRegex(callgrind.FormatError, "totals"):
             callgrind.read_file(os.path.join(HERE, "testdata", "truncated.callgrind"))
@@ -79,7 +83,8 @@ class SeparateThreads(unittest.TestCase):
             f.write("# callgrind format\nthread: 1\nevents: Ir sysCount\n"
                     "fn=(1) main\n5 11\ncfn=(2) write\ncalls=1 0\n5 9 1\n"
                     "fn=(2)\n0 9 1\ntotals: 20 1\n")
-        for name in ("callgrind.out.4242.log", "callgrind.out.42420-01"):
+        # callgrind leaves <out> itself empty; the others belong to no dump of this run.
+        for name in ("callgrind.out.4242", "callgrind.out.4242.log", "callgrind.out.42420-01"):
             open(os.path.join(tmp.name, name), "w", encoding="utf-8").close()
 
     def test_dump_files_of_one_run(self) -> None:

@@ -7,8 +7,10 @@ syscall (the copy, the wake-up of another thread) is not counted. KERNEL_NOTE sa
 wherever the figures are shown.
 
 An allocation is a call into the allocator family (ALLOCATOR) from outside it:
-g_malloc calling malloc, or gst_buffer_new calling g_slice_alloc, is one allocation,
-counted where g_malloc or gst_buffer_new was called. callgrind credits a syscall
+g_malloc calling malloc, or gst_buffer_new_allocate calling gst_allocator_alloc calling
+g_slice_alloc, is one allocation, counted where g_malloc or gst_buffer_new_allocate was
+called. Without call stacks in the file, a wrapper outside the family between two of its
+members would count twice: such wrappers belong in ALLOCATOR (gst_allocator_alloc is one). callgrind credits a syscall
 (sysCount) to the function that executed the syscall instruction, libc's wrapper; the
 clock reads a native run makes in the vDSO are syscalls under valgrind, and are listed
 apart (VDSO_CALLS).

@@ -5,7 +5,8 @@ from typing import Dict
 from reports.exact import callgrind, figures, profile_diff
 
 # A receiver thread over 4 packets: per packet, one recvfrom (a syscall), one buffer
-# (gst_buffer_new_allocate, which allocates through g_slice_alloc and malloc inside) and
+# (gst_buffer_new_allocate, which allocates through gst_allocator_alloc, g_slice_alloc and
+# malloc inside) and
 # one g_malloc (which calls malloc inside).
 RECEIVER = """events: Ir sysCount
 fn=(1) Receive()
@@ -23,6 +24,11 @@ fn=(2)
 0 200 4
 fn=(3)
 0 200
+cfn=(9) gst_allocator_alloc
+calls=4 0
+0 400
+fn=(9)
+0 0
 cfn=(5) g_slice_alloc
 calls=4 0
 0 400

@@ -69,6 +69,7 @@ class Window(unittest.TestCase):
 
     def test_inside_it_counts_follow_the_work(self) -> None:
         once, twice = self.spin(self.small, SPIN_INSIDE), self.spin(self.double, SPIN_INSIDE)
+        self.assertGreater(once, 100_000)
         # a * iterations + b, with b the call's few instructions.
         self.assertLess(abs(twice - 2 * once), 100)
 
