@@ -10,10 +10,11 @@ An allocation is a call into the allocator family (ALLOCATOR) from outside it:
 g_malloc calling malloc, or gst_buffer_new_allocate calling gst_allocator_alloc calling
 g_slice_alloc, is one allocation, counted where g_malloc or gst_buffer_new_allocate was
 called. Without call stacks in the file, a wrapper outside the family between two of its
-members would count twice: such wrappers belong in ALLOCATOR (gst_allocator_alloc is one). callgrind credits a syscall
-(sysCount) to the function that executed the syscall instruction, libc's wrapper; the
-clock reads a native run makes in the vDSO are syscalls under valgrind, and are listed
-apart (VDSO_CALLS).
+members would count twice: such wrappers belong in ALLOCATOR (gst_allocator_alloc is one).
+
+callgrind credits a syscall (sysCount) to the function that executed the syscall
+instruction, libc's wrapper; the clock reads a native run makes in the vDSO are syscalls
+under valgrind, and are listed apart (VDSO_CALLS).
 """
 import re
 from dataclasses import dataclass, field
@@ -28,7 +29,7 @@ ALLOCATOR = re.compile(
     r"^(?:malloc|calloc|realloc|reallocarray|posix_memalign|aligned_alloc|memalign|valloc"
     r"|operator new(?:\[\])?\(.*\)"
     r"|g_(?:try_)?malloc\w*|g_(?:try_)?realloc\w*|g_slice_alloc\w*"
-    r"|gst_buffer_new\w*)$")
+    r"|gst_buffer_new\w*|gst_allocator_alloc)$")
 
 # Calls the kernel serves from the vDSO without a syscall; valgrind has no vDSO, so under
 # it libc makes them syscalls. Counted apart: natively they do not enter the kernel.
