@@ -135,7 +135,6 @@ class _Reader:
         self.cob: Optional[str] = None
         self.cfn: Optional[str] = None
         self.pending_call: Optional[int] = None  # call count of a calls= line
-        self.pending_jump = False
         self.profile: Optional[ThreadProfile] = None
         self.body = False
 
@@ -189,9 +188,6 @@ class _Reader:
         if len(tokens) < npos:
             raise FormatError(f"{self.path}:{lineno}: a cost line without its position")
         where = self.subpositions(tokens[:npos], lineno, update=True)
-        if self.pending_jump:  # the source position of a jump=/jcnd= line: no cost
-            self.pending_jump = False
-            return
         values = [int(t) for t in tokens[npos:]]
         if len(values) > len(self.events):
             raise FormatError(f"{self.path}:{lineno}: more counts than events")
@@ -234,10 +230,10 @@ class _Reader:
             tokens = value.split()
             if not tokens:
                 raise FormatError(f"{self.path}:{lineno}: calls= without a count")
-            # The target position is absolute and leaves the last position alone.
+            # The target position leaves the last position alone (as callgrind writes it).
             self.pending_call = int(tokens[0])
-        else:  # jump=, jcnd=: jumps are not costs; skip the source position line
-            self.pending_jump = True
+        # jump=, jcnd= (--collect-jumps) are not costs, and the position line after
+        # them carries none.
 
     def read(self, lines: Iterable[str]) -> ThreadProfile:
         totals: Optional[List[int]] = None
