@@ -14,6 +14,7 @@ from reports.usage import UsageError, program_name, run_main
 SUBCOMMANDS = {
     "analyze-compare": "reports.analyze.cli",
     "ci": "reports.ci.cli",
+    "count": "reports.exact.cli",
     "history": "reports.history.cli",
     "report": "reports.html.cli",
     "sweep": "reports.sweep.cli",

@@ -5,6 +5,7 @@ old file or all of the new one, never a renamed empty one."""
 import json
 import os
 import tempfile
+from typing import Any
 
 from reports.usage import UsageError
 
@@ -43,7 +44,7 @@ def _sync_directory(directory):
         os.close(fd)
 
 
-def write_json_atomically(path, data):
+def write_json_atomically(path: str, data: Any) -> None:
     # allow_nan=False: NaN is not JSON; a writer that produced one has a bug to surface.
     write_atomically(path, json.dumps(data, indent=1, allow_nan=False) + "\n")
 

@@ -43,7 +43,7 @@ class ArgumentParser(argparse.ArgumentParser):
         raise UsageError(f"{self.command}: {message}")
 
 
-def say(message):
+def say(message: str) -> None:
     """One line for a person on stderr, prefixed like every rxbench message."""
     print(f"rxbench: {message}", file=sys.stderr, flush=True)
 
