@@ -8,14 +8,18 @@ likely as not: this keeps the machine's noise and removes any accidental bias.
 Multiplying every drawn ratio by 1 + e simulates a build that is e slower. Each simulated
 gate is judged by the gate's own rule (rule.regressed) on statistics computed by the
 gate's own functions (reports.stats.paired), so the rates are those of the real gate.
+
+The exact tier's rule has no test (`tested=False`: its counts hardly vary, and its gate has
+too few pairs for one): a metric fails when the median ratio passes the ignored change.
+gate_fails is that rule for the exact tier's gate too (reports/ci/exact_tier.py).
 """
 from dataclasses import dataclass
-from typing import Optional
+from typing import Any, Optional
 
 import numpy as np
 from scipy import stats
 
-from reports.ci.rule import regressed
+from reports.ci.rule import Rule, regressed
 from reports.stats.needed import paired_minimum
 from reports.stats.paired import signed_rank_p
 
@@ -43,12 +47,13 @@ class Calibration:
     suggested_repetitions: Optional[int]
 
 
-def calibrate(log_ratios, repetitions, rule, trials=TRIALS, higher_is_better=False):
+def calibrate(log_ratios, repetitions, rule, trials=TRIALS, higher_is_better=False,
+              tested=True):
     pool = np.asarray(log_ratios, dtype=float)
     rng = np.random.default_rng(SEED)
 
     def rate(effect, n=repetitions):
-        return fire_rate(pool, n, rule, effect, trials, rng, higher_is_better)
+        return fire_rate(pool, n, rule, effect, trials, rng, higher_is_better, tested)
 
     at_threshold = rate(rule.threshold) if rule.threshold > 0 else None
     suggested = None
@@ -62,14 +67,15 @@ def calibrate(log_ratios, repetitions, rule, trials=TRIALS, higher_is_better=Fal
         catch_rates={e: rate(e) for e in REPORTED_EFFECTS},
         caught_at_threshold=at_threshold,
         detectable_effect=detectable_effect(pool, repetitions, rule, trials, rng,
-                                            higher_is_better),
+                                            higher_is_better, tested),
         suggested_repetitions=suggested)
 
 
-def fire_rate(pool, repetitions, rule, effect, trials, rng, higher_is_better=False):
+def fire_rate(pool, repetitions, rule, effect, trials, rng, higher_is_better=False,
+              tested=True):
     """How often the gate fails on simulated runs of a build `effect` worse."""
     ratios = simulated_ratios(pool, repetitions, effect, trials, rng, higher_is_better)
-    return float(np.mean(gate_fails(ratios, rule, higher_is_better)))
+    return float(np.mean(gate_fails(ratios, rule, higher_is_better, tested)))
 
 
 def simulated_ratios(pool, repetitions, effect, trials, rng, higher_is_better=False):
@@ -81,22 +87,27 @@ def simulated_ratios(pool, repetitions, effect, trials, rng, higher_is_better=Fa
     return np.exp(signed) * worse
 
 
-def gate_fails(ratios, rule, higher_is_better=False):
+def gate_fails(ratios: Any, rule: Rule, higher_is_better: bool = False,
+               tested: bool = True) -> Any:
     """The gate's verdict on each row of paired ratios, computed as compare_paired and
-    decision.judge compute it for one gate: True where the gate would fail."""
+    decision.judge compute it for one gate: True where the gate would fail. Untested
+    (the exact tier): the median ratio alone decides, with any number of pairs."""
     ratios = np.atleast_2d(np.asarray(ratios, dtype=float))
+    if not tested:
+        return regressed(True, np.median(ratios, axis=-1), 0.0, rule, higher_is_better)
     logs = np.log(ratios)
     p_worse = signed_rank_p(logs, "less" if higher_is_better else "greater")
     enough = ratios.shape[1] >= paired_minimum(rule.alpha)
     return regressed(enough, np.median(ratios, axis=-1), p_worse, rule, higher_is_better)
 
 
-def detectable_effect(pool, repetitions, rule, trials, rng, higher_is_better=False):
+def detectable_effect(pool, repetitions, rule, trials, rng, higher_is_better=False,
+                      tested=True):
     """Smallest effect on the grid caught in >= 95 % of runs (bisection: the rate grows
     with the effect), or None if even 50 % is not."""
     def caught(i):
         return fire_rate(pool, repetitions, rule, EFFECT_GRID[i], trials, rng,
-                         higher_is_better) >= DETECTION
+                         higher_is_better, tested) >= DETECTION
 
     low, high = 0, len(EFFECT_GRID) - 1
     if not caught(high):

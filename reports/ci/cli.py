@@ -2,11 +2,12 @@
 get the reference (build REV, or the stored baseline), run, judge, write the outputs,
 record the history. The modes and exit codes are in options.DESCRIPTION (--help).
 """
+import dataclasses
 import os
 import shutil
 import tempfile
 
-from reports.ci import build
+from reports.ci import build, exact_tier
 from reports.ci.baseline import baseline_iterations, check_available, parse_baseline
 from reports.ci.config import load_config
 from reports.ci.decision import exit_code, judge, regressions
@@ -14,7 +15,8 @@ from reports.ci.harness import Harness
 from reports.ci.interleave import Side, run_interleaved
 from reports.ci.loss import loss_of
 from reports.ci.options import parse
-from reports.ci.outcome import ci_document, junit_text, markdown_text, verdict_line
+from reports.ci.outcome import ci_document, exact_markdown, junit_text, markdown_text, \
+    verdict_line
 from reports.ci.report_calibration import report_calibration, time_pools
 from reports.comparison.analysis import Contender, analyze
 from reports.files import write_atomically, write_json_atomically
@@ -28,7 +30,8 @@ from reports.render.console import render_console
 from reports.results.load import load
 from reports.results.metrics import COMPARED
 from reports.stats.comparison import PAIRED, UNPAIRED
-from reports.usage import UsageError, say
+from reports.exact import count
+from reports.usage import RunFailed, UsageError, say
 
 
 def main(argv):
@@ -42,6 +45,7 @@ def main(argv):
         raise UsageError("ci: RXBENCH_HARNESS is not set (run `./rxbench ci`, which "
                          "builds the harness and sets it)")
     inject = ["--inject-cost-ns", str(args.inject_cost_ns)] if args.inject_cost_ns else []
+    inject += _inject_instructions(args)
     candidate = Harness(path, "build under test", inject)
     candidate.validate(args.strategy_list, args.scenario)
     # A revision that does not exist is a usage error before anything is opened or written.
@@ -63,12 +67,20 @@ def main(argv):
             shutil.rmtree(work, ignore_errors=True)
 
 
+def _inject_instructions(args):
+    if not args.inject_instructions:
+        return []
+    return ["--inject-instructions", str(args.inject_instructions)]
+
+
 def _check_repetitions(args, config):
     """A paired gate with fewer pairs than the Wilcoxon test needs to reach p < alpha
     could never fail: it would say PASS whatever the build under test costs. That is a
     configuration error, said before anything is built or run."""
-    if not args.against:
-        return   # --calibrate reports what n can see; --baseline depends on stored n
+    if not args.against or args.tier == "exact":
+        # --calibrate reports what n can see; --baseline depends on stored n; the exact
+        # tier has no test.
+        return
     least = paired_minimum(config.alpha)
     if args.repetitions < least:
         raise UsageError(f"ci: --repetitions {args.repetitions} is too few: with fewer "
@@ -79,7 +91,14 @@ def _check_repetitions(args, config):
 
 def _gate(args, config, candidate, spec, conn, work):
     extra = {"inject_cost_ns": args.inject_cost_ns} if args.inject_cost_ns else {}
+    if args.inject_instructions:
+        extra["inject_instructions"] = args.inject_instructions
     reference, reference_label, reference_commit = _reference(args, candidate)
+    exact = _exact_tier(args, config, candidate, reference, work)
+    if exact is not None and not exact.skipped and args.tier == "exact":
+        return _decide_exact_only(args, config, reference_label, exact, work)
+    if exact is not None and exact.skipped and args.tier == "exact":
+        say(f"ci: exact tier skipped: {exact.skipped}; running the time tier, which decides")
     results_file = None
     if reference:
         ref_side, cand_side = run_interleaved(reference, candidate, args.strategy_list,
@@ -102,7 +121,7 @@ def _gate(args, config, candidate, spec, conn, work):
     code = 0
     if ref_side is not None:
         code, results_file = _decide(args, config, design, reference_label, ref_side,
-                                     cand_side, work)
+                                     cand_side, work, exact)
     if conn is not None:
         _record(args, conn, info, cand_side, ref_side if reference else None,
                 reference_commit)
@@ -146,7 +165,67 @@ def _repo():
     return os.environ.get("RXBENCH_ROOT") or os.getcwd()
 
 
-def _decide(args, config, design, reference_label, ref_side, cand_side, work):
+def _exact_tier(args, config, candidate, reference, work):
+    """The exact tier's outcome, or None when only the time tier was asked for."""
+    if args.tier == "time":
+        return None
+    if reference is None:
+        return exact_tier.Outcome(skipped="it needs two builds (--against REV or "
+                                          "--calibrate); stored baselines hold no counts")
+    why = exact_tier.unavailable(reference.path, candidate.path)
+    if why:
+        return exact_tier.Outcome(skipped=why)
+    say(f"ci: exact tier: counting {len(args.strategy_list)} strategies x "
+        f"{args.exact_repetitions} pair(s) under callgrind")
+    try:
+        runs = exact_tier.run_interleaved(
+            reference.path, candidate.path, args.strategy_list, args.exact_repetitions,
+            args.scenario, _inject_instructions(args), work)
+    except count.CountFailed as e:
+        raise RunFailed(f"exact tier: {e}") from e
+    return exact_tier.judge(runs, config)
+
+
+def _settings(args, config, reference_label, design):
+    return {"reference": reference_label, "design": design, "alpha": config.alpha,
+            "thresholds": config.thresholds, "repetitions": args.repetitions,
+            "strategies": args.strategy_list, "inject_cost_ns": args.inject_cost_ns,
+            "inject_instructions": args.inject_instructions, "tier": args.tier,
+            "exact_thresholds": config.exact, "exact_repetitions": args.exact_repetitions}
+
+
+def _decide_exact_only(args, config, reference_label, exact, work):
+    """--tier exact: the exact tier alone decides (no time runs, nothing recorded)."""
+    checks = exact.checks
+    print(verdict_line(checks, reference_label))
+    print(exact_tier.render(exact))
+    if args.calibrate:
+        _print_exact_calibration(args, config, exact)
+    for check in regressions(checks):
+        say(f"regression: {check.message}")
+    document = {"context": {"ci": _settings(args, config, reference_label, None)},
+                "benchmarks": [],
+                "gate": {"failed": bool(regressions(checks)),
+                         "checks": [dataclasses.asdict(c) for c in checks]},
+                "exact": exact_tier.document(exact, args.exact_repetitions)}
+    write_json_atomically(os.path.join(work, "ci.json"), document)
+    if args.junit:
+        write_atomically(args.junit, junit_text(checks))
+    if args.markdown:
+        write_atomically(args.markdown, exact_markdown(checks, reference_label, exact))
+    return 0 if args.calibrate else exit_code(checks)
+
+
+def _print_exact_calibration(args, config, exact):
+    if exact.skipped:
+        return
+    print(report_calibration([("exact", exact_tier.pools(exact.runs, config))],
+                             args.exact_repetitions))
+    print("(exact tier: no test; a simulated gate fails when the median of its pairs' "
+          "ratios passes the threshold)")
+
+
+def _decide(args, config, design, reference_label, ref_side, cand_side, work, exact=None):
     contenders = [Contender(s, [it for it in ref_side.iterations if it.strategy == s],
                             [it for it in cand_side.iterations if it.strategy == s])
                   for s in args.strategy_list]
@@ -154,27 +233,33 @@ def _decide(args, config, design, reference_label, ref_side, cand_side, work):
                        config.confidence)
     losses = {c.strategy: (loss_of(c.reference_iterations), loss_of(c.candidate_iterations))
               for c in contenders}
-    checks = judge(analysis, config, losses)
+    time_checks = judge(analysis, config, losses)
+    checks = time_checks + (exact.checks if exact is not None else [])
 
     print(verdict_line(checks, reference_label))
+    print("time tier:")
     print(render_console(analysis), end="", flush=True)
+    if exact is not None:
+        print(exact_tier.render(exact), flush=True)
     if args.calibrate:
         print(report_calibration([("time", time_pools(contenders, config))],
                                  args.repetitions))
+        if exact is not None:
+            _print_exact_calibration(args, config, exact)
     for check in regressions(checks):
         say(f"regression: {check.message}")
 
-    settings = {"reference": reference_label, "design": design, "alpha": config.alpha,
-                "thresholds": config.thresholds, "repetitions": args.repetitions,
-                "strategies": args.strategy_list, "inject_cost_ns": args.inject_cost_ns}
     document = ci_document(cand_side.context, cand_side.iterations, analysis, checks,
-                           settings)
+                           _settings(args, config, reference_label, design))
+    if exact is not None:
+        document["exact"] = exact_tier.document(exact, args.exact_repetitions)
     ci_json = os.path.join(work, "ci.json")
     write_json_atomically(ci_json, document)
     if args.junit:
         write_atomically(args.junit, junit_text(checks))
     if args.markdown:
-        write_atomically(args.markdown, markdown_text(analysis, checks, reference_label))
+        write_atomically(args.markdown, markdown_text(analysis, checks, reference_label,
+                                                      exact))
     return (0 if args.calibrate else exit_code(checks)), ci_json
 
 

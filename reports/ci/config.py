@@ -8,6 +8,16 @@ A metric is gated when it has a threshold: the size of regression the gate must 
 It fails when it is significantly worse (one-sided, at alpha) AND worse by more than its
 ignore-below level (rule.py; default 0.4 x the threshold). The file's thresholds replace
 the defaults (so a metric can be ungated); alpha defaults to 0.01.
+
+The exact tier (reports/ci/exact_tier.py) has its own, "exact_thresholds":
+
+    {"exact_thresholds": {"instructions_per_packet": 0.01, "syscalls_per_packet": 0.01,
+                          "allocations_per_packet": 0.01}}
+
+instructions_per_packet is a fraction: a role whose instructions per packet grow by more
+fails. The other two are absolute floors: a syscall entry point or allocation site used
+more often by more than that many calls per packet fails. Keys left out keep these
+defaults.
 """
 from dataclasses import dataclass, field
 
@@ -19,6 +29,13 @@ from reports.usage import UsageError
 DEFAULT_THRESHOLDS = GATED_BY_DEFAULT
 # A gate runs on every merge request: a false alarm at 5 % would fail one in twenty.
 DEFAULT_ALPHA = 0.01
+# The exact tier's defaults. 1 %: the counts' A/A spread is a few tenths of a percent
+# (docs/results/2026-12-07-exact-tier.md), so 1 % is no noise, and a regression of
+# +2 % is caught every time. 0.01 per packet: once per 100 packets or more often is a
+# change of the receive path; a call once per run (a clock read at the window's edges,
+# 1/4096 per packet at the default count) is not.
+DEFAULT_EXACT = {"instructions_per_packet": 0.01, "syscalls_per_packet": 0.01,
+                 "allocations_per_packet": 0.01}
 _KEYS = [m.key for m in COMPARED]
 
 
@@ -27,6 +44,13 @@ class GateConfig:
     thresholds: dict    # metric key -> fraction (0.05 = 5 % worse)
     alpha: float
     ignore_below: dict = field(default_factory=dict)   # metric key -> fraction, if not default
+    exact: dict = field(default_factory=lambda: dict(DEFAULT_EXACT))
+
+    def exact_rule(self) -> Rule:
+        """The exact tier's rule for instructions per packet: no test (see
+        calibrate.gate_fails), fail above the threshold."""
+        level = self.exact["instructions_per_packet"]
+        return Rule(level, level, self.alpha)
 
     def rule(self, key):
         """The rule of a gated metric, None for an ungated one."""
@@ -54,10 +78,11 @@ def load_config(path):
 def parse_config(data, where="config"):
     if not isinstance(data, dict):
         raise UsageError(f"{where}: expected a JSON object")
-    unknown = set(data) - {"thresholds", "alpha", "ignore_below"}
+    unknown = set(data) - {"thresholds", "alpha", "ignore_below", "exact_thresholds"}
     if unknown:
         raise UsageError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}; "
-                         "expected 'thresholds', 'ignore_below' and 'alpha'")
+                         "expected 'thresholds', 'ignore_below', 'alpha' and "
+                         "'exact_thresholds'")
     thresholds = data.get("thresholds", DEFAULT_THRESHOLDS)
     if not isinstance(thresholds, dict):
         raise UsageError(f"{where}: 'thresholds' must map metric keys to fractions")
@@ -71,7 +96,22 @@ def parse_config(data, where="config"):
     if not _number(alpha) or not 0 < alpha < 0.5:
         raise UsageError(f"{where}: 'alpha' must be in (0, 0.5); got {alpha!r}")
     return GateConfig(dict(thresholds), float(alpha),
-                      _ignore_below(data.get("ignore_below", {}), thresholds, where))
+                      _ignore_below(data.get("ignore_below", {}), thresholds, where),
+                      _exact(data.get("exact_thresholds", {}), where))
+
+
+def _exact(levels, where):
+    if not isinstance(levels, dict):
+        raise UsageError(f"{where}: 'exact_thresholds' must map "
+                         f"{', '.join(DEFAULT_EXACT)} to numbers")
+    for key, value in levels.items():
+        if key not in DEFAULT_EXACT:
+            raise UsageError(f"{where}: unknown exact threshold '{key}'; one of "
+                             f"{', '.join(DEFAULT_EXACT)}")
+        if not _number(value) or not 0 <= value < 1:
+            raise UsageError(f"{where}: exact threshold {key} must be in [0, 1); "
+                             f"got {value!r}")
+    return {**DEFAULT_EXACT, **levels}
 
 
 def _ignore_below(levels, thresholds, where):

@@ -4,6 +4,7 @@ which validates it in a dry run)."""
 import argparse
 
 from reports.ci.build import DEFAULT_KEEP
+from reports.ci.exact_tier import DEFAULT_REPETITIONS as EXACT_REPETITIONS
 from reports.ci.placement import placement_for
 from reports.history.paths import default_db_path
 from reports.usage import ArgumentParser, UsageError
@@ -17,9 +18,18 @@ DESCRIPTION = """Modes:
   --save-baseline NAME  (alone, or with a mode) stores the build under test's run as NAME.
   --prune               removes cached builds of other revisions beyond the --keep-builds
                         most recently used, says which, and exits.
-Exit 1 only on a regression (significantly worse, one-sided at alpha, by more than the
-ignored change: 2 % for the default 5 % threshold, which is the regression the gate must
-catch; or new loss); 0 otherwise; 2 on usage or configuration errors.
+Tiers (--tier, default both):
+  time   wall-clock CPU per packet, many interleaved pairs, a one-sided test.
+  exact  instructions per packet per thread role, syscalls and allocations per packet,
+         counted under valgrind's callgrind in a lock-step run (`rxbench count`), a few
+         interleaved pairs (--exact-repetitions); kernel work is not counted. Skipped,
+         with the reason, when valgrind is missing or a build predates it (no --lock-step
+         in its `run --help`); the time tier then decides.
+Exit 1 only on a regression (time tier: significantly worse, one-sided at alpha, by
+more than the ignored change: 2 % for the default 5 % threshold, which is the regression
+the gate must catch; or new loss; exact tier: a role's instructions per packet up by more
+than 1 %, or a syscall or allocation per packet up by more than 0.01); 0 otherwise; 2 on
+usage or configuration errors.
 """
 
 DEFAULT_STRATEGIES = "combined-list,iouring"
@@ -32,7 +42,8 @@ DEFAULT_STRATEGIES = "combined-list,iouring"
 # scenario, within the 5-minute budget. `--calibrate` says what this machine needs.
 DEFAULT_REPETITIONS = 40
 # Options ci handles itself, which must not reach the harness from the scenario options.
-_OWN = ("--out", "--strategy", "--dry-run")
+_OWN = ("--out", "--strategy", "--dry-run", "--lock-step", "--packets")
+TIERS = ("both", "time", "exact")
 
 
 def parser():
@@ -61,11 +72,21 @@ def parser():
     run.add_argument("--inject-cost-ns", type=int, default=0, metavar="N",
                      help="spin N ns per packet in the receiver of the build under test "
                           "only: checks that the gate catches a slowdown")
+    run.add_argument("--inject-instructions", type=int, default=0, metavar="N",
+                     help="a loop of N iterations per packet in the receiver of the build "
+                          "under test only: checks that the exact tier catches more work")
+    run.add_argument("--tier", default="both", choices=TIERS,
+                     help="which tiers gate (default both; see Tiers above)")
+    run.add_argument("--exact-repetitions", type=int, default=EXACT_REPETITIONS,
+                     metavar="N", help="pairs of counted runs per strategy in the exact "
+                                       f"tier (default {EXACT_REPETITIONS})")
     out = p.add_argument_group("decision and output")
     out.add_argument("--config", metavar="FILE",
                      help='thresholds, e.g. {"thresholds": {"cpu_ns_per_packet_receive_path"'
                           ': 0.05}, "alpha": 0.01} (these are the defaults); optional '
-                          '"ignore_below": {metric: fraction} (default 0.4 x threshold)')
+                          '"ignore_below": {metric: fraction} (default 0.4 x threshold); '
+                          '"exact_thresholds": {"instructions_per_packet": 0.01, '
+                          '"syscalls_per_packet": 0.01, "allocations_per_packet": 0.01}')
     out.add_argument("--junit", metavar="FILE", help="JUnit XML: a testcase per strategy "
                                                      "x metric, a failure per regression")
     out.add_argument("--markdown", metavar="FILE", help="Markdown for a merge request")
@@ -100,6 +121,10 @@ def parse(argv, allowed_cpus=None):
         raise UsageError("ci: --repetitions must be at least 1")
     if args.inject_cost_ns < 0:
         raise UsageError("ci: --inject-cost-ns must be >= 0")
+    if args.inject_instructions < 0:
+        raise UsageError("ci: --inject-instructions must be >= 0")
+    if args.exact_repetitions < 1:
+        raise UsageError("ci: --exact-repetitions must be at least 1")
     if args.keep_builds < 1:
         raise UsageError("ci: --keep-builds must be at least 1")
     modes = [m for m in ("against", "baseline", "calibrate") if getattr(args, m)]

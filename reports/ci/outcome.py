@@ -3,6 +3,7 @@ and the machine-readable ci.json. Layout only; decision.py decides."""
 import dataclasses
 
 from reports.ci.decision import REGRESSION, SKIPPED, regressions
+from reports.ci.exact_tier import render
 from reports.comparison.section import to_section
 from reports.render.junit import Case, junit_xml
 from reports.render.markdown import render_markdown
@@ -24,10 +25,19 @@ def junit_text(checks):
              details=c.message) for c in checks])
 
 
-def markdown_text(analysis, checks, reference_label):
+def markdown_text(analysis, checks, reference_label, exact=None):
     summary = [f"**{verdict_line(checks, reference_label)}**"]
     summary += [f"- {c.message}" for c in regressions(checks)]
+    if exact is not None:
+        summary += ["", "```", render(exact), "```"]
     return render_markdown(analysis, title="rxbench ci", summary_lines=summary)
+
+
+def exact_markdown(checks, reference_label, exact):
+    """--tier exact: the decision and the exact tier, with no time table."""
+    lines = ["# rxbench ci", "", f"**{verdict_line(checks, reference_label)}**"]
+    lines += [f"- {c.message}" for c in regressions(checks)]
+    return "\n".join(lines + ["", "```", render(exact), "```", ""])
 
 
 def ci_document(candidate_context, candidate_iterations, analysis, checks, settings):

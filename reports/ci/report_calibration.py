@@ -26,6 +26,7 @@ class Pool:
     rule: Rule
     higher_is_better: bool = False
     skipped: Optional[str] = None   # why there are no pairs to resample
+    tested: bool = True   # False: the exact tier's rule (the median ratio alone decides)
 
 
 def time_pools(contenders, config):
@@ -69,7 +70,8 @@ def _tier(name, pools, repetitions, trials):
             lines.append(f"{head} {pool.skipped}")
             continue
         rule = pool.rule
-        cal = calibrate(pool.log_ratios, repetitions, rule, trials, pool.higher_is_better)
+        cal = calibrate(pool.log_ratios, repetitions, rule, trials, pool.higher_is_better,
+                        pool.tested)
         caught = "".join(f"{_percent(cal.catch_rates[e]):>8}" for e in REPORTED_EFFECTS)
         from_ = "-" if cal.detectable_effect is None else \
             f"+{cal.detectable_effect * 100:.1f} %"
