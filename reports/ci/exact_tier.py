@@ -60,15 +60,13 @@ class Outcome:
 
 def unavailable(reference: str, candidate: str,
                 probe: Callable[[], valgrind.Probe] = valgrind.probe) -> Optional[str]:
-    """Why the tier cannot run for these two harness binaries, or None."""
-    found = probe()
-    if found.reason:
-        return found.reason
+    """Why the tier cannot run for these two harness binaries, or None. The builds are
+    asked first: a build without the tier is the reason whatever this host has."""
     for path, label in ((reference, "the reference build"), (candidate, "the build under test")):
         why = count.tier_unavailable(path, label)
         if why:
             return why
-    return None
+    return probe().reason
 
 
 def run_interleaved(reference: str, candidate: str, strategies: Sequence[str],

@@ -76,6 +76,24 @@ class AgainstRevision(SandboxTest):
         self.assertIn('"inject_cost_ns":450', options["ci"])
         self.assertNotIn("inject", options["ci-reference"])
 
+    def test_exact_tier_skipped_for_a_build_that_predates_it(self):
+        # The fake harness has no --lock-step in `run --help`, as a revision from before
+        # the exact tier: the tier says why it is skipped, and the time tier decides.
+        out_dir = self.box.path("out")
+        code, out, err = self.box.ci("--against", "HEAD", "--repetitions", REPS,
+                                     "--tier", "exact", "--inject-cost-ns", "450",
+                                     "--out", out_dir, "--no-record")
+        self.assertEqual(code, 1, err)
+        self.assertIn("rxbench: ci: exact tier skipped: the reference build predates the "
+                      "exact tier (its `run --help` has no --lock-step); running the time "
+                      "tier, which decides", err)
+        self.assertIn("exact tier: skipped: the reference build predates", out)
+        self.assertIn("time tier:", out)
+        with open(os.path.join(out_dir, "ci.json")) as f:
+            document = json.load(f)
+        self.assertIn("predates the exact tier", document["exact"]["skipped"])
+        self.assertTrue(document["gate"]["failed"])
+
     def test_change_under_the_threshold_above_the_ignored_fails(self):
         # +120 ns is +4 % (combined-list) and +4.6 % (iouring): under the 5 % threshold,
         # but real (every pair agrees) and above the 2 % ignored. The gate must catch a
