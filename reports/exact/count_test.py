@@ -63,7 +63,7 @@ class Options(unittest.TestCase):
         self.assertEqual(forwarded, ["--scenario", "default"])
 
     def test_options_count_sets_are_refused(self) -> None:
-        for argv in (["--strategy", "baseline"], ["--out=x"], ["--duration", "3"],
+        for argv in (["--strategy", "baseline"], ["--repetitions", "0"], ["--duration", "3"],
                      ["--lock-step", "0"], ["--strategies", ","], ["stray"]):
             with self.assertRaises(UsageError, msg=argv):
                 cli.parse(argv)
