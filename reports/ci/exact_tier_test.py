@@ -13,7 +13,7 @@ from reports.ci.decision import PASS, REGRESSION, SKIPPED
 from reports.ci.report_calibration import report_calibration
 from reports.exact import valgrind
 from reports.exact.count import Counted
-from reports.exact.figures import Figures
+from reports.exact.figures import Figures, Site
 
 SEED = 19
 RECEIVER_IR = 12000.0
@@ -24,14 +24,15 @@ EXTRA = ("rxbench::receivers::ReceiveLoop::Run()", "g_malloc")
 
 
 def run(rng: random.Random, receiver_factor: float = 1.0,
-        allocations: Optional[Dict[exact_tier.figures.Site, float]] = None,
-        syscalls: Optional[Dict[str, float]] = None) -> Counted:
+        allocations: Optional[Dict[Site, float]] = None,
+        syscalls: Optional[Dict[str, float]] = None, timer: float = 1.0) -> Counted:
     """One counted run: the counts of a quiet lock-step run (+-0.05 %), times a factor."""
     def noisy(x: float) -> float:
         return x * (1 + rng.uniform(-0.0005, 0.0005))
     f = Figures(4096)
     f.instructions = {"receiver": noisy(RECEIVER_IR) * receiver_factor,
-                      "queue": noisy(QUEUE_IR), "generator": noisy(700.0)}
+                      "queue": noisy(QUEUE_IR), "generator": noisy(700.0),
+                      "pipeline:timer": timer}
     f.syscalls = {"receiver": syscalls or {"recvfrom": 1.0}, "queue": {"syscall": 0.2}}
     f.allocations = {"receiver": allocations or {ALLOC: 1.0}, "queue": {}}
     f.inclusive = {"rxbench::receivers::ReceiveLoop::Run()": f.instructions["receiver"],
@@ -74,6 +75,14 @@ class Decision(unittest.TestCase):
     def test_the_generator_is_not_gated(self) -> None:
         self.assertNotIn("exact_instructions_per_packet:generator",
                          statuses(exact_tier.judge(runs(2), DEFAULT)))
+
+    def test_a_small_role_is_judged_by_its_share_of_the_receive_path(self) -> None:
+        # The timer thread's one instruction per packet +20 % is nothing; 500 more is 3 %
+        # of the receive path.
+        key = "exact_instructions_per_packet:pipeline:timer"
+        self.assertEqual(statuses(exact_tier.judge(runs(2, timer=1.2), DEFAULT))[key], PASS)
+        self.assertEqual(statuses(exact_tier.judge(runs(2, timer=500.0), DEFAULT))[key],
+                         REGRESSION)
 
     def test_a_new_allocation_site_fails_and_is_named(self) -> None:
         outcome = exact_tier.judge(runs(2, allocations={ALLOC: 1.0, EXTRA: 1.0}), DEFAULT)

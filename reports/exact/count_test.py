@@ -5,6 +5,7 @@ import os
 import stat
 import tempfile
 import unittest
+from typing import Any, Dict, List
 
 from reports.exact import cli, count
 from reports.usage import UsageError
@@ -51,7 +52,8 @@ class Packets(unittest.TestCase):
                                                  "packets_delivered": 4396}), 4096)
 
     def test_no_measured_packets_is_a_failure_not_a_division(self) -> None:
-        for result in ({}, {"window_packets": 0}, {"window_packets": None}):
+        results: List[Dict[str, Any]] = [{}, {"window_packets": 0}, {"window_packets": None}]
+        for result in results:
             with self.assertRaises(count.CountFailed):
                 count.measured_packets(result)
 
