@@ -62,6 +62,7 @@ class Counted:
     wakeups_per_packet: Optional[float]   # None: the harness did not say
     lock_step: Dict[str, Any] = field(default_factory=dict)
     roles: Dict[int, str] = field(default_factory=dict)
+    threads: Dict[int, callgrind.ThreadProfile] = field(default_factory=dict)
 
     def to_json(self, top: int = 20) -> Dict[str, Any]:
         return {"strategy": self.strategy, **self.figures.to_json(top),
@@ -129,7 +130,10 @@ def count(harness: str, strategy: str, work_dir: str, lock_step: int = DEFAULT_L
     with open(os.path.join(work_dir, "valgrind.log"), "w", encoding="utf-8") as log:
         log.write(done.stderr)
     if done.returncode != 0:
-        last = (done.stderr.strip().splitlines() or ["(no message)"])[-1]
+        # The harness's last word, not valgrind's summary (its lines start "==pid==").
+        said = [line for line in done.stderr.splitlines()
+                if line.strip() and not line.startswith("==")]
+        last = said[-1] if said else "(no message)"
         raise CountFailed(f"{strategy}: counted run failed (exit {done.returncode}): {last}")
     try:
         with open(results, encoding="utf-8") as f:
@@ -144,7 +148,7 @@ def count(harness: str, strategy: str, work_dir: str, lock_step: int = DEFAULT_L
     lock = result.get("lock_step") or {}
     waits = lock.get("gate_waits")
     return Counted(strategy, figures.figures(threads, mapping, measured),
-                   None if waits is None else waits / measured, dict(lock), mapping)
+                   None if waits is None else waits / measured, dict(lock), mapping, threads)
 
 
 def measured_packets(result: Dict[str, Any]) -> int:

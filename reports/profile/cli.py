@@ -18,7 +18,8 @@ from reports.files import write_json_atomically
 from reports.html import report
 from reports.html.load import read_json
 from reports.usage import ArgumentParser, RunFailed, UsageError, run_main, say
-from reports.profile import flamegraph, perf_check, perf_script, record, stacks
+from reports.exact import count, valgrind
+from reports.profile import counted, flamegraph, perf_check, perf_script, record, stacks
 from reports.sweep import harness
 
 # The harness option that turns its in-loop phase timing on (the fallback without perf).
@@ -34,6 +35,11 @@ def parse(argv):
                    help="samples per second per thread (default 4000)")
     p.add_argument("--top", type=int, default=12, help="functions per thread table (default 12)")
     p.add_argument("--out", default="profile", help="output directory (default: profile)")
+    p.add_argument("--count", choices=("instructions",),
+                   help="instructions: count one lock-step run under callgrind instead of "
+                        "sampling (exact; kernel work is not counted): top functions by "
+                        "inclusive instructions per packet per role, flame graphs folded "
+                        "from the call graph")
     args, forwarded = p.parse_known_args(argv)
     # Unlike sweep, the rate is the user's to choose here.
     harness.check_forwarded(forwarded, owned=harness.OWNED_OPTIONS - {"--rate", "--bitrate"})
@@ -98,6 +104,8 @@ def main(argv):
 def _main(argv):
     args, forwarded = parse(argv)
     binary = harness.harness_path()
+    if args.count:
+        return _counted(binary, args, forwarded)
     why_not_perf = perf_check.unusable_reason()
     if why_not_perf:
         say(f"profile: perf is unusable here: {why_not_perf}; falling back to {PHASE_TIMING}")
@@ -128,6 +136,16 @@ def _main(argv):
     index = report.render(args.out, profile=doc)
     print(f"profile: {path}\nreport: {index}")
     return 0
+
+
+def _counted(binary, args, forwarded):
+    probe = valgrind.probe()
+    if probe.reason:
+        raise UsageError(f"profile --count: {probe.reason}")
+    unavailable = count.tier_unavailable(binary, "this build")
+    if unavailable:
+        raise UsageError(f"profile --count: {unavailable}")
+    return counted.run(binary, args.strategies, args.out, forwarded, args.top)
 
 
 def _delivered(results_file):

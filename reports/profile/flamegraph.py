@@ -54,8 +54,17 @@ def colour(name):
     return f"rgb({205 + h % 50},{(h >> 8) % 180 + 40},{(h >> 16) % 55})"
 
 
-def svg(stacks, title, width=1200):
-    """The SVG document (a str)."""
+LEGEND = ("width: share of the thread's CPU samples; warm: user space, blue: kernel, "
+          "grey: library without symbols; hover a box for its numbers")
+
+
+def _ms(weight):
+    return f"{weight / 1e6:.1f} ms"
+
+
+def svg(stacks, title, width=1200, legend=LEGEND, amount=_ms):
+    """The SVG document (a str). `legend` says what a width is; `amount` writes a box's
+    weight (CPU ns by default) for its hover text."""
     root = tree(stacks)
     levels = depth(root)
     height = levels * ROW + 2 * PAD + 40
@@ -67,14 +76,13 @@ def svg(stacks, title, width=1200):
            f'<text x="{width / 2}" y="{PAD + 12}" text-anchor="middle" font-size="14">'
            f'{escape(title)}</text>',
            f'<text x="{width / 2}" y="{PAD + 28}" text-anchor="middle" fill="#555">'
-           'width: share of the thread\'s CPU samples; warm: user space, blue: kernel, '
-           'grey: library without symbols; hover a box for its numbers</text>']
+           f'{escape(legend)}</text>']
     total = root.weight or 1
 
     def draw(node, x, level):
         w = node.weight * scale
         y = height - PAD - (level + 1) * ROW
-        label = f"{node.name} ({node.weight / 1e6:.1f} ms, {100 * node.weight / total:.1f} %)"
+        label = f"{node.name} ({amount(node.weight)}, {100 * node.weight / total:.1f} %)"
         out.append(f'<g><title>{escape(label)}</title><rect class="frame" x="{x:.2f}" y="{y}" '
                    f'width="{w:.2f}" height="{ROW - 1}" fill="{colour(node.name)}" rx="1"/>')
         chars = int((w - 4) / (0.6 * FONT))
