@@ -14,7 +14,9 @@ timer thread, "pipeline:<library>" for another element's, "other:thread<N>".
   is the first function outside the generic libraries (libc, GLib, GStreamer's core,
   libstdc++) that its outermost frames call, and ENTRY_LIBRARIES names the element.
   rtpjitterbuffer's timer thread enters the same library, but straight from GLib's
-  thread start: no GStreamer task above it.
+  thread start: no GStreamer task above it, and it pushes nothing downstream (in a
+  window the streaming thread's task frame is on the stack before the window opens, so
+  only the push tells the two apart).
 
 The call graph is read as callgrind has it, so this works on a whole run and on a
 window (where the outermost frames are those that ran or called inside it: a task
@@ -35,6 +37,7 @@ ENTRY_LIBRARIES = {
     "libgstbase-1.0": "src",  # basesrc's loop: appsrc, named "src" in the pipeline
 }
 TIMER_LIBRARY = "libgstrtpmanager"
+PUSHES = frozenset({"gst_pad_push", "gst_pad_push_list"})
 UDPSRC_LIBRARY = "libgstudp"
 GSTREAMER_CORE = "libgstreamer-1.0"
 GENERIC_LIBRARIES = ("libc", "ld-linux", "libglib-2.0", "libgobject-2.0", GSTREAMER_CORE,
@@ -83,6 +86,14 @@ def entries(profile: ThreadProfile) -> List[Tuple[str, bool]]:
     return sorted(found.items(), key=lambda kv: (-inclusive.get(kv[0], {}).get("Ir", 0), kv[0]))
 
 
+def _pushes(functions: Set[str]) -> bool:
+    """Whether the thread pushed data downstream: a streaming thread does, the jitter
+    buffer's timer thread does not. In a window the task's frame is already on the stack
+    (its loop function never returns inside the window), so the streaming thread too
+    enters the element's library with no GStreamer task above it."""
+    return bool(functions & PUSHES)
+
+
 def role_of(thread: int, profile: ThreadProfile) -> str:
     functions = profile.functions()
     if any(RECEIVER.match(f) for f in functions):
@@ -95,7 +106,7 @@ def role_of(thread: int, profile: ThreadProfile) -> str:
         lib = library(profile.objects.get(function))
         if function.startswith("rxbench::") or "rxbench::" in function:
             continue  # the harness's own code on a pipeline thread (a bus watch, a probe)
-        if lib == TIMER_LIBRARY and not through_core:
+        if lib == TIMER_LIBRARY and not through_core and not _pushes(functions):
             return "pipeline:timer"
         element = ENTRY_LIBRARIES.get(lib)
         if element == "src" and any(library(o) == UDPSRC_LIBRARY

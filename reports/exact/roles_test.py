@@ -53,6 +53,16 @@ class Roles(unittest.TestCase):
         self.assertEqual(roles.roles(profiles(shuffled)), {
             1: "harness", 2: "src", 3: "pipeline:timer", 4: "queue", 5: "rtpjitterbuffer"})
 
+    def test_in_a_window_the_jitter_buffers_streaming_thread_is_not_its_timer(self) -> None:
+        # The task's frame was on the stack when the window opened: the element's loop
+        # is the outermost frame, as the timer's is; it pushes downstream, the timer not.
+        window = ("events: Ir\nob=(3) " + PLUGINS + "libgstrtpmanager.so\n"
+                  "fn=(2) 0x0000000000040000\n1 300\n"
+                  "cob=(1) /usr/lib/x86_64-linux-gnu/libgstreamer-1.0.so.0.2200.0\n"
+                  "cfn=(3) gst_pad_push\ncalls=5 0\n1 200\nob=(1)\nfn=(3)\n1 200\n")
+        found = roles.roles(profiles({3: window, 4: THREADS[4]}))
+        self.assertEqual(found, {3: "rtpjitterbuffer", 4: "pipeline:timer"})
+
     def test_udpsrc_thread_is_the_receiver(self) -> None:
         udp = ("cob=(4) " + PLUGINS + "libgstudp.so\ncfn=(4) 0x0000000000009000\ncalls=5 0\n1 9\n"
                "ob=(4)\nfn=(4)\n1 9\n")
