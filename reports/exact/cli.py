@@ -99,7 +99,9 @@ def render(strategy: str, runs: Sequence[count.Counted], top: int) -> str:
     lines.append("  allocations per packet, by call site (caller -> allocator):")
     lines += _per_role(med.allocations, lambda k: f"{k[0]} -> {k[1]}", top) or ["    none"]
     wake = "-" if not waits else f"{sorted(waits)[len(waits) // 2]:.4f}"
-    lines.append(f"  wake-ups per packet (lock-step gate waits): {wake}")
+    futex = ", ".join(f"{r} {n:.3f}" for r, n in med.futex_calls().items() if n)
+    lines.append(f"  wake-ups per packet: lock-step gate waits {wake}; futex calls (waits "
+                 f"and wake-ups, as the scheduling fell) {futex or 'none'}")
     lines.append("  top functions, inclusive instructions per packet (all roles):")
     lines += [f"    {v:>12,.1f}  {f}" for f, v in med.top_functions(top)]
     return "\n".join(lines)

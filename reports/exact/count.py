@@ -11,8 +11,8 @@ so the figures are the window's, divided by the packets measured in it (the resu
 `window_packets`).
 
 Wake-ups per packet are the harness's lock-step gate waits per measured packet (each a
-sleep and a wake-up of the generator or receiver at a round boundary); the futex calls
-behind every other wake-up are in the syscalls, under their libc entry point.
+sleep and a wake-up at a round boundary: the same in every run), and per role the futex
+calls (figures.FUTEX_CALLS), which follow the scheduling.
 
 Kernel work is not counted: figures.KERNEL_NOTE says so wherever they appear.
 """
