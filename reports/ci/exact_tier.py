@@ -136,19 +136,14 @@ def judge_strategy(strategy: str, both: StrategyRuns, config: GateConfig) -> Lis
     ref = repeated.median([r.figures for r in both.reference])
     cand = repeated.median([r.figures for r in both.candidate])
     roles = gated_roles(both)
-    path = sum(ref.instructions.get(r, 0.0) for r in roles)
+    path = _path(both, roles)
     for role in roles:
         label = f"instructions per packet, {role}"
-        pairs = [(a.figures.instructions.get(role, 0.0), b.figures.instructions.get(role, 0.0))
-                 for a, b in zip(both.reference, both.candidate)]
-        if role == RECEIVER:
-            if not pairs or any(not a for a, _ in pairs):
-                checks.append(Check(strategy, f"{INSTRUCTIONS}:{role}", label, SKIPPED,
-                                    f"{role} of {strategy} did not run in every counted run"))
-                continue
-            ratios = [b / a for a, b in pairs]
-        else:
-            ratios = [1 + (b - a) / path for a, b in pairs]
+        ratios = role_ratios(both, role, path)
+        if ratios is None:
+            checks.append(Check(strategy, f"{INSTRUCTIONS}:{role}", label, SKIPPED,
+                                f"{role} of {strategy} did not run in every counted run"))
+            continue
         median_ratio = statistics.median(ratios)
         of = "" if role == RECEIVER else "of the receive path's, "
         said = (f"instructions per packet of {strategy}'s {role}: "
@@ -171,6 +166,24 @@ def judge_strategy(strategy: str, both: StrategyRuns, config: GateConfig) -> Lis
                               config.exact["allocations_per_packet"],
                               lambda s: f"{s[0]} -> {s[1]}"))
     return checks
+
+
+def role_ratios(both: StrategyRuns, role: str, path: float) -> Optional[List[float]]:
+    """Each pair's ratio as the gate judges it: the receiver's own count, a pipeline
+    thread's growth as a share of `path` (the reference's receive path); None when the
+    receiver did not run in every reference run."""
+    pairs = [(a.figures.instructions.get(role, 0.0), b.figures.instructions.get(role, 0.0))
+             for a, b in zip(both.reference, both.candidate)]
+    if role == RECEIVER:
+        if not pairs or any(not a for a, _ in pairs):
+            return None
+        return [b / a for a, b in pairs]
+    return [1 + (b - a) / path for a, b in pairs]
+
+
+def _path(both: StrategyRuns, roles: Sequence[str]) -> float:
+    ref = repeated.median([r.figures for r in both.reference])
+    return sum(ref.instructions.get(r, 0.0) for r in roles)
 
 
 def _not_futex(calls: Mapping[str, float]) -> Dict[str, float]:
@@ -260,7 +273,7 @@ def document(outcome: Outcome, repetitions: int) -> Dict[str, object]:
 
 def pools(runs: Dict[str, StrategyRuns], config: GateConfig) -> List[Pool]:
     """`ci --calibrate`'s A/A pools of the tier: per strategy and gated role, the log
-    ratios of the pairs' instructions per packet, judged by the tier's rule."""
+    ratios of the pairs as the gate judges them (role_ratios), with the tier's rule."""
     out = []
     rule = config.exact_rule()
     for strategy, both in runs.items():
@@ -268,12 +281,10 @@ def pools(runs: Dict[str, StrategyRuns], config: GateConfig) -> List[Pool]:
             out.append(Pool(strategy, "instructions/packet", [], rule, skipped=both.refused,
                             tested=False))
             continue
-        for role in gated_roles(both):
-            logs: List[float] = []
-            for a, b in zip(both.reference, both.candidate):
-                x, y = a.figures.instructions.get(role), b.figures.instructions.get(role)
-                if x and y:
-                    logs.append(math.log(y / x))
+        roles = gated_roles(both)
+        path = _path(both, roles)
+        for role in roles:
+            logs = [math.log(r) for r in role_ratios(both, role, path) or []]
             skipped = "too few pairs" if len(logs) < 2 else None
             out.append(Pool(strategy, f"Ir/packet {role}"[:20], logs, rule,
                             skipped=skipped, tested=False))

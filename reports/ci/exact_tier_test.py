@@ -1,7 +1,9 @@
 """The exact tier's decision on hand-made counted runs: what fails, what passes, what a
 failure names, and when the tier is skipped."""
+import math
 import os
 import random
+import statistics
 import stat
 import tempfile
 import unittest
@@ -126,6 +128,13 @@ class Decision(unittest.TestCase):
 
 
 class Calibration(unittest.TestCase):
+    def test_the_pools_hold_the_ratios_the_gate_judges(self) -> None:
+        # The queue +6.5 % of its own is +1.8 % of the receive path, as the gate judges it.
+        [queue] = [p for p in exact_tier.pools(runs(2, queue=1.065), DEFAULT)
+                   if p.label.endswith("queue")]
+        median = statistics.median(math.exp(x) for x in queue.log_ratios)
+        self.assertAlmostEqual(median, 1 + 0.065 * QUEUE_IR / 16601, delta=0.001)
+
     def test_quiet_counts_never_false_alarm_and_catch_two_percent(self) -> None:
         pools = exact_tier.pools(runs(12), DEFAULT)
         text = report_calibration([("exact", pools)], 2)
