@@ -6,6 +6,7 @@
 #include "metrics/thread_usage.h"
 #include "receivers/gro_call.h"
 #include "receivers/packet_stamps.h"
+#include "receivers/read_gate.h"
 #include "receivers/receiver_thread.h"
 #include "rtp/datagram_check.h"
 #include "rtp/rtp_packet.h"
@@ -108,6 +109,7 @@ void ReceiveLoop::Run() {
 
   const bool stamp = config_.stamp_buffers;
   const int batch = batch_;
+  ReadGate* const gate = config_.read_gate;
   std::vector<pools::PacketSlot> slots(batch);
   // Per slot: how many of the sender's datagrams it held (1 unless coalesced).
   std::vector<std::uint32_t> slot_packets(batch);
@@ -130,8 +132,14 @@ void ReceiveLoop::Run() {
       continue;
     }
     clock.Lap(&Phases::acquire);
+    // Lock-step: only the round the generator has queued (read_gate.h).
+    const int asked = gate == nullptr ? filled : gate->Limit(filled);
+    if (asked == 0) {
+      stop = sync_->PublishAndCheckStop(ReceiverStats{});
+      continue;
+    }
     ReceiverStats call_stats;
-    const int received = call_->Receive(slots.data(), filled, &call_stats);
+    const int received = call_->Receive(slots.data(), asked, &call_stats);
     // An error ends the loop only when it persists; the rest of the batch's
     // work is then done on nothing, so its counts are published.
     stop |= EndsOnError(received, ToString(config_.spec->strategy.recv));
@@ -169,6 +177,11 @@ void ReceiveLoop::Run() {
     clock.Lap(&Phases::validate_stamp);
     const int refused = push_->Push(config_.appsrc, ready_.data(), n_ready);
     clock.Lap(&Phases::push);
+    if (gate != nullptr) {
+      std::uint64_t packets = 0;
+      for (int i = 0; i < n; ++i) packets += slot_packets[i];
+      gate->Took(asked, packets, counts.truncated + counts.malformed + static_cast<std::uint64_t>(refused));
+    }
 
     // Publish: once per datagram read (the mutex policy's cost is per packet,
     // as in the original receiver), carrying the call's own counts on the
