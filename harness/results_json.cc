@@ -86,6 +86,8 @@ nlohmann::json SettingsJson(const std::string& scenario, const traffic_gen::Traf
       {"gso_segments", traffic != nullptr ? nlohmann::json(traffic->gso_segments) : unknown},
       {"impair", traffic != nullptr ? ImpairSpec(*traffic) : unknown},
       {"inject_cost_ns", receive.receiver.inject_cost_ns},
+      {"inject_instructions", receive.receiver.inject_instructions},
+      {"lock_step_packets", traffic != nullptr ? nlohmann::json(traffic->lock_step_packets) : unknown},
       {"counters", receive.measurement.counters},
       {"count_syscalls", receive.measurement.count_syscalls},
       {"verify_payload", receive.measurement.verify_payload},
@@ -289,6 +291,13 @@ nlohmann::json IterationJson(const RunResult& r) {
   }
   if (r.send_stamp_error) j["send_stamp_error"] = Latency(*r.send_stamp_error);
   j["gso_calls"] = r.gso_calls;
+  if (r.lock_step) {
+    j["lock_step"] = {{"packets_per_round", r.lock_step->packets_per_round},
+                      {"rounds", r.lock_step->rounds},
+                      {"gate_waits", r.lock_step->gate_waits},
+                      {"short_reads", r.lock_step->short_reads},
+                      {"unfinished_rounds", r.lock_step->unfinished_rounds}};
+  }
   if (!r.gso_refusal.empty()) j["gso_refusal"] = r.gso_refusal;
   if (!r.phase_ns_per_packet.empty()) j["phase_ns_per_packet"] = r.phase_ns_per_packet;
   if (r.measure_ns_per_packet_sink) j["measure_ns_per_packet_sink"] = *r.measure_ns_per_packet_sink;

@@ -29,7 +29,9 @@ int ReadGate::Limit(int want) {
     // the receiver has taken the one before: one sleep per round.
     if (released_.load(std::memory_order_acquire) <= taken && !closed_) {
       waits_.fetch_add(1, std::memory_order_relaxed);
+      parked_.store(true, std::memory_order_release);
       released_more_.wait(lock, [&] { return closed_ || released_.load(std::memory_order_acquire) > taken; });
+      parked_.store(false, std::memory_order_release);
     }
     released = released_.load(std::memory_order_acquire);
     if (released <= taken) return 0;  // closed

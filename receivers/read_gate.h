@@ -51,10 +51,16 @@ class ReadGate {
   std::uint64_t short_reads() const { return short_reads_.load(std::memory_order_relaxed); }
   // Times the receiver slept here for the next round.
   std::uint64_t waits() const { return waits_.load(std::memory_order_relaxed); }
+  // Whether the receiver sleeps here now. The harness releases the next round
+  // only then: released any earlier, it would find the receiver still
+  // finishing the last one, which would then not sleep before reading it --
+  // one wake-up less, as scheduling has it.
+  bool parked() const { return parked_.load(std::memory_order_acquire); }
 
  private:
   std::atomic<std::uint64_t> released_{0}, taken_{0}, refused_{0};
   std::atomic<std::uint64_t> short_reads_{0}, waits_{0};
+  std::atomic<bool> parked_{false};
   std::mutex mutex_;
   std::condition_variable released_more_;
   bool closed_ = false;  // under mutex_

@@ -72,6 +72,12 @@ void TouchPooledMemory(pools::BufferSource* source, std::size_t pool_size) {
   for (std::size_t i = 0; i < acquired; ++i) source->Release(&slots[i]);
 }
 
+// Runs `iterations` rounds of a loop the compiler must keep: the injected
+// work of inject_instructions, the same instructions on every machine.
+void Burn(std::uint64_t iterations) {
+  for (std::uint64_t i = 0; i < iterations; ++i) asm volatile("" : : "r"(i) : "memory");
+}
+
 }  // namespace
 
 ReceiveLoop::ReceiveLoop(const ReceiverConfig& config)
@@ -174,6 +180,9 @@ void ReceiveLoop::Run() {
     filled -= n;
     if (stamp && n_ready > 0) StampBatch(observed_.data(), ready_.data(), n_ready);
     if (config_.spec->inject_cost_ns > 0 && n_ready > 0) Spin(config_.spec->inject_cost_ns * static_cast<std::uint64_t>(n_ready));
+    if (config_.spec->inject_instructions > 0 && n_ready > 0) {
+      Burn(config_.spec->inject_instructions * static_cast<std::uint64_t>(n_ready));
+    }
     clock.Lap(&Phases::validate_stamp);
     const int refused = push_->Push(config_.appsrc, ready_.data(), n_ready);
     clock.Lap(&Phases::push);

@@ -157,12 +157,13 @@ TEST(ReadGate, WaitsForAReleaseAndAllowsOnlyWhatWasReleased) {
   receivers::ReadGate gate;
   std::atomic<int> allowed{-1};
   std::thread reader([&] { allowed = gate.Limit(64); });
-  ASSERT_TRUE(Eventually([&] { return gate.waits() == 1; }));
+  ASSERT_TRUE(Eventually([&] { return gate.waits() == 1 && gate.parked(); }));
   // Never early: parked until released, however long that takes.
   std::this_thread::sleep_for(milliseconds(50));
   EXPECT_EQ(allowed.load(), -1);
   gate.Release(40);
   reader.join();
+  EXPECT_FALSE(gate.parked());
   EXPECT_EQ(allowed.load(), 40);
   gate.Took(40, 24, 1);  // a short read: 24 of the 40
   EXPECT_EQ(gate.short_reads(), 1u);
