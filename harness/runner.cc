@@ -73,6 +73,18 @@ class Progress {
   const std::uint64_t start_ns_;
 };
 
+// Lock-step, before the first release: until the receiver sleeps at the gate
+// (false if it never does within kParkNs: it failed to start).
+bool WaitForParked(const receivers::ReadGate& gate) {
+  constexpr std::uint64_t kParkNs = 10'000'000'000;
+  const std::uint64_t deadline = metrics::MonotonicNs() + kParkNs;
+  while (!gate.parked()) {
+    if (metrics::MonotonicNs() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::microseconds(100));
+  }
+  return true;
+}
+
 // Lock-step, on the sender thread after a round of `released` datagrams:
 // returns once the receiver has taken them all, each has left the pipeline or
 // been refused (for null, taken is the end), and the receiver sleeps at the
@@ -130,6 +142,8 @@ RunResult RunOnce(const spec::RunSpec& config, bool progress, ReceiveSideHooks r
     const bool is_null = config.receive.receiver.strategy.receiver == receivers::ReceiverKind::kNull;
     hooks.after_round = [&, is_null](const traffic_gen::GeneratorReport& so_far) {
       ++lock_step.rounds;
+      // The first round too is released to a receiver asleep at the gate.
+      if (lock_step.rounds == 1 && !WaitForParked(read_gate)) ++lock_step.unfinished_rounds;
       read_gate.Release(so_far.packets_sent);
       if (!WaitForRound(read_gate, receive, is_null, so_far.packets_sent)) ++lock_step.unfinished_rounds;
     };

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "harness/pipeline.h"
+#include "harness/runner.h"
 #include "receivers/read_gate.h"
 #include "receivers/receiver.h"
 #include "receivers/strategy.h"
@@ -271,6 +272,35 @@ TEST_P(GatedReceiverTest, ReadsEachRoundInTheSameCalls) {
 
 INSTANTIATE_TEST_SUITE_P(Presets, GatedReceiverTest, testing::ValuesIn(GatedPresetNames()),
                          tests::StrategyTestName);
+
+
+// --- A whole run ------------------------------------------------------------
+
+// Through the runner: 100 warm-up packets (rounds of 64 and 36) and 300
+// measured ones (4 of 64 and 44): 7 rounds, each waited for until it left the
+// pipeline, and the receiver asleep at the gate before each release and after
+// the last (8 sleeps), whatever the scheduling.
+TEST(LockStepRun, EveryRoundIsReleasedToASleepingReceiverAndLeavesThePipeline) {
+  for (const char* name : {"baseline", "combined-list", "null"}) {
+    SCOPED_TRACE(name);
+    spec::RunSpec spec;
+    spec.receive.receiver.strategy = *receivers::FindPreset(name);
+    spec.traffic.packet_count = 300;
+    spec.traffic.warmup_packets = 100;
+    spec.traffic.lock_step_packets = 64;
+    spec.traffic.rate_pps = 1;  // ignored in lock-step: paced, this would take 400 s
+    const harness::RunResult r = harness::RunOnce(spec);
+    ASSERT_TRUE(r.ok) << r.error;
+    ASSERT_TRUE(r.lock_step.has_value());
+    EXPECT_EQ(r.lock_step->packets_per_round, 64u);
+    EXPECT_EQ(r.lock_step->rounds, 7u);
+    EXPECT_EQ(r.lock_step->gate_waits, 8u);
+    EXPECT_EQ(r.lock_step->unfinished_rounds, 0u);
+    EXPECT_EQ(r.packets_sent, 400u);
+    EXPECT_EQ(r.packets_delivered, 400u);
+    EXPECT_EQ(r.window_packets, 300u);
+  }
+}
 
 }  // namespace
 }  // namespace rxbench
