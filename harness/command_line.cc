@@ -216,16 +216,10 @@ void ApplyOverride(receivers::StrategySpec* spec, const std::string& axis, const
 // are reported: "pooled+buffer=gstpool+push=list". The --buffer/--sync/--recv/
 // --push flags add overrides to every strategy of the invocation.
 Contender ResolveStrategy(const std::string& text, const Options& o) {
-  // A preset's own name may hold a '+' (null+gro): the longest one that
-  // starts the text wins.
-  std::size_t plus = text.find('+');
-  for (std::size_t next = plus; next != std::string::npos; next = text.find('+', next + 1)) {
-    if (receivers::FindPreset(text.substr(0, next))) plus = next;
-  }
-  if (receivers::FindPreset(text)) plus = std::string::npos;
-  const std::string name = text.substr(0, plus);
+  const std::string name = receivers::PresetNameOf(text);
   std::optional<receivers::StrategySpec> spec = receivers::FindPreset(name);
-  if (!spec) throw UsageError{"unknown strategy '" + name + "' (see `rxbench list`)"};
+  if (!spec) throw UsageError{"unknown strategy '" + text.substr(0, text.find('+')) + "' (see `rxbench list`)"};
+  const std::size_t plus = name.size() < text.size() ? name.size() : std::string::npos;
   std::vector<std::pair<std::string, std::string>> overrides;
   std::optional<Measure> measure;
   if (plus != std::string::npos) {

@@ -14,7 +14,10 @@
 #include "harness/output_files.h"
 #include "harness/pipeline.h"
 #include "harness/statistics.h"
+#include "harness/thread_roles.h"
 #include "platform/cpu_model.h"
+#include "pools/buffer_kind.h"
+#include "receivers/strategy.h"
 
 namespace rxbench::harness {
 namespace {
@@ -38,6 +41,21 @@ nlohmann::json ImpairSpec(const traffic_gen::TrafficSpec& traffic) {
           {"reorder", traffic.impair.reorder},
           {"seed", traffic.seed},
           {"scope", "measured stream"}};
+}
+
+nlohmann::json StrategyJson(const receivers::StrategySpec& s) {
+  using receivers::ReceiverKind;
+  const nlohmann::json none = nullptr;
+  const bool loop = s.receiver == ReceiverKind::kLoop;
+  return {{"name", s.name},
+          {"description", s.description},
+          {"role", receivers::ToString(s.Role())},
+          {"receiver", receivers::ToString(s.receiver)},
+          {"policies", s.Policies()},
+          {"buffer", loop ? nlohmann::json(pools::ToString(s.buffer)) : none},
+          {"sync", loop ? nlohmann::json(receivers::ToString(s.sync)) : none},
+          {"recv", s.receiver != ReceiverKind::kUdpsrc ? nlohmann::json(receivers::ToString(s.recv)) : none},
+          {"push", loop ? nlohmann::json(receivers::ToString(s.push)) : none}};
 }
 
 std::string Now() {
@@ -97,6 +115,22 @@ nlohmann::json SettingsJson(const std::string& scenario, const traffic_gen::Traf
 
 nlohmann::json SettingsJson(const spec::RunSpec& spec) { return SettingsJson(spec.scenario, &spec.traffic, spec.receive); }
 
+nlohmann::json CatalogueJson() {
+  nlohmann::json strategies = nlohmann::json::array();
+  for (const receivers::StrategySpec& s : receivers::Presets()) strategies.push_back(StrategyJson(s));
+  nlohmann::json names = nlohmann::json::array();
+  for (const ThreadNameRule& rule : ThreadNameRules()) {
+    names.push_back({{rule.prefix ? "comm_prefix" : "comm", rule.comm},
+                     {"role", ToString(rule.role)},
+                     {"receiver", rule.receiver_kind.empty() ? nlohmann::json(nullptr) : nlohmann::json(rule.receiver_kind)}});
+  }
+  return {{"strategies", strategies},
+          {"default_reference", receivers::kDefaultReference},
+          {"thread_names", names},
+          // A profile's thread that no rule names: GStreamer's tasks and element threads.
+          {"thread_otherwise", ToString(ThreadRole::kPipeline)}};
+}
+
 nlohmann::json ContextJson(const nlohmann::json& settings, const std::vector<RunResult>& runs) {
   utsname uts{};
   uname(&uts);
@@ -115,6 +149,7 @@ nlohmann::json ContextJson(const nlohmann::json& settings, const std::vector<Run
       {"rxbench_version", RxbenchVersion()},
       {"library_build_type", "release"},
       {"schema_version", kResultsSchemaVersion},
+      {"catalogue", CatalogueJson()},
   };
   for (const auto& [key, value] : settings.items()) c[key] = value;
   g_free(gst_version);
@@ -169,6 +204,13 @@ double WallNsPerPacket(const RunResult& r) {
   return r.window_packets > 0 ? r.window_s * 1e9 / static_cast<double>(r.window_packets) : 0.0;
 }
 
+// The role of the preset a run's strategy is a variant of; null for a name
+// no preset starts.
+nlohmann::json StrategyRoleJson(const std::string& strategy) {
+  const std::optional<receivers::StrategySpec> preset = receivers::FindPreset(receivers::PresetNameOf(strategy));
+  return preset ? nlohmann::json(receivers::ToString(preset->Role())) : nlohmann::json(nullptr);
+}
+
 }  // namespace
 
 nlohmann::json IterationJson(const RunResult& r) {
@@ -187,6 +229,7 @@ nlohmann::json IterationJson(const RunResult& r) {
       {"real_time", WallNsPerPacket(r)},
       {"schema_version", kResultsSchemaVersion},
       {"strategy", r.strategy},
+      {"strategy_role", StrategyRoleJson(r.strategy)},
       {"policies", r.policies},
       {"scenario", r.scenario},
       {"ok", r.ok},

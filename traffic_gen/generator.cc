@@ -23,6 +23,11 @@ double GeneratorReport::achieved_pps() const {
   return offered_pps * static_cast<double>(last_due_ns - first_due_ns) / static_cast<double>(last_send_ns - first_send_ns);
 }
 
+bool GeneratorReport::fell_behind() const {
+  const double achieved = achieved_pps();
+  return achieved > 0 && achieved < offered_pps * (1 - kFellBehindFraction);
+}
+
 Generator::Generator(TrafficSpec spec, GeneratorHooks hooks, PacingClock* clock)
     : spec_(std::move(spec)),
       hooks_(std::move(hooks)),

@@ -114,7 +114,15 @@ struct GeneratorReport {
   // when every packet left on time, for either shape. 0 when that cannot be
   // told (fewer than two send instants).
   double achieved_pps() const;
+  // Whether the achieved rate fell more than kFellBehindFraction short of
+  // the offered one (generator_fell_behind): the one rule `run`, `compare`
+  // and `gen` report. False when the achieved rate cannot be told.
+  bool fell_behind() const;
 };
+
+// How far short of the offered rate the generator may fall before a run
+// says so: a few per cent is the pacing's ordinary wobble on a busy machine.
+inline constexpr double kFellBehindFraction = 0.02;
 
 struct GeneratorHooks {
   // On the sender thread, once it is set up: its kernel thread id.
