@@ -90,12 +90,15 @@ class HarnessOutput(unittest.TestCase):
         harness("run", "--strategy", "udpsrc", *TRAFFIC, "--out", run_file)
         harness("compare", "--strategies", "null,udpsrc", "--repetitions", "2", *TRAFFIC,
                 "--out", cls.tmp.name)
+        lock_step_file = os.path.join(cls.tmp.name, "lock_step.json")
+        harness("run", "--strategy", "baseline", *TRAFFIC, "--lock-step", "64",
+                "--out", lock_step_file)
         recv_file = os.path.join(cls.tmp.name, "recv.json")
         two_hosts(recv_file)
         cls.files = {}
         for name, path in (("run", run_file),
                            ("compare", os.path.join(cls.tmp.name, "compare.json")),
-                           ("recv", recv_file)):
+                           ("lock_step", lock_step_file), ("recv", recv_file)):
             with open(path, encoding="utf-8") as f:
                 cls.files[name] = json.load(f)
         cls.listed = json.loads(harness("list", "--json"))
@@ -108,6 +111,11 @@ class HarnessOutput(unittest.TestCase):
         for name, document in self.files.items():
             with self.subTest(file=name):
                 self.assertEqual(problems(self.validator, document), [])
+
+    def test_a_lock_step_run_says_how_its_rounds_went(self):
+        (entry,) = self.files["lock_step"]["benchmarks"]
+        self.assertEqual(entry["lock_step"]["packets_per_round"], 64)
+        self.assertEqual(self.files["lock_step"]["context"]["lock_step_packets"], 64)
 
     def test_the_runs_cover_both_entry_kinds_and_both_roles(self):
         # Otherwise a valid file could be valid for want of anything to check.
