@@ -153,6 +153,9 @@ void AddReceiveOptions(CLI::App* app, Options* o) {
                   "pin every pipeline thread (streaming threads and element-private ones) to this CPU");
   app->add_option("--inject-cost-ns", o->spec.receive.receiver.inject_cost_ns,
                   "spin this many ns per packet in the receiver: a known regression, to check a CI gate (not for udpsrc)");
+  app->add_option("--inject-instructions", o->spec.receive.receiver.inject_instructions,
+                  "run a fixed loop this many times per packet in the receiver (about 3 instructions each): a "
+                  "known regression in instructions, to check the exact tier of a CI gate (not for udpsrc)");
   app->add_flag("--verify-payload", o->spec.receive.measurement.verify_payload,
                 "the generator writes the payload pattern and the sink checks every byte of every packet "
                 "(payload_mismatches); costs both sides");
@@ -177,6 +180,13 @@ void AddStreamOptions(CLI::App* app, Options* o) {
 
 void AddScenarioOptions(CLI::App* app, Options* o) {
   AddTrafficOptions(app, o);
+  // Only where generator and receiver share a process: the generator waits
+  // for the receive side after each round.
+  app->add_option("--lock-step", o->spec.traffic.lock_step_packets,
+                  "send in rounds of K packets, unpaced; the receiver reads a round only once all of it is queued, "
+                  "and the next is sent once it has left the pipeline: batch sizes and wake-ups then repeat from "
+                  "run to run (the exact tier; not for udpsrc or iouring)")
+      ->check(Between(0, 1000000));
   AddReceiveOptions(app, o);
   AddStreamOptions(app, o);
 }
@@ -206,16 +216,10 @@ void ApplyOverride(receivers::StrategySpec* spec, const std::string& axis, const
 // are reported: "pooled+buffer=gstpool+push=list". The --buffer/--sync/--recv/
 // --push flags add overrides to every strategy of the invocation.
 Contender ResolveStrategy(const std::string& text, const Options& o) {
-  // A preset's own name may hold a '+' (null+gro): the longest one that
-  // starts the text wins.
-  std::size_t plus = text.find('+');
-  for (std::size_t next = plus; next != std::string::npos; next = text.find('+', next + 1)) {
-    if (receivers::FindPreset(text.substr(0, next))) plus = next;
-  }
-  if (receivers::FindPreset(text)) plus = std::string::npos;
-  const std::string name = text.substr(0, plus);
+  const std::string name = receivers::PresetNameOf(text);
   std::optional<receivers::StrategySpec> spec = receivers::FindPreset(name);
-  if (!spec) throw UsageError{"unknown strategy '" + name + "' (see `rxbench list`)"};
+  if (!spec) throw UsageError{"unknown strategy '" + text.substr(0, text.find('+')) + "' (see `rxbench list`)"};
+  const std::size_t plus = name.size() < text.size() ? name.size() : std::string::npos;
   std::vector<std::pair<std::string, std::string>> overrides;
   std::optional<Measure> measure;
   if (plus != std::string::npos) {
@@ -243,6 +247,9 @@ Contender ResolveStrategy(const std::string& text, const Options& o) {
   if (o.spec.receive.receiver.inject_cost_ns > 0 && spec->receiver == receivers::ReceiverKind::kUdpsrc) {
     throw UsageError{"--inject-cost-ns cannot act inside GStreamer's udpsrc; gate receive-loop strategies"};
   }
+  if (o.spec.receive.receiver.inject_instructions > 0 && spec->receiver == receivers::ReceiverKind::kUdpsrc) {
+    throw UsageError{"--inject-instructions cannot act inside GStreamer's udpsrc; gate receive-loop strategies"};
+  }
   if (!overrides.empty() && spec->receiver != receivers::ReceiverKind::kLoop) {
     throw UsageError{"policy overrides apply to receive-loop strategies, not '" + name + "'"};
   }
@@ -251,6 +258,15 @@ Contender ResolveStrategy(const std::string& text, const Options& o) {
   // A combination that means nothing is refused, not silently run as something else.
   if (std::string problem = receivers::CheckPolicies(*spec); !problem.empty()) {
     throw UsageError{"'" + text + "': " + problem};
+  }
+  // Lock-step needs a receiver that reads only when told (receivers/read_gate.h).
+  if (o.spec.traffic.lock_step_packets > 0 && spec->receiver == receivers::ReceiverKind::kUdpsrc) {
+    throw UsageError{"--lock-step: udpsrc reads inside the pipeline as datagrams arrive; it cannot wait for a round"};
+  }
+  if (o.spec.traffic.lock_step_packets > 0 && spec->receiver == receivers::ReceiverKind::kLoop &&
+      spec->recv == receivers::RecvKind::kIoUring) {
+    throw UsageError{"--lock-step: io_uring's multishot receive takes datagrams off the socket as they arrive; it "
+                     "cannot wait for a round"};
   }
   // The name says what differs from the preset, so every result is traceable.
   std::string suffix;

@@ -135,7 +135,7 @@ int RunGen(const GenOptions& o, const std::string& command_line) {
   const double wall_s = static_cast<double>(metrics::MonotonicNs() - wall_start) / 1e9;
 
   const double achieved = sent.achieved_pps();
-  const bool fell_behind = achieved > 0 && achieved < sent.offered_pps * (1 - kFellBehindFraction);
+  const bool fell_behind = sent.fell_behind();
   std::printf("gen: sent %llu packets (%llu warm-up, %llu measured), %llu send errors; offered %.0f pps, achieved %.0f pps%s\n",
               static_cast<unsigned long long>(sent.packets_sent), static_cast<unsigned long long>(sent.warmup_sent),
               static_cast<unsigned long long>(sent.measured_sent()), static_cast<unsigned long long>(sent.send_errors),

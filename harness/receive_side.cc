@@ -1,5 +1,7 @@
 #include "harness/receive_side.h"
 
+#include "metrics/callgrind_window.h"
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -73,6 +75,7 @@ bool ReceiveSide::Start(std::string* error) {
     rc.stamp_buffers = spec_.measurement.per_packet;
     rc.stamp_epoch_ns = sink_config.stamp_epoch_ns;
     rc.window = &window_;
+    rc.read_gate = hooks_.read_gate;
     rc.on_thread_start = [this](pid_t tid) {
       roles_->Announce(tid, ThreadRole::kReceiver, "receiver");
       receiver_tid_ = tid;
@@ -176,10 +179,13 @@ void ReceiveSide::OpenWindow() {
   }
   report_.census_start = platform::TakeThreadCensus();
   window_.Open();
+  // Under valgrind (the exact tier) counting starts here in every thread.
+  metrics::OpenCallgrindWindow();
 }
 
 void ReceiveSide::CloseWindow(std::map<pid_t, platform::ThreadSample> exited) {
   report_.census_end = platform::TakeThreadCensus();
+  metrics::CloseCallgrindWindow();
   window_.Close();
   report_.counters = counters_.Read();
   counters_.Stop();

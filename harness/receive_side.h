@@ -35,6 +35,7 @@
 #include "metrics/perf_counters.h"
 #include "metrics/syscall_counter.h"
 #include "platform/thread_census.h"
+#include "receivers/read_gate.h"
 #include "receivers/receiver.h"
 #include "receivers/strategy.h"
 #include "receivers/udp_socket.h"
@@ -46,6 +47,9 @@ namespace rxbench::harness {
 struct ReceiveSideHooks {
   std::function<void(const DeliveredPacket&)> observer;  // every packet the sink sees
   receivers::DrainLimits socket_drain;                    // what is left in the socket at the end
+  // Lock-step: the receiver reads only what the generator released (not
+  // owned; outlives the receive side). nullptr: it reads what comes.
+  receivers::ReadGate* read_gate = nullptr;
 };
 
 // Everything the receive side counted and measured, as plain data.

@@ -14,7 +14,10 @@
 #include "harness/output_files.h"
 #include "harness/pipeline.h"
 #include "harness/statistics.h"
+#include "harness/thread_roles.h"
 #include "platform/cpu_model.h"
+#include "pools/buffer_kind.h"
+#include "receivers/strategy.h"
 
 namespace rxbench::harness {
 namespace {
@@ -38,6 +41,21 @@ nlohmann::json ImpairSpec(const traffic_gen::TrafficSpec& traffic) {
           {"reorder", traffic.impair.reorder},
           {"seed", traffic.seed},
           {"scope", "measured stream"}};
+}
+
+nlohmann::json StrategyJson(const receivers::StrategySpec& s) {
+  using receivers::ReceiverKind;
+  const nlohmann::json none = nullptr;
+  const bool loop = s.receiver == ReceiverKind::kLoop;
+  return {{"name", s.name},
+          {"description", s.description},
+          {"role", receivers::ToString(s.Role())},
+          {"receiver", receivers::ToString(s.receiver)},
+          {"policies", s.Policies()},
+          {"buffer", loop ? nlohmann::json(pools::ToString(s.buffer)) : none},
+          {"sync", loop ? nlohmann::json(receivers::ToString(s.sync)) : none},
+          {"recv", s.receiver != ReceiverKind::kUdpsrc ? nlohmann::json(receivers::ToString(s.recv)) : none},
+          {"push", loop ? nlohmann::json(receivers::ToString(s.push)) : none}};
 }
 
 std::string Now() {
@@ -86,6 +104,8 @@ nlohmann::json SettingsJson(const std::string& scenario, const traffic_gen::Traf
       {"gso_segments", traffic != nullptr ? nlohmann::json(traffic->gso_segments) : unknown},
       {"impair", traffic != nullptr ? ImpairSpec(*traffic) : unknown},
       {"inject_cost_ns", receive.receiver.inject_cost_ns},
+      {"inject_instructions", receive.receiver.inject_instructions},
+      {"lock_step_packets", traffic != nullptr ? nlohmann::json(traffic->lock_step_packets) : unknown},
       {"counters", receive.measurement.counters},
       {"count_syscalls", receive.measurement.count_syscalls},
       {"verify_payload", receive.measurement.verify_payload},
@@ -94,6 +114,22 @@ nlohmann::json SettingsJson(const std::string& scenario, const traffic_gen::Traf
 }
 
 nlohmann::json SettingsJson(const spec::RunSpec& spec) { return SettingsJson(spec.scenario, &spec.traffic, spec.receive); }
+
+nlohmann::json CatalogueJson() {
+  nlohmann::json strategies = nlohmann::json::array();
+  for (const receivers::StrategySpec& s : receivers::Presets()) strategies.push_back(StrategyJson(s));
+  nlohmann::json names = nlohmann::json::array();
+  for (const ThreadNameRule& rule : ThreadNameRules()) {
+    names.push_back({{rule.prefix ? "comm_prefix" : "comm", rule.comm},
+                     {"role", ToString(rule.role)},
+                     {"receiver", rule.receiver_kind.empty() ? nlohmann::json(nullptr) : nlohmann::json(rule.receiver_kind)}});
+  }
+  return {{"strategies", strategies},
+          {"default_reference", receivers::kDefaultReference},
+          {"thread_names", names},
+          // A profile's thread that no rule names: GStreamer's tasks and element threads.
+          {"thread_otherwise", ToString(ThreadRole::kPipeline)}};
+}
 
 nlohmann::json ContextJson(const nlohmann::json& settings, const std::vector<RunResult>& runs) {
   utsname uts{};
@@ -113,6 +149,7 @@ nlohmann::json ContextJson(const nlohmann::json& settings, const std::vector<Run
       {"rxbench_version", RxbenchVersion()},
       {"library_build_type", "release"},
       {"schema_version", kResultsSchemaVersion},
+      {"catalogue", CatalogueJson()},
   };
   for (const auto& [key, value] : settings.items()) c[key] = value;
   g_free(gst_version);
@@ -167,6 +204,13 @@ double WallNsPerPacket(const RunResult& r) {
   return r.window_packets > 0 ? r.window_s * 1e9 / static_cast<double>(r.window_packets) : 0.0;
 }
 
+// The role of the preset a run's strategy is a variant of; null for a name
+// no preset starts.
+nlohmann::json StrategyRoleJson(const std::string& strategy) {
+  const std::optional<receivers::StrategySpec> preset = receivers::FindPreset(receivers::PresetNameOf(strategy));
+  return preset ? nlohmann::json(receivers::ToString(preset->Role())) : nlohmann::json(nullptr);
+}
+
 }  // namespace
 
 nlohmann::json IterationJson(const RunResult& r) {
@@ -185,6 +229,7 @@ nlohmann::json IterationJson(const RunResult& r) {
       {"real_time", WallNsPerPacket(r)},
       {"schema_version", kResultsSchemaVersion},
       {"strategy", r.strategy},
+      {"strategy_role", StrategyRoleJson(r.strategy)},
       {"policies", r.policies},
       {"scenario", r.scenario},
       {"ok", r.ok},
@@ -289,6 +334,13 @@ nlohmann::json IterationJson(const RunResult& r) {
   }
   if (r.send_stamp_error) j["send_stamp_error"] = Latency(*r.send_stamp_error);
   j["gso_calls"] = r.gso_calls;
+  if (r.lock_step) {
+    j["lock_step"] = {{"packets_per_round", r.lock_step->packets_per_round},
+                      {"rounds", r.lock_step->rounds},
+                      {"gate_waits", r.lock_step->gate_waits},
+                      {"short_reads", r.lock_step->short_reads},
+                      {"unfinished_rounds", r.lock_step->unfinished_rounds}};
+  }
   if (!r.gso_refusal.empty()) j["gso_refusal"] = r.gso_refusal;
   if (!r.phase_ns_per_packet.empty()) j["phase_ns_per_packet"] = r.phase_ns_per_packet;
   if (r.measure_ns_per_packet_sink) j["measure_ns_per_packet_sink"] = *r.measure_ns_per_packet_sink;

@@ -28,6 +28,14 @@ nlohmann::json SettingsJson(const std::string& scenario, const traffic_gen::Traf
                             const spec::ReceiveSideSpec& receive);
 nlohmann::json SettingsJson(const spec::RunSpec& spec);
 
+// What the reports must take from the harness instead of re-typing it: the
+// strategies in `rxbench list` order (name, description, role, receiver kind
+// and the policies they are made of; null where a kind has no such policy),
+// the default comparison reference and the thread-name rules
+// (thread_roles.h). `rxbench list --json` prints it and every results file
+// carries it as context.catalogue.
+nlohmann::json CatalogueJson();
+
 // `settings` (above) with the machine and build: the whole `context`.
 nlohmann::json ContextJson(const nlohmann::json& settings, const std::vector<RunResult>& runs);
 

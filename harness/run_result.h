@@ -36,6 +36,17 @@ struct RunResult {
   std::optional<LatencySummary> send_stamp_error;  // --tx-timestamps: kernel TX - stamp
   std::uint64_t gso_calls = 0;   // --gso: send calls the kernel took with UDP_SEGMENT
   std::string gso_refusal;       // --gso: why the kernel refused it ("" = it did not)
+  // --lock-step: how its rounds went (receivers/read_gate.h). Short reads and
+  // unfinished rounds say the lock-step did not hold: a datagram was still on
+  // its way at a release, or a round never fully left the pipeline (lost).
+  struct LockStep {
+    std::uint64_t packets_per_round = 0;
+    std::uint64_t rounds = 0;
+    std::uint64_t gate_waits = 0;         // the receiver's sleeps at the gate
+    std::uint64_t short_reads = 0;
+    std::uint64_t unfinished_rounds = 0;  // the generator went on after a stall
+  };
+  std::optional<LockStep> lock_step;
 
   // Loss accounting, over the whole run (warm-up included):
   // packets_sent = packets_delivered + kernel_drops + malformed + truncated

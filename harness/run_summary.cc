@@ -165,7 +165,7 @@ RunResult SummarizeRun(const RunIdentity& id, const std::optional<traffic_gen::G
   r.measure = id.measure ? "full" : "minimal";
   r.offered_pps = sent.offered_pps;
   r.achieved_pps = sent.achieved_pps();
-  r.generator_fell_behind = r.achieved_pps > 0 && r.achieved_pps < r.offered_pps * (1 - kFellBehindFraction);
+  r.generator_fell_behind = sent.fell_behind();
   r.warmup_packets = sent.warmup_sent;
   r.window_packets = received.window_delivered;
   r.window_s = static_cast<double>(received.census_end.monotonic_ns - received.census_start.monotonic_ns) / 1e9;

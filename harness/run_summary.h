@@ -26,10 +26,6 @@ struct RunIdentity {
   std::string send_times_unavailable;
 };
 
-// How far short of the offered rate the generator may fall before a run
-// says so (generator_fell_behind).
-inline constexpr double kFellBehindFraction = 0.02;
-
 // `sent`: what the generator reported; nullopt when nothing said what was sent
 // (any RTP sender): the loss account then leaves the sent count and the
 // unexplained packets unknown instead of inventing them.

@@ -11,6 +11,7 @@
 #include "harness/warmup_gate.h"
 #include "harness/warmup_time.h"
 #include "metrics/thread_usage.h"
+#include "receivers/read_gate.h"
 #include "rtp/rtp_packet.h"
 #include "traffic_gen/generator.h"
 
@@ -72,9 +73,52 @@ class Progress {
   const std::uint64_t start_ns_;
 };
 
+// Lock-step, before the first release: until the receiver sleeps at the gate
+// (false if it never does within kParkNs: it failed to start).
+bool WaitForParked(const receivers::ReadGate& gate) {
+  constexpr std::uint64_t kParkNs = 10'000'000'000;
+  const std::uint64_t deadline = metrics::MonotonicNs() + kParkNs;
+  while (!gate.parked()) {
+    if (metrics::MonotonicNs() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::microseconds(100));
+  }
+  return true;
+}
+
+// Lock-step, on the sender thread after a round of `released` datagrams:
+// returns once the receiver has taken them all, each has left the pipeline or
+// been refused (for null, taken is the end), and the receiver sleeps at the
+// gate again. It reads atomics only, so that
+// it does not disturb the threads it waits for. False when the counts stand
+// still for kRoundStallNs short of the round: a datagram was lost (kernel
+// drop, pipeline drop) and the stream goes on without it.
+bool WaitForRound(const receivers::ReadGate& gate, const ReceiveSide& receive, bool is_null, std::uint64_t released) {
+  // Generous: under valgrind a round of 64 packets takes tens of milliseconds.
+  constexpr std::uint64_t kRoundStallNs = 5'000'000'000;
+  auto done = [&] {
+    return gate.taken() >= released && (is_null || receive.Delivered() + gate.refused() >= released) && gate.parked();
+  };
+  std::uint64_t last = 0, last_change = metrics::MonotonicNs();
+  while (!done()) {
+    std::this_thread::sleep_for(std::chrono::microseconds(100));
+    const std::uint64_t now = gate.taken() + (is_null ? 0 : receive.Delivered() + gate.refused());
+    if (now != last) {
+      last = now;
+      last_change = metrics::MonotonicNs();
+    } else if (metrics::MonotonicNs() - last_change > kRoundStallNs) {
+      return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 RunResult RunOnce(const spec::RunSpec& config, bool progress, ReceiveSideHooks receive_hooks) {
+  // Lock-step: declared first, so that it outlives the receiver that waits at it.
+  const std::uint64_t round = config.traffic.lock_step_packets;
+  receivers::ReadGate read_gate;
+  if (round > 0) receive_hooks.read_gate = &read_gate;
   ReceiveSide receive(config.receive, std::move(receive_hooks));
   std::string error;
   if (!receive.Start(&error)) return Failed(config, error);
@@ -92,6 +136,18 @@ RunResult RunOnce(const spec::RunSpec& config, bool progress, ReceiveSideHooks r
   traffic_gen::GeneratorHooks hooks;
   hooks.on_thread_start = [&receive](pid_t tid) { receive.roles().Announce(tid, ThreadRole::kGenerator, "generator"); };
   if (warmup) hooks.after_warmup = [&gate](const traffic_gen::GeneratorReport& sent) { gate.Arrive(sent); };
+  RunResult::LockStep lock_step;
+  lock_step.packets_per_round = round;
+  if (round > 0) {
+    const bool is_null = config.receive.receiver.strategy.receiver == receivers::ReceiverKind::kNull;
+    hooks.after_round = [&, is_null](const traffic_gen::GeneratorReport& so_far) {
+      ++lock_step.rounds;
+      // The first round too is released to a receiver asleep at the gate.
+      if (lock_step.rounds == 1 && !WaitForParked(read_gate)) ++lock_step.unfinished_rounds;
+      read_gate.Release(so_far.packets_sent);
+      if (!WaitForRound(read_gate, receive, is_null, so_far.packets_sent)) ++lock_step.unfinished_rounds;
+    };
+  }
   traffic_gen::Generator generator(traffic, hooks);
   // Destroyed first on every path: the sender never waits at the gate for a
   // harness that has given up.
@@ -137,6 +193,11 @@ RunResult RunOnce(const spec::RunSpec& config, bool progress, ReceiveSideHooks r
   id.measure = config.receive.measurement.per_packet;
   id.kernel_timestamps = config.receive.socket.kernel_timestamps;
   RunResult r = SummarizeRun(id, sent, received);
+  if (round > 0) {
+    lock_step.gate_waits = read_gate.waits();
+    lock_step.short_reads = read_gate.short_reads();
+    r.lock_step = lock_step;
+  }
   r.wall_s = static_cast<double>(metrics::MonotonicNs() - wall_start) / 1e9;
   if (r.packets_delivered == 0 && r.truncated > 0 && r.truncated == r.packets_received) {
     r.error = "no packet was delivered: every datagram was truncated (" +

@@ -143,6 +143,16 @@ void PrintList() {
   std::printf("\ndefault pipeline:\n  %s\n", kDefaultPipeline);
 }
 
+// What `list` shows, for programs: the catalogue every results file carries
+// (results_json.h), the scenarios and the default pipeline.
+void PrintListJson() {
+  nlohmann::json json = CatalogueJson();
+  nlohmann::json& scenarios = json["scenarios"] = nlohmann::json::array();
+  for (const Scenario& s : Scenarios()) scenarios.push_back({{"name", s.name}, {"description", s.description}});
+  json["default_pipeline"] = kDefaultPipeline;
+  std::printf("%s\n", json.dump(2).c_str());
+}
+
 // The whole command line as one string, for the results' context: enough to
 // run the same thing again.
 std::string CommandLine(int argc, char** argv) {
@@ -163,7 +173,7 @@ std::string CommandLine(int argc, char** argv) {
 // The analysis options of compare (the wrapper's statistics read them from
 // context.invocation); output paths are checked here, before any traffic.
 struct AnalysisOptions {
-  std::string reference = "baseline";
+  std::string reference = receivers::kDefaultReference;
   std::string markdown, report, db, commit;
   bool record = false;
 
@@ -211,7 +221,9 @@ int Main(int argc, char** argv) {
   if (const char* prog = std::getenv("RXBENCH_PROG"); prog != nullptr && *prog != '\0') app.name(prog);
   app.set_version_flag("--version", RxbenchVersion());
 
-  app.add_subcommand("list", SubcommandSummary("list"));
+  bool list_json = false;
+  CLI::App* list = app.add_subcommand("list", SubcommandSummary("list"));
+  list->add_flag("--json", list_json, "the strategies (with their roles and policies), thread-name rules and scenarios as JSON");
 
   Options run_options;
   std::string strategy, run_out;
@@ -268,7 +280,11 @@ int Main(int argc, char** argv) {
   }
 
   try {
-    if (app.got_subcommand("list")) {
+    if (list->parsed()) {
+      if (list_json) {
+        PrintListJson();
+        return kExitOk;
+      }
       PrintList();
       return kExitOk;
     }

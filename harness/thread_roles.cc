@@ -18,6 +18,19 @@ const char* ToString(ThreadRole role) {
   return "other";
 }
 
+const std::vector<ThreadNameRule>& ThreadNameRules() {
+  static const std::vector<ThreadNameRule> rules = {
+      {"rxrecv", false, ThreadRole::kReceiver, ""},
+      {"rxnull", false, ThreadRole::kReceiver, ""},
+      {"iou-wrk-", true, ThreadRole::kReceiver, ""},
+      {"iou-sqp-", true, ThreadRole::kReceiver, ""},
+      {"src:src", false, ThreadRole::kReceiver, "udpsrc"},
+      {"rxgen", false, ThreadRole::kGenerator, ""},
+      {"rxbench", false, ThreadRole::kHarness, ""},
+  };
+  return rules;
+}
+
 ThreadRoles::ThreadRoles(std::vector<pid_t> existing, pid_t harness)
     : existing_(existing.begin(), existing.end()), harness_(harness) {}
 
@@ -34,8 +47,10 @@ ThreadIdentity ThreadRoles::Identify(pid_t tid, const std::string& comm) const {
   if (tid == harness_) return {ThreadRole::kHarness, "harness"};
   // io_uring's workers run requests the receiver submitted (named after the
   // thread that submitted them); they do receive work.
-  if (StartsWith(comm, "iou-wrk-") || StartsWith(comm, "iou-sqp-")) {
-    return {ThreadRole::kReceiver, "receiver:" + comm.substr(0, 7)};
+  for (const ThreadNameRule& rule : ThreadNameRules()) {
+    if (rule.prefix && rule.role == ThreadRole::kReceiver && StartsWith(comm, rule.comm.c_str())) {
+      return {ThreadRole::kReceiver, "receiver:" + comm.substr(0, 7)};
+    }
   }
   if (existing_.count(tid) == 0) return {ThreadRole::kPipeline, "pipeline:" + comm};
   return {ThreadRole::kOther, "other:" + comm};

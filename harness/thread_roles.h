@@ -34,6 +34,22 @@ struct ThreadIdentity {
   std::string name;
 };
 
+// A thread told by its name (comm) alone, as a profile (perf) sees it: the
+// names rxbench gives its own threads (set where each starts: the receivers'
+// "rxrecv"/"rxnull", the generator's "rxgen"; the process is "rxbench"), and
+// io_uring's workers, named by prefix. `receiver_kind` ("" for any): the rule
+// holds only for that receiver kind (udpsrc's own task, "src:src", is the
+// receiver). The first rule that matches wins; a thread none names is the
+// pipeline's in a profile. `rxbench list --json` states these for the
+// reports (reports/profile), which must not re-type them.
+struct ThreadNameRule {
+  std::string comm;
+  bool prefix = false;  // comm is a prefix of the name
+  ThreadRole role = ThreadRole::kOther;
+  std::string receiver_kind;
+};
+const std::vector<ThreadNameRule>& ThreadNameRules();
+
 class ThreadRoles {
  public:
   // `existing`: the threads alive before anything of the run was created;

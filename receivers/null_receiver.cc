@@ -1,6 +1,7 @@
 #include "receivers/null_receiver.h"
 
 #include "receivers/gro_call.h"
+#include "receivers/read_gate.h"
 #include "receivers/receiver_thread.h"
 
 namespace rxbench::receivers {
@@ -26,10 +27,17 @@ void NullReceiver::Run() {
     slots[i].capacity = slot_bytes_;
   }
   const bool gro = config_.spec->strategy.recv == RecvKind::kGro;
+  ReadGate* const gate = config_.read_gate;
   bool stop = false;
   while (!stop) {
     ReceiverStats delta;
-    const int received = call_->Receive(slots.data(), config_.spec->batch, &delta);
+    // Lock-step: only the round the generator has queued (read_gate.h).
+    const int asked = gate == nullptr ? config_.spec->batch : gate->Limit(config_.spec->batch);
+    if (asked == 0) {
+      stop = sync_->PublishAndCheckStop(delta);
+      continue;
+    }
+    const int received = call_->Receive(slots.data(), asked, &delta);
     const bool failed = EndsOnError(received, gro ? "gro" : "recvmmsg");
     const int n = received > 0 ? received : 0;
     // Counted per datagram of the sender: a coalesced one is all its segments.
@@ -38,6 +46,8 @@ void NullReceiver::Run() {
       delta.packets += slots[i].segments;
       if (slots[i].truncated) delta.truncated += slots[i].segments;
     }
+    // Nothing the null receiver takes reaches a pipeline: none is refused.
+    if (gate != nullptr) gate->Took(asked, delta.packets, 0);
     stop = sync_->PublishAndCheckStop(delta) || failed;
   }
   result_.left_in_receive_call = call_->StopReceiving();

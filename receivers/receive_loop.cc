@@ -6,6 +6,7 @@
 #include "metrics/thread_usage.h"
 #include "receivers/gro_call.h"
 #include "receivers/packet_stamps.h"
+#include "receivers/read_gate.h"
 #include "receivers/receiver_thread.h"
 #include "rtp/datagram_check.h"
 #include "rtp/rtp_packet.h"
@@ -71,6 +72,12 @@ void TouchPooledMemory(pools::BufferSource* source, std::size_t pool_size) {
   for (std::size_t i = 0; i < acquired; ++i) source->Release(&slots[i]);
 }
 
+// Runs `iterations` rounds of a loop the compiler must keep: the injected
+// work of inject_instructions, the same instructions on every machine.
+void Burn(std::uint64_t iterations) {
+  for (std::uint64_t i = 0; i < iterations; ++i) asm volatile("" : : "r"(i) : "memory");
+}
+
 }  // namespace
 
 ReceiveLoop::ReceiveLoop(const ReceiverConfig& config)
@@ -108,6 +115,7 @@ void ReceiveLoop::Run() {
 
   const bool stamp = config_.stamp_buffers;
   const int batch = batch_;
+  ReadGate* const gate = config_.read_gate;
   std::vector<pools::PacketSlot> slots(batch);
   // Per slot: how many of the sender's datagrams it held (1 unless coalesced).
   std::vector<std::uint32_t> slot_packets(batch);
@@ -130,8 +138,14 @@ void ReceiveLoop::Run() {
       continue;
     }
     clock.Lap(&Phases::acquire);
+    // Lock-step: only the round the generator has queued (read_gate.h).
+    const int asked = gate == nullptr ? filled : gate->Limit(filled);
+    if (asked == 0) {
+      stop = sync_->PublishAndCheckStop(ReceiverStats{});
+      continue;
+    }
     ReceiverStats call_stats;
-    const int received = call_->Receive(slots.data(), filled, &call_stats);
+    const int received = call_->Receive(slots.data(), asked, &call_stats);
     // An error ends the loop only when it persists; the rest of the batch's
     // work is then done on nothing, so its counts are published.
     stop |= EndsOnError(received, ToString(config_.spec->strategy.recv));
@@ -166,9 +180,17 @@ void ReceiveLoop::Run() {
     filled -= n;
     if (stamp && n_ready > 0) StampBatch(observed_.data(), ready_.data(), n_ready);
     if (config_.spec->inject_cost_ns > 0 && n_ready > 0) Spin(config_.spec->inject_cost_ns * static_cast<std::uint64_t>(n_ready));
+    if (config_.spec->inject_instructions > 0 && n_ready > 0) {
+      Burn(config_.spec->inject_instructions * static_cast<std::uint64_t>(n_ready));
+    }
     clock.Lap(&Phases::validate_stamp);
     const int refused = push_->Push(config_.appsrc, ready_.data(), n_ready);
     clock.Lap(&Phases::push);
+    if (gate != nullptr) {
+      std::uint64_t packets = 0;
+      for (int i = 0; i < n; ++i) packets += slot_packets[i];
+      gate->Took(asked, packets, counts.truncated + counts.malformed + static_cast<std::uint64_t>(refused));
+    }
 
     // Publish: once per datagram read (the mutex policy's cost is per packet,
     // as in the original receiver), carrying the call's own counts on the

@@ -13,8 +13,10 @@
 // of its own, in a recycled buffer viewing the received one
 // (pools/segment_views.h).
 //
-// Two harness options act inside it: inject_cost_ns spins that long per pushed
-// packet (a known regression, to check a CI gate), and phase_timing times the
+// Three harness options act inside it: inject_cost_ns spins that long per pushed
+// packet (a known regression, to check a CI gate), inject_instructions runs a
+// fixed loop that many times per pushed packet (the same, counted in
+// instructions for the exact tier), and phase_timing times the
 // phases of one batch in 64 (a profile where perf cannot be used).
 #pragma once
 

@@ -26,6 +26,8 @@
 
 namespace rxbench::receivers {
 
+class ReadGate;
+
 // A receiver's settings are the run's (spec::ReceiverSpec: the strategy,
 // batch, buffer and pool sizes, pinning, injected cost, phase timing, the
 // expected stream), read where they are held; beside them, what only exists
@@ -45,6 +47,9 @@ struct ReceiverConfig {
   std::uint64_t stamp_epoch_ns = 0;  // before the first send; the sink's too
   // Per-packet figures are recorded only while it is open (nullptr: always).
   const metrics::MeasurementWindow* window = nullptr;
+  // Lock-step (read_gate.h): read only what the generator released; nullptr:
+  // read whatever the socket holds. Not owned; outlives the receiver.
+  ReadGate* read_gate = nullptr;
   // On the receiver thread as it starts: its kernel thread id, so that the
   // harness can attribute its CPU time and count its syscalls and counters.
   std::function<void(pid_t tid)> on_thread_start;

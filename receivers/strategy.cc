@@ -35,6 +35,33 @@ const char* ToString(RecvKind kind) {
   return "?";
 }
 
+const char* ToString(ReceiverKind kind) {
+  switch (kind) {
+    case ReceiverKind::kLoop: return "loop";
+    case ReceiverKind::kUdpsrc: return "udpsrc";
+    case ReceiverKind::kNull: return "null";
+  }
+  return "?";
+}
+
+const char* ToString(StrategyRole role) {
+  switch (role) {
+    case StrategyRole::kOrdinary: return "ordinary";
+    case StrategyRole::kReference: return "reference";
+    case StrategyRole::kFloor: return "floor";
+  }
+  return "?";
+}
+
+StrategyRole StrategySpec::Role() const {
+  switch (receiver) {
+    case ReceiverKind::kUdpsrc: return StrategyRole::kReference;
+    case ReceiverKind::kNull: return StrategyRole::kFloor;
+    case ReceiverKind::kLoop: break;
+  }
+  return StrategyRole::kOrdinary;
+}
+
 std::optional<SyncKind> ParseSyncKind(std::string_view name) {
   static constexpr SyncKind kAll[] = {SyncKind::kMutex, SyncKind::kAtomic};
   return ParseKind(name, kAll);
@@ -118,6 +145,17 @@ std::vector<std::string> PresetNames() {
   std::vector<std::string> names;
   for (const StrategySpec& s : Presets()) names.push_back(s.name);
   return names;
+}
+
+std::string PresetNameOf(std::string_view name) {
+  std::string best;
+  for (const StrategySpec& s : Presets()) {
+    const bool starts = name.substr(0, s.name.size()) == s.name;
+    if (starts && (name.size() == s.name.size() || name[s.name.size()] == '+') && s.name.size() > best.size()) {
+      best = s.name;
+    }
+  }
+  return best;
 }
 
 }  // namespace rxbench::receivers

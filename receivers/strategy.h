@@ -26,6 +26,18 @@ enum class RecvKind { kRecvfrom, kRecvmmsg, kIoUring, kGro };
 enum class PushKind { kSingle, kList };
 enum class ReceiverKind { kLoop, kUdpsrc, kNull };
 
+// What a strategy is in a comparison: `reference` is GStreamer's stock
+// receiver (udpsrc), what an appsrc receiver must beat; `floor` receives and
+// drops (null, null+gro), what the kernel alone costs, never a contender;
+// every other strategy is `ordinary`. The reports take it from the results
+// (strategy_role), never from the names.
+enum class StrategyRole { kOrdinary, kReference, kFloor };
+
+// The strategy `compare` measures the others against unless --reference says.
+inline constexpr const char* kDefaultReference = "baseline";
+
+const char* ToString(ReceiverKind kind);
+const char* ToString(StrategyRole role);
 const char* ToString(SyncKind kind);
 const char* ToString(RecvKind kind);
 const char* ToString(PushKind kind);
@@ -45,6 +57,7 @@ struct StrategySpec {
   // "alloc/mutex/recvfrom/single", or the receiver kind for udpsrc and null.
   // The null receiver reads with recvmmsg, or with gro when recv is kGro.
   std::string Policies() const;
+  StrategyRole Role() const;
 };
 
 // Datagrams per receive call for batching calls; chosen by measurement
@@ -60,5 +73,11 @@ std::string CheckPolicies(const StrategySpec& spec);
 const std::vector<StrategySpec>& Presets();
 std::optional<StrategySpec> FindPreset(std::string_view name);
 std::vector<std::string> PresetNames();
+
+// The preset a strategy's name starts with: "pooled" of
+// "pooled+buffer=freelist". A preset's own name may hold a '+' (null+gro):
+// the longest that starts the text and ends at a '+' or the end wins. ""
+// when none does.
+std::string PresetNameOf(std::string_view name);
 
 }  // namespace rxbench::receivers

@@ -1,5 +1,6 @@
 #include "receivers/threaded_receiver.h"
 
+#include "receivers/read_gate.h"
 #include "receivers/thread_wake.h"
 
 #include <chrono>
@@ -39,6 +40,8 @@ bool ThreadedReceiver::EndsOnError(int received, const char* call) {
 void ThreadedReceiver::Stop() {
   if (!thread_.joinable()) return;
   sync_->RequestStop();
+  // Out of a lock-step wait for the next round, which may never come.
+  if (config_.read_gate != nullptr) config_.read_gate->Close();
   // Out of its receive call's idle wait now rather than within kIdleWaitMs.
   if (WakeUntil(thread_.native_handle(), run_returned_) == WakeOutcome::kStalled) {
     // The thread runs this object's code: it can only be waited for. Said

@@ -46,6 +46,9 @@ struct ReceiverSpec {
   std::size_t pool_size = 4096;
   int cpu = -1;                      // pin the receiver thread (-1: no)
   std::uint64_t inject_cost_ns = 0;  // spin this long per pushed packet (calibrates a CI gate)
+  // A fixed loop of this many iterations per pushed packet (calibrates the
+  // exact tier: a known number of instructions, whatever the machine's speed).
+  std::uint64_t inject_instructions = 0;
   bool phase_timing = false;         // time the loop's phases on a sample of batches
   // The stream every datagram must belong to (--ssrc / --pt); a field not
   // given is locked on the first valid packet (rtp/datagram_check.h). udpsrc

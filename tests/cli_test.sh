@@ -151,6 +151,10 @@ config_error "unwritable compare --out" "--out directory /proc/x" \
   "$wrapper" compare --strategies baseline "${long[@]}" --out /proc/x
 config_error "unwritable --db" "--db /proc/x.db: cannot write" \
   "$wrapper" compare --strategies baseline "${long[@]}" --repetitions 1 --record --db /proc/x.db
+config_error "lock-step with udpsrc" "--lock-step: udpsrc reads inside the pipeline" \
+  "$wrapper" compare --strategies baseline,udpsrc "${long[@]}" --lock-step 64
+config_error "lock-step with io_uring" "--lock-step: io_uring's multishot receive" \
+  "$wrapper" run --strategy iouring "${long[@]}" --lock-step 64
 config_error "--warmup out of range" "--warmup 1e30: at most 1000000000000 packets" \
   "$wrapper" run --strategy baseline "${long[@]}" --warmup 1e30
 config_error "a warm-up of more than a minute" \

@@ -23,6 +23,11 @@ double GeneratorReport::achieved_pps() const {
   return offered_pps * static_cast<double>(last_due_ns - first_due_ns) / static_cast<double>(last_send_ns - first_send_ns);
 }
 
+bool GeneratorReport::fell_behind() const {
+  const double achieved = achieved_pps();
+  return achieved > 0 && achieved < offered_pps * (1 - kFellBehindFraction);
+}
+
 Generator::Generator(TrafficSpec spec, GeneratorHooks hooks, PacingClock* clock)
     : spec_(std::move(spec)),
       hooks_(std::move(hooks)),
@@ -144,7 +149,24 @@ void Generator::SendStream(GeneratorReport* report) {
   std::int64_t start_ns = clock_.NowNs();
   bool warmup_done = schedule.warmup_end() == 0;
 
-  report->offered_pps = spec_.rate_pps;
+  // Lock-step: rounds of `round` packets by schedule index, the warm-up's
+  // and the measured stream's apart; round_end is where the current one stops.
+  const std::uint64_t round = spec_.lock_step_packets;
+  auto round_end_after = [&](std::uint64_t index) {
+    const bool in_warmup = index < schedule.warmup_end();
+    const std::uint64_t base = in_warmup ? 0 : schedule.warmup_end();
+    const std::uint64_t limit = in_warmup ? schedule.warmup_end() : schedule.total();
+    return std::min(base + ((index - base) / round + 1) * round, limit);
+  };
+  std::uint64_t round_end = round == 0 ? 0 : round_end_after(0);
+  std::uint64_t released = 0;  // packets_sent when the round hook last returned
+  auto end_round = [&] {
+    if (report->packets_sent + report->send_errors != released && hooks_.after_round) hooks_.after_round(*report);
+    released = report->packets_sent + report->send_errors;
+  };
+
+  // Lock-step has no rate: nothing says how fast it should have gone.
+  report->offered_pps = round == 0 ? spec_.rate_pps : 0;
   report->schedule_origin_ns = start_ns;
   // due_ns: when the (last) packet of the call was due after the schedule's start.
   auto account = [&](const SendOutcome& outcome, std::uint64_t send_ns, std::int64_t due_ns, bool measured) {
@@ -168,6 +190,11 @@ void Generator::SendStream(GeneratorReport* report) {
   };
 
   while (!schedule.done() && !stop_.load(std::memory_order_relaxed)) {
+    if (round != 0 && schedule.index() >= round_end) {
+      end_round();
+      round_end = round_end_after(schedule.index());
+      continue;
+    }
     if (!warmup_done && schedule.index() == schedule.warmup_end()) {
       warmup_done = true;
       const std::int64_t paused_at = clock_.NowNs();
@@ -178,7 +205,7 @@ void Generator::SendStream(GeneratorReport* report) {
       continue;
     }
     const std::int64_t now_ns = clock_.NowNs();
-    if (start_ns + schedule.due_ns() > now_ns) {
+    if (round == 0 && start_ns + schedule.due_ns() > now_ns) {
       clock_.SleepUntil(std::min(start_ns + schedule.due_ns(), now_ns + kStopPollNs));
       continue;
     }
@@ -207,7 +234,8 @@ void Generator::SendStream(GeneratorReport* report) {
     // building the batch is not part of the latency a receiver measures).
     std::int64_t due_ns = 0;
     unsigned count = 0;
-    while (count < batch && !schedule.done() && start_ns + schedule.due_ns() <= now_ns &&
+    while (count < batch && !schedule.done() &&
+           (round != 0 ? schedule.index() < round_end : start_ns + schedule.due_ns() <= now_ns) &&
            (warmup_done || schedule.index() < schedule.warmup_end())) {
       std::uint8_t* packet = buffers_.data() + count * packet_bytes_;
       rtp::WriteHeader(schedule.header(), packet);
@@ -224,6 +252,7 @@ void Generator::SendStream(GeneratorReport* report) {
     account(gso_ ? gso_->Send(buffers_.data(), packet_bytes_, count * packet_bytes_) : sender_.Send(messages_.data(), count),
             send_ns, due_ns, measured);
   }
+  if (round != 0 && !stop_.load(std::memory_order_relaxed)) end_round();
   if (gso_) {
     report->gso_segments_per_call = static_cast<unsigned>(messages_.size());
     report->gso_calls = gso_->gso_calls();

@@ -29,6 +29,10 @@
 // the warm-up has been received and its measurement window is open; a sender
 // on another host pauses for a fixed time instead.
 //
+// Lock-step (spec.lock_step_packets = K): the schedule's times are ignored;
+// packets go out in rounds of K, each followed by the round hook, which the
+// harness returns from only once the receive side has taken the round in.
+//
 // Thread-safety: Start() once, from one thread. Wait(), Stop(), running() and
 // Report() may be called from any thread, also concurrently.
 #pragma once
@@ -110,7 +114,15 @@ struct GeneratorReport {
   // when every packet left on time, for either shape. 0 when that cannot be
   // told (fewer than two send instants).
   double achieved_pps() const;
+  // Whether the achieved rate fell more than kFellBehindFraction short of
+  // the offered one (generator_fell_behind): the one rule `run`, `compare`
+  // and `gen` report. False when the achieved rate cannot be told.
+  bool fell_behind() const;
 };
+
+// How far short of the offered rate the generator may fall before a run
+// says so: a few per cent is the pacing's ordinary wobble on a busy machine.
+inline constexpr double kFellBehindFraction = 0.02;
 
 struct GeneratorHooks {
   // On the sender thread, once it is set up: its kernel thread id.
@@ -118,6 +130,11 @@ struct GeneratorHooks {
   // On the sender thread after the warm-up packets (only when there are some);
   // the measured stream starts when it returns. Must return soon after Stop().
   std::function<void(const GeneratorReport& warmup)> after_warmup;
+  // Lock-step only (spec.lock_step_packets): on the sender thread after each
+  // round has been handed to the kernel, with the counts so far; the next
+  // round is sent when it returns. Called once more after the last round.
+  // Must return soon after Stop().
+  std::function<void(const GeneratorReport& so_far)> after_round;
 };
 
 class Generator {

@@ -76,6 +76,8 @@ std::string Validate(const TrafficSpec& spec) {
   if (spec.payload_type > 127) return "payload_type must be 0..127 (7 bits)";
   if (spec.cpu < -1) return "cpu must be -1 (no pinning) or a CPU number";
   if (spec.send_batch < 1 || spec.send_batch > 1024) return "send_batch must be 1..1024";
+  if (spec.lock_step_packets > 1'000'000) return "lock_step_packets must be at most 1000000";
+  if (spec.lock_step_packets != 0 && spec.tx_timestamps) return "tx_timestamps cannot be combined with lock-step";
   if (!spec.malformed.empty() && spec.send_batch != 1) return "malformed datagrams need send_batch 1";
   if (spec.gso_segments > 1) {
     if (spec.gso_segments > 64) return "gso_segments must be at most 64 (UDP_MAX_SEGMENTS of older kernels)";

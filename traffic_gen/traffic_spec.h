@@ -71,6 +71,14 @@ struct TrafficSpec {
   // sent, a duplicate goes out twice back to back, a swapped pair as i+1, i.
   // Each datagram is stamped right before its own send, as any other.
   ImpairmentSpec impair;
+  // Lock-step (issue 19's exact tier): 0 = paced as above. K > 0: no pacing;
+  // the stream goes out in rounds of K packets, as fast as the sender can
+  // send them (in calls of send_batch, or gso_segments, packets each), and
+  // after each round the generator calls its round hook and waits for it
+  // (GeneratorHooks::after_round): the harness lets the receiver read the
+  // round and waits until it has left the pipeline. The warm-up's last round
+  // ends at the warm-up's end, and the stream's last one may be shorter.
+  std::uint64_t lock_step_packets = 0;
   std::uint64_t seed = 1;  // of the malformed datagrams and the impairments (independent draws)
   std::size_t receiver_buffer_bytes = 4096;
 

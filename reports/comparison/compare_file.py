@@ -3,16 +3,20 @@ strategy, paired by repetition index (compare ran them back to back)."""
 from reports.comparison.analysis import Contender, analyze
 from reports.results.metrics import COMPARED
 
-DEFAULT_REFERENCE = "baseline"
-
 
 def analyze_compare_file(results, reference=None, metrics=COMPARED):
-    """`reference` defaults to context.invocation.reference, then to baseline; if that
-    strategy did not run, the first strategy is the reference (with a warning)."""
+    """`reference` defaults to context.invocation.reference, then to the harness's default
+    (the catalogue's); if that strategy did not run, or the file names neither, the
+    first strategy is the reference (with a warning)."""
     strategies = results.strategies()
-    wanted = reference or results.invocation.get("reference") or DEFAULT_REFERENCE
+    wanted = reference or results.invocation.get("reference") or (
+        results.catalogue.default_reference if results.catalogue else None)
     notes = []
-    if wanted not in strategies and strategies:
+    if wanted is None and strategies:
+        notes.append(f"the file names no reference (it predates the strategy catalogue); "
+                     f"comparing with '{strategies[0]}', the first strategy")
+        wanted = strategies[0]
+    elif wanted not in strategies and strategies:
         notes.append(f"reference '{wanted}' is not in this run; comparing with "
                      f"'{strategies[0]}' instead")
         wanted = strategies[0]

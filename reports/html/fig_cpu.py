@@ -11,13 +11,15 @@ from matplotlib.patches import Patch
 
 from reports.html import palette, threads
 from reports.html.figure_files import footnote, new_figure
+from reports.results.catalogue import FLOOR
 from reports.stats import median
 from reports.html.verdicts import PATH_KEY
 
 
 def draw(results, colours, ratios=None):
     """ratios: optional {label: (ratio, low, high)} from the comparison section, else
-    the ratio of medians to baseline is printed."""
+    the ratio of medians to the reference (compare's, else the catalogue's default) is
+    printed."""
     labels = [s for s in results.strategies if median.values(results.runs[s], PATH_KEY)]
     if not labels:
         return None
@@ -45,10 +47,11 @@ def draw(results, colours, ratios=None):
                     color="black", capsize=4, linewidth=1.2, zorder=5)
         _ratio_label(ax, x, max(bottom, mi.high), s, results, ratios)
 
-    null = next((s for s in labels if results.base_name.get(s) == "null"), None)
-    floor = median.median_of(results.runs[null], PATH_KEY) if null else None
+    # The first floor strategy (the results' strategy_role): what the kernel alone costs.
+    floor_label = next((s for s in labels if results.role_of(s) == FLOOR), None)
+    floor = median.median_of(results.runs[floor_label], PATH_KEY) if floor_label else None
     if floor:
-        ax.axhline(floor, color=palette.NULL_GREY, linestyle="--", linewidth=1.2, zorder=4)
+        ax.axhline(floor, color=colours[floor_label], linestyle="--", linewidth=1.2, zorder=4)
 
     ax.set_xticks(range(len(labels)), labels, rotation=20 if len(labels) > 5 else 0, ha="right"
                   if len(labels) > 5 else "center")
@@ -59,11 +62,11 @@ def draw(results, colours, ratios=None):
     ax.set_title("Receive-path CPU per packet, by thread")
     ax.set_ylim(0, ax.get_ylim()[1] * 1.08)
     ax.grid(axis="y", alpha=0.3)
-    ax.legend(handles=_legend(thread_labels, tints, floor), loc="upper left",
-              bbox_to_anchor=(1.01, 1), fontsize=8, title_fontsize=8,
+    ax.legend(handles=_legend(thread_labels, tints, floor, floor_label, colours),
+              loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, title_fontsize=8,
               title="thread (a tint of the\nstrategy's colour)")
     footnote(fig, median.interval_note(intervals) + " of receiver + pipeline CPU; "
-             "bar labels: ratio to baseline")
+             f"bar labels: ratio to {results.reference_of() or 'the reference'}")
     return fig
 
 
@@ -87,7 +90,7 @@ def _tints(thread_labels):
     return out
 
 
-def _legend(thread_labels, tints, floor):
+def _legend(thread_labels, tints, floor, floor_label, colours):
     handles = []
     for t in thread_labels:
         if t == threads.UNATTRIBUTED:
@@ -99,8 +102,8 @@ def _legend(thread_labels, tints, floor):
     handles.append(Line2D([], [], color="black", marker="_", markersize=10,
                           label="interval of the median"))
     if floor:
-        handles.append(Line2D([], [], color=palette.NULL_GREY, linestyle="--",
-                              label=f"null floor (kernel receive only): {floor:,.0f} ns"))
+        handles.append(Line2D([], [], color=colours[floor_label], linestyle="--",
+                              label=f"{floor_label} floor (kernel receive only): {floor:,.0f} ns"))
     return handles
 
 
@@ -110,14 +113,15 @@ def _ratio_label(ax, x, top, label, results, ratios):
         r, lo, hi = ratios[label]
         text = f"{r:.2f}×\n[{lo:.2f}, {hi:.2f}]"
     else:
-        base = results.label_of("baseline", results.file_of[label])
+        base = results.label_of(results.reference_of(results.file_of[label]),
+                                results.file_of[label])
         if base and base != label:
             a = median.median_of(results.runs[base], PATH_KEY)
             b = median.median_of(results.runs[label], PATH_KEY)
             if a:
                 text = f"{b / a:.2f}×"
         elif base == label:
-            text = "1.00×\n(baseline)"
+            text = "1.00×\n(reference)"
     if text:
         ax.annotate(text, (x, top), textcoords="offset points", xytext=(0, 4), ha="center",
                     va="bottom", fontsize=8)

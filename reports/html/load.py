@@ -8,6 +8,7 @@ import json
 import os
 from dataclasses import dataclass, field
 
+from reports.results import catalogue as strategy_catalogue
 from reports.usage import UsageError
 
 
@@ -30,6 +31,35 @@ class Results:
     def context(self):
         """The first file's context: what the page's header describes."""
         return self.files[0].context if self.files else {}
+
+    def catalogue(self):
+        """The strategy catalogue of the first file that has one (the harness's own list,
+        reports/results/catalogue.py); None when every file predates it."""
+        for f in self.files:
+            found = strategy_catalogue.of_context(f.context)
+            if found:
+                return found
+        return None
+
+    def role_of(self, label, file_index=0):
+        """reference, floor or ordinary, as the harness wrote it for this label's runs,
+        else as file `file_index`'s catalogue has it (a name without runs here, such as
+        a comparison row's); None when the file predates roles."""
+        for entry in self.runs.get(label, []):
+            if entry.get("strategy_role"):
+                return entry["strategy_role"]
+        index = self.file_of.get(label, file_index)
+        found = strategy_catalogue.of_context(self.files[index].context) \
+            if index < len(self.files) else None
+        return found.role(self.base_name.get(label, label)) if found else None
+
+    def reference_of(self, file_index=0):
+        """The strategy the others are measured against in one file: compare's
+        --reference, else the catalogue's default; None when the file says neither."""
+        context = self.files[file_index].context if self.files else {}
+        wanted = (context.get("invocation") or {}).get("reference")
+        found = strategy_catalogue.of_context(context) or self.catalogue()
+        return wanted or (found.default_reference if found else None)
 
     def label_of(self, strategy, file_index=0):
         """The label a strategy name of one file carries in this report."""

@@ -9,6 +9,7 @@ import os
 
 from reports.html import load, palette, profile_section, sections, sweep_section
 from reports.html.page import document, el, join
+from reports.results import catalogue as strategy_catalogue
 from reports.usage import UsageError
 
 
@@ -27,7 +28,9 @@ def render(out_dir, results=None, sweep=None, profile=None, profile_dir=None, tr
     names = list(results.strategies)
     names += sweep_section.strategies(sweep) + profile_section.strategies(profile)
     names += [r.get("strategy") for r in trend.records] if trend else []
-    colours = palette.colours(list(dict.fromkeys(n for n in names if n)))
+    colours = palette.colours(list(dict.fromkeys(n for n in names if n)),
+                              _catalogue(results, sweep, sweep_dir or out_dir, profile,
+                                         profile_dir or out_dir))
 
     body = [el("h1", _title(results, sweep, profile)),
             el("p", f"Generated {datetime.datetime.now().isoformat(timespec='seconds')} from "
@@ -51,14 +54,21 @@ def render(out_dir, results=None, sweep=None, profile=None, profile_dir=None, tr
     return index
 
 
-def _commands(doc, base, key):
-    """[(title, command line, context of its first run)] of a sweep or profile document,
-    whose results files are relative to `base`."""
-    if not doc:
-        return []
+def _catalogue(results, sweep, sweep_base, profile, profile_base):
+    """[(name, role)] of the harness's strategies, from the first results file that has
+    the catalogue: the report's own, else a sweep's or profile's runs."""
+    found = results.catalogue()
+    for doc, base, key in ((sweep, sweep_base, "sweep"), (profile, profile_base, "profile")):
+        if found is None and doc:
+            found = strategy_catalogue.of_context(_first_context(doc, base, key))
+    return [(s["name"], s["role"]) for s in found.strategies] if found else []
+
+
+def _first_context(doc, base, key):
+    """The context of the first results file of a sweep or profile document that can be
+    read; None when none can."""
     part = doc.get(key, {})
     entries = part.get("points") if key == "sweep" else part.get("strategies")
-    context = None
     for entry in entries or []:
         if entry.get("results_file"):
             try:
@@ -67,9 +77,18 @@ def _commands(doc, base, key):
             except UsageError:
                 continue
             if context:
-                break
+                return context
+    return None
+
+
+def _commands(doc, base, key):
+    """[(title, command line, context of its first run)] of a sweep or profile document,
+    whose results files are relative to `base`."""
+    if not doc:
+        return []
     return [(f"rxbench {key}: its command, and the context of its first run",
-             part.get("command_line") or "(not recorded)", context)]
+             doc.get(key, {}).get("command_line") or "(not recorded)",
+             _first_context(doc, base, key))]
 
 
 def _own_commit(results):

@@ -3,6 +3,7 @@
 testdata/compare-high-rate.json is a real recording (see testdata/README.md): 5
 strategies, 3 repetitions, packet loss, and one failed repetition of baseline.
 """
+import json
 import os
 import re
 import tempfile
@@ -12,6 +13,7 @@ import matplotlib.image
 from PIL import Image
 
 from reports.html import capture, cli
+from reports.results.sample import LIST_JSON
 
 TESTDATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "testdata")
 RESULTS = os.path.join(TESTDATA, "compare-high-rate.json")
@@ -25,11 +27,24 @@ def referenced_files(page):
     return [r for r in refs if not re.match(r"^[a-z]+:", r) and not r.startswith("#")]
 
 
+def with_catalogue(directory):
+    """The recording plus the strategy catalogue the harness writes today (`rxbench list
+    --json`), which says that null is the floor: as a new file has it."""
+    with open(RESULTS, encoding="utf-8") as f:
+        doc = json.load(f)
+    with open(LIST_JSON, encoding="utf-8") as f:
+        doc["context"]["catalogue"] = json.load(f)
+    path = os.path.join(directory, "catalogued.json")
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(doc, f)
+    return path
+
+
 class ReportTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.out = cls.enterClassContext(tempfile.TemporaryDirectory(prefix="report_test_"))
-        cls.index = cli.render([RESULTS], cls.out)
+        cls.index = cli.render([with_catalogue(cls.out)], cls.out)
         with open(cls.index, encoding="utf-8") as f:
             cls.page = f.read()
 
@@ -139,7 +154,6 @@ class NewFieldsAndTrendTest(unittest.TestCase):
         self.out = self.enterContext(tempfile.TemporaryDirectory(prefix="report_test_new_"))
 
     def test_results_with_issue_9_fields_render(self):
-        import json
         with open(RESULTS, encoding="utf-8") as f:
             doc = with_new_fields(json.load(f))
         path = os.path.join(self.out, "new.json")

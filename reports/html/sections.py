@@ -55,7 +55,8 @@ def cpu(results, colours, out_dir):
         "Stacked bars of CPU per packet by thread for each strategy",
         "CPU time per delivered packet of the receiver thread and of each pipeline thread "
         "(their sum is the receive path), with the unattributed rest of the process hatched "
-        "on top. The dashed line is the null receiver: the kernel's share, the floor.",
+        "on top. The dashed line is the floor (a strategy that receives and drops): the "
+        "kernel's share.",
         "No receive-path CPU in these results.")
 
 

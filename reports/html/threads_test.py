@@ -1,7 +1,9 @@
 """Thread names that survive repetitions, and stable colours."""
+import json
 import unittest
 
 from reports.html import palette, threads
+from reports.results.sample import LIST_JSON
 
 
 class ThreadsTest(unittest.TestCase):
@@ -33,13 +35,29 @@ class ThreadsTest(unittest.TestCase):
 
 
 class PaletteTest(unittest.TestCase):
+    def setUp(self):
+        # The harness's strategies and roles, as `rxbench list --json` has them.
+        with open(LIST_JSON, encoding="utf-8") as f:
+            self.catalogue = [(s["name"], s["role"]) for s in json.load(f)["strategies"]]
+
     def test_a_preset_keeps_its_colour_whatever_else_is_in_the_report(self):
-        a = palette.colours(["iouring", "baseline"])
+        a = palette.colours(["iouring", "baseline"], self.catalogue)
         b = palette.colours(["null", "baseline", "combined-list", "iouring",
-                             "pooled+buffer=freelist"])
+                             "pooled+buffer=freelist", "null+gro"], self.catalogue)
         self.assertEqual(a["iouring"], b["iouring"])
-        self.assertEqual(b["null"], palette.NULL_GREY)
         self.assertEqual(len(set(b.values())), len(b))
+
+    def test_every_floor_is_a_grey(self):
+        floors = [name for name, role in self.catalogue if role == "floor"]
+        self.assertEqual(sorted(floors), ["null", "null+gro"])
+        got = palette.colours(floors, self.catalogue)
+        self.assertEqual(sorted(got.values()), sorted(palette.FLOOR_GREYS[:2]))
+
+    def test_without_a_catalogue_names_take_colours_in_sorted_order(self):
+        # Results older than the catalogue: reproducible, distinct, none a floor grey.
+        got = palette.colours(["null", "baseline"])
+        self.assertEqual(got, {"baseline": palette.EXTRA_COLOURS[0],
+                               "null": palette.EXTRA_COLOURS[1]})
 
 
 if __name__ == "__main__":

@@ -3,10 +3,13 @@
 With a "comparison" section (written by `analyze-compare`) the verdicts are its paired
 (or unpaired) statistics: median ratio, interval, p-value. Without one, only medians
 are available, and the text says so instead of implying a significance it does not have.
-`null` is never "cheapest": it is the kernel floor, it delivers nothing to GStreamer.
+A floor (null, null+gro: the results' strategy_role) is never "cheapest": it is the
+kernel's cost, it delivers nothing to GStreamer. Results written before the roles have no
+floor and a note says so.
 """
 from dataclasses import dataclass, field
 
+from reports.results.catalogue import FLOOR, NO_CATALOGUE_NOTE
 from reports.stats import median
 
 PATH_KEY = "cpu_ns_per_packet_receive_path"
@@ -30,6 +33,8 @@ def build(results):
         out = _from_medians(results)
     for label, errors in results.failed.items():
         out.notes.append(f"{label}: {len(errors)} repetition(s) failed, left out: {errors[0]}")
+    if results.files and results.catalogue() is None:
+        out.notes.append(f"These results were {NO_CATALOGUE_NOTE}.")
     return out
 
 
@@ -78,12 +83,14 @@ def _loss_clause(results, label, ranked, describe):
 
 
 def _from_comparison(results, index, comparison, out):
-    reference = comparison.get("reference", "baseline")
+    reference = comparison.get("reference") or results.reference_of(index) or "the reference"
     design = comparison.get("design", "paired")
     level = round(100 * float(comparison.get("confidence", 0.95)))
     metrics = {m.get("key"): m for m in comparison.get("metrics", [])}
     rows = comparison.get("rows", [])
-    path_rows = [r for r in rows if r.get("metric") == PATH_KEY and r.get("strategy") != "null"
+    path_rows = [r for r in rows if r.get("metric") == PATH_KEY
+                 and results.role_of(results.label_of(r.get("strategy"), index)
+                                     or str(r.get("strategy")), index) != FLOOR
                  and r.get("median_ratio") is not None]
     prefix = f"[{index + 1}] " if len(results.files) > 1 else ""
     if path_rows:
@@ -143,10 +150,11 @@ def _digits(v):
 def _from_medians(results):
     out = Verdicts()
     medians = {s: median.median_of(results.runs[s], PATH_KEY) for s in results.strategies}
-    reference = "baseline" if medians.get("baseline") else next(
-        (s for s in results.strategies if medians.get(s) and s != "null"), None)
+    wanted = results.label_of(results.reference_of(0), 0)
+    reference = wanted if medians.get(wanted) else next(
+        (s for s in results.strategies if medians.get(s) and results.role_of(s) != FLOOR), None)
     candidates = [s for s in results.strategies if medians.get(s) is not None
-                  and results.base_name.get(s) != "null"]
+                  and results.role_of(s) != FLOOR]
     out.headline.append("No paired statistics are available: these results have no comparison "
                         "section (`rxbench compare` writes one). What follows are medians of the "
                         "repetitions, without intervals or p-values.")

@@ -5,25 +5,42 @@ import tempfile
 import unittest
 
 from reports.html import load, verdicts
+from reports.results.catalogue import NO_CATALOGUE_NOTE
+from reports.results.sample import LIST_JSON
 
 TESTDATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "testdata")
 RESULTS = os.path.join(TESTDATA, "compare-high-rate.json")
 
 
-def with_comparison(tmpdir, rows):
-    """The recorded file plus a comparison section in the contract's schema."""
+def recorded():
+    """The recording (older than the strategy catalogue) with the catalogue the harness
+    writes today (`rxbench list --json`): the roles come from there, as in a new file."""
     with open(RESULTS, encoding="utf-8") as f:
         doc = json.load(f)
+    with open(LIST_JSON, encoding="utf-8") as f:
+        listed = json.load(f)
+    doc["context"]["catalogue"] = {k: v for k, v in listed.items()
+                                   if k not in ("scenarios", "default_pipeline")}
+    return doc
+
+
+def write(tmpdir, doc, name):
+    path = os.path.join(tmpdir, name)
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(doc, f)
+    return path
+
+
+def with_comparison(tmpdir, rows):
+    """The recorded file plus a comparison section in the contract's schema."""
+    doc = recorded()
     doc["comparison"] = {
         "reference": "baseline", "design": "paired", "alpha": 0.05, "confidence": 0.95,
         "metrics": [{"key": "cpu_ns_per_packet_receive_path", "label": "receive-path CPU",
                      "unit": "ns/packet", "better": "lower"}],
         "rows": rows, "geomean": {"cpu_ns_per_packet_receive_path": 0.79},
         "warnings": ["baseline: 1 of 3 repetitions failed; its pairs are left out"]}
-    path = os.path.join(tmpdir, "with-comparison.json")
-    with open(path, "w", encoding="utf-8") as f:
-        json.dump(doc, f)
-    return path
+    return write(tmpdir, doc, "with-comparison.json")
 
 
 def row(strategy, ratio, low, high, p, verdict, needed=None):
@@ -38,7 +55,7 @@ class VerdictsTest(unittest.TestCase):
         self.tmp = self.enterContext(tempfile.TemporaryDirectory(prefix="verdicts_test_"))
 
     def test_without_comparison_says_no_statistics_and_uses_medians(self):
-        v = verdicts.build(load.load([RESULTS]))
+        v = verdicts.build(load.load([write(self.tmp, recorded(), "r.json")]))
         self.assertIn("No paired statistics are available", v.headline[0])
         self.assertIn("iouring", v.headline[1])
         self.assertIn("ratio of medians", v.headline[1])
@@ -67,6 +84,22 @@ class VerdictsTest(unittest.TestCase):
         self.assertIn("no significant change", v.rows[2][-1])
         self.assertTrue(any("Geometric mean" in n for n in v.notes))
         self.assertTrue(any("repetitions failed" in n for n in v.notes))
+
+    def test_no_floor_is_ever_cheapest(self):
+        # null+gro is a floor too (its role, from the harness), not only null.
+        rows = [row("iouring", 0.61, 0.55, 0.68, 0.002, "faster"),
+                row("null+gro", 0.20, 0.19, 0.21, 0.001, "faster"),
+                row("null", 0.25, 0.24, 0.26, 0.001, "faster")]
+        v = verdicts.build(load.load([with_comparison(self.tmp, rows)]))
+        self.assertIn("Cheapest receive path: iouring, 0.61× baseline", v.headline[0])
+
+    def test_a_file_without_the_catalogue_is_read_with_a_note(self):
+        # Older than the roles: nothing is taken for a floor, and the page says why.
+        v = verdicts.build(load.load([RESULTS]))
+        self.assertIn("Cheapest receive path by median: null", v.headline[1])
+        self.assertIn(f"These results were {NO_CATALOGUE_NOTE}.", v.notes)
+        v = verdicts.build(load.load([write(self.tmp, recorded(), "r.json")]))
+        self.assertFalse(any(NO_CATALOGUE_NOTE in n for n in v.notes))
 
     def test_too_few_repetitions_says_how_many_are_needed(self):
         rows = [row("combined-list", 0.97, 0.85, 1.12, 0.5, "too few repetitions", needed=14)]

@@ -20,6 +20,7 @@ from reports.html.load import read_json
 from reports.usage import ArgumentParser, RunFailed, UsageError, run_main, say
 from reports.exact import count, valgrind
 from reports.profile import counted, flamegraph, perf_check, perf_script, record, stacks
+from reports.results import catalogue
 from reports.sweep import harness
 
 # The harness option that turns its in-loop phase timing on (the fallback without perf).
@@ -51,16 +52,21 @@ def parse(argv):
     return args, forwarded
 
 
-def profile_with_perf(strategy, directory, harness_argv, args):
+def profile_with_perf(strategy, directory, harness_argv, args, results_file):
     data = os.path.join(directory, "perf.data")
     record.record(data, harness_argv, args.frequency)
     samples = perf_script.parse(record.script(data))
     if not samples:
         raise RunFailed(f"perf recorded no samples of {strategy}")
-    return thread_profiles(strategy, samples, directory, args.top)
+    # The run under perf wrote its results: their catalogue names the threads.
+    try:
+        found = catalogue.of_context(read_json(results_file).get("context"))
+    except UsageError:
+        found = None
+    return thread_profiles(strategy, samples, directory, args.top, found)
 
 
-def thread_profiles(strategy, samples, directory, top):
+def thread_profiles(strategy, samples, directory, top, found_catalogue):
     """Per thread: folded stacks and flame graph written into `directory`, top functions."""
     threads = []
     for comm, folded in sorted(stacks.fold(samples).items(),
@@ -71,7 +77,7 @@ def thread_profiles(strategy, samples, directory, top):
         with open(os.path.join(directory, f"flame-{name}.svg"), "w", encoding="utf-8") as f:
             f.write(flamegraph.svg(folded, f"{strategy}: thread {comm}"))
         threads.append({
-            "comm": comm, "role": stacks.role(comm, strategy),
+            "comm": comm, "role": stacks.role(comm, strategy, found_catalogue),
             "samples": sum(1 for s in samples if s.comm == comm),
             "cpu_ns": sum(folded.values()),
             "top": [vars(t) for t in stacks.top_functions(folded, top)],
@@ -120,7 +126,8 @@ def _main(argv):
         if why_not_perf:
             entry.update(profile_with_phases(strategy, harness_argv, results_file, why_not_perf))
         else:
-            entry.update(profile_with_perf(strategy, directory, harness_argv, args))
+            entry.update(profile_with_perf(strategy, directory, harness_argv, args,
+                                           results_file))
         entry["packets_delivered"] = _delivered(results_file)
         entries.append(entry)
     doc = {"profile": {

@@ -11,6 +11,11 @@ from unittest import mock
 
 from reports.html import capture
 from reports.profile import cli, perf_check
+from reports.results import catalogue
+from reports.results.sample import LIST_JSON
+
+with open(LIST_JSON, encoding="utf-8") as f:
+    CATALOGUE = catalogue.from_json(json.load(f))
 
 FAKE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "sweep", "testdata",
                     "fake_harness.py")
@@ -74,7 +79,8 @@ class ProfilePageTest(unittest.TestCase):
             directory = os.path.join(out, "s%d" % len(entries))
             os.makedirs(directory)
             entry = {"strategy": strategy, "packets_delivered": 1000}
-            entry.update(cli.thread_profiles(strategy, samples, directory, top=5))
+            entry.update(cli.thread_profiles(strategy, samples, directory, top=5,
+                                             found_catalogue=CATALOGUE))
             entries.append(entry)
         doc = {"profile": {"method": "perf", "event": "cpu-clock", "unwinding": "dwarf",
                            "frequency_hz": 4000, "strategies": entries}}

@@ -6,10 +6,13 @@ testdata/perf-script-combined-list.txt: 56 whole samples (30 rxrecv, 10 queue0:s
 `perf script -F comm,tid,period,ip,sym,dso`. The expected numbers below were counted
 from the text with awk, not with this parser.
 """
+import json
 import os
 import unittest
 
 from reports.profile import perf_script, stacks
+from reports.results import catalogue
+from reports.results.sample import LIST_JSON
 
 SAMPLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "testdata",
                       "perf-script-combined-list.txt")
@@ -70,12 +73,20 @@ class PerfScriptTest(unittest.TestCase):
         self.assertEqual(perf_script.frame_name("udp_recvmsg", "[kernel.kallsyms]"),
                          "udp_recvmsg [k]")
 
-    def test_thread_roles(self):
-        self.assertEqual(stacks.role("rxrecv", "combined-list"), "receiver")
-        self.assertEqual(stacks.role("rxnull", "null"), "receiver")
-        self.assertEqual(stacks.role("src:src", "combined-list"), "pipeline")
-        self.assertEqual(stacks.role("src:src", "udpsrc"), "receiver")
-        self.assertEqual(stacks.role("rxgen", "udpsrc"), "generator")
+    def test_thread_roles_by_the_harness_rules(self):
+        # The rules `rxbench list --json` states (harness/thread_roles.h).
+        with open(LIST_JSON, encoding="utf-8") as f:
+            rules = catalogue.from_json(json.load(f))
+        self.assertEqual(stacks.role("rxrecv", "combined-list", rules), "receiver")
+        self.assertEqual(stacks.role("rxnull", "null+gro", rules), "receiver")
+        self.assertEqual(stacks.role("iou-wrk-4242", "iouring", rules), "receiver")
+        self.assertEqual(stacks.role("src:src", "combined-list", rules), "pipeline")
+        self.assertEqual(stacks.role("src:src", "udpsrc", rules), "receiver")
+        self.assertEqual(stacks.role("rxgen", "udpsrc", rules), "generator")
+        self.assertEqual(stacks.role("rxbench", "pooled+buffer=freelist", rules), "harness")
+        self.assertEqual(stacks.role("timer", "pooled+buffer=freelist", rules), "pipeline")
+        # Results older than the catalogue: unknown, not guessed.
+        self.assertIsNone(stacks.role("rxrecv", "combined-list", None))
 
     def test_folded_text_is_flamegraph_format(self):
         folded = stacks.fold(load())["src:src"]

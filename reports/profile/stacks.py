@@ -7,24 +7,14 @@ run has one receiver, one generator and one thread per streaming task.
 """
 from dataclasses import dataclass
 
-RECEIVER_COMMS = {"rxrecv", "rxnull"}
 
-
-def role(comm, strategy):
-    """receiver, pipeline, generator or harness, from the thread's name.
-
-    udpsrc has no rxbench receiver thread: its source task ("src:src") is the receiver.
-    Every other thread of the process is GStreamer's ("<element>:<pad>" tasks and
-    element-private threads such as rtpjitterbuffer's "timer").
-    """
-    base = strategy.split("+")[0]
-    if comm in RECEIVER_COMMS or (base == "udpsrc" and comm == "src:src"):
-        return "receiver"
-    if comm == "rxgen":
-        return "generator"
-    if comm == "rxbench":
-        return "harness"
-    return "pipeline"
+def role(comm, strategy, catalogue):
+    """receiver, pipeline, generator or harness, from the thread's name alone, by the
+    harness's own rules (the results' catalogue, harness/thread_roles.h): its named
+    threads, io_uring's workers, and udpsrc's source task ("src:src"), which is that
+    strategy's receiver; any other thread is GStreamer's. None when the results predate
+    the catalogue (reports/results/catalogue.py)."""
+    return catalogue.thread_role(comm, strategy) if catalogue else None
 
 
 def fold(samples):

@@ -1,12 +1,15 @@
 """Reads a results JSON file into a ResultsFile. Tolerant of fields a newer harness adds
 and an older one lacks: anything absent is simply not in `metrics`.
 
-Schema versions (`schema_version` in the context and in every entry; absent = 0): in
+Schema versions (`schema_version` in the context and in every entry; absent = 0;
+schema/results.schema.json states version 1): in
 version 0 `real_time` was the p50 send -> sink latency; from version 1 it is the wall
 time of the measured window per packet (harness/results_json.h). A version 0 entry is
 read with its latency under `latency_p50_ns` (where it already is, in files that have
 that field) and `real_time` unavailable (None), and the file carries a note saying so:
-old files and history rows stay comparable with new ones on every compared metric."""
+old files and history rows stay comparable with new ones on every compared metric. A
+file of a newer version than this reader knows is read as the newest it knows, with a
+note: never refused."""
 from reports.files import read_json
 from reports.results import metrics
 from reports.results.model import Iteration, ResultsFile
@@ -37,7 +40,21 @@ def from_dict(data, path="<memory>"):
             converted = True
         iterations.append(it)
     notes = [V0_NOTE] if converted else []
+    versions = [file_version] + [e.get("schema_version") for e in entries]
+    newest = max((v for v in versions if isinstance(v, int)), default=0)
+    if newest > SCHEMA_VERSION:
+        notes.append(newer_note(newest))
     return ResultsFile(path=path, context=context, iterations=iterations, notes=notes)
+
+
+# The newest version this reader knows (schema/results.schema.json).
+SCHEMA_VERSION = 1
+
+
+def newer_note(version):
+    return (f"written by a newer harness (schema version {version}; this reader knows "
+            f"{SCHEMA_VERSION}): read as version {SCHEMA_VERSION}, a field whose meaning "
+            "changed may be misread")
 
 
 V0_NOTE = ("written before schema version 1: its real_time was the p50 latency (read as "

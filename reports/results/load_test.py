@@ -5,8 +5,8 @@ import tempfile
 import unittest
 
 from reports.results import synthetic
-from reports.results.load import V0_NOTE, from_dict, load
-from reports.results.sample import SAMPLE_COMPARE
+from reports.results.load import V0_NOTE, from_dict, load, newer_note
+from reports.results.sample import LIST_JSON, SAMPLE_COMPARE
 from reports.usage import UsageError
 
 
@@ -109,6 +109,28 @@ class SchemaVersions(unittest.TestCase):
         # An entry read on its own (a history row) says its version itself.
         alone = from_dict({"benchmarks": [{**entry, "schema_version": 1}]})
         self.assertEqual(alone.iterations[0].value("real_time"), 2500.0)
+
+    def test_a_newer_version_is_read_with_a_note(self):
+        entry = synthetic.entry("a", 0, 100.0, real_time=2500.0)
+        data = synthetic.results([entry])
+        data["context"] = {"schema_version": 2}
+        results = from_dict(data)
+        self.assertEqual(results.notes, [newer_note(2)])
+        self.assertEqual(results.iterations[0].value("real_time"), 2500.0)
+        # A history row stored on its own says its version itself.
+        alone = from_dict({"benchmarks": [{**entry, "schema_version": 2}]})
+        self.assertEqual(alone.notes, [newer_note(2)])
+
+    def test_the_catalogue_is_read_when_present(self):
+        data = synthetic.results([synthetic.entry("a", 0, 100.0)])
+        self.assertIsNone(from_dict(data).catalogue)   # older files have none
+        with open(LIST_JSON, encoding="utf-8") as f:
+            data["context"]["catalogue"] = json.load(f)
+        found = from_dict(data).catalogue
+        self.assertEqual(found.role("null+gro"), "floor")
+        self.assertEqual(found.role("pooled+buffer=freelist"), "ordinary")
+        self.assertEqual(found.role("udpsrc"), "reference")
+        self.assertIsNone(found.role("nosuch"))
 
 
 if __name__ == "__main__":

@@ -6,6 +6,8 @@ cv) are for compare.py and people, and would double-count if mixed in.
 """
 from dataclasses import dataclass, field
 
+from reports.results import catalogue
+
 
 @dataclass(frozen=True)
 class Iteration:
@@ -30,6 +32,11 @@ class ResultsFile:
     iterations: list
     # What the loader changed to read an older file (load.py), one sentence each.
     notes: list = field(default_factory=list)
+
+    @property
+    def catalogue(self):
+        """The harness's strategies and their roles (catalogue.py); None in older files."""
+        return catalogue.of_context(self.context)
 
     @property
     def invocation(self):
