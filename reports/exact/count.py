@@ -42,10 +42,6 @@ TIMEOUT_S = 600.0
 LOCK_STEP_OPTION = "--lock-step"
 VALGRIND = ["valgrind", "--tool=callgrind", "--separate-threads=yes", "--fair-sched=try",
             "--collect-systime=nsec", "--instr-atstart=no"]
-# INTERIM, removed once the harness opens the callgrind window and has --lock-step: with
-# RXBENCH_EXACT_INTERIM_WHOLE_PROCESS=1 the whole process is counted (--instr-atstart=yes,
-# no lock-step) and divided by every delivered packet, warm-up included.
-INTERIM_WHOLE_PROCESS = os.environ.get("RXBENCH_EXACT_INTERIM_WHOLE_PROCESS") == "1"
 UDPSRC_REFUSAL = ("udpsrc reads on its own thread with GStreamer's pacing, which lock-step "
                   "cannot hold to rounds: not counted")
 
@@ -81,8 +77,6 @@ def tier_unavailable(harness: str, label: str) -> Optional[str]:
         done = _run([harness, "run", "--help"])
     except (OSError, subprocess.SubprocessError) as e:
         return f"{label}: cannot run {harness} run --help: {e}"
-    if INTERIM_WHOLE_PROCESS:
-        return None
     if LOCK_STEP_OPTION not in done.stdout + done.stderr:
         return (f"{label} predates the exact tier (its `run --help` has no "
                 f"{LOCK_STEP_OPTION})")
@@ -103,10 +97,6 @@ def refusal(harness: str, strategy: str) -> Optional[str]:
 
 def command(harness: str, strategy: str, lock_step: int, packets: int, out_file: str,
             results: str, options: Sequence[str] = ()) -> List[str]:
-    if INTERIM_WHOLE_PROCESS:
-        return VALGRIND[:-1] + ["--instr-atstart=yes", f"--callgrind-out-file={out_file}",
-                                harness, "run", "--strategy", strategy, "--packets",
-                                str(packets), "--out", results] + list(options)
     return VALGRIND + [f"--callgrind-out-file={out_file}", harness, "run",
                        "--strategy", strategy, LOCK_STEP_OPTION, str(lock_step),
                        "--packets", str(packets), "--out", results] + list(options)
@@ -153,7 +143,7 @@ def count(harness: str, strategy: str, work_dir: str, lock_step: int = DEFAULT_L
 
 def measured_packets(result: Dict[str, Any]) -> int:
     """The packets of the measurement window (the window callgrind counted)."""
-    packets = result.get("packets_delivered" if INTERIM_WHOLE_PROCESS else "window_packets")
+    packets = result.get("window_packets")
     if not isinstance(packets, int) or packets <= 0:
         raise CountFailed(f"the results say no packets were measured (window_packets="
                           f"{packets!r})")
