@@ -89,6 +89,8 @@ def render(strategy: str, runs: Sequence[count.Counted], top: int) -> str:
              f"medians; {figures.KERNEL_NOTE}",
              f"  {'role':<18} {'instructions/packet':>20} {'run-to-run CV':>14}"]
     for role, value in sorted(med.instructions.items(), key=lambda kv: -kv[1]):
+        if not value:
+            continue  # a thread that existed but ran nothing in the window
         spread = "-" if cv.get(role) is None else f"{cv[role] * 100:.2f} %"  # type: ignore
         lines.append(f"  {role:<18} {value:>20,.1f} {spread:>14}")
     lines.append("  syscalls per packet, by libc entry point (kernel work is not counted):")
