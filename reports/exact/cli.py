@@ -28,9 +28,14 @@ _OWNED = {"--strategy", "--strategies", "--lock-step", "--packets", "--out", "--
 
 def parse(argv: List[str]) -> Tuple[Any, List[str]]:
     p = ArgumentParser(  # type: ignore[no-untyped-call]
-        command="count", description=(__doc__ or "").split("\n")[0],
+        command="count",
+        description="What each strategy's receive side costs per packet, counted under "
+                    "valgrind's callgrind in a lock-step run rather than timed: "
+                    "instructions per thread role, syscalls by libc entry point, "
+                    "allocations by call site, wake-ups. io_uring and udpsrc are refused "
+                    "with the reason.",
         epilog="Other options (--scenario, --batch, ...) are passed to `rxbench run`. "
-               + figures.KERNEL_NOTE + ".")
+               "The figures are " + figures.KERNEL_NOTE + ".")
     p.add_argument("--strategies", default=DEFAULT_STRATEGIES,
                    help=f"strategies, comma-separated (default {DEFAULT_STRATEGIES})")
     p.add_argument("--lock-step", type=int, default=count.DEFAULT_LOCK_STEP, metavar="K",
