@@ -84,10 +84,10 @@ void SinkProbe::OnBuffer(GstBuffer* buffer, std::uint64_t now_ns, bool in_window
   delivered_.store(r.delivered, std::memory_order_relaxed);
   if (!config_.measure && !config_.observer && !config_.verify_payload) return;
 
-  std::optional<receivers::PacketStamp> stamp;
-  if (config_.receiver_stamps) stamp = receivers::ReadStamp(buffer, config_.stamp_epoch_ns, now_ns);
+  std::optional<stamps::PacketStamp> stamp;
+  if (config_.receiver_stamps) stamp = stamps::ReadStamp(buffer, config_.stamp_epoch_ns, now_ns);
   if (!stamp || config_.observer || config_.verify_payload) {
-    receivers::PacketStamp packet;
+    stamps::PacketStamp packet;
     if (!ReadPacket(buffer, &packet)) return;
     // Where both exist they must agree: a stamp that does not is not trusted.
     if (stamp && (stamp->send_ns != packet.send_ns || stamp->sequence != packet.sequence ||
@@ -103,7 +103,7 @@ void SinkProbe::OnBuffer(GstBuffer* buffer, std::uint64_t now_ns, bool in_window
   if (config_.measure) Record(*stamp, true, now_ns, in_window);
 }
 
-bool SinkProbe::ReadPacket(GstBuffer* buffer, receivers::PacketStamp* packet) {
+bool SinkProbe::ReadPacket(GstBuffer* buffer, stamps::PacketStamp* packet) {
   SinkResult& r = result_;
   ReadView view(buffer);
   if (!view.ok()) {
@@ -141,7 +141,7 @@ bool SinkProbe::ReadPacket(GstBuffer* buffer, receivers::PacketStamp* packet) {
 // push_known: the stamp's push time is the receiver's (not read from a packet).
 // Sequence numbers are tracked for the whole run (the loss account needs
 // them); times only inside the window.
-void SinkProbe::Record(const receivers::PacketStamp& packet, bool push_known, std::uint64_t now_ns,
+void SinkProbe::Record(const stamps::PacketStamp& packet, bool push_known, std::uint64_t now_ns,
                        bool in_window) {
   SinkResult& r = result_;
   r.sequence.OnPacket(packet.sequence);

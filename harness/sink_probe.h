@@ -25,7 +25,7 @@
 #include "metrics/rfc3550_jitter.h"
 #include "metrics/sampled_cost.h"
 #include "metrics/sequence_tracker.h"
-#include "receivers/packet_stamps.h"
+#include "stamps/packet_stamps.h"
 
 namespace rxbench::harness {
 
@@ -78,8 +78,8 @@ class SinkProbe {
   void OnBuffer(GstBuffer* buffer, std::uint64_t now_ns, bool in_window);
   // Reads the packet's bytes: false when it is not an RTP packet. One
   // without room for rxbench's probe (another sender's) has send_ns 0.
-  bool ReadPacket(GstBuffer* buffer, receivers::PacketStamp* packet);
-  void Record(const receivers::PacketStamp& packet, bool push_known, std::uint64_t now_ns, bool in_window);
+  bool ReadPacket(GstBuffer* buffer, stamps::PacketStamp* packet);
+  void Record(const stamps::PacketStamp& packet, bool push_known, std::uint64_t now_ns, bool in_window);
 
   SinkProbeConfig config_;
   SinkResult result_;

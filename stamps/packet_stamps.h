@@ -25,7 +25,7 @@
 #include <cstdint>
 #include <optional>
 
-namespace rxbench::receivers {
+namespace rxbench::stamps {
 
 struct PacketStamp {
   std::uint64_t send_ns = 0;  // the generator's clock, from the packet's probe
@@ -73,4 +73,4 @@ inline std::optional<PacketStamp> ReadStamp(const GstBuffer* buffer, std::uint64
   return stamp;
 }
 
-}  // namespace rxbench::receivers
+}  // namespace rxbench::stamps
