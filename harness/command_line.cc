@@ -7,9 +7,9 @@
 #include <cstdlib>
 #include <sstream>
 
-#include "harness/pipeline.h"
 #include "harness/scenario.h"
 #include "harness/warmup_time.h"
+#include "pipeline/pipeline.h"
 #include "rtp/rtp_packet.h"
 
 namespace rxbench::harness {

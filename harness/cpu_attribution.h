@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/thread_roles.h"
+#include "pipeline/thread_roles.h"
 #include "platform/thread_census.h"
 
 namespace rxbench::harness {

@@ -12,14 +12,14 @@
 #include "harness/host_port.h"
 #include "harness/output_files.h"
 #include "harness/packet_target.h"
-#include "harness/pipeline_description.h"
-#include "harness/receive_side.h"
 #include "harness/results_json.h"
 #include "harness/run_messages.h"
 #include "harness/run_summary.h"
 #include "harness/stop_request.h"
 #include "harness/subcommand_summary.h"
 #include "metrics/thread_usage.h"
+#include "pipeline/pipeline_description.h"
+#include "pipeline/receive_side.h"
 #include "platform/boot_id.h"
 
 namespace rxbench::harness {

@@ -12,8 +12,8 @@
 #include <thread>
 
 #include "harness/output_files.h"
-#include "harness/pipeline.h"
 #include "harness/statistics.h"
+#include "pipeline/pipeline.h"
 #include "platform/cpu_model.h"
 
 namespace rxbench::harness {

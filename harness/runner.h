@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "harness/receive_side.h"
 #include "harness/run_result.h"
+#include "pipeline/receive_side.h"
 #include "spec/run_spec.h"
 
 namespace rxbench::harness {

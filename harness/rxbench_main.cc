@@ -18,13 +18,13 @@
 #include "harness/console_table.h"
 #include "harness/gen_command.h"
 #include "harness/output_files.h"
-#include "harness/pipeline.h"
 #include "harness/preflight.h"
 #include "harness/recv_command.h"
 #include "harness/results_json.h"
 #include "harness/runner.h"
 #include "harness/scenario.h"
 #include "harness/subcommand_summary.h"
+#include "pipeline/pipeline.h"
 #include "receivers/strategy.h"
 
 namespace rxbench::harness {

@@ -12,9 +12,9 @@
 #include <thread>
 #include <vector>
 
-#include "harness/receive_side.h"
 #include "harness/run_summary.h"
 #include "metrics/thread_usage.h"
+#include "pipeline/receive_side.h"
 #include "receivers/strategy.h"
 #include "receivers/udp_socket.h"
 #include "tests/loopback_sender.h"

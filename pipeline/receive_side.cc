@@ -1,4 +1,4 @@
-#include "harness/receive_side.h"
+#include "pipeline/receive_side.h"
 
 #include <unistd.h>
 
@@ -6,8 +6,8 @@
 #include <chrono>
 #include <thread>
 
-#include "harness/element_names.h"
 #include "metrics/thread_usage.h"
+#include "pipeline/element_names.h"
 #include "platform/this_thread.h"
 #include "platform/udp_counters.h"
 

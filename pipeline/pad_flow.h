@@ -4,7 +4,7 @@
 // A probe on every src pad counts what the element pushed; what an element
 // received is what its upstream peers' src pads pushed into it. After a
 // drain to end-of-stream, in - out - still queued is exactly what the element
-// dropped (loss_account.h). Only static src pads are counted: the default
+// dropped (results/loss_account.h). Only static src pads are counted: the default
 // pipeline and linear custom ones have no others; pads added later (demuxers)
 // are not, and their drops show up as unexplained rather than being hidden.
 #pragma once
@@ -15,7 +15,7 @@
 #include <memory>
 #include <vector>
 
-#include "harness/loss_account.h"
+#include "pipeline/pipeline_counts.h"
 
 namespace rxbench::harness {
 

@@ -1,8 +1,8 @@
-#include "harness/pad_flow.h"
+#include "pipeline/pad_flow.h"
 
 #include <string>
 
-#include "harness/element_names.h"
+#include "pipeline/element_names.h"
 
 namespace rxbench::harness {
 namespace {

@@ -1,4 +1,4 @@
-#include "harness/pipeline.h"
+#include "pipeline/pipeline.h"
 
 #include <gio/gio.h>
 #include <unistd.h>

@@ -1,4 +1,4 @@
-#include "harness/bus_watch.h"
+#include "pipeline/bus_watch.h"
 
 #include <chrono>
 

@@ -1,4 +1,4 @@
-#include "harness/element_names.h"
+#include "pipeline/element_names.h"
 
 #include <cctype>
 

@@ -1,4 +1,4 @@
-#include "harness/sink_probe.h"
+#include "pipeline/sink_probe.h"
 
 #include "metrics/thread_usage.h"
 #include "rtp/rtp_packet.h"

@@ -1,4 +1,4 @@
-#include "harness/pipeline_description.h"
+#include "pipeline/pipeline_description.h"
 
 #include <regex>
 

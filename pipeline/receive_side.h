@@ -27,13 +27,13 @@
 #include <string>
 #include <vector>
 
-#include "harness/loss_account.h"
-#include "harness/pipeline.h"
-#include "harness/sink_probe.h"
-#include "harness/thread_roles.h"
 #include "metrics/measurement_window.h"
 #include "metrics/perf_counters.h"
 #include "metrics/syscall_counter.h"
+#include "pipeline/pipeline.h"
+#include "pipeline/pipeline_counts.h"
+#include "pipeline/sink_probe.h"
+#include "pipeline/thread_roles.h"
 #include "platform/thread_census.h"
 #include "receivers/receiver.h"
 #include "receivers/strategy.h"

@@ -1,4 +1,4 @@
-#include "harness/thread_roles.h"
+#include "pipeline/thread_roles.h"
 
 namespace rxbench::harness {
 namespace {

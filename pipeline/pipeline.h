@@ -13,10 +13,10 @@
 #include <memory>
 #include <string>
 
-#include "harness/bus_watch.h"
-#include "harness/loss_account.h"
-#include "harness/pad_flow.h"
-#include "harness/pipeline_description.h"
+#include "pipeline/bus_watch.h"
+#include "pipeline/pad_flow.h"
+#include "pipeline/pipeline_counts.h"
+#include "pipeline/pipeline_description.h"
 
 namespace rxbench::harness {
 
