@@ -8,14 +8,14 @@
 
 #include "harness/control_channel.h"
 #include "harness/host_port.h"
-#include "harness/output_files.h"
-#include "harness/results_json.h"
 #include "harness/run_messages.h"
-#include "harness/run_summary.h"
 #include "harness/stop_request.h"
 #include "harness/subcommand_summary.h"
 #include "metrics/thread_usage.h"
 #include "platform/boot_id.h"
+#include "results/output_files.h"
+#include "results/results_json.h"
+#include "results/run_summary.h"
 #include "traffic_gen/generator.h"
 #include "traffic_gen/packet_schedule.h"
 

@@ -6,11 +6,11 @@
 #include <cstdio>
 #include <thread>
 
-#include "harness/run_summary.h"
 #include "harness/warmup_gate.h"
 #include "harness/warmup_time.h"
 #include "metrics/thread_usage.h"
 #include "pipeline/receive_side.h"
+#include "results/run_summary.h"
 #include "rtp/rtp_packet.h"
 #include "traffic_gen/generator.h"
 

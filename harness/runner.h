@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "harness/run_result.h"
 #include "pipeline/receive_side.h"
+#include "results/run_result.h"
 #include "spec/run_spec.h"
 
 namespace rxbench::harness {

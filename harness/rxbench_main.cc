@@ -15,17 +15,17 @@
 #include <sstream>
 
 #include "harness/command_line.h"
-#include "harness/console_table.h"
 #include "harness/gen_command.h"
-#include "harness/output_files.h"
 #include "harness/preflight.h"
 #include "harness/recv_command.h"
-#include "harness/results_json.h"
 #include "harness/runner.h"
 #include "harness/scenario.h"
 #include "harness/subcommand_summary.h"
 #include "pipeline/pipeline.h"
 #include "receivers/strategy.h"
+#include "results/console_table.h"
+#include "results/output_files.h"
+#include "results/results_json.h"
 
 namespace rxbench::harness {
 namespace {

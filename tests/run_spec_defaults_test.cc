@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "harness/command_line.h"
-#include "harness/results_json.h"
 #include "harness/scenario.h"
+#include "results/results_json.h"
 #include "spec/run_spec.h"
 
 namespace rxbench::harness {

@@ -1,4 +1,4 @@
-#include "harness/latency_summary.h"
+#include "results/latency_summary.h"
 
 namespace rxbench::harness {
 

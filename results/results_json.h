@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/run_result.h"
+#include "results/run_result.h"
 #include "spec/run_spec.h"
 
 namespace rxbench::harness {

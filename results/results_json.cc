@@ -1,4 +1,4 @@
-#include "harness/results_json.h"
+#include "results/results_json.h"
 
 #include <gst/gst.h>
 #include <sys/utsname.h>
@@ -11,10 +11,10 @@
 #include <map>
 #include <thread>
 
-#include "harness/output_files.h"
-#include "harness/statistics.h"
 #include "pipeline/pipeline.h"
 #include "platform/cpu_model.h"
+#include "results/output_files.h"
+#include "results/statistics.h"
 
 namespace rxbench::harness {
 namespace {

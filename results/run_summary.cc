@@ -1,6 +1,6 @@
-#include "harness/run_summary.h"
+#include "results/run_summary.h"
 
-#include "harness/loss_account.h"
+#include "results/loss_account.h"
 #include "rtp/datagram_check.h"
 
 namespace rxbench::harness {

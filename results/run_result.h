@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "harness/cpu_attribution.h"
-#include "harness/latency_summary.h"
+#include "results/cpu_attribution.h"
+#include "results/latency_summary.h"
 #include "traffic_gen/impairment.h"
 
 namespace rxbench::harness {

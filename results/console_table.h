@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/run_result.h"
+#include "results/run_result.h"
 
 namespace rxbench::harness {
 

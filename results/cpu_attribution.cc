@@ -1,4 +1,4 @@
-#include "harness/cpu_attribution.h"
+#include "results/cpu_attribution.h"
 
 namespace rxbench::harness {
 namespace {

@@ -1,9 +1,9 @@
-#include "harness/console_table.h"
+#include "results/console_table.h"
 
 #include <algorithm>
 #include <map>
 
-#include "harness/statistics.h"
+#include "results/statistics.h"
 
 namespace rxbench::harness {
 namespace {

@@ -1,4 +1,4 @@
-#include "harness/loss_account.h"
+#include "results/loss_account.h"
 
 namespace rxbench::harness {
 

@@ -1,4 +1,4 @@
-#include "harness/output_files.h"
+#include "results/output_files.h"
 
 #include <fcntl.h>
 #include <unistd.h>

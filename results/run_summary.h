@@ -7,8 +7,8 @@
 #include <optional>
 #include <string>
 
-#include "harness/run_result.h"
 #include "pipeline/receive_side.h"
+#include "results/run_result.h"
 #include "traffic_gen/generator.h"
 
 namespace rxbench::harness {
