@@ -6,13 +6,13 @@
 #include <cstdio>
 #include <thread>
 
-#include "harness/control_channel.h"
 #include "harness/host_port.h"
-#include "harness/run_messages.h"
 #include "harness/stop_request.h"
 #include "harness/subcommand_summary.h"
 #include "metrics/thread_usage.h"
 #include "platform/boot_id.h"
+#include "protocol/control_channel.h"
+#include "protocol/run_messages.h"
 #include "results/output_files.h"
 #include "results/results_json.h"
 #include "results/run_summary.h"

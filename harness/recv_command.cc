@@ -8,16 +8,16 @@
 #include <fstream>
 #include <thread>
 
-#include "harness/control_channel.h"
 #include "harness/host_port.h"
 #include "harness/packet_target.h"
-#include "harness/run_messages.h"
 #include "harness/stop_request.h"
 #include "harness/subcommand_summary.h"
 #include "metrics/thread_usage.h"
 #include "pipeline/pipeline_description.h"
 #include "pipeline/receive_side.h"
 #include "platform/boot_id.h"
+#include "protocol/control_channel.h"
+#include "protocol/run_messages.h"
 #include "results/output_files.h"
 #include "results/results_json.h"
 #include "results/run_summary.h"

@@ -9,7 +9,7 @@
 #include <optional>
 #include <string>
 
-#include "harness/run_messages.h"
+#include "protocol/run_messages.h"
 #include "traffic_gen/udp_sender.h"
 
 namespace rxbench::harness {

@@ -1,4 +1,4 @@
-#include "harness/control_channel.h"
+#include "protocol/control_channel.h"
 
 #include <sys/socket.h>
 #include <unistd.h>

@@ -1,4 +1,4 @@
-#include "harness/run_messages.h"
+#include "protocol/run_messages.h"
 
 #include <sys/random.h>
 
