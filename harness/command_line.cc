@@ -7,10 +7,10 @@
 #include <cstdlib>
 #include <sstream>
 
-#include "harness/scenario.h"
-#include "harness/warmup_time.h"
 #include "pipeline/pipeline.h"
 #include "rtp/rtp_packet.h"
+#include "run/scenario.h"
+#include "run/warmup_time.h"
 
 namespace rxbench::harness {
 

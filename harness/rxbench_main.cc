@@ -18,14 +18,14 @@
 #include "harness/gen_command.h"
 #include "harness/preflight.h"
 #include "harness/recv_command.h"
-#include "harness/runner.h"
-#include "harness/scenario.h"
 #include "harness/subcommand_summary.h"
 #include "pipeline/pipeline.h"
 #include "receivers/strategy.h"
 #include "results/console_table.h"
 #include "results/output_files.h"
 #include "results/results_json.h"
+#include "run/runner.h"
+#include "run/scenario.h"
 
 namespace rxbench::harness {
 namespace {

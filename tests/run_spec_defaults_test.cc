@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "harness/command_line.h"
-#include "harness/scenario.h"
 #include "results/results_json.h"
+#include "run/scenario.h"
 #include "spec/run_spec.h"
 
 namespace rxbench::harness {

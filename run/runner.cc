@@ -1,4 +1,4 @@
-#include "harness/runner.h"
+#include "run/runner.h"
 
 #include <unistd.h>
 
@@ -6,12 +6,12 @@
 #include <cstdio>
 #include <thread>
 
-#include "harness/warmup_gate.h"
-#include "harness/warmup_time.h"
 #include "metrics/thread_usage.h"
 #include "pipeline/receive_side.h"
 #include "results/run_summary.h"
 #include "rtp/rtp_packet.h"
+#include "run/warmup_gate.h"
+#include "run/warmup_time.h"
 #include "traffic_gen/generator.h"
 
 namespace rxbench::harness {

@@ -1,4 +1,4 @@
-#include "harness/scenario.h"
+#include "run/scenario.h"
 
 namespace rxbench::harness {
 namespace {

@@ -1,4 +1,4 @@
-#include "harness/warmup_time.h"
+#include "run/warmup_time.h"
 
 #include "traffic_gen/packet_schedule.h"
 
