@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/command_line.h"
+#include "commands/command_line.h"
 #include "results/results_json.h"
 #include "run/scenario.h"
 #include "spec/run_spec.h"

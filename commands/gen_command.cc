@@ -1,4 +1,4 @@
-#include "harness/gen_command.h"
+#include "commands/gen_command.h"
 
 #include <unistd.h>
 
@@ -6,9 +6,9 @@
 #include <cstdio>
 #include <thread>
 
-#include "harness/host_port.h"
-#include "harness/stop_request.h"
-#include "harness/subcommand_summary.h"
+#include "commands/host_port.h"
+#include "commands/stop_request.h"
+#include "commands/subcommand_summary.h"
 #include "metrics/thread_usage.h"
 #include "platform/boot_id.h"
 #include "protocol/control_channel.h"

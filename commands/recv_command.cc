@@ -1,4 +1,4 @@
-#include "harness/recv_command.h"
+#include "commands/recv_command.h"
 
 #include <cerrno>
 #include <chrono>
@@ -8,10 +8,10 @@
 #include <fstream>
 #include <thread>
 
-#include "harness/host_port.h"
-#include "harness/packet_target.h"
-#include "harness/stop_request.h"
-#include "harness/subcommand_summary.h"
+#include "commands/host_port.h"
+#include "commands/packet_target.h"
+#include "commands/stop_request.h"
+#include "commands/subcommand_summary.h"
 #include "metrics/thread_usage.h"
 #include "pipeline/pipeline_description.h"
 #include "pipeline/receive_side.h"

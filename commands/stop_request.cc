@@ -1,4 +1,4 @@
-#include "harness/stop_request.h"
+#include "commands/stop_request.h"
 
 #include <signal.h>
 

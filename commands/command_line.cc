@@ -1,4 +1,4 @@
-#include "harness/command_line.h"
+#include "commands/command_line.h"
 
 #include <unistd.h>
 

@@ -1,4 +1,4 @@
-#include "harness/preflight.h"
+#include "commands/preflight.h"
 
 #include <unistd.h>
 

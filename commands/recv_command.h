@@ -22,7 +22,7 @@
 #include <optional>
 #include <string>
 
-#include "harness/command_line.h"
+#include "commands/command_line.h"
 
 namespace rxbench::harness {
 

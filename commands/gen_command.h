@@ -9,7 +9,7 @@
 
 #include <string>
 
-#include "harness/command_line.h"
+#include "commands/command_line.h"
 
 namespace rxbench::harness {
 

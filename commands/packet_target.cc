@@ -1,4 +1,4 @@
-#include "harness/packet_target.h"
+#include "commands/packet_target.h"
 
 namespace rxbench::harness {
 

@@ -14,11 +14,11 @@
 #include <optional>
 #include <sstream>
 
-#include "harness/command_line.h"
-#include "harness/gen_command.h"
-#include "harness/preflight.h"
-#include "harness/recv_command.h"
-#include "harness/subcommand_summary.h"
+#include "commands/command_line.h"
+#include "commands/gen_command.h"
+#include "commands/preflight.h"
+#include "commands/recv_command.h"
+#include "commands/subcommand_summary.h"
 #include "pipeline/pipeline.h"
 #include "receivers/strategy.h"
 #include "results/console_table.h"

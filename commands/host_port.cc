@@ -1,8 +1,8 @@
-#include "harness/host_port.h"
+#include "commands/host_port.h"
 
 #include <cstdlib>
 
-#include "harness/command_line.h"
+#include "commands/command_line.h"
 
 namespace rxbench::harness {
 

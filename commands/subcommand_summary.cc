@@ -1,4 +1,4 @@
-#include "harness/subcommand_summary.h"
+#include "commands/subcommand_summary.h"
 
 #include <cstdio>
 #include <cstdlib>
@@ -8,9 +8,9 @@ namespace rxbench::harness {
 namespace {
 
 // {name, summary} of the table's `harness` lines, generated from
-// subcommands.txt by harness/subcommand_summaries.awk.
+// subcommands.txt by commands/subcommand_summaries.awk.
 constexpr std::pair<const char*, const char*> kSummaries[] = {
-#include "harness/subcommand_summaries.inc"
+#include "commands/subcommand_summaries.inc"
 };
 
 }  // namespace
