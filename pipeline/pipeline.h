@@ -1,7 +1,9 @@
 // The production appsrc pipeline, one description for every strategy
 // (pipeline_description.h), as a running GStreamer object: parsed, given RTP
 // caps (and, for the udpsrc reference, the harness's socket), played, drained
-// to end-of-stream and stopped. What it counts and says lives next door:
+// to end-of-stream and stopped. The udpsrc reference's head is built here and
+// only here: receivers/strategy.h names it as a strategy, but it is GStreamer's
+// element in place of appsrc, not a receiver. What it counts and says lives next door:
 // pad_flow.h (buffers at every pad), bus_watch.h (errors, end-of-stream,
 // streaming threads).
 #pragma once
