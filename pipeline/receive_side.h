@@ -148,7 +148,6 @@ class ReceiveSide {
   metrics::PerfCounters counters_;
   metrics::SyscallCounter syscalls_;
   std::optional<std::uint64_t> rcvbuf_errors_before_;
-  std::uint64_t window_open_ns_ = 0;
   ReceiveReport report_;  // filled as the run goes
   std::uint64_t delivered_at_open_ = 0, received_at_open_ = 0, calls_at_open_ = 0;
 };
