@@ -32,7 +32,7 @@
 #include <vector>
 
 #include "benchmarks/counter_scope.h"
-#include "harness/pipeline.h"
+#include "pipeline/pipeline.h"
 
 namespace {
 

@@ -18,7 +18,7 @@
 #include "metrics/rfc3550_jitter.h"
 #include "metrics/sequence_tracker.h"
 #include "metrics/thread_usage.h"
-#include "receivers/packet_stamps.h"
+#include "stamps/packet_stamps.h"
 
 namespace rxbench::benchmarks {
 namespace {
@@ -98,8 +98,8 @@ void BM_MeasureStampBuffer(benchmark::State& state) {
   std::uint16_t sequence = 0;
   CounterScope scope(state);
   for (auto _ : state) {
-    receivers::StampBuffer(buffer, {t, t + 2, static_cast<std::uint32_t>(t), sequence++}, epoch);
-    const std::optional<receivers::PacketStamp> stamp = receivers::ReadStamp(buffer, epoch, t + 3);
+    stamps::StampBuffer(buffer, {t, t + 2, static_cast<std::uint32_t>(t), sequence++}, epoch);
+    const std::optional<stamps::PacketStamp> stamp = stamps::ReadStamp(buffer, epoch, t + 3);
     benchmark::DoNotOptimize(stamp);
     t += 3;
   }

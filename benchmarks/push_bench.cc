@@ -22,8 +22,8 @@
 #include <vector>
 
 #include "benchmarks/counter_scope.h"
-#include "harness/pipeline.h"
 #include "metrics/thread_usage.h"
+#include "pipeline/pipeline.h"
 #include "receivers/push_policy.h"
 #include "receivers/strategy.h"
 #include "rtp/rtp_packet.h"

@@ -71,7 +71,7 @@ write("control_messages_fuzzer", "other-level", cmsg(0, SO_TIMESTAMPNS, b"\x00" 
 
 # rxbench gen's messages to recv's control port: RTCP APP "RXBC", subtype =
 # kind (0 plan, 1 warm-up done, 2 end), data = versioned JSON, padded the
-# RFC 3550 way (harness/run_messages.h).
+# RFC 3550 way (protocol/run_messages.h).
 def app(subtype, body, name=b"RXBC", ssrc=0x52584243):
     data = body.encode()
     padding = (-(12 + len(data))) % 4

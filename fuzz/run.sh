@@ -25,7 +25,7 @@ declare -A libraries=(
   [parse_header_fuzzer]=//rtp:datagram_check
   [classify_stream_fuzzer]=//rtp:datagram_check
   [control_messages_fuzzer]=//receivers:control_messages
-  [run_messages_fuzzer]=//harness:run_messages
+  [run_messages_fuzzer]=//protocol:run_messages
 )
 sources_of() {
   (cd "$root" && bazel query --noshow_progress "kind('source file', deps($1))" 2>/dev/null) |

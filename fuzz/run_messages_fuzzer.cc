@@ -7,7 +7,7 @@
 #include <memory>
 #include <vector>
 
-#include "harness/run_messages.h"
+#include "protocol/run_messages.h"
 
 using namespace rxbench;
 

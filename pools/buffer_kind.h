@@ -10,8 +10,8 @@ namespace rxbench::pools {
 
 // kAlloc: a new GstBuffer per datagram, as the original receiver. kGstPool: a
 // GstBufferPool. kFreeList: our own lock-free free list. kRing: the buffers a
-// receive call provides itself (receive_call.h); it only goes with that call,
-// and MakeBufferSource() cannot make it.
+// receive call provides itself (ring_buffers.h; io_uring's ring); it only goes
+// with that call, and MakeBufferSource() cannot make it.
 enum class BufferKind { kAlloc, kGstPool, kFreeList, kRing };
 
 const char* ToString(BufferKind kind);

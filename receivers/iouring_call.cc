@@ -14,8 +14,8 @@
 #include <cstring>
 
 #include "metrics/thread_usage.h"
-#include "pools/buffer_source.h"
-#include "pools/return_stack.h"
+#include "pools/packet_slot.h"
+#include "pools/ring_buffers.h"
 #include "receivers/recvmmsg_call.h"
 
 namespace rxbench::receivers {
@@ -31,48 +31,6 @@ constexpr std::size_t kBufferAlign = 64;
 // How long the destructor waits for the cancelled multishot's last completion.
 constexpr int kCancelWaitMs = 1000;
 
-struct RingMemory;
-
-// One per buffer id, allocated up front: returning a buffer allocates nothing.
-struct ReturnNode {
-  RingMemory* memory = nullptr;
-  ReturnNode* next = nullptr;  // link in RingMemory::returned
-  std::uint16_t bid = 0;
-};
-
-// The ring buffers' memory and the stack of buffers coming back from GStreamer.
-// Freed by whoever drops the last reference: the call or the last GstBuffer.
-struct RingMemory {
-  RingMemory(std::uint8_t* base_in, std::size_t bytes_in, std::size_t buffers)
-      : base(base_in), bytes(bytes_in), nodes(new ReturnNode[buffers]) {
-    for (std::size_t i = 0; i < buffers; ++i) {
-      nodes[i].memory = this;
-      nodes[i].bid = static_cast<std::uint16_t>(i);
-    }
-  }
-  ~RingMemory() { munmap(base, bytes); }
-
-  void Unref() {
-    if (refs.fetch_sub(1, std::memory_order_acq_rel) == 1) delete this;
-  }
-
-  std::uint8_t* const base;
-  const std::size_t bytes;
-  std::unique_ptr<ReturnNode[]> nodes;
-  pools::ReturnStack<ReturnNode> returned;  // buffers GStreamer has released
-  std::atomic<std::uint64_t> refs{1};  // the call + every GstBuffer handed out
-};
-
-// GDestroyNotify of a wrapped ring buffer: runs on whichever thread frees the
-// memory's last user. Must not touch `node` after the push (the receiver may
-// already be reusing it), nor `memory` after the unref.
-void ReturnToRing(gpointer data) {
-  auto* node = static_cast<ReturnNode*>(data);
-  RingMemory* memory = node->memory;
-  memory->returned.Push(node);
-  memory->Unref();
-}
-
 bool KernelAtLeast(int want_major, int want_minor) {
   utsname name;
   int major = 0, minor = 0;
@@ -85,37 +43,6 @@ bool KernelAtLeast(int want_major, int want_minor) {
 std::string Failure(const char* what, int negative_errno) {
   return std::string("io_uring unavailable: ") + what + ": " + std::strerror(-negative_errno);
 }
-
-// The ring as the loop's buffer source: the call fills the slots itself, so
-// acquiring reserves a slot and nothing more; a finished slot already holds
-// its sized GstBuffer. Its counts are the ring's: a GstBuffer wrapper per
-// datagram, buffers given back to the kernel, -ENOBUFS.
-class RingSource final : public pools::BufferSource {
- public:
-  bool TryAcquire(pools::PacketSlot*) override { return true; }
-  GstBuffer* Finish(pools::PacketSlot* slot) override {
-    GstBuffer* buffer = slot->buffer;
-    *slot = pools::PacketSlot{};
-    return buffer;
-  }
-  void Release(pools::PacketSlot* slot) override {
-    if (slot->buffer != nullptr) gst_buffer_unref(slot->buffer);
-    *slot = pools::PacketSlot{};
-  }
-  pools::BufferSourceStats stats() const override {
-    pools::BufferSourceStats s;
-    s.allocations = wrapped.load(std::memory_order_relaxed);
-    s.recycled = recycled.load(std::memory_order_relaxed);
-    s.exhausted = exhausted.load(std::memory_order_relaxed);
-    return s;
-  }
-
-  // Written by the receiver thread only; read by snapshots.
-  std::atomic<std::uint64_t> wrapped{0}, recycled{0}, exhausted{0};
-  static void Bump(std::atomic<std::uint64_t>& counter, std::uint64_t n = 1) {
-    counter.store(counter.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
-  }
-};
 
 class IoUringCall final : public ReceiveCall {
  public:
@@ -162,7 +89,7 @@ class IoUringCall final : public ReceiveCall {
   bool ring_ready_ = false;
   io_uring_buf_ring* buf_ring_ = nullptr;  // the ring of buffer descriptors
   std::size_t buf_ring_bytes_ = 0;
-  RingMemory* memory_ = nullptr;           // the buffers themselves (shared)
+  pools::RingMemory* memory_ = nullptr;    // the buffers themselves (shared)
   msghdr msg_{};                           // multishot template: sizes only
 
   int pending_adds_ = 0;        // added to buf_ring_ but not yet published
@@ -175,7 +102,7 @@ class IoUringCall final : public ReceiveCall {
   std::uint64_t packets_since_arm_ = 0;
   std::int64_t drops_seen_ = 0;
   const std::int64_t realtime_minus_monotonic_ns_;
-  RingSource source_;
+  pools::RingSource source_;
 };
 
 bool IoUringCall::Init(std::string* error) {
@@ -203,7 +130,7 @@ bool IoUringCall::Init(std::string* error) {
     *error = Failure("mmap of ring buffers", -errno);
     return false;
   }
-  memory_ = new RingMemory(static_cast<std::uint8_t*>(base), bytes, ring_buffers_);
+  memory_ = new pools::RingMemory(static_cast<std::uint8_t*>(base), bytes, ring_buffers_);
 
   // The CQ holds a completion for every buffer in the ring, and then some, so a
   // full ring's worth of datagrams never overflows it.
@@ -316,10 +243,10 @@ void IoUringCall::PublishAdds() {
 // this thread adds to the ring, so the adds need no lock.
 void IoUringCall::Recycle() {
   std::uint64_t returned = 0;
-  for (ReturnNode* node = memory_->returned.TakeAll(); node != nullptr; node = node->next, ++returned) {
+  for (pools::ReturnNode* node = memory_->returned.TakeAll(); node != nullptr; node = node->next, ++returned) {
     AddToRing(node->bid);
   }
-  if (returned > 0) RingSource::Bump(source_.recycled, returned);
+  if (returned > 0) pools::RingSource::Bump(source_.recycled, returned);
   PublishAdds();
 }
 
@@ -381,7 +308,7 @@ int IoUringCall::Reap(pools::PacketSlot* slots, int max, ReceiverStats* stats) {
     if (cqe->res < 0) {
       if (cqe->res == -ENOBUFS) {
         ++stats->ring_exhausted;
-        RingSource::Bump(source_.exhausted);
+        pools::RingSource::Bump(source_.exhausted);
       } else {
         error_ = -cqe->res;
         if (packets_since_arm_ == 0) backoff_ = true;
@@ -411,7 +338,7 @@ int IoUringCall::Reap(pools::PacketSlot* slots, int max, ReceiverStats* stats) {
     ReadControlMessages(&control, realtime_minus_monotonic_ns_, &slot.kernel_rx_ns, &drops_seen_);
     // Zero-copy: the GstBuffer is the ring buffer, offset to the payload.
     slot.buffer = gst_buffer_new_wrapped_full(static_cast<GstMemoryFlags>(0), buffer, buffer_size_, offset,
-                                              length, &memory_->nodes[bid], ReturnToRing);
+                                              length, &memory_->nodes[bid], pools::ReturnToRing);
     slot.data = payload;
     slot.capacity = buffer_size_ - offset;
     slot.mapped = false;
@@ -421,7 +348,7 @@ int IoUringCall::Reap(pools::PacketSlot* slots, int max, ReceiverStats* stats) {
   // One reference per buffer handed out; none can be freed before we return.
   if (filled > 0) {
     memory_->refs.fetch_add(static_cast<std::uint64_t>(filled), std::memory_order_relaxed);
-    RingSource::Bump(source_.wrapped, static_cast<std::uint64_t>(filled));
+    pools::RingSource::Bump(source_.wrapped, static_cast<std::uint64_t>(filled));
   }
   return filled;
 }

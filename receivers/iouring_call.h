@@ -22,7 +22,8 @@
 // pushed onto a lock-free stack; the next Receive() gives it back to the kernel.
 // The ring memory lives in a reference-counted block: the call holds one
 // reference and every GstBuffer it handed out holds one, so buffers may outlive
-// the call. The destructor cancels the multishot and waits (bounded) for its
+// the call (pools/ring_buffers.h owns that memory and the source; this call
+// owns the kernel's side: mapping, registration, giving buffers back). The destructor cancels the multishot and waits (bounded) for its
 // last completion before dropping the call's reference, so the kernel never
 // writes into memory that may be freed.
 //

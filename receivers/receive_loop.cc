@@ -5,8 +5,8 @@
 
 #include "metrics/thread_usage.h"
 #include "receivers/gro_call.h"
-#include "receivers/packet_stamps.h"
 #include "receivers/read_gate.h"
+#include "stamps/packet_stamps.h"
 #include "receivers/receiver_thread.h"
 #include "rtp/datagram_check.h"
 #include "rtp/rtp_packet.h"
@@ -279,13 +279,13 @@ void ReceiveLoop::StampBatch(const Observed* observed, GstBuffer* const* ready, 
     const std::uint64_t rx_ns = o.kernel_rx_ns != 0 ? o.kernel_rx_ns : push_ns;
     if (in_window && o.kernel_rx_ns != 0) result_.processing_latency.Record(push_ns > rx_ns ? push_ns - rx_ns : 0);
     if (o.stamp.send_ns == 0) {
-      ClearStamp(ready[i]);
+      stamps::ClearStamp(ready[i]);
       continue;
     }
     if (in_window && o.stamp.send_ns <= rx_ns) result_.network_latency.Record(rx_ns - o.stamp.send_ns);
-    PacketStamp stamp = o.stamp;
+    stamps::PacketStamp stamp = o.stamp;
     stamp.push_ns = push_ns;
-    StampBuffer(ready[i], stamp, config_.stamp_epoch_ns);
+    stamps::StampBuffer(ready[i], stamp, config_.stamp_epoch_ns);
   }
   if (timed) result_.stamp_cost.Sample(metrics::MonotonicNs() - push_ns);
 }

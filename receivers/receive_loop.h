@@ -23,7 +23,7 @@
 #include <vector>
 
 #include "pools/segment_views.h"
-#include "receivers/packet_stamps.h"
+#include "stamps/packet_stamps.h"
 #include "receivers/push_policy.h"
 #include "receivers/threaded_receiver.h"
 #include "rtp/datagram_check.h"
@@ -46,7 +46,7 @@ class ReceiveLoop final : public ThreadedReceiver {
   // right before the push (packet_stamps.h).
   struct Observed {
     std::uint64_t kernel_rx_ns = 0;  // 0: the call gave no kernel timestamp
-    PacketStamp stamp;               // push_ns set at the push; send_ns 0: no rxbench probe
+    stamps::PacketStamp stamp;       // push_ns set at the push; send_ns 0: no rxbench probe
   };
   static Observed Observe(const std::uint8_t* data, std::size_t length, std::uint64_t kernel_rx_ns,
                           const rtp::Header& header, std::size_t payload_offset);

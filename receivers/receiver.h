@@ -2,7 +2,7 @@
 // pipeline's appsrc, on a thread of its own. Two kinds exist: the receive loop
 // (every preset of the four policies) and the null receiver (the kernel floor).
 // GStreamer's udpsrc is the third reference, but it lives inside the pipeline
-// (harness/) rather than behind this interface.
+// (pipeline/pipeline.h builds it) rather than behind this interface.
 #pragma once
 
 #include <gst/app/gstappsrc.h>
@@ -91,7 +91,7 @@ class Receiver {
   virtual bool Start(std::string* error) = 0;
   // Returns when the thread has exited (within ~100 ms), provided its push
   // returns: a push into a full appsrc with block=true waits for room, so the
-  // harness lifts appsrc's limits first (harness::Pipeline::UnblockSource).
+  // harness lifts appsrc's limits first (pipeline/pipeline.h: UnblockSource).
   // Idempotent.
   virtual void Stop() = 0;
   // Consistent statistics, from any thread, at any time.

@@ -8,7 +8,10 @@
 //
 // Two reference receivers are not presets of the loop: `udpsrc` (GStreamer's
 // stock element in place of appsrc) and `null` (fastest receive, drop
-// everything: the kernel floor). `null+gro` is the null receiver reading with
+// everything: the kernel floor). This table only names udpsrc, so that it is
+// chosen, listed and compared like any strategy; it is built by the pipeline
+// package (pipeline/pipeline.h, with the socket the receive side opened), since
+// it is a pipeline element and no receiver here reads for it. `null+gro` is the null receiver reading with
 // recv=gro, the floor once the kernel coalesces.
 #pragma once
 

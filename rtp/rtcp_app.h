@@ -1,7 +1,7 @@
 // RTCP APP packets (RFC 3550 section 6.7): how an application says something
 // of its own on an RTP session's control channel without confusing anyone
 // else's RTCP. rxbench's generator announces its stream to a receiver this way
-// (harness/run_messages.h); a receiver that also gets a real sender's RTCP
+// (protocol/run_messages.h); a receiver that also gets a real sender's RTCP
 // (SR, SDES, BYE on RTP port + 1) skips those.
 //
 //    0                   1                   2                   3

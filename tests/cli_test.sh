@@ -313,11 +313,11 @@ if setpriv --reuid=65534 --regid=65534 --clear-groups true 2>/dev/null; then
   # harness binary let the main job run.
   echo "bash   the shell" >"$fake/bootstrap/debian-packages.txt"
   echo "rxbench-no-such-package   needed by this test" >"$fake/bootstrap/debian-test-packages.txt"
-  mkdir -p "$fake/bin" "$fake/bazel-bin/harness"
+  mkdir -p "$fake/bin" "$fake/bazel-bin/commands"
   printf '#!/bin/sh\nexit 0\n' >"$fake/bin/bazel"
-  printf '#!/bin/sh\necho "harness ran: $*"\n' >"$fake/bazel-bin/harness/rxbench"
+  printf '#!/bin/sh\necho "harness ran: $*"\n' >"$fake/bazel-bin/commands/rxbench"
   chmod -R a+rX "$fake"
-  chmod a+x "$fake/bin/bazel" "$fake/bazel-bin/harness/rxbench"
+  chmod a+x "$fake/bin/bazel" "$fake/bazel-bin/commands/rxbench"
   as_nobody() {
     env -u RXBENCH_BIN PATH="$fake/bin:$PATH" setpriv --reuid=65534 --regid=65534 --clear-groups "$@" \
       >"$tmp/out" 2>"$tmp/err"

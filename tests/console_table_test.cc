@@ -1,7 +1,7 @@
 // The console table's --impair line, on hand-made results: it says what the
 // generator withheld, sent twice and sent late, summed over repetitions,
 // against what the sink counted, and says so when nothing counted.
-#include "harness/console_table.h"
+#include "results/console_table.h"
 
 #include <gtest/gtest.h>
 

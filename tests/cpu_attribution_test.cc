@@ -1,7 +1,7 @@
 // CPU attribution over a measurement window, on hand-made censuses: who is
 // counted from where, what is left unattributed, how roles and names sum, and
 // when the user/kernel split is said at all.
-#include "harness/cpu_attribution.h"
+#include "results/cpu_attribution.h"
 
 #include <gtest/gtest.h>
 

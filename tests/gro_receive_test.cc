@@ -22,7 +22,7 @@
 #include <thread>
 #include <vector>
 
-#include "harness/pipeline.h"
+#include "pipeline/pipeline.h"
 #include "pools/buffer_source.h"
 #include "pools/segment_views.h"
 #include "receivers/gro_call.h"

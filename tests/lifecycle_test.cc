@@ -24,8 +24,8 @@
 #include <string>
 #include <thread>
 
-#include "harness/receive_side.h"
 #include "metrics/thread_usage.h"
+#include "pipeline/receive_side.h"
 #include "receivers/strategy.h"
 #include "tests/loopback_sender.h"
 #include "tests/strategy_test_name.h"

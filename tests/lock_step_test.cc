@@ -19,8 +19,8 @@
 #include <thread>
 #include <vector>
 
-#include "harness/pipeline.h"
-#include "harness/runner.h"
+#include "pipeline/pipeline.h"
+#include "run/runner.h"
 #include "receivers/read_gate.h"
 #include "receivers/receiver.h"
 #include "receivers/strategy.h"

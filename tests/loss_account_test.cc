@@ -1,6 +1,6 @@
 // The loss account on hand-made counts: every stage's share, and an
 // unexplained remainder exactly when the stages do not add up.
-#include "harness/loss_account.h"
+#include "results/loss_account.h"
 
 #include <gtest/gtest.h>
 

@@ -2,7 +2,7 @@
 // or all of the new one, which takes fsync(file) < rename < fsync(directory).
 // The test runs this binary again under strace (Debian `strace`) and reads
 // the order of those calls off the trace.
-#include "harness/output_files.h"
+#include "results/output_files.h"
 
 #include <gtest/gtest.h>
 

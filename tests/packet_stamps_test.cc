@@ -1,11 +1,11 @@
 // The receiver's stamps carry what the sink needs in two 64-bit buffer fields
 // (packet_stamps.h): they must come back exactly, refuse what does not fit
 // rather than wrap, and refuse at the sink what cannot be true.
-#include "receivers/packet_stamps.h"
+#include "stamps/packet_stamps.h"
 
 #include <gtest/gtest.h>
 
-namespace rxbench::receivers {
+namespace rxbench::stamps {
 namespace {
 
 class PacketStampsTest : public ::testing::Test {
@@ -60,4 +60,4 @@ TEST_F(PacketStampsTest, TheSinkRefusesTheImpossible) {
 }
 
 }  // namespace
-}  // namespace rxbench::receivers
+}  // namespace rxbench::stamps

@@ -1,7 +1,7 @@
 // recv --packets's decision on plain counts and times: while packets flow, the
 // full account (a lock the receiver takes per packet, a parse of /proc) is
 // never asked for; once the stream stands still it is, once per quiet period.
-#include "harness/packet_target.h"
+#include "commands/packet_target.h"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // The pipeline text: what a --pipeline must contain, and the udpsrc swap.
-#include "harness/pipeline_description.h"
+#include "pipeline/pipeline_description.h"
 
 #include <gtest/gtest.h>
 

@@ -18,12 +18,12 @@
 #include <string>
 #include <thread>
 
-#include "harness/results_json.h"
-#include "harness/run_summary.h"
 #include "receivers/receive_errors.h"
 #include "receivers/receiver.h"
 #include "receivers/strategy.h"
 #include "receivers/udp_socket.h"
+#include "results/results_json.h"
+#include "results/run_summary.h"
 #include "tests/strategy_test_name.h"
 
 namespace rxbench::receivers {

@@ -27,7 +27,7 @@
 #include <thread>
 #include <vector>
 
-#include "harness/pipeline.h"
+#include "pipeline/pipeline.h"
 #include "platform/udp_counters.h"
 #include "receivers/receive_call.h"
 #include "receivers/receiver.h"

@@ -2,7 +2,7 @@
 // older files: what real_time and cpu_time are, which fields the aggregates
 // take, and how many values each aggregate rests on. Hand-made repetitions
 // with exact numbers, a null among them.
-#include "harness/results_json.h"
+#include "results/results_json.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>

@@ -1,13 +1,13 @@
 // The control messages between `rxbench gen` and `rxbench recv`: the RTCP APP
 // framing (rtp/rtcp_app.h) and the plan / warm-up / end messages on top
-// (harness/run_messages.h). Every field must survive the trip, and nothing a
+// (protocol/run_messages.h). Every field must survive the trip, and nothing a
 // network can deliver may be taken for a message it is not.
 #include <gtest/gtest.h>
 
 #include <cstdint>
 #include <vector>
 
-#include "harness/run_messages.h"
+#include "protocol/run_messages.h"
 #include "rtp/rtcp_app.h"
 
 namespace rxbench::harness {

@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
-#include "harness/command_line.h"
-#include "harness/results_json.h"
-#include "harness/scenario.h"
+#include "commands/command_line.h"
+#include "results/results_json.h"
+#include "run/scenario.h"
 #include "spec/run_spec.h"
 
 namespace rxbench::harness {

@@ -4,8 +4,8 @@
 // the send -> sink latency unavailable while jitter and sequence figures stay.
 #include <gtest/gtest.h>
 
-#include "harness/results_json.h"
-#include "harness/run_summary.h"
+#include "results/results_json.h"
+#include "results/run_summary.h"
 
 namespace rxbench::harness {
 namespace {

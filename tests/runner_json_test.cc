@@ -23,9 +23,9 @@
 #include <thread>
 #include <vector>
 
-#include "harness/results_json.h"
-#include "harness/runner.h"
 #include "receivers/strategy.h"
+#include "results/results_json.h"
+#include "run/runner.h"
 
 namespace rxbench::harness {
 namespace {

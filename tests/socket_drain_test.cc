@@ -12,11 +12,11 @@
 #include <thread>
 #include <vector>
 
-#include "harness/receive_side.h"
-#include "harness/run_summary.h"
 #include "metrics/thread_usage.h"
+#include "pipeline/receive_side.h"
 #include "receivers/strategy.h"
 #include "receivers/udp_socket.h"
+#include "results/run_summary.h"
 #include "tests/loopback_sender.h"
 
 namespace rxbench::receivers {

@@ -20,10 +20,10 @@
 #include <string>
 #include <thread>
 
-#include "harness/receive_side.h"
-#include "harness/run_summary.h"
 #include "metrics/thread_usage.h"
+#include "pipeline/receive_side.h"
 #include "receivers/strategy.h"
+#include "results/run_summary.h"
 #include "tests/loopback_sender.h"
 #include "tests/strategy_test_name.h"
 

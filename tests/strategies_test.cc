@@ -17,9 +17,9 @@
 #include <string>
 #include <vector>
 
-#include "harness/runner.h"
 #include "receivers/strategy.h"
 #include "rtp/rtp_packet.h"
+#include "run/runner.h"
 #include "tests/strategy_test_name.h"
 #include "tests/under_tsan.h"
 #include "traffic_gen/impairment.h"

@@ -7,8 +7,8 @@
 #include <set>
 #include <string>
 
-#include "harness/results_json.h"
-#include "harness/thread_roles.h"
+#include "results/results_json.h"
+#include "pipeline/thread_roles.h"
 #include "receivers/strategy.h"
 
 namespace rxbench::harness {

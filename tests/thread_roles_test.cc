@@ -1,5 +1,5 @@
 // How threads are named and given a role for CPU attribution.
-#include "harness/thread_roles.h"
+#include "pipeline/thread_roles.h"
 
 #include <gtest/gtest.h>
 

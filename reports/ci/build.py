@@ -1,7 +1,8 @@
 """The harness at another git revision, built offline and cached by commit.
 
 `git worktree add` puts the revision at $XDG_CACHE_HOME/rxbench/ci/<full sha> (default
-~/.cache), `bazel build -c opt //harness:rxbench` builds it there. The worktree stays:
+~/.cache), `bazel build -c opt //commands:rxbench` builds it there (`//harness:rxbench`
+for a revision from before the harness was split into packages). The worktree stays:
 a later gate against the same commit reuses the binary without building. A lock file per
 commit keeps two gates from building in one worktree at once, and a gate holds it shared
 while it uses the build, so that pruning never removes a build in use.
@@ -20,8 +21,10 @@ import subprocess
 
 from reports.usage import RunFailed, UsageError, say
 
-TARGET = "//harness:rxbench"
-BINARY = os.path.join("bazel-bin", "harness", "rxbench")
+# Where the harness binary is, by the revision's layout, newest first: commands/ since
+# the harness was split into packages (issue 18), harness/ before. `ci --against` an
+# older revision builds the label that revision has.
+PACKAGES = ("commands", "harness")
 # Cached builds kept by default: a merge request's base and a few recent ones.
 DEFAULT_KEEP = 8
 _COMMIT_DIR = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")   # SHA-1 or SHA-256
@@ -57,18 +60,25 @@ def describe_revision(repo, sha):
     return done.stdout.strip() if done.returncode == 0 else sha[:12]
 
 
+def harness_target(worktree):
+    """(label, binary path) of the harness in the revision checked out at `worktree`; the
+    current layout's when the checkout has neither package (or is not there yet)."""
+    package = next((p for p in PACKAGES
+                    if os.path.exists(os.path.join(worktree, p, "BUILD.bazel"))), PACKAGES[0])
+    return f"//{package}:rxbench", os.path.join(worktree, "bazel-bin", package, "rxbench")
+
+
 def harness_at(repo, sha, root=None):
     """Path of the harness binary built at commit `sha`, building it the first time. The
     build stays locked against pruning (shared) while this process runs."""
     root = root or cache_root()
     worktree = os.path.join(root, sha)
-    binary = os.path.join(worktree, BINARY)
     os.makedirs(root, exist_ok=True)
     lock = _IN_USE.get(os.path.join(root, sha))
     if lock is None:
         lock = _lock(root, sha, fcntl.LOCK_EX)   # another gate may be building this commit
         try:
-            if not os.path.exists(binary):
+            if not os.path.exists(harness_target(worktree)[1]):
                 _build(repo, sha, worktree, os.path.join(root, f"{sha}.build.log"))
             fcntl.flock(lock, fcntl.LOCK_SH)
         except BaseException:
@@ -76,7 +86,7 @@ def harness_at(repo, sha, root=None):
             raise
         _IN_USE[os.path.join(root, sha)] = lock
     os.utime(worktree)   # its last use, which pruning goes by
-    return binary
+    return harness_target(worktree)[1]
 
 
 def release_all():
@@ -172,8 +182,9 @@ def _build(repo, sha, worktree, log_path):
         if done.returncode != 0:
             raise RunFailed(f"git worktree add {worktree} failed: {done.stderr.strip()}")
     say(f"building the harness at {sha[:12]} in {worktree} (once per commit; minutes)")
+    target, binary = harness_target(worktree)
     command = ["bazel", "build", "-c", "opt", "--noshow_progress",
-               f"--disk_cache={disk_cache()}", TARGET]
+               f"--disk_cache={disk_cache()}", target]
     with open(log_path, "w") as log:
         log.write(f"$ {' '.join(command)}\n")
         log.flush()
@@ -182,7 +193,7 @@ def _build(repo, sha, worktree, log_path):
         # Each worktree has its own Bazel server; do not leave it holding memory.
         subprocess.run(["bazel", "shutdown"], cwd=worktree, stdout=log,
                        stderr=subprocess.STDOUT, check=False)
-    if built.returncode != 0 or not os.path.exists(os.path.join(worktree, BINARY)):
+    if built.returncode != 0 or not os.path.exists(binary):
         raise RunFailed(f"building the harness at {sha[:12]} failed; log: {log_path}")
 
 

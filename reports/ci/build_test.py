@@ -23,14 +23,34 @@ class Build(SandboxTest):
             binary = build.harness_at(self.box.repo, sha)
         self.assertIn(f"rxbench: building the harness at {sha[:12]}", said.getvalue())
         worktree = os.path.join(self.box.cache, "rxbench", "ci", sha)
-        self.assertEqual(binary, os.path.join(worktree, "bazel-bin", "harness", "rxbench"))
+        self.assertEqual(binary, os.path.join(worktree, "bazel-bin", "commands", "rxbench"))
         self.assertTrue(os.path.exists(os.path.join(worktree, "README")))   # checked out
         self.assertEqual(self.box.bazel_calls(), [
             ["build", "-c", "opt", "--noshow_progress",
              "--disk_cache=" + os.path.join(self.box.cache, "rxbench", "bazel-disk-cache"),
-             "//harness:rxbench"], ["shutdown"]])
+             "//commands:rxbench"], ["shutdown"]])
         self.assertEqual(build.harness_at(self.box.repo, sha), binary)
         self.assertEqual(len(self.box.bazel_calls()), 2)   # cached: no second build
+
+    def test_a_revision_before_the_split_builds_its_own_label(self):
+        # Before issue 18 the binary was //harness:rxbench: an older revision has no
+        # commands/ package, and `ci --against` it must build the label it has.
+        git = ["git", "-C", self.box.repo, "-c", "user.name=t", "-c", "user.email=t@t"]
+        subprocess.run(git + ["mv", "commands", "harness"], check=True)
+        subprocess.run(git + ["commit", "-q", "-m", "the layout before the split"], check=True)
+        old = build.resolve_revision(self.box.repo, "HEAD")
+        with contextlib.redirect_stderr(io.StringIO()):
+            binary = build.harness_at(self.box.repo, old)
+        worktree = os.path.join(self.box.cache, "rxbench", "ci", old)
+        self.assertEqual(binary, os.path.join(worktree, "bazel-bin", "harness", "rxbench"))
+        self.assertTrue(os.path.exists(binary))
+        self.assertEqual(self.box.bazel_calls()[0][-1], "//harness:rxbench")
+        # And the revision after it, the current layout, its own.
+        with contextlib.redirect_stderr(io.StringIO()):
+            current = build.harness_at(self.box.repo, self.box.head)
+        self.assertEqual(current, os.path.join(self.box.cache, "rxbench", "ci", self.box.head,
+                                               "bazel-bin", "commands", "rxbench"))
+        self.assertEqual(self.box.bazel_calls()[2][-1], "//commands:rxbench")
 
     def test_unknown_revision(self):
         with self.assertRaisesRegex(UsageError, "--against nope: no such commit"):

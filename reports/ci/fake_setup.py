@@ -18,7 +18,9 @@ FAKE_HARNESS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "testdat
 FAKE_BAZEL = """#!/bin/sh
 echo "$PWD $*" >> "$FAKE_BAZEL_LOG"
 if [ "$1" = build ]; then
-  mkdir -p bazel-bin/harness && cp "$FAKE_HARNESS_SOURCE" bazel-bin/harness/rxbench
+  for label; do :; done   # the last argument: //PACKAGE:rxbench
+  package="${label#//}" && package="${package%%:*}"
+  mkdir -p "bazel-bin/$package" && cp "$FAKE_HARNESS_SOURCE" "bazel-bin/$package/rxbench"
 fi
 """
 
@@ -50,6 +52,10 @@ class Sandbox:
             if args[0] == "add":
                 with open(os.path.join(self.repo, "README"), "w") as f:
                     f.write("repo under test\n")
+                # The harness's package, as this revision of rxbench has it.
+                os.makedirs(os.path.join(self.repo, "commands"))
+                with open(os.path.join(self.repo, "commands", "BUILD.bazel"), "w") as f:
+                    f.write("# //commands:rxbench\n")
             subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", *args],
                            cwd=self.repo, check=True, env={**os.environ, **self.env})
         self.head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=self.repo, check=True,

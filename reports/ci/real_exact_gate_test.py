@@ -14,7 +14,7 @@ import unittest
 
 import reports
 
-HARNESS = os.path.join(os.environ.get("TEST_SRCDIR", ""), "rxbench", "harness", "rxbench")
+HARNESS = os.path.join(os.environ.get("TEST_SRCDIR", ""), "rxbench", "commands", "rxbench")
 WRAPPER = os.path.join(os.environ.get("TEST_SRCDIR", ""), "rxbench", "rxbench")
 ARGS = ["--against", "HEAD", "--tier", "exact", "--strategies", "baseline",
         "--no-record"]

@@ -18,7 +18,7 @@ import unittest
 
 import reports
 
-HARNESS = os.path.join(os.environ.get("TEST_SRCDIR", ""), "rxbench", "harness", "rxbench")
+HARNESS = os.path.join(os.environ.get("TEST_SRCDIR", ""), "rxbench", "commands", "rxbench")
 WRAPPER = os.path.join(os.environ.get("TEST_SRCDIR", ""), "rxbench", "rxbench")
 # Short runs, both strategies, the fewest pairs that can reach p < 0.01 (8): CI time.
 # The time tier alone (real_exact_gate_test has the exact one).

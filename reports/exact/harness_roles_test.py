@@ -15,7 +15,7 @@ from reports.exact import callgrind, figures, roles
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 HARNESS = os.path.join(os.environ.get("TEST_SRCDIR", os.path.join(HERE, "..", "..", "..")),
-                       "rxbench", "harness", "rxbench")
+                       "rxbench", "commands", "rxbench")
 ALLOCATE = "rxbench::pools::AllocSource::TryAcquire(rxbench::pools::PacketSlot*)"
 
 

@@ -154,7 +154,7 @@ class HarnessOutput(unittest.TestCase):
             with self.subTest(file=name):
                 self.assertEqual(document["context"]["catalogue"], listed)
         # The copy the other tests read (reports/results/testdata): regenerate it with
-        # `bazel-bin/harness/rxbench list --json > reports/results/testdata/list.json`.
+        # `bazel-bin/commands/rxbench list --json > reports/results/testdata/list.json`.
         with open(LIST_JSON, encoding="utf-8") as f:
             self.assertEqual(json.load(f), self.listed)
 

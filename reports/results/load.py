@@ -4,7 +4,7 @@ and an older one lacks: anything absent is simply not in `metrics`.
 Schema versions (`schema_version` in the context and in every entry; absent = 0;
 schema/results.schema.json states version 1): in
 version 0 `real_time` was the p50 send -> sink latency; from version 1 it is the wall
-time of the measured window per packet (harness/results_json.h). A version 0 entry is
+time of the measured window per packet (results/results_json.h). A version 0 entry is
 read with its latency under `latency_p50_ns` (where it already is, in files that have
 that field) and `real_time` unavailable (None), and the file carries a note saying so:
 old files and history rows stay comparable with new ones on every compared metric. A

@@ -57,7 +57,7 @@ def delivered_fraction(raw):
 
 
 def lost_packets(raw):
-    """Packets lost on the way, as the C++ loss account (harness/loss_account.h) has them:
+    """Packets lost on the way, as the C++ loss account (results/loss_account.h) has them:
     kernel_drops + pipeline_drops + unexplained. Computed from its identity
 
         sent = delivered + kernel_drops + malformed + truncated + pipeline_drops

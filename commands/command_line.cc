@@ -1,0 +1,379 @@
+#include "commands/command_line.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <sstream>
+
+#include "pipeline/pipeline.h"
+#include "rtp/rtp_packet.h"
+#include "run/scenario.h"
+#include "run/warmup_time.h"
+
+namespace rxbench::harness {
+
+
+// "500" packets, or "0.25s" of the scenario's rate.
+std::uint64_t ParseWarmup(const std::string& text, double rate_pps) {
+  char* end = nullptr;
+  const double value = std::strtod(text.c_str(), &end);
+  const std::string unit = end != nullptr ? end : "";
+  if (end == text.c_str() || !(value >= 0) || (unit != "" && unit != "s")) {
+    throw UsageError{"--warmup " + text + ": want a packet count (500) or seconds (0.25s)"};
+  }
+  const double packets = unit == "s" ? value * rate_pps + 0.5 : value;
+  // Checked before the cast, which is undefined for a double out of range
+  // (1e30, inf); the warm-up's time is checked against the rate later.
+  if (!(packets <= kMaxWarmupPackets)) {
+    throw UsageError{"--warmup " + text + ": at most " + std::to_string(kMaxWarmupPackets) + " packets"};
+  }
+  return static_cast<std::uint64_t>(packets);
+}
+
+
+
+namespace {
+
+// CLI11's own range checks print their bounds in full (a 300-digit number for
+// "positive"); these say what is wanted.
+const CLI::Validator& Positive() {
+  static const CLI::Validator check(
+      [](std::string& text) -> std::string {
+        char* end = nullptr;
+        const double value = std::strtod(text.c_str(), &end);
+        if (end == text.c_str() || *end != '\0') return "'" + text + "' is not a number";
+        if (!(value > 0) || value > 1e300) return "must be greater than 0, not " + text;
+        return "";
+      },
+      "> 0");
+  return check;
+}
+
+CLI::Validator Between(long long low, long long high) {
+  return CLI::Validator(
+      [low, high](std::string& text) -> std::string {
+        char* end = nullptr;
+        const long long value = std::strtoll(text.c_str(), &end, 10);
+        if (end == text.c_str() || *end != '\0') return "'" + text + "' is not a whole number";
+        if (value < low || value > high) {
+          return "must be " + std::to_string(low) + " to " + std::to_string(high) + ", not " + text;
+        }
+        return "";
+      },
+      std::to_string(low) + ".." + std::to_string(high));
+}
+
+// --buffer-size: below an RTP header nothing could ever be received whole,
+// which the message says rather than only the range.
+CLI::Validator BufferSize() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        const long long value = std::strtoll(text.c_str(), nullptr, 10);
+        std::string problem = Between(64, 65536)(text);
+        if (!problem.empty() && value >= 0 && value < static_cast<long long>(rtp::kHeaderBytes)) {
+          problem = text + " bytes cannot hold an RTP header (" + std::to_string(rtp::kHeaderBytes) +
+                    " bytes); " + problem;
+        }
+        return problem;
+      },
+      "64..65536");
+}
+
+}  // namespace
+
+// What the sender plays: `run`, `compare` and `gen`.
+void AddTrafficOptions(CLI::App* app, Options* o) {
+  app->add_option("--scenario", o->scenario, "named scenario (see `rxbench list`); default: default");
+  app->add_option("--rate", o->rate, "packets per second")->check(Positive());
+  app->add_option("--bitrate", o->bitrate, "bits per second on the wire (alternative to --rate)")
+      ->check(Positive())->excludes("--rate");
+  app->add_option("--payload", o->payload, "RTP payload bytes (>= 16)");
+  app->add_option("--shape", o->shape, "cbr (evenly paced) or burst (frames back to back)")
+      ->check(CLI::IsMember({"cbr", "burst"}));
+  app->add_option("--fps", o->fps, "frames per second for --shape burst")->check(Positive());
+  app->add_option("--duration", o->duration, "seconds of traffic")->check(Positive());
+  app->add_option("--packets", o->packets, "exact packet count (overrides --duration)");
+  app->add_option("--cpu-generator", o->spec.traffic.cpu, "pin the generator thread to this CPU");
+  app->add_option("--warmup", o->warmup,
+                  "traffic before the measurement window: packets (1000) or seconds (0.25s); default " +
+                      std::string(kDefaultWarmup) + " packets");
+  app->add_option("--send-batch", o->spec.traffic.send_batch,
+                  "datagrams per send call (default 1: every packet stamped right before its own send; more: "
+                  "sendmmsg batches sharing one stamp, faster but later packets leave after their stamp)")
+      ->check(Between(1, 64));
+  app->add_option("--gso", o->spec.traffic.gso_segments,
+                  "UDP GSO: up to N packets per send call (UDP_SEGMENT), one RTP packet per segment, stamped together "
+                  "right before the call; every strategy then receives what the kernel makes of it (recv=gro takes "
+                  "it coalesced, the others split). Default 0: off")
+      ->check(Between(0, 64));
+  app->add_flag("--tx-timestamps", o->spec.traffic.tx_timestamps,
+                "diagnostic: compare each packet's send stamp with the kernel's TX timestamp (send_stamp_error)");
+  app->add_option("--malformed", o->malformed,
+                  "slip malformed datagrams between the valid packets: KIND[:RATE],... with KIND one of empty, short, "
+                  "bad-version, csrc-overrun, extension-overrun, padding-overrun, foreign-ssrc, bad-payload-type, "
+                  "oversize; RATE a fraction or percentage of packets (default 1%)");
+  app->add_option("--impair", o->impair,
+                  "impair the measured stream on purpose: loss=R,dup=R,reorder=R (any subset; R a fraction or "
+                  "percentage): withheld packets are never sent, a duplicate goes out twice, a reordered packet "
+                  "right after its successor");
+  app->add_option("--seed", o->spec.traffic.seed, "seed of the malformed datagrams' and the impairments' placement")->capture_default_str();
+}
+
+// How the receive side is built and measured: `run`, `compare` and `recv`.
+void AddReceiveOptions(CLI::App* app, Options* o) {
+  app->add_option("--buffer", o->buffer, "buffer source override: alloc, gstpool, freelist")
+      ->check(CLI::IsMember({"alloc", "gstpool", "freelist"}));
+  app->add_option("--sync", o->sync, "stop/stats sync override: mutex, atomic")->check(CLI::IsMember({"mutex", "atomic"}));
+  app->add_option("--recv", o->recv, "receive call override: recvfrom, recvmmsg, iouring, gro")
+      ->check(CLI::IsMember({"recvfrom", "recvmmsg", "iouring", "gro"}));
+  app->add_option("--push", o->push, "push override: single, list")->check(CLI::IsMember({"single", "list"}));
+  app->add_option("--batch", o->spec.receive.receiver.batch, "datagrams per recvmmsg / io_uring / gro call")
+      ->capture_default_str()
+      ->check(Between(1, 1024));
+  app->add_option("--buffer-size", o->spec.receive.receiver.buffer_size, "bytes per receive buffer")
+      ->capture_default_str()
+      ->check(BufferSize());
+  app->add_option("--pool-size", o->spec.receive.receiver.pool_size, "buffers in a pool or ring; pools never grow: when the pipeline holds them all, the receiver waits and the socket backs up")
+      ->capture_default_str()->check(Between(1, 1 << 20));
+  app->add_option("--rcvbuf", o->spec.receive.socket.rcvbuf_bytes, "receive socket buffer bytes")
+      ->capture_default_str()->check(Between(0, 1 << 30));
+  app->add_option("--pipeline", o->spec.receive.pipeline.description, "pipeline description with 'appsrc name=src' and an element 'name=sink'");
+  app->add_option("--measure", o->measure, "full: per-packet timestamps and histograms; minimal: counts only")
+      ->check(CLI::IsMember({"full", "minimal"}));
+  app->add_flag("--kernel-timestamps", o->spec.receive.socket.kernel_timestamps,
+                "kernel receive timestamps (SO_TIMESTAMPNS) and drop counts (SO_RXQ_OVFL) as control messages, "
+                "for every strategy; costs kernel time per datagram");
+  app->add_option("--counters", o->spec.receive.measurement.counters, "receiver-thread counters, perf stat -e names (software events are added when no hardware counter can be read)")
+      ->capture_default_str()
+      ->delimiter(',');
+  app->add_option("--cpu-receiver", o->spec.receive.receiver.cpu, "pin the receiver thread to this CPU");
+  app->add_option("--cpu-pipeline", o->spec.receive.pipeline.cpu,
+                  "pin every pipeline thread (streaming threads and element-private ones) to this CPU");
+  app->add_option("--inject-cost-ns", o->spec.receive.receiver.inject_cost_ns,
+                  "spin this many ns per packet in the receiver: a known regression, to check a CI gate (not for udpsrc)");
+  app->add_option("--inject-instructions", o->spec.receive.receiver.inject_instructions,
+                  "run a fixed loop this many times per packet in the receiver (about 3 instructions each): a "
+                  "known regression in instructions, to check the exact tier of a CI gate (not for udpsrc)");
+  app->add_flag("--verify-payload", o->spec.receive.measurement.verify_payload,
+                "the generator writes the payload pattern and the sink checks every byte of every packet "
+                "(payload_mismatches); costs both sides");
+  app->add_flag("--phase-timing", o->spec.receive.receiver.phase_timing,
+                "time the receive loop's phases (receive call, acquire, validate+stamp, push) on one batch in 64");
+  app->add_flag("--count-syscalls", o->spec.receive.measurement.count_syscalls,
+                "count every syscall of the receiver thread (a kernel tracepoint, as root); it slows every syscall "
+                "on the host while on, so it is opt-in (README)");
+}
+
+// The stream's identity, for either side.
+void AddStreamOptions(CLI::App* app, Options* o) {
+  app->add_option("--ssrc", o->ssrc,
+                  "the stream's SSRC (0x52584243 or decimal): the sender uses it, and the receive loop refuses "
+                  "datagrams of any other SSRC (foreign-ssrc) from the first on, instead of locking on the first "
+                  "valid packet");
+  app->add_option("--pt", o->payload_type,
+                  "the stream's RTP payload type (0..127): sent with it, and any other is refused "
+                  "(bad-payload-type) from the first datagram on")
+      ->check(Between(0, 127));
+}
+
+void AddScenarioOptions(CLI::App* app, Options* o) {
+  AddTrafficOptions(app, o);
+  // Only where generator and receiver share a process: the generator waits
+  // for the receive side after each round.
+  app->add_option("--lock-step", o->spec.traffic.lock_step_packets,
+                  "send in rounds of K packets, unpaced; the receiver reads a round only once all of it is queued, "
+                  "and the next is sent once it has left the pipeline: batch sizes and wake-ups then repeat from "
+                  "run to run (the exact tier; not for udpsrc or iouring)")
+      ->check(Between(0, 1000000));
+  AddReceiveOptions(app, o);
+  AddStreamOptions(app, o);
+}
+
+namespace {
+
+// Applies one policy override to `spec`; throws UsageError for a bad value.
+void ApplyOverride(receivers::StrategySpec* spec, const std::string& axis, const std::string& value) {
+  bool ok = false;
+  if (axis == "buffer") {
+    if (auto kind = pools::ParseBufferKind(value)) spec->buffer = *kind, ok = true;
+  } else if (axis == "sync") {
+    if (auto kind = receivers::ParseSyncKind(value)) spec->sync = *kind, ok = true;
+  } else if (axis == "recv") {
+    if (auto kind = receivers::ParseRecvKind(value)) spec->recv = *kind, ok = true;
+  } else if (axis == "push") {
+    if (auto kind = receivers::ParsePushKind(value)) spec->push = *kind, ok = true;
+  } else {
+    throw UsageError{"unknown policy axis '" + axis + "' (buffer, sync, recv or push)"};
+  }
+  if (!ok) throw UsageError{"unknown " + axis + " policy '" + value + "'"};
+}
+
+}  // namespace
+
+// A strategy is a preset name, optionally with overrides written the way they
+// are reported: "pooled+buffer=gstpool+push=list". The --buffer/--sync/--recv/
+// --push flags add overrides to every strategy of the invocation.
+Contender ResolveStrategy(const std::string& text, const Options& o) {
+  const std::string name = receivers::PresetNameOf(text);
+  std::optional<receivers::StrategySpec> spec = receivers::FindPreset(name);
+  if (!spec) throw UsageError{"unknown strategy '" + text.substr(0, text.find('+')) + "' (see `rxbench list`)"};
+  const std::size_t plus = name.size() < text.size() ? name.size() : std::string::npos;
+  std::vector<std::pair<std::string, std::string>> overrides;
+  std::optional<Measure> measure;
+  if (plus != std::string::npos) {
+    std::stringstream list(text.substr(plus + 1));
+    for (std::string item; std::getline(list, item, '+');) {
+      const std::size_t eq = item.find('=');
+      if (eq == std::string::npos) throw UsageError{"bad override '" + item + "' in '" + text + "' (want axis=value)"};
+      const std::string axis = item.substr(0, eq), value = item.substr(eq + 1);
+      if (axis == "measure") {
+        if (value != "full" && value != "minimal") throw UsageError{"measure must be full or minimal, not '" + value + "'"};
+        measure = value == "full" ? Measure::kFull : Measure::kMinimal;
+      } else {
+        overrides.emplace_back(axis, value);
+      }
+    }
+  }
+  // The flags apply to every receive-loop strategy of the invocation; udpsrc
+  // and null have no such policies and run as they are.
+  if (spec->receiver == receivers::ReceiverKind::kLoop) {
+    for (const auto& [axis, value] : {std::pair<const char*, const std::string&>{"buffer", o.buffer},
+                                      {"sync", o.sync}, {"recv", o.recv}, {"push", o.push}}) {
+      if (!value.empty()) overrides.emplace_back(axis, value);
+    }
+  }
+  if (o.spec.receive.receiver.inject_cost_ns > 0 && spec->receiver == receivers::ReceiverKind::kUdpsrc) {
+    throw UsageError{"--inject-cost-ns cannot act inside GStreamer's udpsrc; gate receive-loop strategies"};
+  }
+  if (o.spec.receive.receiver.inject_instructions > 0 && spec->receiver == receivers::ReceiverKind::kUdpsrc) {
+    throw UsageError{"--inject-instructions cannot act inside GStreamer's udpsrc; gate receive-loop strategies"};
+  }
+  if (!overrides.empty() && spec->receiver != receivers::ReceiverKind::kLoop) {
+    throw UsageError{"policy overrides apply to receive-loop strategies, not '" + name + "'"};
+  }
+  const receivers::StrategySpec preset = *spec;
+  for (const auto& [axis, value] : overrides) ApplyOverride(&*spec, axis, value);
+  // A combination that means nothing is refused, not silently run as something else.
+  if (std::string problem = receivers::CheckPolicies(*spec); !problem.empty()) {
+    throw UsageError{"'" + text + "': " + problem};
+  }
+  // Lock-step needs a receiver that reads only when told (receivers/read_gate.h).
+  if (o.spec.traffic.lock_step_packets > 0 && spec->receiver == receivers::ReceiverKind::kUdpsrc) {
+    throw UsageError{"--lock-step: udpsrc reads inside the pipeline as datagrams arrive; it cannot wait for a round"};
+  }
+  if (o.spec.traffic.lock_step_packets > 0 && spec->receiver == receivers::ReceiverKind::kLoop &&
+      spec->recv == receivers::RecvKind::kIoUring) {
+    throw UsageError{"--lock-step: io_uring's multishot receive takes datagrams off the socket as they arrive; it "
+                     "cannot wait for a round"};
+  }
+  // The name says what differs from the preset, so every result is traceable.
+  std::string suffix;
+  auto note = [&](const char* axis, const char* before, const char* after) {
+    if (std::string(before) != after) suffix += std::string("+") + axis + "=" + after;
+  };
+  note("buffer", pools::ToString(preset.buffer), pools::ToString(spec->buffer));
+  note("sync", receivers::ToString(preset.sync), receivers::ToString(spec->sync));
+  note("recv", receivers::ToString(preset.recv), receivers::ToString(spec->recv));
+  note("push", receivers::ToString(preset.push), receivers::ToString(spec->push));
+  if (measure) suffix += std::string("+measure=") + (*measure == Measure::kFull ? "full" : "minimal");
+  spec->name = name + suffix;
+  return {*spec, measure};
+}
+
+namespace {
+
+// "0x52584243" or "1381516867".
+std::uint32_t ParseSsrc(const std::string& text) {
+  char* end = nullptr;
+  errno = 0;
+  const unsigned long long value = std::strtoull(text.c_str(), &end, 0);
+  if (text.empty() || end == text.c_str() || *end != '\0' || errno != 0 || value > 0xFFFFFFFFull || text[0] == '-') {
+    throw UsageError{"--ssrc " + text + ": want a 32-bit number, 0x52584243 or 1381516867"};
+  }
+  return static_cast<std::uint32_t>(value);
+}
+
+void CheckCpu(const char* flag, int cpu) {
+  const int cpus = static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN));
+  if (cpu < -1 || cpu >= cpus) {
+    throw UsageError{std::string(flag) + " " + std::to_string(cpu) + ": this machine has CPUs 0.." +
+                     std::to_string(cpus - 1)};
+  }
+}
+
+}  // namespace
+
+traffic_gen::TrafficSpec MakeTraffic(const Options& o, std::string* scenario_name) {
+  const std::string name = o.scenario.empty() ? kDefaultScenario : o.scenario;
+  std::optional<Scenario> scenario = FindScenario(name);
+  if (!scenario) throw UsageError{"unknown scenario '" + name + "' (see `rxbench list`)"};
+  // The options bound to the traffic's own fields, then the scenario's shape
+  // of the stream, then what the options say of that shape.
+  traffic_gen::TrafficSpec traffic = o.spec.traffic;
+  scenario->ApplyTo(&traffic);
+  const bool customised = o.rate || o.bitrate || o.payload || o.fps || !o.shape.empty() || o.duration || o.packets;
+  *scenario_name = customised && o.scenario.empty() ? "custom" : scenario->name;
+  if (o.payload) traffic.payload_bytes = *o.payload;
+  if (o.rate) traffic.rate_pps = *o.rate;
+  if (o.bitrate) traffic.rate_pps = traffic_gen::RateForBitrate(*o.bitrate, traffic.payload_bytes);
+  if (!o.shape.empty()) traffic.shape = *traffic_gen::ParseShape(o.shape);
+  if (o.fps) traffic.fps = *o.fps;
+  if (o.duration) traffic.duration_s = *o.duration;
+  if (o.packets) traffic.packet_count = *o.packets;
+  traffic.dest_port = 9;  // placeholder for validation; the caller sets the real destination
+  if (std::string problem = traffic_gen::Validate(traffic); !problem.empty()) throw UsageError{problem};
+  traffic.warmup_packets = ParseWarmup(o.warmup, traffic.rate_pps);
+  if (const double warmup_s = ScheduledWarmupS(traffic); warmup_s > kMaxWarmupS) {
+    char line[320];
+    std::snprintf(line, sizeof line,
+                  "the warm-up (--warmup %s%s) takes %.0f s at %g pps, more than %.0f s: give a shorter --warmup "
+                  "(packets, or seconds: --warmup 2s) or a higher --rate",
+                  o.warmup.c_str(), o.warmup == kDefaultWarmup ? ", the default" : "", warmup_s, traffic.rate_pps,
+                  kMaxWarmupS);
+    throw UsageError{line};
+  }
+  if (traffic.gso_segments > 1 && traffic.send_batch != 1) throw UsageError{"--gso replaces --send-batch: use one or the other"};
+  if (traffic.gso_segments > 1 && !o.malformed.empty()) throw UsageError{"--malformed cannot be combined with --gso"};
+  if (traffic.gso_segments > 1 && traffic.tx_timestamps) throw UsageError{"--tx-timestamps cannot be combined with --gso"};
+  if (!o.malformed.empty()) {
+    std::string error;
+    if (!traffic_gen::ParseMalformedSpec(o.malformed, &traffic.malformed, &error)) throw UsageError{"--malformed: " + error};
+    if (traffic.send_batch != 1) throw UsageError{"--malformed needs --send-batch 1"};
+  }
+  if (!o.impair.empty()) {
+    std::string error;
+    if (!traffic_gen::ParseImpairmentSpec(o.impair, &traffic.impair, &error)) throw UsageError{error};
+  }
+  if (!o.ssrc.empty()) traffic.ssrc = ParseSsrc(o.ssrc);
+  if (o.payload_type) traffic.payload_type = static_cast<std::uint8_t>(*o.payload_type);
+  CheckCpu("--cpu-generator", traffic.cpu);
+  // Again, with everything the options added to the traffic.
+  if (std::string problem = traffic_gen::Validate(traffic); !problem.empty()) throw UsageError{problem};
+  return traffic;
+}
+
+spec::ReceiveSideSpec MakeReceiveSide(const Options& o) {
+  spec::ReceiveSideSpec r = o.spec.receive;
+  r.measurement.per_packet = o.measure != "minimal";
+  if (!o.ssrc.empty()) r.receiver.expected_ssrc = ParseSsrc(o.ssrc);
+  if (o.payload_type) r.receiver.expected_payload_type = static_cast<std::uint8_t>(*o.payload_type);
+  CheckCpu("--cpu-receiver", r.receiver.cpu);
+  CheckCpu("--cpu-pipeline", r.pipeline.cpu);
+  if (!r.pipeline.description.empty()) {
+    std::string error;
+    if (!Pipeline::Create(r.pipeline.description, -1, nullptr, &error)) throw UsageError{error};
+  }
+  return r;
+}
+
+spec::RunSpec MakeRunSpec(const Options& o) {
+  spec::RunSpec run = o.spec;
+  run.traffic = MakeTraffic(o, &run.scenario);
+  run.receive = MakeReceiveSide(o);
+  if (o.repetitions < 1) throw UsageError{"--repetitions must be at least 1"};
+  return run;
+}
+
+}  // namespace rxbench::harness

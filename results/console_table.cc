@@ -1,0 +1,200 @@
+#include "results/console_table.h"
+
+#include <algorithm>
+#include <map>
+
+#include "results/statistics.h"
+
+namespace rxbench::harness {
+namespace {
+
+struct Row {
+  std::string strategy, policies;
+  int runs = 0, failed = 0;
+  std::string error;
+  std::string gso_refusal;  // the generator's, when the kernel refused GSO
+  double sent = 0, delivered = 0, kernel_drops = 0, pipeline_drops = 0, unexplained = 0, achieved_kpps = 0;
+  double rx_ns = 0, pipe_ns = 0, path_ns = 0, gen_ns = 0, measure_pct = -1, syscalls = -1, ctx = 0;
+  double p50_us = -1, p99_us = -1, jitter_us = -1;  // -1: not measured
+  // --impair, summed over the repetitions: what was injected and what the sink saw.
+  bool impaired = false, sequence_tracked = false;
+  std::uint64_t withheld = 0, sent_twice = 0, sent_late = 0;
+  std::uint64_t seq_gaps = 0, duplicates = 0, reordered = 0, jitterbuffer_duplicates = 0, jitterbuffer_late = 0;
+};
+
+// Says plainly what --impair did and what the sink made of it: withheld
+// packets were never sent (so they are no loss of the receive path), second
+// copies were sent (so they are in `sent`), and a jitter buffer removes
+// duplicates and late packets before the sink counts them.
+void PrintImpairments(const Row& row, int indent, std::FILE* out) {
+  std::fprintf(out,
+               "%*s --impair: %llu withheld (never sent, not in sent), %llu sent twice, %llu sent after their "
+               "successor; ",
+               indent, "", static_cast<unsigned long long>(row.withheld), static_cast<unsigned long long>(row.sent_twice),
+               static_cast<unsigned long long>(row.sent_late));
+  if (!row.sequence_tracked) {
+    std::fprintf(out, "no sequence numbers tracked (null has no sink, --measure minimal tracks none)\n");
+    return;
+  }
+  std::fprintf(out, "the sink saw %llu seq gaps, %llu duplicates, %llu reordered",
+               static_cast<unsigned long long>(row.seq_gaps), static_cast<unsigned long long>(row.duplicates),
+               static_cast<unsigned long long>(row.reordered));
+  if (row.jitterbuffer_duplicates + row.jitterbuffer_late > 0) {
+    std::fprintf(out, " (rtpjitterbuffer dropped %llu duplicates, %llu late)",
+                 static_cast<unsigned long long>(row.jitterbuffer_duplicates),
+                 static_cast<unsigned long long>(row.jitterbuffer_late));
+  }
+  std::fprintf(out, "\n");
+}
+
+template <typename F>
+double MedianOf(const std::vector<const RunResult*>& runs, F field) {
+  std::vector<double> v;
+  for (const RunResult* r : runs) v.push_back(field(*r));
+  return Median(v);
+}
+
+// "-" for a value that was not measured (negative).
+std::string Format(const char* format, double value) {
+  if (value < 0) return "-";
+  char text[32];
+  std::snprintf(text, sizeof text, format, value);
+  return text;
+}
+
+std::string Ratio(double value, double reference) {
+  if (reference <= 0 || value <= 0) return "-";
+  return Format("%.2fx", value / reference);
+}
+
+}  // namespace
+
+void PrintResultsTable(const std::vector<RunResult>& runs, std::FILE* out, bool color) {
+  std::vector<std::string> order;
+  std::map<std::string, std::vector<const RunResult*>> by_strategy;
+  std::map<std::string, Row> rows;
+  for (const RunResult& r : runs) {
+    if (!by_strategy.count(r.strategy)) order.push_back(r.strategy);
+    Row& row = rows[r.strategy];
+    row.strategy = r.strategy;
+    row.policies = r.policies;
+    ++row.runs;
+    if (!r.gso_refusal.empty()) row.gso_refusal = r.gso_refusal;
+    if (!r.ok) {
+      ++row.failed;
+      row.error = r.error;
+      continue;
+    }
+    by_strategy[r.strategy].push_back(&r);
+  }
+  for (auto& [name, row] : rows) {
+    const auto& ok = by_strategy[name];
+    if (ok.empty()) continue;
+    row.sent = MedianOf(ok, [](const RunResult& r) { return double(r.packets_sent); });
+    row.delivered = MedianOf(ok, [](const RunResult& r) { return double(r.packets_delivered); });
+    row.achieved_kpps = MedianOf(ok, [](const RunResult& r) { return r.achieved_pps / 1000; });
+    row.kernel_drops = MedianOf(ok, [](const RunResult& r) { return double(r.kernel_drops); });
+    row.pipeline_drops = MedianOf(ok, [](const RunResult& r) { return double(r.pipeline_drops); });
+    // The worst repetition, not the median: any unexplained packet must show.
+    for (const RunResult* r : ok) {
+      if (std::llabs(r->unexplained_packets) > std::llabs(static_cast<long long>(row.unexplained))) {
+        row.unexplained = static_cast<double>(r->unexplained_packets);
+      }
+    }
+    row.rx_ns = MedianOf(ok, [](const RunResult& r) { return r.cpu_ns_per_packet_receiver; });
+    row.pipe_ns = MedianOf(ok, [](const RunResult& r) { return r.cpu_ns_per_packet_pipeline; });
+    row.path_ns = MedianOf(ok, [](const RunResult& r) { return r.cpu_ns_per_packet_receive_path; });
+    row.gen_ns = MedianOf(ok, [](const RunResult& r) { return r.generator_cpu_ns_per_packet; });
+    if (ok.front()->measure_overhead_pct) {
+      row.measure_pct = MedianOf(ok, [](const RunResult& r) { return r.measure_overhead_pct.value_or(0); });
+    }
+    if (ok.front()->syscalls_per_packet) {
+      row.syscalls = MedianOf(ok, [](const RunResult& r) { return r.syscalls_per_packet.value_or(0); });
+    }
+    row.ctx = MedianOf(ok, [](const RunResult& r) { return r.ctx_switches_per_packet; });
+    for (const RunResult* r : ok) {
+      if (!r->impairments_injected) continue;
+      row.impaired = true;
+      // The sink probe tracks sequence numbers where it measures latency.
+      row.sequence_tracked = r->latency.count > 0;
+      row.withheld += r->impairments_injected->losses;
+      row.sent_twice += r->impairments_injected->duplicates;
+      row.sent_late += r->impairments_injected->reorders;
+      row.seq_gaps += r->seq_gaps;
+      row.duplicates += r->duplicates;
+      row.reordered += r->reordered;
+      row.jitterbuffer_duplicates += r->jitterbuffer_duplicates;
+      row.jitterbuffer_late += r->jitterbuffer_late;
+    }
+    if (ok.front()->latency.count > 0) {
+      row.p50_us = MedianOf(ok, [](const RunResult& r) { return r.latency.p50 / 1000; });
+      row.p99_us = MedianOf(ok, [](const RunResult& r) { return r.latency.p99 / 1000; });
+      // The run's p99 of J, not its last value: the whole run, not its end.
+      row.jitter_us = MedianOf(ok, [](const RunResult& r) { return r.jitter.p99 / 1000; });
+    }
+  }
+  auto reference = [&](const char* name, bool receive_path) {
+    auto it = rows.find(name);
+    if (it == rows.end() || it->second.runs == it->second.failed) return 0.0;
+    return receive_path ? it->second.path_ns : it->second.rx_ns;
+  };
+  // null has no pipeline: its receiver thread is the whole receive path.
+  const double null_ns = reference("null", false);
+
+  // The strategy column fits the longest name (overrides make names long).
+  int name_width = 14;
+  for (const std::string& name : order) name_width = std::max(name_width, static_cast<int>(name.size()));
+  std::fprintf(out, "%-*s %-32s %9s %8s %9s %7s %7s %8s %8s %8s %8s %6s %7s %6s %6s %8s %8s %7s %7s\n", name_width,
+               "strategy", "policies (buf/sync/recv/push)", "sent", "got kpps", "delivered", "k.drop", "p.drop", "rx ns", "pipe ns",
+               "path ns", "gen ns", "meas%", "x null", "sys/p", "ctx/p", "p50 us", "p99 us", "jit us", "unexpl");
+  for (const std::string& name : order) {
+    const Row& row = rows[name];
+    if (row.runs == row.failed) {
+      std::fprintf(out, "%-*s %-32s FAILED: %s\n", name_width, name.c_str(), row.policies.c_str(), row.error.c_str());
+      continue;
+    }
+    const std::string measure_pct = Format("%.1f", row.measure_pct);
+    const std::string p50 = Format("%.1f", row.p50_us), p99 = Format("%.1f", row.p99_us),
+                      jitter = Format("%.1f", row.jitter_us);
+    const std::string syscalls = Format("%.2f", row.syscalls);
+    const bool bad = row.unexplained != 0;
+    std::fprintf(out,
+                 "%-*s %-32.32s %9.0f %8.1f %9.0f %7.0f %7.0f %8.0f %8.0f %8.0f %8.0f %6s %7s %6s %6.2f %8s %8s %7s "
+                 "%s%7.0f%s\n",
+                 name_width, name.c_str(), row.policies.c_str(), row.sent, row.achieved_kpps, row.delivered, row.kernel_drops, row.pipeline_drops,
+                 row.rx_ns, row.pipe_ns, row.path_ns, row.gen_ns, measure_pct.c_str(), Ratio(row.path_ns, null_ns).c_str(), syscalls.c_str(), row.ctx,
+                 p50.c_str(), p99.c_str(), jitter.c_str(), bad && color ? "\033[31m" : "", row.unexplained,
+                 bad && color ? "\033[0m" : "");
+    if (row.failed > 0) {
+      std::fprintf(out, "%*s %d of %d repetitions failed: %s\n", name_width, "", row.failed, row.runs, row.error.c_str());
+    }
+    if (!row.gso_refusal.empty()) std::fprintf(out, "%*s generator: %s\n", name_width, "", row.gso_refusal.c_str());
+    if (row.impaired) PrintImpairments(row, name_width, out);
+  }
+}
+
+std::string DescribeCounters(const std::vector<RunResult>& runs) {
+  for (const RunResult& r : runs) {
+    if (r.counters_available.empty() && r.counters_unavailable.empty()) continue;
+    std::string text = "counters:";
+    for (const std::string& c : r.counters_available) {
+      const bool user_only = std::find(r.counters_user_only.begin(), r.counters_user_only.end(), c) !=
+                             r.counters_user_only.end();
+      text += " " + c + (user_only ? " (user mode only)" : "");
+    }
+    if (r.counters_available.empty()) text += " none";
+    // Unavailable ones grouped by their reason, without the system call's
+    // detail (the JSON's context.counters_unavailable keeps it).
+    std::map<std::string, std::string> by_reason;
+    for (const auto& [name, reason] : r.counters_unavailable) {
+      std::string shortened = reason.substr(0, reason.find(" ("));
+      std::string& names = by_reason[shortened];
+      names += (names.empty() ? "" : ", ") + name;
+    }
+    for (const auto& [reason, names] : by_reason) text += "; " + names + ": " + reason;
+    return text;
+  }
+  return "";
+}
+
+}  // namespace rxbench::harness

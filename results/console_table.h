@@ -1,0 +1,22 @@
+// The console rendering of results: one row per strategy (the median over its
+// repetitions), CPU per packet of the receive path and the generator, the
+// path's ratio to the kernel floor (`null`) measured in the same invocation,
+// latency, jitter and the loss invariant. unexplained_packets is shown in red
+// when it is not zero. Comparisons between strategies, with intervals and
+// verdicts, are the statistics' job (reports/, after `compare`).
+#pragma once
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "results/run_result.h"
+
+namespace rxbench::harness {
+
+void PrintResultsTable(const std::vector<RunResult>& runs, std::FILE* out, bool color);
+
+// One line about counters, said once: what is read, and why the rest is not.
+std::string DescribeCounters(const std::vector<RunResult>& runs);
+
+}  // namespace rxbench::harness
