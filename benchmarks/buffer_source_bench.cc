@@ -178,8 +178,8 @@ void BM_BufferSource_OtherThread(benchmark::State& state, pools::BufferKind kind
         ->UseRealTime();
   }
   const pools::BufferKind kFreeList = pools::BufferKind::kFreeList;
-  benchmark::RegisterBenchmark("BM_BufferSource/freelist+qdata/other_thread", BM_BufferSource_OtherThread,
-                               kFreeList, QData::kAttached)
+  benchmark::RegisterBenchmark("BM_BufferSource/freelist+qdata/other_thread", BM_BufferSource_OtherThread, kFreeList,
+                               QData::kAttached)
       ->UseRealTime();
   benchmark::RegisterBenchmark("BM_BufferSource/freelist+qdata_lookup/other_thread", BM_BufferSource_OtherThread,
                                kFreeList, QData::kLookedUp)

@@ -82,9 +82,7 @@ class CounterScope {
   }
 
   explicit CounterScope(benchmark::State& state, double items_per_iteration = 1.0)
-      : state_(state),
-        items_per_iteration_(items_per_iteration),
-        counters_(counter_scope_internal::ThreadCounters()) {
+      : state_(state), items_per_iteration_(items_per_iteration), counters_(counter_scope_internal::ThreadCounters()) {
     if (counters_ != nullptr && counters_->IsValid()) {
       counters_->Start();
     } else {

@@ -116,8 +116,7 @@ void BM_MeasureStampBuffer(benchmark::State& state) {
       {"CLOCK_THREAD_CPUTIME_ID", CLOCK_THREAD_CPUTIME_ID},
   };
   for (const auto& [name, clock] : clocks) {
-    benchmark::RegisterBenchmark((std::string("BM_Measure/clock_gettime/") + name).c_str(),
-                                 BM_MeasureClock, clock);
+    benchmark::RegisterBenchmark((std::string("BM_Measure/clock_gettime/") + name).c_str(), BM_MeasureClock, clock);
   }
   benchmark::RegisterBenchmark("BM_Measure/MonotonicNs", BM_MeasureMonotonicNs);
   benchmark::RegisterBenchmark("BM_Measure/LogHistogram_Record", BM_MeasureHistogramRecord);

@@ -33,9 +33,9 @@ namespace {
 
 using receivers::PushKind;
 
-constexpr int kChunk = 1024;             // buffers per iteration
+constexpr int kChunk = 1024;  // buffers per iteration
 constexpr std::size_t kPacketBytes = 1200;
-constexpr int kSingleCall = 32;          // buffers per SinglePush::Push call (a receive batch)
+constexpr int kSingleCall = 32;  // buffers per SinglePush::Push call (a receive batch)
 constexpr auto kDrainTimeout = std::chrono::seconds(5);
 
 GstPadProbeReturn CountDelivered(GstPad*, GstPadProbeInfo* info, gpointer counter) {
@@ -88,8 +88,7 @@ void BM_Push(benchmark::State& state, PushKind kind) {
   }
   std::atomic<std::uint64_t> delivered{0};
   GstPad* sink_pad = gst_element_get_static_pad(pipeline->sink(), "sink");
-  gst_pad_add_probe(sink_pad,
-                    static_cast<GstPadProbeType>(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST),
+  gst_pad_add_probe(sink_pad, static_cast<GstPadProbeType>(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST),
                     CountDelivered, &delivered, nullptr);
   gst_object_unref(sink_pad);
 

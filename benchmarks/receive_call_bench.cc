@@ -42,9 +42,9 @@ namespace {
 using receivers::RecvKind;
 using Clock = std::chrono::steady_clock;
 
-constexpr int kDatagrams = 1024;            // per iteration
-constexpr int kRcvbufBytes = 32 << 20;      // SO_RCVBUFFORCE: 1024 x 8000 B fit with room
-constexpr int kSendBatch = 64;              // sendmmsg chunk during the fill
+constexpr int kDatagrams = 1024;                       // per iteration
+constexpr int kRcvbufBytes = 32 << 20;                 // SO_RCVBUFFORCE: 1024 x 8000 B fit with room
+constexpr int kSendBatch = 64;                         // sendmmsg chunk during the fill
 constexpr int kIoUringMax = receivers::kDefaultBatch;  // completions taken per Receive
 
 // A bound receive socket and a sender connected to it; closed on destruction.

@@ -70,7 +70,6 @@ class PacedReader {
         if (left > std::chrono::microseconds(200)) {
           std::this_thread::sleep_for(left - std::chrono::microseconds(100));
         }  // else spin: yielding could lose the core for a whole time slice
-
       }
     }
   }
@@ -118,8 +117,7 @@ void BM_SyncUnsynchronised(benchmark::State& state) {
 [[maybe_unused]] const bool kRegistered = [] {
   for (SyncKind kind : {SyncKind::kMutex, SyncKind::kAtomic}) {
     for (int hz : {0, 1000, 100000}) {
-      const std::string name =
-          std::string("BM_Sync/") + receivers::ToString(kind) + "/reader_hz:" + std::to_string(hz);
+      const std::string name = std::string("BM_Sync/") + receivers::ToString(kind) + "/reader_hz:" + std::to_string(hz);
       benchmark::RegisterBenchmark(name.c_str(), BM_Sync, kind, hz)->UseRealTime();
     }
   }

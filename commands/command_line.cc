@@ -14,7 +14,6 @@
 
 namespace rxbench::harness {
 
-
 // "500" packets, or "0.25s" of the scenario's rate.
 std::uint64_t ParseWarmup(const std::string& text, double rate_pps) {
   char* end = nullptr;
@@ -31,8 +30,6 @@ std::uint64_t ParseWarmup(const std::string& text, double rate_pps) {
   }
   return static_cast<std::uint64_t>(packets);
 }
-
-
 
 namespace {
 
@@ -73,8 +70,8 @@ CLI::Validator BufferSize() {
         const long long value = std::strtoll(text.c_str(), nullptr, 10);
         std::string problem = Between(64, 65536)(text);
         if (!problem.empty() && value >= 0 && value < static_cast<long long>(rtp::kHeaderBytes)) {
-          problem = text + " bytes cannot hold an RTP header (" + std::to_string(rtp::kHeaderBytes) +
-                    " bytes); " + problem;
+          problem =
+              text + " bytes cannot hold an RTP header (" + std::to_string(rtp::kHeaderBytes) + " bytes); " + problem;
         }
         return problem;
       },
@@ -88,7 +85,8 @@ void AddTrafficOptions(CLI::App* app, Options* o) {
   app->add_option("--scenario", o->scenario, "named scenario (see `rxbench list`); default: default");
   app->add_option("--rate", o->rate, "packets per second")->check(Positive());
   app->add_option("--bitrate", o->bitrate, "bits per second on the wire (alternative to --rate)")
-      ->check(Positive())->excludes("--rate");
+      ->check(Positive())
+      ->excludes("--rate");
   app->add_option("--payload", o->payload, "RTP payload bytes (>= 16)");
   app->add_option("--shape", o->shape, "cbr (evenly paced) or burst (frames back to back)")
       ->check(CLI::IsMember({"cbr", "burst"}));
@@ -118,14 +116,16 @@ void AddTrafficOptions(CLI::App* app, Options* o) {
                   "impair the measured stream on purpose: loss=R,dup=R,reorder=R (any subset; R a fraction or "
                   "percentage): withheld packets are never sent, a duplicate goes out twice, a reordered packet "
                   "right after its successor");
-  app->add_option("--seed", o->spec.traffic.seed, "seed of the malformed datagrams' and the impairments' placement")->capture_default_str();
+  app->add_option("--seed", o->spec.traffic.seed, "seed of the malformed datagrams' and the impairments' placement")
+      ->capture_default_str();
 }
 
 // How the receive side is built and measured: `run`, `compare` and `recv`.
 void AddReceiveOptions(CLI::App* app, Options* o) {
   app->add_option("--buffer", o->buffer, "buffer source override: alloc, gstpool, freelist")
       ->check(CLI::IsMember({"alloc", "gstpool", "freelist"}));
-  app->add_option("--sync", o->sync, "stop/stats sync override: mutex, atomic")->check(CLI::IsMember({"mutex", "atomic"}));
+  app->add_option("--sync", o->sync, "stop/stats sync override: mutex, atomic")
+      ->check(CLI::IsMember({"mutex", "atomic"}));
   app->add_option("--recv", o->recv, "receive call override: recvfrom, recvmmsg, iouring, gro")
       ->check(CLI::IsMember({"recvfrom", "recvmmsg", "iouring", "gro"}));
   app->add_option("--push", o->push, "push override: single, list")->check(CLI::IsMember({"single", "list"}));
@@ -135,24 +135,32 @@ void AddReceiveOptions(CLI::App* app, Options* o) {
   app->add_option("--buffer-size", o->spec.receive.receiver.buffer_size, "bytes per receive buffer")
       ->capture_default_str()
       ->check(BufferSize());
-  app->add_option("--pool-size", o->spec.receive.receiver.pool_size, "buffers in a pool or ring; pools never grow: when the pipeline holds them all, the receiver waits and the socket backs up")
-      ->capture_default_str()->check(Between(1, 1 << 20));
+  app->add_option(
+         "--pool-size", o->spec.receive.receiver.pool_size,
+         "buffers in a pool or ring; pools never grow: when the pipeline holds them all, the receiver waits and the socket backs up")
+      ->capture_default_str()
+      ->check(Between(1, 1 << 20));
   app->add_option("--rcvbuf", o->spec.receive.socket.rcvbuf_bytes, "receive socket buffer bytes")
-      ->capture_default_str()->check(Between(0, 1 << 30));
-  app->add_option("--pipeline", o->spec.receive.pipeline.description, "pipeline description with 'appsrc name=src' and an element 'name=sink'");
+      ->capture_default_str()
+      ->check(Between(0, 1 << 30));
+  app->add_option("--pipeline", o->spec.receive.pipeline.description,
+                  "pipeline description with 'appsrc name=src' and an element 'name=sink'");
   app->add_option("--measure", o->measure, "full: per-packet timestamps and histograms; minimal: counts only")
       ->check(CLI::IsMember({"full", "minimal"}));
   app->add_flag("--kernel-timestamps", o->spec.receive.socket.kernel_timestamps,
                 "kernel receive timestamps (SO_TIMESTAMPNS) and drop counts (SO_RXQ_OVFL) as control messages, "
                 "for every strategy; costs kernel time per datagram");
-  app->add_option("--counters", o->spec.receive.measurement.counters, "receiver-thread counters, perf stat -e names (software events are added when no hardware counter can be read)")
+  app->add_option(
+         "--counters", o->spec.receive.measurement.counters,
+         "receiver-thread counters, perf stat -e names (software events are added when no hardware counter can be read)")
       ->capture_default_str()
       ->delimiter(',');
   app->add_option("--cpu-receiver", o->spec.receive.receiver.cpu, "pin the receiver thread to this CPU");
   app->add_option("--cpu-pipeline", o->spec.receive.pipeline.cpu,
                   "pin every pipeline thread (streaming threads and element-private ones) to this CPU");
-  app->add_option("--inject-cost-ns", o->spec.receive.receiver.inject_cost_ns,
-                  "spin this many ns per packet in the receiver: a known regression, to check a CI gate (not for udpsrc)");
+  app->add_option(
+      "--inject-cost-ns", o->spec.receive.receiver.inject_cost_ns,
+      "spin this many ns per packet in the receiver: a known regression, to check a CI gate (not for udpsrc)");
   app->add_option("--inject-instructions", o->spec.receive.receiver.inject_instructions,
                   "run a fixed loop this many times per packet in the receiver (about 3 instructions each): a "
                   "known regression in instructions, to check the exact tier of a CI gate (not for udpsrc)");
@@ -229,7 +237,8 @@ Contender ResolveStrategy(const std::string& text, const Options& o) {
       if (eq == std::string::npos) throw UsageError{"bad override '" + item + "' in '" + text + "' (want axis=value)"};
       const std::string axis = item.substr(0, eq), value = item.substr(eq + 1);
       if (axis == "measure") {
-        if (value != "full" && value != "minimal") throw UsageError{"measure must be full or minimal, not '" + value + "'"};
+        if (value != "full" && value != "minimal")
+          throw UsageError{"measure must be full or minimal, not '" + value + "'"};
         measure = value == "full" ? Measure::kFull : Measure::kMinimal;
       } else {
         overrides.emplace_back(axis, value);
@@ -240,7 +249,9 @@ Contender ResolveStrategy(const std::string& text, const Options& o) {
   // and null have no such policies and run as they are.
   if (spec->receiver == receivers::ReceiverKind::kLoop) {
     for (const auto& [axis, value] : {std::pair<const char*, const std::string&>{"buffer", o.buffer},
-                                      {"sync", o.sync}, {"recv", o.recv}, {"push", o.push}}) {
+                                      {"sync", o.sync},
+                                      {"recv", o.recv},
+                                      {"push", o.push}}) {
       if (!value.empty()) overrides.emplace_back(axis, value);
     }
   }
@@ -265,8 +276,9 @@ Contender ResolveStrategy(const std::string& text, const Options& o) {
   }
   if (o.spec.traffic.lock_step_packets > 0 && spec->receiver == receivers::ReceiverKind::kLoop &&
       spec->recv == receivers::RecvKind::kIoUring) {
-    throw UsageError{"--lock-step: io_uring's multishot receive takes datagrams off the socket as they arrive; it "
-                     "cannot wait for a round"};
+    throw UsageError{
+        "--lock-step: io_uring's multishot receive takes datagrams off the socket as they arrive; it "
+        "cannot wait for a round"};
   }
   // The name says what differs from the preset, so every result is traceable.
   std::string suffix;
@@ -334,12 +346,15 @@ traffic_gen::TrafficSpec MakeTraffic(const Options& o, std::string* scenario_nam
                   kMaxWarmupS);
     throw UsageError{line};
   }
-  if (traffic.gso_segments > 1 && traffic.send_batch != 1) throw UsageError{"--gso replaces --send-batch: use one or the other"};
+  if (traffic.gso_segments > 1 && traffic.send_batch != 1)
+    throw UsageError{"--gso replaces --send-batch: use one or the other"};
   if (traffic.gso_segments > 1 && !o.malformed.empty()) throw UsageError{"--malformed cannot be combined with --gso"};
-  if (traffic.gso_segments > 1 && traffic.tx_timestamps) throw UsageError{"--tx-timestamps cannot be combined with --gso"};
+  if (traffic.gso_segments > 1 && traffic.tx_timestamps)
+    throw UsageError{"--tx-timestamps cannot be combined with --gso"};
   if (!o.malformed.empty()) {
     std::string error;
-    if (!traffic_gen::ParseMalformedSpec(o.malformed, &traffic.malformed, &error)) throw UsageError{"--malformed: " + error};
+    if (!traffic_gen::ParseMalformedSpec(o.malformed, &traffic.malformed, &error))
+      throw UsageError{"--malformed: " + error};
     if (traffic.send_batch != 1) throw UsageError{"--malformed needs --send-batch 1"};
   }
   if (!o.impair.empty()) {

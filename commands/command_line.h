@@ -40,13 +40,13 @@ struct Options {
   std::optional<std::uint64_t> packets;
   std::string shape;
   std::string warmup = kDefaultWarmup;
-  std::string malformed;   // --malformed KIND[:RATE],...
-  std::string impair;      // --impair loss=R,dup=R,reorder=R
+  std::string malformed;  // --malformed KIND[:RATE],...
+  std::string impair;     // --impair loss=R,dup=R,reorder=R
   // Resolved by ResolveStrategy: overrides of every receive-loop strategy.
   std::string buffer, sync, recv, push;
   // Resolved by MakeReceiveSide.
   std::string measure = "full";
-  std::string ssrc;        // --ssrc, "" = the generator's default; the receiver locks on the first packet
+  std::string ssrc;                 // --ssrc, "" = the generator's default; the receiver locks on the first packet
   std::optional<int> payload_type;  // --pt
   int repetitions = 1;
 };

@@ -81,7 +81,8 @@ int RunGen(const GenOptions& o, const std::string& command_line) {
   plan.host = HostName();
 
   ControlSender control;
-  const std::uint16_t control_port = o.control_port < 0 ? ControlPortFor(dest.port) : static_cast<std::uint16_t>(o.control_port);
+  const std::uint16_t control_port =
+      o.control_port < 0 ? ControlPortFor(dest.port) : static_cast<std::uint16_t>(o.control_port);
   const bool announcing = control_port != 0;
   std::string error;
   if (announcing && !control.Open(dest.host, control_port, &error)) {
@@ -101,8 +102,8 @@ int RunGen(const GenOptions& o, const std::string& command_line) {
   };
 
   CatchStopRequests();
-  std::printf("gen: run %s: %s %.0f pps, %zu B payload, %llu + %llu warm-up packets to %s:%u%s\n",
-              plan.run_id.c_str(), traffic_gen::ToString(traffic.shape), traffic.rate_pps, traffic.payload_bytes,
+  std::printf("gen: run %s: %s %.0f pps, %zu B payload, %llu + %llu warm-up packets to %s:%u%s\n", plan.run_id.c_str(),
+              traffic_gen::ToString(traffic.shape), traffic.rate_pps, traffic.payload_bytes,
               static_cast<unsigned long long>(plan.measured_packets),
               static_cast<unsigned long long>(plan.warmup_packets), dest.host.c_str(), dest.port,
               announcing ? (" (announced on port " + std::to_string(control_port) + ")").c_str() : "");
@@ -136,10 +137,11 @@ int RunGen(const GenOptions& o, const std::string& command_line) {
 
   const double achieved = sent.achieved_pps();
   const bool fell_behind = sent.fell_behind();
-  std::printf("gen: sent %llu packets (%llu warm-up, %llu measured), %llu send errors; offered %.0f pps, achieved %.0f pps%s\n",
-              static_cast<unsigned long long>(sent.packets_sent), static_cast<unsigned long long>(sent.warmup_sent),
-              static_cast<unsigned long long>(sent.measured_sent()), static_cast<unsigned long long>(sent.send_errors),
-              sent.offered_pps, achieved, fell_behind ? " (fell behind)" : "");
+  std::printf(
+      "gen: sent %llu packets (%llu warm-up, %llu measured), %llu send errors; offered %.0f pps, achieved %.0f pps%s\n",
+      static_cast<unsigned long long>(sent.packets_sent), static_cast<unsigned long long>(sent.warmup_sent),
+      static_cast<unsigned long long>(sent.measured_sent()), static_cast<unsigned long long>(sent.send_errors),
+      sent.offered_pps, achieved, fell_behind ? " (fell behind)" : "");
   if (fell_behind) {
     std::fprintf(stderr, "rxbench gen: the generator fell behind: it offered %.0f pps where %.0f were asked for\n",
                  achieved, sent.offered_pps);
@@ -148,16 +150,19 @@ int RunGen(const GenOptions& o, const std::string& command_line) {
     nlohmann::json generator_json = {
         {"achieved_pps", achieved},
         {"generator_fell_behind", fell_behind},
-        {"cpu_ns_per_packet", sent.packets_sent > 0 ? static_cast<double>(sent.usage.cpu_ns) / static_cast<double>(sent.packets_sent) : 0.0},
+        {"cpu_ns_per_packet",
+         sent.packets_sent > 0 ? static_cast<double>(sent.usage.cpu_ns) / static_cast<double>(sent.packets_sent) : 0.0},
         {"wall_time_s", wall_s},
         {"interrupted", StopRequested()}};
-    const nlohmann::json json = {
-        {"context",
-         {{"command", "gen"}, {"command_line", command_line}, {"rxbench_version", RxbenchVersion()}, {"host_name", plan.host}}},
-        {"run_id", plan.run_id},
-        {"plan", PlanJson(plan)},
-        {"sent", SentJson(sent)},
-        {"generator", generator_json}};
+    const nlohmann::json json = {{"context",
+                                  {{"command", "gen"},
+                                   {"command_line", command_line},
+                                   {"rxbench_version", RxbenchVersion()},
+                                   {"host_name", plan.host}}},
+                                 {"run_id", plan.run_id},
+                                 {"plan", PlanJson(plan)},
+                                 {"sent", SentJson(sent)},
+                                 {"generator", generator_json}};
     if (!WriteJsonFile(o.out, json, &error)) {
       std::fprintf(stderr, "rxbench gen: %s\n", error.c_str());
       return 1;

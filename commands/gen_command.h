@@ -15,11 +15,11 @@ namespace rxbench::harness {
 
 struct GenOptions {
   Options traffic;
-  std::string dest;                 // ADDR:PORT
-  int control_port = -1;            // -1: the RTP port + 1; 0: announce nothing
+  std::string dest;       // ADDR:PORT
+  int control_port = -1;  // -1: the RTP port + 1; 0: announce nothing
   double warmup_pause_s = 0.25;
-  std::string run_id;               // "": a fresh one
-  std::string out;                  // JSON file, "" = none
+  std::string run_id;  // "": a fresh one
+  std::string out;     // JSON file, "" = none
 };
 
 CLI::App* AddGenCommand(CLI::App* app, GenOptions* options);

@@ -25,7 +25,8 @@ std::string Preflight(const spec::ReceiveSideSpec& spec) {
   if (strategy.receiver == receivers::ReceiverKind::kLoop && strategy.recv == receivers::RecvKind::kIoUring) {
     // The ring and its buffers as the run will set them up (the socket is
     // needed only once the receive is armed, at the first receive).
-    if (!receivers::MakeReceiveCall(strategy.recv, -1, spec.receiver.batch, spec.receiver, &error)) return "strategy '" + strategy.name + "': " + error;
+    if (!receivers::MakeReceiveCall(strategy.recv, -1, spec.receiver.batch, spec.receiver, &error))
+      return "strategy '" + strategy.name + "': " + error;
   }
   return "";
 }

@@ -88,7 +88,8 @@ std::string CheckSentFrom(const std::string& path) {
 // Why the packets' send stamps cannot be subtracted from this host's clock;
 // "" when they can.
 std::string SendTimesUnavailable(const std::optional<RunPlan>& plan, bool generator_heard) {
-  if (!plan && generator_heard) return "the generator's plan never arrived: whose clock its send stamps are on is unknown";
+  if (!plan && generator_heard)
+    return "the generator's plan never arrived: whose clock its send stamps are on is unknown";
   if (!plan) return "no rxbench generator announced this stream: its packets carry no send stamp";
   const std::string here = platform::BootId();
   if (plan->boot_id.empty() || here.empty() || plan->boot_id != here) {
@@ -149,16 +150,15 @@ class RecvLoop {
     }
     if (o_.packets) {
       switch (packets_.OnPoll(side_.Delivered(), now)) {
-        case PacketTarget::Next::kReached:
-          return true;
+        case PacketTarget::Next::kReached: return true;
         case PacketTarget::Next::kReadFullAccount:
           if (packets_.Reached(side_.Explained(*o_.packets))) return true;
           break;
-        case PacketTarget::Next::kWait:
-          break;
+        case PacketTarget::Next::kWait: break;
       }
     }
-    if (o_.duration && first_packet_ns_ != 0 && now - first_packet_ns_ >= static_cast<std::uint64_t>(*o_.duration * 1e9)) {
+    if (o_.duration && first_packet_ns_ != 0 &&
+        now - first_packet_ns_ >= static_cast<std::uint64_t>(*o_.duration * 1e9)) {
       return true;
     }
     return false;
@@ -177,33 +177,37 @@ void PrintSummary(const RunResult& r, const SenderAccount& sender) {
               sender.plan ? (" from " + sender.plan->host + ", scenario " + sender.plan->scenario).c_str()
                           : " (no rxbench generator announced itself)");
   if (r.sent_known) {
-    std::printf("recv: sent %llu, delivered %llu, kernel drops %llu, malformed %llu, truncated %llu, pipeline drops %llu, "
-                "in flight %llu, unexplained %lld\n",
-                static_cast<unsigned long long>(r.packets_sent), static_cast<unsigned long long>(r.packets_delivered),
-                static_cast<unsigned long long>(r.kernel_drops), static_cast<unsigned long long>(r.malformed),
-                static_cast<unsigned long long>(r.truncated), static_cast<unsigned long long>(r.pipeline_drops),
-                static_cast<unsigned long long>(r.in_flight_at_stop), static_cast<long long>(r.unexplained_packets));
+    std::printf(
+        "recv: sent %llu, delivered %llu, kernel drops %llu, malformed %llu, truncated %llu, pipeline drops %llu, "
+        "in flight %llu, unexplained %lld\n",
+        static_cast<unsigned long long>(r.packets_sent), static_cast<unsigned long long>(r.packets_delivered),
+        static_cast<unsigned long long>(r.kernel_drops), static_cast<unsigned long long>(r.malformed),
+        static_cast<unsigned long long>(r.truncated), static_cast<unsigned long long>(r.pipeline_drops),
+        static_cast<unsigned long long>(r.in_flight_at_stop), static_cast<long long>(r.unexplained_packets));
   } else {
-    std::printf("recv: sent unknown, delivered %llu, kernel drops %llu, malformed %llu, truncated %llu, "
-                "pipeline drops %llu, in flight %llu\n",
-                static_cast<unsigned long long>(r.packets_delivered), static_cast<unsigned long long>(r.kernel_drops),
-                static_cast<unsigned long long>(r.malformed), static_cast<unsigned long long>(r.truncated),
-                static_cast<unsigned long long>(r.pipeline_drops), static_cast<unsigned long long>(r.in_flight_at_stop));
+    std::printf(
+        "recv: sent unknown, delivered %llu, kernel drops %llu, malformed %llu, truncated %llu, "
+        "pipeline drops %llu, in flight %llu\n",
+        static_cast<unsigned long long>(r.packets_delivered), static_cast<unsigned long long>(r.kernel_drops),
+        static_cast<unsigned long long>(r.malformed), static_cast<unsigned long long>(r.truncated),
+        static_cast<unsigned long long>(r.pipeline_drops), static_cast<unsigned long long>(r.in_flight_at_stop));
   }
-  std::printf("recv: sequence gaps %llu, duplicates %llu, reordered %llu\n", static_cast<unsigned long long>(r.seq_gaps),
-              static_cast<unsigned long long>(r.duplicates), static_cast<unsigned long long>(r.reordered));
+  std::printf("recv: sequence gaps %llu, duplicates %llu, reordered %llu\n",
+              static_cast<unsigned long long>(r.seq_gaps), static_cast<unsigned long long>(r.duplicates),
+              static_cast<unsigned long long>(r.reordered));
   if (r.latency.count > 0) {
     std::printf("recv: latency send -> sink p50 %.1f us, p99 %.1f us\n", r.latency.p50 / 1e3, r.latency.p99 / 1e3);
   } else {
     std::printf("recv: latency %s\n", r.latency_unavailable.empty()
-                                           ? "not measured (the null strategy has no sink; or --measure minimal)"
-                                           : ("unavailable: " + r.latency_unavailable).c_str());
+                                          ? "not measured (the null strategy has no sink; or --measure minimal)"
+                                          : ("unavailable: " + r.latency_unavailable).c_str());
   }
   if (r.jitter_rfc3550_us) std::printf("recv: jitter (RFC 3550) %.1f us\n", *r.jitter_rfc3550_us);
-  std::printf("recv: CPU %.0f ns per packet on the receive path (receiver %.0f + pipeline %.0f), %llu packets in a "
-              "%.3f s window\n",
-              r.cpu_ns_per_packet_receive_path, r.cpu_ns_per_packet_receiver, r.cpu_ns_per_packet_pipeline,
-              static_cast<unsigned long long>(r.window_packets), r.window_s);
+  std::printf(
+      "recv: CPU %.0f ns per packet on the receive path (receiver %.0f + pipeline %.0f), %llu packets in a "
+      "%.3f s window\n",
+      r.cpu_ns_per_packet_receive_path, r.cpu_ns_per_packet_receiver, r.cpu_ns_per_packet_pipeline,
+      static_cast<unsigned long long>(r.window_packets), r.window_s);
 }
 
 }  // namespace
@@ -212,7 +216,8 @@ CLI::App* AddRecvCommand(CLI::App* app, RecvOptions* o) {
   CLI::App* recv = app->add_subcommand("recv", SubcommandSummary("recv"));
   recv->add_option("--strategy", o->strategy, "strategy name (see `rxbench list`), optionally with overrides")
       ->required();
-  recv->add_option("--bind", o->bind, "ADDR:PORT to receive on (default 127.0.0.1:5004; other addresses only when asked)");
+  recv->add_option("--bind", o->bind,
+                   "ADDR:PORT to receive on (default 127.0.0.1:5004; other addresses only when asked)");
   recv->add_option("--control-port", o->control_port,
                    "where a generator announces its run (default: the RTP port + 1; 0: do not listen)");
   recv->add_option("--duration", o->duration, "stop this many seconds after the first packet");
@@ -321,8 +326,7 @@ int RunRecv(const RecvOptions& o, const std::string& command_line) {
   if (!r.ok) std::fprintf(stderr, "rxbench recv: %s\n", r.error.c_str());
 
   // The traffic is what the sender's plan said, or unknown (null).
-  const nlohmann::json settings =
-      SettingsJson(id.scenario, sender.plan ? &sender.plan->traffic : nullptr, config);
+  const nlohmann::json settings = SettingsJson(id.scenario, sender.plan ? &sender.plan->traffic : nullptr, config);
   nlohmann::json invocation = {
       {"command", "recv"},
       {"command_line", command_line},
@@ -332,12 +336,11 @@ int RunRecv(const RecvOptions& o, const std::string& command_line) {
        {{"source", sender.source.empty() ? nlohmann::json(nullptr) : nlohmann::json(sender.source)},
         {"plan", sender.plan ? PlanJson(*sender.plan) : nlohmann::json(nullptr)},
         {"sent", sender.sent ? SentJson(*sender.sent) : nlohmann::json(nullptr)},
-        {"sent_from",
-         o.sent_from.empty() ? nlohmann::json(nullptr)
-                             : nlohmann::json{{"path", o.sent_from},
-                                              {"problem", sent_from_problem.empty()
-                                                              ? nlohmann::json(nullptr)
-                                                              : nlohmann::json(sent_from_problem)}}}}},
+        {"sent_from", o.sent_from.empty() ? nlohmann::json(nullptr)
+                                          : nlohmann::json{{"path", o.sent_from},
+                                                           {"problem", sent_from_problem.empty()
+                                                                           ? nlohmann::json(nullptr)
+                                                                           : nlohmann::json(sent_from_problem)}}}}},
       {"control_port",
        {{"port", control_port},
         {"other_rtcp", control.not_ours()},
@@ -345,7 +348,8 @@ int RunRecv(const RecvOptions& o, const std::string& command_line) {
         {"other_runs", control.foreign_run()}}}};
   nlohmann::json results = ResultsJson(settings, {r}, invocation);
   if (!sent_from_problem.empty() && !r.sent_known) {
-    results["benchmarks"][0]["sent_unknown"] = sent_from_problem + "; no end message from rxbench gen: loss is told by "
+    results["benchmarks"][0]["sent_unknown"] = sent_from_problem +
+                                               "; no end message from rxbench gen: loss is told by "
                                                "seq_gaps only";
   }
   if (!o.out.empty()) {

@@ -72,8 +72,8 @@ std::vector<RunResult> RunAll(const spec::RunSpec& base, const std::vector<Conte
   std::vector<RunResult> results;
   const std::size_t n = contenders.size();
   // A progress line for invocations longer than 2 s, when someone watches.
-  const double total_s = static_cast<double>(base.traffic.TotalPackets()) / base.traffic.rate_pps *
-                         static_cast<double>(n) * repetitions;
+  const double total_s =
+      static_cast<double>(base.traffic.TotalPackets()) / base.traffic.rate_pps * static_cast<double>(n) * repetitions;
   const bool progress = total_s > 2.0 && isatty(STDERR_FILENO);
   int done = 0;
   for (int rep = 0; rep < repetitions; ++rep) {
@@ -84,14 +84,15 @@ std::vector<RunResult> RunAll(const spec::RunSpec& base, const std::vector<Conte
       c.receive.receiver.strategy = s;
       if (contender.measure) c.receive.measurement.per_packet = *contender.measure == Measure::kFull;
       if (progress) {
-        std::fprintf(stderr, "\r  run %d/%zu: %-30s repetition %d/%d", ++done, n * repetitions, s.name.c_str(),
-                     rep + 1, repetitions);
+        std::fprintf(stderr, "\r  run %d/%zu: %-30s repetition %d/%d", ++done, n * repetitions, s.name.c_str(), rep + 1,
+                     repetitions);
       }
       RunResult r = RunOnce(c, /*progress=*/true);
       if (progress) std::fprintf(stderr, "\r%80s\r", "");
       r.repetition_index = rep;
       r.repetitions = repetitions;
-      if (!r.ok) std::fprintf(stderr, "rxbench: %s (repetition %d) failed: %s\n", s.name.c_str(), rep + 1, r.error.c_str());
+      if (!r.ok)
+        std::fprintf(stderr, "rxbench: %s (repetition %d) failed: %s\n", s.name.c_str(), rep + 1, r.error.c_str());
       if (r.generator_fell_behind) {
         std::fprintf(stderr,
                      "rxbench: %s (repetition %d): the generator fell behind: it offered %.0f pps where %.0f were "
@@ -114,8 +115,9 @@ std::vector<RunResult> RunAll(const spec::RunSpec& base, const std::vector<Conte
 void PrintHeader(const spec::RunSpec& c, int repetitions, std::size_t strategies) {
   std::printf("scenario %s: %s %.0f pps offered%s, %zu B payload, %llu packets; %d repetition%s x %zu strateg%s%s\n",
               c.scenario.c_str(), traffic_gen::ToString(c.traffic.shape), c.traffic.rate_pps,
-              c.traffic.shape == traffic_gen::Shape::kBurst ? (" at " + std::to_string(int(c.traffic.fps)) + " fps").c_str()
-                                                            : "",
+              c.traffic.shape == traffic_gen::Shape::kBurst
+                  ? (" at " + std::to_string(int(c.traffic.fps)) + " fps").c_str()
+                  : "",
               c.traffic.payload_bytes, static_cast<unsigned long long>(c.traffic.TotalPackets()), repetitions,
               repetitions == 1 ? "" : "s", strategies, strategies == 1 ? "y" : "ies",
               !c.receive.measurement.per_packet ? " (measure minimal)" : "");
@@ -179,9 +181,14 @@ struct AnalysisOptions {
 
   nlohmann::json Invocation(const std::string& out_file) const {
     auto or_null = [](const std::string& s) { return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s); };
-    return {{"command", "compare"},   {"reference", reference},  {"markdown", or_null(markdown)},
-            {"report", or_null(report)}, {"record", record},      {"db", or_null(db)},
-            {"commit", or_null(commit)}, {"out_file", or_null(out_file)}};
+    return {{"command", "compare"},
+            {"reference", reference},
+            {"markdown", or_null(markdown)},
+            {"report", or_null(report)},
+            {"record", record},
+            {"db", or_null(db)},
+            {"commit", or_null(commit)},
+            {"out_file", or_null(out_file)}};
   }
 
   void Check() const {
@@ -223,13 +230,15 @@ int Main(int argc, char** argv) {
 
   bool list_json = false;
   CLI::App* list = app.add_subcommand("list", SubcommandSummary("list"));
-  list->add_flag("--json", list_json, "the strategies (with their roles and policies), thread-name rules and scenarios as JSON");
+  list->add_flag("--json", list_json,
+                 "the strategies (with their roles and policies), thread-name rules and scenarios as JSON");
 
   Options run_options;
   std::string strategy, run_out;
   bool dry_run = false;
   CLI::App* run = app.add_subcommand("run", SubcommandSummary("run"));
-  run->add_option("--strategy", strategy, "strategy name (see `rxbench list`), optionally with overrides: pooled+buffer=gstpool")
+  run->add_option("--strategy", strategy,
+                  "strategy name (see `rxbench list`), optionally with overrides: pooled+buffer=gstpool")
       ->required();
   AddScenarioOptions(run, &run_options);
   run->add_option("--repetitions", run_options.repetitions, "repetitions (default 1)");
@@ -243,14 +252,18 @@ int Main(int argc, char** argv) {
   std::string compare_out;
   AnalysisOptions analysis;
   CLI::App* compare = app.add_subcommand("compare", SubcommandSummary("compare"));
-  compare->add_option("--strategies", strategies, "comma-separated strategies (default: all presets); each may carry overrides: pooled+buffer=gstpool+push=list")
+  compare
+      ->add_option(
+          "--strategies", strategies,
+          "comma-separated strategies (default: all presets); each may carry overrides: pooled+buffer=gstpool+push=list")
       ->delimiter(',');
   AddScenarioOptions(compare, &compare_options);
   compare->add_option("--repetitions", compare_options.repetitions,
                       "interleaved repetitions (default " + std::to_string(kDefaultCompareRepetitions) + ")");
   compare->add_option("--out", compare_out, "directory for compare.json");
   AddPortOption(compare, &compare_options);
-  compare->add_flag("--dry-run", dry_run, "check the options and exit (0, or 2 with the problem) without sending traffic");
+  compare->add_flag("--dry-run", dry_run,
+                    "check the options and exit (0, or 2 with the problem) without sending traffic");
   compare->add_option("--reference", analysis.reference, "strategy the others are compared with (default baseline)");
   compare->add_option("--markdown", analysis.markdown, "also write the comparison as a Markdown table to FILE");
   compare->add_option("--report", analysis.report, "also write an HTML report (matplotlib) into DIR");
@@ -311,8 +324,8 @@ int Main(int argc, char** argv) {
       specs.push_back(ResolveStrategy(name, compare_options));
       for (std::size_t i = 0; i + 1 < specs.size(); ++i) {
         if (specs[i].spec.name == specs.back().spec.name) {
-          throw UsageError{"'" + name + "' is the same strategy as '" + strategies[i] + "' (" +
-                           specs.back().spec.name + "): each row must differ"};
+          throw UsageError{"'" + name + "' is the same strategy as '" + strategies[i] + "' (" + specs.back().spec.name +
+                           "): each row must differ"};
         }
       }
     }

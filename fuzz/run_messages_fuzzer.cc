@@ -21,7 +21,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::vector<std::uint8_t> again = harness::EncodeRunMessage(message, 1, &why);
   if (again.empty()) return 0;  // accepted, but too large to send again: fine
   harness::RunMessage back;
-  if (harness::ParseRunMessage(again.data(), again.size(), &back, &why) != harness::RunMessageParse::kMessage) std::abort();
+  if (harness::ParseRunMessage(again.data(), again.size(), &back, &why) != harness::RunMessageParse::kMessage)
+    std::abort();
   if (back.kind != message.kind || back.run_id != message.run_id) std::abort();
   if (back.sent.packets_sent != message.sent.packets_sent || back.plan.warmup_packets != message.plan.warmup_packets) {
     std::abort();

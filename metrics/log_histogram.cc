@@ -12,8 +12,7 @@ std::uint64_t LogHistogram::BucketLowest(std::size_t index) {
   // v >> shift lies in [128, 256) once shift > 0.
   const std::size_t block = index >> kSubBucketBits;
   const unsigned shift = block == 0 ? 0 : static_cast<unsigned>(block - 1);
-  return static_cast<std::uint64_t>(index - (static_cast<std::size_t>(shift) << kSubBucketBits))
-         << shift;
+  return static_cast<std::uint64_t>(index - (static_cast<std::size_t>(shift) << kSubBucketBits)) << shift;
 }
 
 std::uint64_t LogHistogram::BucketWidth(std::size_t index) {
@@ -36,8 +35,8 @@ double LogHistogram::stddev() const {
   const Wide q = sum_ / n;
   const Wide r = sum_ % n;
   const Wide integer_part = sum_squares_ - q * q * n - 2 * q * r;
-  const long double m2 = static_cast<long double>(integer_part) -
-                         static_cast<long double>(r * r) / static_cast<long double>(n);
+  const long double m2 =
+      static_cast<long double>(integer_part) - static_cast<long double>(r * r) / static_cast<long double>(n);
   const long double variance = std::max(m2, 0.0L) / static_cast<long double>(n);
   return static_cast<double>(std::sqrt(variance));
 }
@@ -49,8 +48,7 @@ std::uint64_t LogHistogram::Percentile(double p) const {
   // come out exact instead of 500.00000000000006.
   const double clamped = std::clamp(std::isnan(p) ? 0.0 : p, 0.0, 100.0);
   const double exact_rank = std::ceil(clamped * static_cast<double>(count_) / 100.0);
-  const std::uint64_t rank =
-      std::clamp<std::uint64_t>(static_cast<std::uint64_t>(exact_rank), 1, count_);
+  const std::uint64_t rank = std::clamp<std::uint64_t>(static_cast<std::uint64_t>(exact_rank), 1, count_);
   if (rank == 1) return min_;
   if (rank == count_) return max_;
 

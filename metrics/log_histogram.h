@@ -74,8 +74,7 @@ class LogHistogram {
   static std::size_t BucketIndex(std::uint64_t v) {
     const unsigned msb = 63u - static_cast<unsigned>(__builtin_clzll(v | kSubBuckets));
     const unsigned shift = msb - kSubBucketBits;
-    return (static_cast<std::size_t>(shift) << kSubBucketBits) +
-           static_cast<std::size_t>(v >> shift);
+    return (static_cast<std::size_t>(shift) << kSubBucketBits) + static_cast<std::size_t>(v >> shift);
   }
   // Smallest value counted by bucket `index`, and the bucket's width.
   static std::uint64_t BucketLowest(std::size_t index);

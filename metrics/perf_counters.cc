@@ -63,21 +63,15 @@ std::string OpenFailureReason(int error, const perf_event_attr& attr, bool joini
       }
       return "not supported by this kernel " + call;
     case EACCES:
-    case EPERM:
-      return "permission denied (perf_event_paranoid=" + ParanoidLevel() + ") " + call;
-    case ENOSYS:
-      return "perf_event_open not available (kernel without perf events, or seccomp) " + call;
+    case EPERM: return "permission denied (perf_event_paranoid=" + ParanoidLevel() + ") " + call;
+    case ENOSYS: return "perf_event_open not available (kernel without perf events, or seccomp) " + call;
     case EINVAL:
-      return joining_group
-                 ? "rejected by the kernel, possibly more events than the PMU has counters " + call
-                 : "rejected by the kernel " + call;
+      return joining_group ? "rejected by the kernel, possibly more events than the PMU has counters " + call
+                           : "rejected by the kernel " + call;
     case EMFILE:
-    case ENFILE:
-      return "out of file descriptors " + call;
-    case ENODEV:
-      return "not supported on this CPU " + call;
-    default:
-      return std::string(strerror(error)) + " " + call;
+    case ENFILE: return "out of file descriptors " + call;
+    case ENODEV: return "not supported on this CPU " + call;
+    default: return std::string(strerror(error)) + " " + call;
   }
 }
 
@@ -85,9 +79,9 @@ std::string OpenFailureReason(int error, const perf_event_attr& attr, bool joini
 // with exclude_kernel they stay at 0 forever: `perf stat` as an unprivileged
 // user prints "0 context-switches:u". A user-only copy would be a silent zero.
 bool OnlyHappensInKernel(const perf_event_attr& attr) {
-  return attr.type == PERF_TYPE_SOFTWARE && (attr.config == PERF_COUNT_SW_CONTEXT_SWITCHES ||
-                                             attr.config == PERF_COUNT_SW_CPU_MIGRATIONS ||
-                                             attr.config == PERF_COUNT_SW_CGROUP_SWITCHES);
+  return attr.type == PERF_TYPE_SOFTWARE &&
+         (attr.config == PERF_COUNT_SW_CONTEXT_SWITCHES || attr.config == PERF_COUNT_SW_CPU_MIGRATIONS ||
+          attr.config == PERF_COUNT_SW_CGROUP_SWITCHES);
 }
 
 }  // namespace
@@ -138,13 +132,11 @@ void PerfCounters::Add(const std::string& name) {
   arg.attr = &attr;
   arg.size = sizeof(arg);
   // PLM0 | PLM3: kernel and user mode, like `perf stat` without modifiers.
-  const int encoded =
-      pfm_get_os_event_encoding(name.c_str(), PFM_PLM0 | PFM_PLM3, PFM_OS_PERF_EVENT_EXT, &arg);
+  const int encoded = pfm_get_os_event_encoding(name.c_str(), PFM_PLM0 | PFM_PLM3, PFM_OS_PERF_EVENT_EXT, &arg);
   if (encoded != PFM_SUCCESS) {
-    unavailable_[name] =
-        encoded == PFM_ERR_NOTFOUND
-            ? "unknown event name (libpfm: " + std::string(pfm_strerror(encoded)) + ")"
-            : "cannot be encoded (libpfm: " + std::string(pfm_strerror(encoded)) + ")";
+    unavailable_[name] = encoded == PFM_ERR_NOTFOUND
+                             ? "unknown event name (libpfm: " + std::string(pfm_strerror(encoded)) + ")"
+                             : "cannot be encoded (libpfm: " + std::string(pfm_strerror(encoded)) + ")";
     return;
   }
 
@@ -158,8 +150,7 @@ void PerfCounters::Add(const std::string& name) {
   // whole group on at one instant.
   attr.disabled = joining ? 0 : 1;
   attr.inherit = 0;
-  attr.read_format =
-      PERF_FORMAT_GROUP | PERF_FORMAT_TOTAL_TIME_ENABLED | PERF_FORMAT_TOTAL_TIME_RUNNING;
+  attr.read_format = PERF_FORMAT_GROUP | PERF_FORMAT_TOTAL_TIME_ENABLED | PERF_FORMAT_TOTAL_TIME_RUNNING;
   const unsigned long flags = static_cast<unsigned long>(arg.flags) | PERF_FLAG_FD_CLOEXEC;
 
   int fd = PerfEventOpen(&attr, tid_, group.leader_fd, flags);
@@ -169,9 +160,8 @@ void PerfCounters::Add(const std::string& name) {
     // users (and for root inside a user namespace, e.g. Bazel's sandbox);
     // user-mode counts are still worth having, flagged as such.
     if (OnlyHappensInKernel(attr)) {
-      unavailable_[name] =
-          "counted only in kernel mode, which is denied (perf_event_paranoid=" + ParanoidLevel() +
-          ") (perf_event_open: " + ErrnoName(errno) + ")";
+      unavailable_[name] = "counted only in kernel mode, which is denied (perf_event_paranoid=" + ParanoidLevel() +
+                           ") (perf_event_open: " + ErrnoName(errno) + ")";
       return;
     }
     attr.exclude_kernel = 1;
@@ -219,8 +209,7 @@ std::map<std::string, double> PerfCounters::Read() const {
     const std::uint64_t running = buffer[2];
     // Enabled but never scheduled: the count is unknown, not zero.
     if (enabled > 0 && running == 0) continue;
-    const double scale =
-        running < enabled ? static_cast<double>(enabled) / static_cast<double>(running) : 1.0;
+    const double scale = running < enabled ? static_cast<double>(enabled) / static_cast<double>(running) : 1.0;
     for (std::size_t i = 0; i < group->fds.size(); ++i) {
       values[group->names[i]] = static_cast<double>(buffer[3 + i]) * scale;
     }

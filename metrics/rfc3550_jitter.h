@@ -39,8 +39,7 @@ class InterarrivalJitter {
   void OnPacket(std::uint32_t rtp_timestamp, std::uint64_t arrival_ns) {
     if (packets_++ != 0) {
       const double arrival_delta =
-          static_cast<double>(static_cast<std::int64_t>(arrival_ns - last_arrival_ns_)) *
-          units_per_ns_;
+          static_cast<double>(static_cast<std::int64_t>(arrival_ns - last_arrival_ns_)) * units_per_ns_;
       // The 32-bit timestamp wraps (every 13 h at 90 kHz); its difference read
       // as signed is right across the wrap as long as packets are < 2^31
       // units apart.

@@ -11,8 +11,7 @@ void SequenceTracker::ClearSkipped(std::uint64_t new_highest) {
   while (position < new_highest) {
     const unsigned bit = static_cast<unsigned>(position % 64);
     const std::uint64_t count = std::min<std::uint64_t>(64 - bit, new_highest - position);
-    const std::uint64_t mask =
-        count == 64 ? ~std::uint64_t{0} : ((std::uint64_t{1} << count) - 1) << bit;
+    const std::uint64_t mask = count == 64 ? ~std::uint64_t{0} : ((std::uint64_t{1} << count) - 1) << bit;
     bits_[(position / 64) % kWords] &= ~mask;
     position += count;
   }

@@ -87,12 +87,8 @@ class SequenceTracker {
  private:
   static constexpr std::size_t kWords = kWindow / 64;
 
-  void Mark(std::uint64_t extended) {
-    bits_[(extended / 64) % kWords] |= std::uint64_t{1} << (extended % 64);
-  }
-  bool IsMarked(std::uint64_t extended) const {
-    return (bits_[(extended / 64) % kWords] >> (extended % 64)) & 1;
-  }
+  void Mark(std::uint64_t extended) { bits_[(extended / 64) % kWords] |= std::uint64_t{1} << (extended % 64); }
+  bool IsMarked(std::uint64_t extended) const { return (bits_[(extended / 64) % kWords] >> (extended % 64)) & 1; }
   // Forgets the slots of (highest_, new_highest) before they are reused: they
   // still hold sequence numbers from kWindow earlier. Out of line because a
   // jump of more than one only happens after loss.

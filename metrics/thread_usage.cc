@@ -6,13 +6,11 @@ namespace rxbench::metrics {
 namespace {
 
 std::uint64_t ToNs(const timespec& ts) {
-  return static_cast<std::uint64_t>(ts.tv_sec) * 1000000000u +
-         static_cast<std::uint64_t>(ts.tv_nsec);
+  return static_cast<std::uint64_t>(ts.tv_sec) * 1000000000u + static_cast<std::uint64_t>(ts.tv_nsec);
 }
 
 std::uint64_t ToNs(const timeval& tv) {
-  return static_cast<std::uint64_t>(tv.tv_sec) * 1000000000u +
-         static_cast<std::uint64_t>(tv.tv_usec) * 1000u;
+  return static_cast<std::uint64_t>(tv.tv_sec) * 1000000000u + static_cast<std::uint64_t>(tv.tv_usec) * 1000u;
 }
 
 // clock_gettime and getrusage cannot fail for these arguments on Linux

@@ -44,8 +44,7 @@ ThreadUsage SampleProcess();
 inline std::uint64_t MonotonicNs() {
   timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<std::uint64_t>(ts.tv_sec) * 1000000000u +
-         static_cast<std::uint64_t>(ts.tv_nsec);
+  return static_cast<std::uint64_t>(ts.tv_sec) * 1000000000u + static_cast<std::uint64_t>(ts.tv_nsec);
 }
 
 // CPU time of the calling thread in ns (CLOCK_THREAD_CPUTIME_ID: a system

@@ -55,8 +55,7 @@ GstBusSyncReply BusWatch::OnMessage(GstBus*, GstMessage* message, gpointer self)
       g_free(debug);
       break;
     }
-    default:
-      break;
+    default: break;
   }
   // A sync handler that drops a message owns it (GstBusSyncHandler): without
   // this unref every message, and with it the pipeline it names, leaked; a

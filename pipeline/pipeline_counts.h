@@ -20,8 +20,8 @@ struct ElementFlow {
 };
 
 struct PipelineCounts {
-  std::uint64_t source_out = 0;    // buffers that left the source element
-  std::uint64_t source_level = 0;  // still queued in appsrc
+  std::uint64_t source_out = 0;         // buffers that left the source element
+  std::uint64_t source_level = 0;       // still queued in appsrc
   std::vector<ElementFlow> downstream;  // every element between source and sink
   std::uint64_t jitterbuffer_late = 0;  // rtpjitterbuffer's own reasons
   std::uint64_t jitterbuffer_duplicates = 0;

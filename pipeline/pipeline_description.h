@@ -26,8 +26,7 @@ inline constexpr char kDefaultPipeline[] =
 
 // The payload type in kRtpCaps, and the generator's default.
 inline constexpr int kDefaultPayloadType = 96;
-inline constexpr char kRtpCaps[] =
-    "application/x-rtp,media=video,clock-rate=90000,encoding-name=H264,payload=96";
+inline constexpr char kRtpCaps[] = "application/x-rtp,media=video,clock-rate=90000,encoding-name=H264,payload=96";
 
 // "" when `description` names an `appsrc name=src` and an element `name=sink`,
 // else a one-line reason.

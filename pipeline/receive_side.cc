@@ -60,9 +60,9 @@ bool ReceiveSide::Start(std::string* error) {
   sink_ = std::make_unique<SinkProbe>(sink_config);
   if (!report_.is_null) {
     pipeline_ = Pipeline::Create(
-        spec_.pipeline.description.empty() ? kDefaultPipeline : spec_.pipeline.description, report_.is_udpsrc ? socket_.fd : -1,
-        [this](pid_t tid, GstElement* owner) { OnStreamingThread(tid, owner); }, error,
-        spec_.receiver.expected_payload_type.value_or(kDefaultPayloadType));
+        spec_.pipeline.description.empty() ? kDefaultPipeline : spec_.pipeline.description,
+        report_.is_udpsrc ? socket_.fd : -1, [this](pid_t tid, GstElement* owner) { OnStreamingThread(tid, owner); },
+        error, spec_.receiver.expected_payload_type.value_or(kDefaultPayloadType));
     if (!pipeline_) return false;
     sink_->Attach(pipeline_->sink());
     if (!pipeline_->Play(error)) return false;

@@ -46,7 +46,7 @@ namespace rxbench::harness {
 // What a test may attach to a receive side besides its settings.
 struct ReceiveSideHooks {
   std::function<void(const DeliveredPacket&)> observer;  // every packet the sink sees
-  receivers::DrainLimits socket_drain;                    // what is left in the socket at the end
+  receivers::DrainLimits socket_drain;                   // what is left in the socket at the end
   // Lock-step: the receiver reads only what the generator released (not
   // owned; outlives the receive side). nullptr: it reads what comes.
   receivers::ReadGate* read_gate = nullptr;
@@ -55,17 +55,17 @@ struct ReceiveSideHooks {
 // Everything the receive side counted and measured, as plain data.
 struct ReceiveReport {
   bool is_null = false, is_udpsrc = false;
-  bool gro = false;  // the socket has UDP_GRO on: it may drop a coalesced datagram whole
+  bool gro = false;                    // the socket has UDP_GRO on: it may drop a coalesced datagram whole
   receivers::ReceiverResult receiver;  // empty for udpsrc
   SinkResult sink;                     // empty for null
   PipelineCounts pipeline;
-  bool pipeline_flushed = false;       // it stalled while draining and was flushed
+  bool pipeline_flushed = false;  // it stalled while draining and was flushed
   // Stop() rather than Finish(): not drained; what each element held (what
   // entered it and did not leave) is in its flow's `level`, so in flight.
   bool stopped_without_drain = false;
-  double stop_s = 0;                   // how long Stop() took
+  double stop_s = 0;  // how long Stop() took
   std::uint64_t kernel_drops = 0;
-  std::uint64_t left_in_socket = 0;    // drained after the receiver stopped
+  std::uint64_t left_in_socket = 0;  // drained after the receiver stopped
   // The drain stopped at its limits, datagrams still coming (a sender that
   // did not stop): those after it are in no count.
   bool socket_drain_hit_bound = false;
@@ -74,11 +74,11 @@ struct ReceiveReport {
   // The measurement window.
   platform::ThreadCensus census_start, census_end;
   std::map<pid_t, platform::ThreadSample> census_exited;  // final samples of threads that ended inside
-  std::map<pid_t, ThreadIdentity> identities;  // every thread of either census
-  std::uint64_t window_delivered = 0;  // delivered (null: received) inside the window
-  std::uint64_t window_received = 0;   // taken off the socket inside the window
-  std::uint64_t window_receive_calls = 0;  // the strategy's own syscall count inside it
-  std::map<std::string, double> counters;  // receiver thread, inside the window
+  std::map<pid_t, ThreadIdentity> identities;             // every thread of either census
+  std::uint64_t window_delivered = 0;                     // delivered (null: received) inside the window
+  std::uint64_t window_received = 0;                      // taken off the socket inside the window
+  std::uint64_t window_receive_calls = 0;                 // the strategy's own syscall count inside it
+  std::map<std::string, double> counters;                 // receiver thread, inside the window
   std::vector<std::string> counters_available;
   std::map<std::string, std::string> counters_unavailable;
   std::vector<std::string> counters_user_only;

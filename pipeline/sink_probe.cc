@@ -49,9 +49,9 @@ SinkProbe::~SinkProbe() { Detach(); }
 
 void SinkProbe::Attach(GstElement* sink) {
   pad_ = gst_element_get_static_pad(sink, "sink");
-  probe_id_ = gst_pad_add_probe(
-      pad_, static_cast<GstPadProbeType>(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST),
-      &SinkProbe::OnData, this, nullptr);
+  probe_id_ =
+      gst_pad_add_probe(pad_, static_cast<GstPadProbeType>(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST),
+                        &SinkProbe::OnData, this, nullptr);
 }
 
 void SinkProbe::Detach() {
@@ -141,8 +141,7 @@ bool SinkProbe::ReadPacket(GstBuffer* buffer, stamps::PacketStamp* packet) {
 // push_known: the stamp's push time is the receiver's (not read from a packet).
 // Sequence numbers are tracked for the whole run (the loss account needs
 // them); times only inside the window.
-void SinkProbe::Record(const stamps::PacketStamp& packet, bool push_known, std::uint64_t now_ns,
-                       bool in_window) {
+void SinkProbe::Record(const stamps::PacketStamp& packet, bool push_known, std::uint64_t now_ns, bool in_window) {
   SinkResult& r = result_;
   r.sequence.OnPacket(packet.sequence);
   if (!in_window) return;

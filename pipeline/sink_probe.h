@@ -48,17 +48,17 @@ struct SinkProbeConfig {
 
 struct SinkResult {
   std::uint64_t delivered = 0;
-  std::uint64_t malformed = 0;          // reached the sink but not an RTP packet
-  std::uint64_t payload_mismatches = 0; // verify_payload only
-  std::uint64_t unstamped = 0;          // receiver stamps missing or implausible
-  std::uint64_t recorded = 0;           // packets timed inside the window
-  metrics::LogHistogram latency;        // send -> sink
-  metrics::LogHistogram pipeline;       // push -> sink
-  metrics::SequenceTracker sequence;    // every packet of the run
+  std::uint64_t malformed = 0;           // reached the sink but not an RTP packet
+  std::uint64_t payload_mismatches = 0;  // verify_payload only
+  std::uint64_t unstamped = 0;           // receiver stamps missing or implausible
+  std::uint64_t recorded = 0;            // packets timed inside the window
+  metrics::LogHistogram latency;         // send -> sink
+  metrics::LogHistogram pipeline;        // push -> sink
+  metrics::SequenceTracker sequence;     // every packet of the run
   metrics::InterarrivalJitter jitter{90000};
-  metrics::LogHistogram jitter_ns;      // J after each packet
+  metrics::LogHistogram jitter_ns;        // J after each packet
   metrics::LogHistogram jitter_d_abs_ns;  // |D| of each packet against the one before
-  metrics::SampledCost measure_cost;    // this probe's per-packet work (measure=full)
+  metrics::SampledCost measure_cost;      // this probe's per-packet work (measure=full)
 };
 
 class SinkProbe {

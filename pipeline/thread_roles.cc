@@ -20,12 +20,9 @@ const char* ToString(ThreadRole role) {
 
 const std::vector<ThreadNameRule>& ThreadNameRules() {
   static const std::vector<ThreadNameRule> rules = {
-      {"rxrecv", false, ThreadRole::kReceiver, ""},
-      {"rxnull", false, ThreadRole::kReceiver, ""},
-      {"iou-wrk-", true, ThreadRole::kReceiver, ""},
-      {"iou-sqp-", true, ThreadRole::kReceiver, ""},
-      {"src:src", false, ThreadRole::kReceiver, "udpsrc"},
-      {"rxgen", false, ThreadRole::kGenerator, ""},
+      {"rxrecv", false, ThreadRole::kReceiver, ""},        {"rxnull", false, ThreadRole::kReceiver, ""},
+      {"iou-wrk-", true, ThreadRole::kReceiver, ""},       {"iou-sqp-", true, ThreadRole::kReceiver, ""},
+      {"src:src", false, ThreadRole::kReceiver, "udpsrc"}, {"rxgen", false, ThreadRole::kGenerator, ""},
       {"rxbench", false, ThreadRole::kHarness, ""},
   };
   return rules;

@@ -37,9 +37,9 @@ struct ThreadSample {
 };
 
 struct ThreadCensus {
-  std::uint64_t monotonic_ns = 0;    // when it was taken
-  std::uint64_t process_cpu_ns = 0;  // every thread, exited ones included
-  std::vector<ThreadSample> threads; // threads alive at the instant, by tid
+  std::uint64_t monotonic_ns = 0;     // when it was taken
+  std::uint64_t process_cpu_ns = 0;   // every thread, exited ones included
+  std::vector<ThreadSample> threads;  // threads alive at the instant, by tid
 };
 
 // This process, now. Threads that exit while it is taken are left out.

@@ -110,8 +110,8 @@ Node* NewNode(Shared* shared, std::size_t capacity, GstMiniObjectDisposeFunction
   void* block = std::aligned_alloc(kCacheLine, header + RoundUp(capacity));
   auto* node = new (block) Node;
   node->memory.data = static_cast<std::uint8_t*>(block) + header;
-  gst_memory_init(&node->memory.memory, static_cast<GstMemoryFlags>(0), Allocator(), nullptr, capacity,
-                  kCacheLine - 1, 0, capacity);
+  gst_memory_init(&node->memory.memory, static_cast<GstMemoryFlags>(0), Allocator(), nullptr, capacity, kCacheLine - 1,
+                  0, capacity);
   node->shared = shared;
   shared->Ref();
   node->buffer = gst_buffer_new();

@@ -27,11 +27,11 @@ struct Node;
 // Written on every return by the releasing thread. A cache line of its own: a
 // neighbour of the receiver's hot fields would be false-shared with them.
 struct alignas(64) Shared {
-  ReturnStack<Node> returned;                // buffers back from the pipeline, ready for reuse
-  std::atomic<bool> closed{false};           // the source is gone: free instead of recycle
+  ReturnStack<Node> returned;       // buffers back from the pipeline, ready for reuse
+  std::atomic<bool> closed{false};  // the source is gone: free instead of recycle
   std::atomic<std::uint64_t> refs{1};
   std::atomic<std::uint64_t> recycled{0};
-  std::atomic<std::uint64_t> discarded{0};   // pool buffers lost to the pipeline; the source replaces them
+  std::atomic<std::uint64_t> discarded{0};  // pool buffers lost to the pipeline; the source replaces them
 
   void Ref() { refs.fetch_add(1, std::memory_order_relaxed); }
   void Unref() {

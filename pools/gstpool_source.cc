@@ -9,8 +9,8 @@ GstPoolSource::GstPoolSource(std::size_t buffer_size, std::size_t pool_size) : p
   GstStructure* config = gst_buffer_pool_get_config(pool_);
   // min = max = pool_size: every buffer is allocated when the pool activates
   // (the warm-up), and the pool never holds more.
-  gst_buffer_pool_config_set_params(config, nullptr, static_cast<guint>(buffer_size),
-                                    static_cast<guint>(pool_size), static_cast<guint>(pool_size));
+  gst_buffer_pool_config_set_params(config, nullptr, static_cast<guint>(buffer_size), static_cast<guint>(pool_size),
+                                    static_cast<guint>(pool_size));
   gst_buffer_pool_set_config(pool_, config);
   gst_buffer_pool_set_active(pool_, TRUE);
   warmup_allocations_ = ReadPoolCounts(pool_).allocations;

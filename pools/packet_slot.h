@@ -14,11 +14,11 @@ struct PacketSlot {
   GstBuffer* buffer = nullptr;
   std::uint8_t* data = nullptr;  // writable bytes of `buffer`
   std::size_t capacity = 0;
-  GstMapInfo map{};              // valid when the source mapped the buffer
+  GstMapInfo map{};  // valid when the source mapped the buffer
   bool mapped = false;
   // Filled by the receive call:
-  std::size_t length = 0;         // bytes received
-  bool truncated = false;         // the datagram was longer than capacity
+  std::size_t length = 0;  // bytes received
+  bool truncated = false;  // the datagram was longer than capacity
   // UDP_GRO (receivers/gro_call.h): one received datagram may be the sender's
   // datagrams coalesced by the kernel, each `segment_size` bytes but the last.
   // segment_size 0: a plain datagram. `segments` is how many datagrams of the
@@ -26,7 +26,7 @@ struct PacketSlot {
   // every count stays per packet sent.
   std::size_t segment_size = 0;
   std::uint32_t segments = 1;
-  std::uint64_t kernel_rx_ns = 0; // CLOCK_MONOTONIC, 0 when unknown
+  std::uint64_t kernel_rx_ns = 0;  // CLOCK_MONOTONIC, 0 when unknown
 };
 
 }  // namespace rxbench::pools

@@ -51,7 +51,7 @@ struct RingMemory {
   std::uint8_t* const base;
   const std::size_t bytes;
   std::unique_ptr<ReturnNode[]> nodes;
-  ReturnStack<ReturnNode> returned;  // buffers GStreamer has released
+  ReturnStack<ReturnNode> returned;    // buffers GStreamer has released
   std::atomic<std::uint64_t> refs{1};  // the call + every GstBuffer handed out
 };
 

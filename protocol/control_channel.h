@@ -50,7 +50,7 @@ class ControlListener {
   const std::optional<traffic_gen::GeneratorReport>& warmup_done() const { return warmup_done_; }
   const std::optional<traffic_gen::GeneratorReport>& end() const { return end_; }
   const std::string& run_id() const { return run_id_; }
-  std::uint64_t not_ours() const { return not_ours_; }          // other RTCP (a real sender's SR, BYE)
+  std::uint64_t not_ours() const { return not_ours_; }  // other RTCP (a real sender's SR, BYE)
   std::uint64_t malformed() const { return malformed_; }
   std::uint64_t foreign_run() const { return foreign_run_; }
   const std::string& last_problem() const { return last_problem_; }

@@ -94,16 +94,15 @@ bool PlanFromJson(const json& j, RunPlan* p, std::string* why) {
   traffic_gen::TrafficSpec& t = p->traffic;
   std::string shape;
   std::int64_t ssrc = -1, payload_type = -1;
-  const bool ok = Get(j, "run_id", &p->run_id, why) && Get(j, "scenario", &p->scenario, why) &&
-                  Get(j, "shape", &shape, why) && Get(j, "rate_pps", &t.rate_pps, why) && Get(j, "fps", &t.fps, why) &&
-                  Get(j, "duration_s", &t.duration_s, why) && Get(j, "packet_count", &t.packet_count, why) &&
-                  Get(j, "payload_bytes", &t.payload_bytes, why) && Get(j, "ssrc", &ssrc, why) &&
-                  Get(j, "payload_type", &payload_type, why) && Get(j, "first_sequence", &t.first_sequence, why) &&
-                  Get(j, "send_batch", &t.send_batch, why) && Get(j, "fill_pattern", &t.fill_pattern, why) &&
-                  Get(j, "warmup_packets", &p->warmup_packets, why) &&
-                  Get(j, "measured_packets", &p->measured_packets, why) &&
-                  Get(j, "warmup_pause_s", &p->warmup_pause_s, why) && Get(j, "boot_id", &p->boot_id, why) &&
-                  Get(j, "host", &p->host, why);
+  const bool ok =
+      Get(j, "run_id", &p->run_id, why) && Get(j, "scenario", &p->scenario, why) && Get(j, "shape", &shape, why) &&
+      Get(j, "rate_pps", &t.rate_pps, why) && Get(j, "fps", &t.fps, why) && Get(j, "duration_s", &t.duration_s, why) &&
+      Get(j, "packet_count", &t.packet_count, why) && Get(j, "payload_bytes", &t.payload_bytes, why) &&
+      Get(j, "ssrc", &ssrc, why) && Get(j, "payload_type", &payload_type, why) &&
+      Get(j, "first_sequence", &t.first_sequence, why) && Get(j, "send_batch", &t.send_batch, why) &&
+      Get(j, "fill_pattern", &t.fill_pattern, why) && Get(j, "warmup_packets", &p->warmup_packets, why) &&
+      Get(j, "measured_packets", &p->measured_packets, why) && Get(j, "warmup_pause_s", &p->warmup_pause_s, why) &&
+      Get(j, "boot_id", &p->boot_id, why) && Get(j, "host", &p->host, why);
   if (!ok) return false;
   const std::optional<traffic_gen::Shape> parsed = traffic_gen::ParseShape(shape);
   if (!parsed) {
@@ -216,9 +215,7 @@ RunMessageParse ParseRunMessage(const std::uint8_t* data, std::size_t size, RunM
   switch (rtp::FindApp(data, size, kRunMessageName, &app)) {
     case rtp::AppLookup::kFound: break;
     case rtp::AppLookup::kAbsent: return RunMessageParse::kNotOurs;
-    case rtp::AppLookup::kMalformed:
-      *why = "not an RTCP datagram";
-      return RunMessageParse::kMalformed;
+    case rtp::AppLookup::kMalformed: *why = "not an RTCP datagram"; return RunMessageParse::kMalformed;
   }
   if (app.subtype > static_cast<std::uint8_t>(RunMessageKind::kEnd)) {
     *why = "unknown message subtype " + std::to_string(app.subtype);

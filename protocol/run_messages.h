@@ -47,18 +47,18 @@ struct RunPlan {
   std::string run_id;
   std::string scenario;
   traffic_gen::TrafficSpec traffic;  // what travels: shape, rate, fps, sizes, counts, SSRC, PT
-  std::uint64_t warmup_packets = 0;    // as scheduled (burst: whole frames)
+  std::uint64_t warmup_packets = 0;  // as scheduled (burst: whole frames)
   std::uint64_t measured_packets = 0;
-  double warmup_pause_s = 0;           // the sender's pause after the warm-up
-  std::string boot_id;                 // platform::BootId() of the sender
-  std::string host;                    // the sender's host name, for people
+  double warmup_pause_s = 0;  // the sender's pause after the warm-up
+  std::string boot_id;        // platform::BootId() of the sender
+  std::string host;           // the sender's host name, for people
 };
 
 struct RunMessage {
   RunMessageKind kind = RunMessageKind::kPlan;
   std::string run_id;
-  RunPlan plan;                        // kPlan
-  traffic_gen::GeneratorReport sent;   // kWarmupDone (so far), kEnd (final)
+  RunPlan plan;                       // kPlan
+  traffic_gen::GeneratorReport sent;  // kWarmupDone (so far), kEnd (final)
 };
 
 // A fresh run id: 16 hex digits from the kernel's random source.

@@ -8,9 +8,7 @@
 
 namespace rxbench::receivers {
 
-std::size_t ControlBytesPerMessage() {
-  return CMSG_SPACE(sizeof(timespec)) + CMSG_SPACE(sizeof(std::uint32_t));
-}
+std::size_t ControlBytesPerMessage() { return CMSG_SPACE(sizeof(timespec)) + CMSG_SPACE(sizeof(std::uint32_t)); }
 
 std::int64_t RealtimeMinusMonotonicNs() {
   timespec rt, mono;
@@ -21,8 +19,8 @@ std::int64_t RealtimeMinusMonotonicNs() {
 
 std::size_t ControlBytesPerGroMessage() { return ControlBytesPerMessage() + CMSG_SPACE(sizeof(int)); }
 
-void ReadControlMessages(msghdr* header, std::int64_t realtime_minus_monotonic_ns,
-                         std::uint64_t* rx_ns, std::int64_t* drops, std::size_t* gro_segment_size) {
+void ReadControlMessages(msghdr* header, std::int64_t realtime_minus_monotonic_ns, std::uint64_t* rx_ns,
+                         std::int64_t* drops, std::size_t* gro_segment_size) {
   // The walk is written out rather than CMSG_FIRSTHDR/CMSG_NXTHDR: those check
   // that the next header starts inside the buffer, not that the current one's
   // cmsg_len fits in it, and glibc's advance can overflow the pointer on a

@@ -27,8 +27,8 @@ std::size_t ControlBytesPerGroMessage();
 // ends the walk, one too short for its type is skipped. With gro_segment_size
 // given, a UDP_GRO message's segment size goes there (untouched when there is
 // none: the datagram was not coalesced).
-void ReadControlMessages(msghdr* header, std::int64_t realtime_minus_monotonic_ns,
-                         std::uint64_t* rx_ns, std::int64_t* drops, std::size_t* gro_segment_size = nullptr);
+void ReadControlMessages(msghdr* header, std::int64_t realtime_minus_monotonic_ns, std::uint64_t* rx_ns,
+                         std::int64_t* drops, std::size_t* gro_segment_size = nullptr);
 
 // CLOCK_REALTIME - CLOCK_MONOTONIC now, to turn SO_TIMESTAMPNS into monotonic.
 std::int64_t RealtimeMinusMonotonicNs();

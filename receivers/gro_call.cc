@@ -23,8 +23,7 @@ void SetSegments(std::size_t real_length, std::size_t segment_size, std::size_t 
 bool EnableGro(int fd, std::string* error) {
   const int one = 1;
   if (setsockopt(fd, SOL_UDP, UDP_GRO, &one, sizeof one) != 0) {
-    *error = std::string("recv=gro: setsockopt(UDP_GRO): ") + std::strerror(errno) +
-             " (needs Linux 5.0 or later)";
+    *error = std::string("recv=gro: setsockopt(UDP_GRO): ") + std::strerror(errno) + " (needs Linux 5.0 or later)";
     return false;
   }
   return true;

@@ -43,8 +43,7 @@ inline std::size_t GroBufferBytes(std::size_t max_datagram) {
 // Fills what the gro call reports in a received slot: segment_size, segments,
 // length (what was written, at most slot->capacity) and truncated (it did not
 // fit, or a segment is longer than segment_limit).
-void SetSegments(std::size_t real_length, std::size_t segment_size, std::size_t segment_limit,
-                 pools::PacketSlot* slot);
+void SetSegments(std::size_t real_length, std::size_t segment_size, std::size_t segment_limit, pools::PacketSlot* slot);
 
 // Turns UDP_GRO on for `fd`; false with *error when the kernel refuses it.
 bool EnableGro(int fd, std::string* error);

@@ -89,16 +89,16 @@ class IoUringCall final : public ReceiveCall {
   bool ring_ready_ = false;
   io_uring_buf_ring* buf_ring_ = nullptr;  // the ring of buffer descriptors
   std::size_t buf_ring_bytes_ = 0;
-  pools::RingMemory* memory_ = nullptr;    // the buffers themselves (shared)
-  msghdr msg_{};                           // multishot template: sizes only
+  pools::RingMemory* memory_ = nullptr;  // the buffers themselves (shared)
+  msghdr msg_{};                         // multishot template: sizes only
 
-  int pending_adds_ = 0;        // added to buf_ring_ but not yet published
-  std::size_t in_ring_ = 0;     // buffers the kernel can pick from
-  bool armed_ = false;          // the multishot recvmsg is live
-  bool backoff_ = false;        // it failed without receiving: pause before re-arming
-  int error_ = 0;               // errno of a failed completion, not yet returned by Receive()
-  bool stopped_ = false;        // StopReceiving() ran
-  bool kernel_done_ = true;     // the kernel writes into no buffer any more
+  int pending_adds_ = 0;     // added to buf_ring_ but not yet published
+  std::size_t in_ring_ = 0;  // buffers the kernel can pick from
+  bool armed_ = false;       // the multishot recvmsg is live
+  bool backoff_ = false;     // it failed without receiving: pause before re-arming
+  int error_ = 0;            // errno of a failed completion, not yet returned by Receive()
+  bool stopped_ = false;     // StopReceiving() ran
+  bool kernel_done_ = true;  // the kernel writes into no buffer any more
   std::uint64_t packets_since_arm_ = 0;
   std::int64_t drops_seen_ = 0;
   const std::int64_t realtime_minus_monotonic_ns_;
@@ -113,8 +113,7 @@ bool IoUringCall::Init(std::string* error) {
   while (ring_entries_ < ring_buffers_) ring_entries_ <<= 1;
   const std::size_t header = sizeof(io_uring_recvmsg_out) + msg_.msg_controllen;
   if (buffer_size_ <= header || buffer_size_ > UINT32_MAX) {
-    *error = "io_uring: buffer_size must exceed the " + std::to_string(header) +
-             "-byte recvmsg header";
+    *error = "io_uring: buffer_size must exceed the " + std::to_string(header) + "-byte recvmsg header";
     return false;
   }
   if (!KernelAtLeast(6, 0)) {
@@ -124,8 +123,7 @@ bool IoUringCall::Init(std::string* error) {
   if (!gst_is_initialized()) gst_init(nullptr, nullptr);
 
   const std::size_t bytes = stride_ * ring_buffers_;
-  void* base = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE,
-                    -1, 0);
+  void* base = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
   if (base == MAP_FAILED) {
     *error = Failure("mmap of ring buffers", -errno);
     return false;
@@ -227,9 +225,8 @@ IoUringCall::~IoUringCall() {
 }
 
 void IoUringCall::AddToRing(unsigned bid) {
-  io_uring_buf_ring_add(buf_ring_, BufferAt(bid), static_cast<unsigned>(buffer_size_),
-                        static_cast<unsigned short>(bid), io_uring_buf_ring_mask(ring_entries_),
-                        pending_adds_++);
+  io_uring_buf_ring_add(buf_ring_, BufferAt(bid), static_cast<unsigned>(buffer_size_), static_cast<unsigned short>(bid),
+                        io_uring_buf_ring_mask(ring_entries_), pending_adds_++);
 }
 
 void IoUringCall::PublishAdds() {
@@ -337,8 +334,8 @@ int IoUringCall::Reap(pools::PacketSlot* slots, int max, ReceiverStats* stats) {
     control.msg_controllen = out->controllen;
     ReadControlMessages(&control, realtime_minus_monotonic_ns_, &slot.kernel_rx_ns, &drops_seen_);
     // Zero-copy: the GstBuffer is the ring buffer, offset to the payload.
-    slot.buffer = gst_buffer_new_wrapped_full(static_cast<GstMemoryFlags>(0), buffer, buffer_size_, offset,
-                                              length, &memory_->nodes[bid], pools::ReturnToRing);
+    slot.buffer = gst_buffer_new_wrapped_full(static_cast<GstMemoryFlags>(0), buffer, buffer_size_, offset, length,
+                                              &memory_->nodes[bid], pools::ReturnToRing);
     slot.data = payload;
     slot.capacity = buffer_size_ - offset;
     slot.mapped = false;

@@ -23,9 +23,9 @@
 // The ring memory lives in a reference-counted block: the call holds one
 // reference and every GstBuffer it handed out holds one, so buffers may outlive
 // the call (pools/ring_buffers.h owns that memory and the source; this call
-// owns the kernel's side: mapping, registration, giving buffers back). The destructor cancels the multishot and waits (bounded) for its
-// last completion before dropping the call's reference, so the kernel never
-// writes into memory that may be freed.
+// owns the kernel's side: mapping, registration, giving buffers back). The destructor cancels the multishot and waits
+// (bounded) for its last completion before dropping the call's reference, so the kernel never writes into memory that
+// may be freed.
 //
 // Allocation per datagram: the GstBuffer and the GstMemory wrapper that
 // gst_buffer_new_wrapped_full() creates; nothing else, and no byte is copied.
@@ -44,7 +44,6 @@ namespace rxbench::receivers {
 // Returns nullptr with a one-line *error when io_uring, provided buffer rings or
 // multishot recvmsg are not available here (kernel older than 6.0, io_uring
 // disabled by sysctl or seccomp, bad config).
-std::unique_ptr<ReceiveCall> MakeIoUringCall(int fd, int batch, const spec::ReceiverSpec& receiver,
-                                             std::string* error);
+std::unique_ptr<ReceiveCall> MakeIoUringCall(int fd, int batch, const spec::ReceiverSpec& receiver, std::string* error);
 
 }  // namespace rxbench::receivers

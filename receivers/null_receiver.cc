@@ -12,8 +12,9 @@ bool NullReceiver::Start(std::string* error) {
   call_ = MakeReceiveCall(gro ? RecvKind::kGro : RecvKind::kRecvmmsg, config_.fd, config_.spec->batch, *config_.spec,
                           error);
   if (!call_) return false;
-  slot_bytes_ = gro ? (config_.gro_buffer_size != 0 ? config_.gro_buffer_size : GroBufferBytes(config_.spec->buffer_size))
-                    : config_.spec->buffer_size;
+  slot_bytes_ =
+      gro ? (config_.gro_buffer_size != 0 ? config_.gro_buffer_size : GroBufferBytes(config_.spec->buffer_size))
+          : config_.spec->buffer_size;
   memory_.resize(slot_bytes_ * static_cast<std::size_t>(config_.spec->batch));
   return Launch(error);
 }

@@ -20,8 +20,8 @@ std::map<std::string, std::uint64_t> ReceiveErrors::ByName() const {
 }
 
 std::string ReceiveErrors::Reason(const char* call) const {
-  return std::string("the receiver stopped: ") + call + " failed with " + ErrnoName(last_) + " (" +
-         strerror(last_) + ") " + std::to_string(streak_) + " times in a row, nothing received between";
+  return std::string("the receiver stopped: ") + call + " failed with " + ErrnoName(last_) + " (" + strerror(last_) +
+         ") " + std::to_string(streak_) + " times in a row, nothing received between";
 }
 
 std::string ErrnoName(int error) {

@@ -6,10 +6,10 @@
 #include "metrics/thread_usage.h"
 #include "receivers/gro_call.h"
 #include "receivers/read_gate.h"
-#include "stamps/packet_stamps.h"
 #include "receivers/receiver_thread.h"
 #include "rtp/datagram_check.h"
 #include "rtp/rtp_packet.h"
+#include "stamps/packet_stamps.h"
 
 namespace rxbench::receivers {
 
@@ -121,7 +121,8 @@ void ReceiveLoop::Run() {
   std::vector<std::uint32_t> slot_packets(batch);
   // One entry per packet to push: a coalesced datagram gives one per segment,
   // so these grow past `batch`; reserved once for the usual case.
-  const std::size_t expected = static_cast<std::size_t>(batch) * (config_.spec->strategy.recv == RecvKind::kGro ? 64 : 1);
+  const std::size_t expected =
+      static_cast<std::size_t>(batch) * (config_.spec->strategy.recv == RecvKind::kGro ? 64 : 1);
   ready_.reserve(expected);
   observed_.reserve(stamp ? expected : 0);
   using Phases = ReceiverResult::Phases;
@@ -179,7 +180,8 @@ void ReceiveLoop::Run() {
     std::rotate(slots.begin(), slots.begin() + n, slots.begin() + filled);
     filled -= n;
     if (stamp && n_ready > 0) StampBatch(observed_.data(), ready_.data(), n_ready);
-    if (config_.spec->inject_cost_ns > 0 && n_ready > 0) Spin(config_.spec->inject_cost_ns * static_cast<std::uint64_t>(n_ready));
+    if (config_.spec->inject_cost_ns > 0 && n_ready > 0)
+      Spin(config_.spec->inject_cost_ns * static_cast<std::uint64_t>(n_ready));
     if (config_.spec->inject_instructions > 0 && n_ready > 0) {
       Burn(config_.spec->inject_instructions * static_cast<std::uint64_t>(n_ready));
     }

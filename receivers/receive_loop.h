@@ -23,11 +23,11 @@
 #include <vector>
 
 #include "pools/segment_views.h"
-#include "stamps/packet_stamps.h"
 #include "receivers/push_policy.h"
 #include "receivers/threaded_receiver.h"
 #include "rtp/datagram_check.h"
 #include "rtp/rtp_packet.h"
+#include "stamps/packet_stamps.h"
 
 namespace rxbench::receivers {
 

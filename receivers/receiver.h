@@ -34,8 +34,8 @@ class ReadGate;
 // at run time.
 struct ReceiverConfig {
   const spec::ReceiverSpec* spec = nullptr;  // not owned; outlives the receiver
-  int fd = -1;                     // bound UDP socket, owned by the caller
-  GstAppSrc* appsrc = nullptr;     // not owned; unused by the null receiver
+  int fd = -1;                               // bound UDP socket, owned by the caller
+  GstAppSrc* appsrc = nullptr;               // not owned; unused by the null receiver
   // recv=gro: bytes per buffer, each taking a coalesced datagram; 0 = enough
   // for any (GroBufferBytes(buffer_size), gro_call.h). Tests set it smaller
   // to truncate.
@@ -72,11 +72,11 @@ struct ReceiverResult {
     metrics::SampledCost receive_call, acquire, validate_stamp, push;
   };
   Phases phases;
-  std::int64_t socket_drops_seen = -1;       // SO_RXQ_OVFL; -1 = not read by this call
+  std::int64_t socket_drops_seen = -1;  // SO_RXQ_OVFL; -1 = not read by this call
   // Taken off the socket by the receive call but never returned to the loop
   // (io_uring completions not reaped at stop): in flight at stop.
   std::uint64_t left_in_receive_call = 0;
-  bool kernel_timestamps = false;            // false: receive time read in user space
+  bool kernel_timestamps = false;  // false: receive time read in user space
   // The receive call's errors by errno name (receive_errors.h).
   std::map<std::string, std::uint64_t> receive_errors;
   // Why the thread ended on its own (an error that persisted); "" when it

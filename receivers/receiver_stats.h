@@ -7,17 +7,17 @@
 namespace rxbench::receivers {
 
 struct ReceiverStats {
-  std::uint64_t packets = 0;       // datagrams taken off the socket
+  std::uint64_t packets = 0;  // datagrams taken off the socket
   std::uint64_t bytes = 0;
-  std::uint64_t truncated = 0;     // longer than the buffer: counted, not pushed
-  std::uint64_t malformed = 0;     // not a valid RTP packet: counted, not pushed
-  std::uint64_t pushed = 0;        // buffers handed to appsrc
-  std::uint64_t push_errors = 0;   // appsrc refused (flushing / EOS)
-  std::uint64_t syscalls = 0;      // receive and poll calls made by the strategy
-  std::uint64_t idle_waits = 0;    // times the receiver found the socket empty and waited
-  std::uint64_t batches = 0;       // receive calls that returned data
-  std::uint64_t ring_exhausted = 0;// io_uring: -ENOBUFS, multishot ended for lack of buffers
-  std::uint64_t rearms = 0;        // io_uring: multishot requests submitted again
+  std::uint64_t truncated = 0;       // longer than the buffer: counted, not pushed
+  std::uint64_t malformed = 0;       // not a valid RTP packet: counted, not pushed
+  std::uint64_t pushed = 0;          // buffers handed to appsrc
+  std::uint64_t push_errors = 0;     // appsrc refused (flushing / EOS)
+  std::uint64_t syscalls = 0;        // receive and poll calls made by the strategy
+  std::uint64_t idle_waits = 0;      // times the receiver found the socket empty and waited
+  std::uint64_t batches = 0;         // receive calls that returned data
+  std::uint64_t ring_exhausted = 0;  // io_uring: -ENOBUFS, multishot ended for lack of buffers
+  std::uint64_t rearms = 0;          // io_uring: multishot requests submitted again
 
   ReceiverStats& operator+=(const ReceiverStats& d) {
     packets += d.packets;

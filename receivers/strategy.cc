@@ -82,8 +82,7 @@ std::string StrategySpec::Policies() const {
       return recv == RecvKind::kGro ? "gro, drop (no GStreamer)" : "recvmmsg, drop (no GStreamer)";
     case ReceiverKind::kLoop: break;
   }
-  return std::string(pools::ToString(buffer)) + "/" + ToString(sync) + "/" + ToString(recv) + "/" +
-         ToString(push);
+  return std::string(pools::ToString(buffer)) + "/" + ToString(sync) + "/" + ToString(recv) + "/" + ToString(push);
 }
 
 std::string CheckPolicies(const StrategySpec& spec) {
@@ -108,26 +107,26 @@ std::string CheckPolicies(const StrategySpec& spec) {
 const std::vector<StrategySpec>& Presets() {
   using pools::BufferKind;
   static const std::vector<StrategySpec> presets = {
-      {"baseline", "the original receiver: allocate+map per datagram, GMutex per packet, recvfrom",
-       ReceiverKind::kLoop, BufferKind::kAlloc, SyncKind::kMutex, RecvKind::kRecvfrom, PushKind::kSingle},
-      {"pooled", "baseline with recycled buffers", ReceiverKind::kLoop, kPool, SyncKind::kMutex,
-       RecvKind::kRecvfrom, PushKind::kSingle},
-      {"lockfree", "baseline with an atomic stop flag and lock-free stats", ReceiverKind::kLoop,
-       BufferKind::kAlloc, SyncKind::kAtomic, RecvKind::kRecvfrom, PushKind::kSingle},
+      {"baseline", "the original receiver: allocate+map per datagram, GMutex per packet, recvfrom", ReceiverKind::kLoop,
+       BufferKind::kAlloc, SyncKind::kMutex, RecvKind::kRecvfrom, PushKind::kSingle},
+      {"pooled", "baseline with recycled buffers", ReceiverKind::kLoop, kPool, SyncKind::kMutex, RecvKind::kRecvfrom,
+       PushKind::kSingle},
+      {"lockfree", "baseline with an atomic stop flag and lock-free stats", ReceiverKind::kLoop, BufferKind::kAlloc,
+       SyncKind::kAtomic, RecvKind::kRecvfrom, PushKind::kSingle},
       {"recvmmsg", "batched receive into pooled buffers", ReceiverKind::kLoop, kPool, SyncKind::kMutex,
        RecvKind::kRecvmmsg, PushKind::kSingle},
-      {"combined", "pooled + lock-free + recvmmsg", ReceiverKind::kLoop, kPool, SyncKind::kAtomic,
-       RecvKind::kRecvmmsg, PushKind::kSingle},
+      {"combined", "pooled + lock-free + recvmmsg", ReceiverKind::kLoop, kPool, SyncKind::kAtomic, RecvKind::kRecvmmsg,
+       PushKind::kSingle},
       {"combined-list", "combined, pushing each batch as one GstBufferList", ReceiverKind::kLoop, kPool,
        SyncKind::kAtomic, RecvKind::kRecvmmsg, PushKind::kList},
-      {"iouring", "io_uring multishot recvmsg into a provided buffer ring, pushed as lists",
-       ReceiverKind::kLoop, BufferKind::kRing, SyncKind::kAtomic, RecvKind::kIoUring, PushKind::kList},
+      {"iouring", "io_uring multishot recvmsg into a provided buffer ring, pushed as lists", ReceiverKind::kLoop,
+       BufferKind::kRing, SyncKind::kAtomic, RecvKind::kIoUring, PushKind::kList},
       {"udpsrc", "reference: GStreamer's stock udpsrc instead of appsrc, same downstream pipeline",
        ReceiverKind::kUdpsrc},
-      {"gro", "UDP_GRO: coalesced datagrams split into zero-copy segment buffers, pushed as lists",
-       ReceiverKind::kLoop, kGroPool, SyncKind::kAtomic, RecvKind::kGro, PushKind::kList},
-      {"null", "reference: the kernel floor, receive and drop with the fastest call",
-       ReceiverKind::kNull, BufferKind::kAlloc, SyncKind::kAtomic, RecvKind::kRecvmmsg},
+      {"gro", "UDP_GRO: coalesced datagrams split into zero-copy segment buffers, pushed as lists", ReceiverKind::kLoop,
+       kGroPool, SyncKind::kAtomic, RecvKind::kGro, PushKind::kList},
+      {"null", "reference: the kernel floor, receive and drop with the fastest call", ReceiverKind::kNull,
+       BufferKind::kAlloc, SyncKind::kAtomic, RecvKind::kRecvmmsg},
       {"null+gro", "reference: the kernel floor with UDP_GRO, receive coalesced datagrams and drop",
        ReceiverKind::kNull, BufferKind::kAlloc, SyncKind::kAtomic, RecvKind::kGro},
   };

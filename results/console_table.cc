@@ -30,8 +30,8 @@ void PrintImpairments(const Row& row, int indent, std::FILE* out) {
   std::fprintf(out,
                "%*s --impair: %llu withheld (never sent, not in sent), %llu sent twice, %llu sent after their "
                "successor; ",
-               indent, "", static_cast<unsigned long long>(row.withheld), static_cast<unsigned long long>(row.sent_twice),
-               static_cast<unsigned long long>(row.sent_late));
+               indent, "", static_cast<unsigned long long>(row.withheld),
+               static_cast<unsigned long long>(row.sent_twice), static_cast<unsigned long long>(row.sent_late));
   if (!row.sequence_tracked) {
     std::fprintf(out, "no sequence numbers tracked (null has no sink, --measure minimal tracks none)\n");
     return;
@@ -145,8 +145,9 @@ void PrintResultsTable(const std::vector<RunResult>& runs, std::FILE* out, bool 
   int name_width = 14;
   for (const std::string& name : order) name_width = std::max(name_width, static_cast<int>(name.size()));
   std::fprintf(out, "%-*s %-32s %9s %8s %9s %7s %7s %8s %8s %8s %8s %6s %7s %6s %6s %8s %8s %7s %7s\n", name_width,
-               "strategy", "policies (buf/sync/recv/push)", "sent", "got kpps", "delivered", "k.drop", "p.drop", "rx ns", "pipe ns",
-               "path ns", "gen ns", "meas%", "x null", "sys/p", "ctx/p", "p50 us", "p99 us", "jit us", "unexpl");
+               "strategy", "policies (buf/sync/recv/push)", "sent", "got kpps", "delivered", "k.drop", "p.drop",
+               "rx ns", "pipe ns", "path ns", "gen ns", "meas%", "x null", "sys/p", "ctx/p", "p50 us", "p99 us",
+               "jit us", "unexpl");
   for (const std::string& name : order) {
     const Row& row = rows[name];
     if (row.runs == row.failed) {
@@ -161,12 +162,14 @@ void PrintResultsTable(const std::vector<RunResult>& runs, std::FILE* out, bool 
     std::fprintf(out,
                  "%-*s %-32.32s %9.0f %8.1f %9.0f %7.0f %7.0f %8.0f %8.0f %8.0f %8.0f %6s %7s %6s %6.2f %8s %8s %7s "
                  "%s%7.0f%s\n",
-                 name_width, name.c_str(), row.policies.c_str(), row.sent, row.achieved_kpps, row.delivered, row.kernel_drops, row.pipeline_drops,
-                 row.rx_ns, row.pipe_ns, row.path_ns, row.gen_ns, measure_pct.c_str(), Ratio(row.path_ns, null_ns).c_str(), syscalls.c_str(), row.ctx,
-                 p50.c_str(), p99.c_str(), jitter.c_str(), bad && color ? "\033[31m" : "", row.unexplained,
+                 name_width, name.c_str(), row.policies.c_str(), row.sent, row.achieved_kpps, row.delivered,
+                 row.kernel_drops, row.pipeline_drops, row.rx_ns, row.pipe_ns, row.path_ns, row.gen_ns,
+                 measure_pct.c_str(), Ratio(row.path_ns, null_ns).c_str(), syscalls.c_str(), row.ctx, p50.c_str(),
+                 p99.c_str(), jitter.c_str(), bad && color ? "\033[31m" : "", row.unexplained,
                  bad && color ? "\033[0m" : "");
     if (row.failed > 0) {
-      std::fprintf(out, "%*s %d of %d repetitions failed: %s\n", name_width, "", row.failed, row.runs, row.error.c_str());
+      std::fprintf(out, "%*s %d of %d repetitions failed: %s\n", name_width, "", row.failed, row.runs,
+                   row.error.c_str());
     }
     if (!row.gso_refusal.empty()) std::fprintf(out, "%*s generator: %s\n", name_width, "", row.gso_refusal.c_str());
     if (row.impaired) PrintImpairments(row, name_width, out);
@@ -178,8 +181,8 @@ std::string DescribeCounters(const std::vector<RunResult>& runs) {
     if (r.counters_available.empty() && r.counters_unavailable.empty()) continue;
     std::string text = "counters:";
     for (const std::string& c : r.counters_available) {
-      const bool user_only = std::find(r.counters_user_only.begin(), r.counters_user_only.end(), c) !=
-                             r.counters_user_only.end();
+      const bool user_only =
+          std::find(r.counters_user_only.begin(), r.counters_user_only.end(), c) != r.counters_user_only.end();
       text += " " + c + (user_only ? " (user mode only)" : "");
     }
     if (r.counters_available.empty()) text += " none";

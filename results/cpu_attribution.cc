@@ -96,10 +96,9 @@ CpuAttribution AttributeCpu(const CpuWindow& window, const IdentifyThread& ident
   a.pipeline = role(ThreadRole::kPipeline);
   a.generator = role(ThreadRole::kGenerator);
   a.receive_path_ns_per_packet = a.receiver.cpu_ns_per_packet + a.pipeline.cpu_ns_per_packet;
-  const double process_ns =
-      window.end.process_cpu_ns > window.start.process_cpu_ns
-          ? static_cast<double>(window.end.process_cpu_ns - window.start.process_cpu_ns)
-          : 0.0;
+  const double process_ns = window.end.process_cpu_ns > window.start.process_cpu_ns
+                                ? static_cast<double>(window.end.process_cpu_ns - window.start.process_cpu_ns)
+                                : 0.0;
   a.process_ns_per_packet = PerPacket(process_ns, window.packets);
   a.unattributed_ns_per_packet = PerPacket(process_ns - listed_ns, window.packets);
   return a;

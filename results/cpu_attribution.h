@@ -44,9 +44,9 @@ struct CpuAttribution {
   std::map<std::string, ThreadCpu> threads;  // by reported name; threads of one name summed
   // Sums by role, per receive-side packet (generator: per packet sent).
   ThreadCpu receiver, pipeline, generator;
-  double receive_path_ns_per_packet = 0;   // receiver + pipeline
-  double process_ns_per_packet = 0;        // every thread of the process
-  double unattributed_ns_per_packet = 0;   // process - every listed thread
+  double receive_path_ns_per_packet = 0;  // receiver + pipeline
+  double process_ns_per_packet = 0;       // every thread of the process
+  double unattributed_ns_per_packet = 0;  // process - every listed thread
 };
 
 struct CpuWindow {

@@ -34,7 +34,7 @@ enum class DeliveryPoint {
 struct LossInputs {
   DeliveryPoint delivery = DeliveryPoint::kSink;
   std::uint64_t sent = 0;
-  std::uint64_t kernel_drops = 0;    // the socket's drop counter
+  std::uint64_t kernel_drops = 0;  // the socket's drop counter
   // > 1: kernel_drops counts datagrams of up to this many packets (see above).
   std::uint32_t packets_per_kernel_drop = 1;
   std::uint64_t left_in_socket = 0;  // drained after the receiver stopped
@@ -48,10 +48,10 @@ struct LossInputs {
 };
 
 struct LossAccount {
-  std::uint64_t received = 0;   // taken off the socket
+  std::uint64_t received = 0;  // taken off the socket
   std::uint64_t delivered = 0;
-  std::uint64_t kernel_drops = 0;          // packets
-  std::uint64_t kernel_drop_datagrams = 0; // the socket's own count (= kernel_drops unless coalesced)
+  std::uint64_t kernel_drops = 0;           // packets
+  std::uint64_t kernel_drop_datagrams = 0;  // the socket's own count (= kernel_drops unless coalesced)
   std::uint64_t malformed = 0;
   std::uint64_t truncated = 0;
   std::uint64_t pipeline_drops = 0;

@@ -28,9 +28,14 @@ nlohmann::json OrNull(const LatencySummary& s, double value) {
 }
 
 nlohmann::json Latency(const LatencySummary& s) {
-  return {{"count", s.count},          {"p50_ns", OrNull(s, s.p50)},   {"p90_ns", OrNull(s, s.p90)},
-          {"p99_ns", OrNull(s, s.p99)}, {"p999_ns", OrNull(s, s.p999)}, {"max_ns", OrNull(s, s.max)},
-          {"mean_ns", OrNull(s, s.mean)}, {"stddev_ns", OrNull(s, s.stddev)}};
+  return {{"count", s.count},
+          {"p50_ns", OrNull(s, s.p50)},
+          {"p90_ns", OrNull(s, s.p90)},
+          {"p99_ns", OrNull(s, s.p99)},
+          {"p999_ns", OrNull(s, s.p999)},
+          {"max_ns", OrNull(s, s.max)},
+          {"mean_ns", OrNull(s, s.mean)},
+          {"stddev_ns", OrNull(s, s.stddev)}};
 }
 
 // The --impair spec as asked for, with its seed; null without it.
@@ -113,16 +118,19 @@ nlohmann::json SettingsJson(const std::string& scenario, const traffic_gen::Traf
   };
 }
 
-nlohmann::json SettingsJson(const spec::RunSpec& spec) { return SettingsJson(spec.scenario, &spec.traffic, spec.receive); }
+nlohmann::json SettingsJson(const spec::RunSpec& spec) {
+  return SettingsJson(spec.scenario, &spec.traffic, spec.receive);
+}
 
 nlohmann::json CatalogueJson() {
   nlohmann::json strategies = nlohmann::json::array();
   for (const receivers::StrategySpec& s : receivers::Presets()) strategies.push_back(StrategyJson(s));
   nlohmann::json names = nlohmann::json::array();
   for (const ThreadNameRule& rule : ThreadNameRules()) {
-    names.push_back({{rule.prefix ? "comm_prefix" : "comm", rule.comm},
-                     {"role", ToString(rule.role)},
-                     {"receiver", rule.receiver_kind.empty() ? nlohmann::json(nullptr) : nlohmann::json(rule.receiver_kind)}});
+    names.push_back(
+        {{rule.prefix ? "comm_prefix" : "comm", rule.comm},
+         {"role", ToString(rule.role)},
+         {"receiver", rule.receiver_kind.empty() ? nlohmann::json(nullptr) : nlohmann::json(rule.receiver_kind)}});
   }
   return {{"strategies", strategies},
           {"default_reference", receivers::kDefaultReference},

@@ -34,15 +34,15 @@ struct RunResult {
   std::uint64_t window_packets = 0;    // delivered inside it: the per-packet divisor
   double window_s = 0;
   std::optional<LatencySummary> send_stamp_error;  // --tx-timestamps: kernel TX - stamp
-  std::uint64_t gso_calls = 0;   // --gso: send calls the kernel took with UDP_SEGMENT
-  std::string gso_refusal;       // --gso: why the kernel refused it ("" = it did not)
+  std::uint64_t gso_calls = 0;                     // --gso: send calls the kernel took with UDP_SEGMENT
+  std::string gso_refusal;                         // --gso: why the kernel refused it ("" = it did not)
   // --lock-step: how its rounds went (receivers/read_gate.h). Short reads and
   // unfinished rounds say the lock-step did not hold: a datagram was still on
   // its way at a release, or a round never fully left the pipeline (lost).
   struct LockStep {
     std::uint64_t packets_per_round = 0;
     std::uint64_t rounds = 0;
-    std::uint64_t gate_waits = 0;         // the receiver's sleeps at the gate
+    std::uint64_t gate_waits = 0;  // the receiver's sleeps at the gate
     std::uint64_t short_reads = 0;
     std::uint64_t unfinished_rounds = 0;  // the generator went on after a stall
   };
@@ -63,22 +63,22 @@ struct RunResult {
   // socket fed by GSO, where one dropped datagram held many packets
   // (loss_account.h).
   std::uint64_t kernel_drop_datagrams = 0;
-  std::optional<std::uint64_t> host_rcvbuf_errors;   // RcvbufErrors + Udp6RcvbufErrors delta (whole host)
+  std::optional<std::uint64_t> host_rcvbuf_errors;     // RcvbufErrors + Udp6RcvbufErrors delta (whole host)
   std::optional<std::uint64_t> socket_drops_rxq_ovfl;  // last SO_RXQ_OVFL seen by the receiver
   std::uint64_t malformed = 0;
-  std::map<std::string, std::uint64_t> malformed_by_kind;  // every kind, by its name
+  std::map<std::string, std::uint64_t> malformed_by_kind;   // every kind, by its name
   std::map<std::string, std::uint64_t> malformed_injected;  // --malformed: what the generator slipped in
   std::uint64_t truncated = 0;
-  std::uint64_t pipeline_drops = 0;     // entered the pipeline, never reached the sink (pad counts)
+  std::uint64_t pipeline_drops = 0;  // entered the pipeline, never reached the sink (pad counts)
   std::map<std::string, std::uint64_t> pipeline_drops_by_element;  // element name -> dropped
-  std::uint64_t jitterbuffer_late = 0;        // rtpjitterbuffer's own reasons (stats)
+  std::uint64_t jitterbuffer_late = 0;                             // rtpjitterbuffer's own reasons (stats)
   std::uint64_t jitterbuffer_duplicates = 0;
-  std::uint64_t malformed_at_sink = 0;        // delivered, but not an RTP packet
+  std::uint64_t malformed_at_sink = 0;  // delivered, but not an RTP packet
   std::uint64_t in_flight_at_stop = 0;  // still in the socket or pipeline queues after the drain
   // The socket's drain at the end stopped at its limits with datagrams still
   // coming (a sender that did not stop): what came after it is in no count.
   bool socket_drain_hit_bound = false;
-  bool pipeline_flushed = false;        // stalled while draining; what it held is in pipeline_drops
+  bool pipeline_flushed = false;  // stalled while draining; what it held is in pipeline_drops
   std::int64_t unexplained_packets = 0;
   std::uint64_t seq_gaps = 0, duplicates = 0, reordered = 0, seq_stale = 0;
   // --impair: what the generator did to its stream on purpose, whole run.
@@ -97,16 +97,16 @@ struct RunResult {
   double cpu_ns_per_packet_receive_path = 0;  // receiver + pipeline
   double cpu_ns_per_packet_process = 0;       // whole process, generator included
   double generator_cpu_ns_per_packet = 0;
-  double ctx_switches_per_packet = 0;          // receiver thread, voluntary + involuntary
+  double ctx_switches_per_packet = 0;  // receiver thread, voluntary + involuntary
   int pipeline_threads = 0;
   // Syscalls of the receiver thread per packet received: every one the kernel
   // saw (syscalls_counted "all", through a tracepoint) or, where that cannot
   // be had, the strategy's own receive and poll calls ("strategy").
   std::optional<double> syscalls_per_packet;
   std::string syscalls_counted;
-  std::optional<double> futex_calls_per_packet;        // with "all"
-  std::optional<double> receive_calls_per_packet;      // the strategy's own count
-  std::string syscalls_unavailable;                    // why "all" could not be had
+  std::optional<double> futex_calls_per_packet;       // with "all"
+  std::optional<double> receive_calls_per_packet;     // the strategy's own count
+  std::string syscalls_unavailable;                   // why "all" could not be had
   std::map<std::string, double> counters_per_packet;  // receiver thread, only counters read
   std::vector<std::string> counters_available;
   std::map<std::string, std::string> counters_unavailable;
@@ -120,21 +120,21 @@ struct RunResult {
   bool kernel_timestamps = false;
   // Why send -> sink and send -> receive are missing ("" when measured).
   std::string latency_unavailable;
-  std::optional<double> jitter_rfc3550_us;   // RFC 3550's running J at the end of the run
+  std::optional<double> jitter_rfc3550_us;  // RFC 3550's running J at the end of the run
   std::optional<double> jitter_rfc3550_rtp;
-  LatencySummary jitter;      // J after each packet, ns
-  LatencySummary jitter_d_abs;  // |D| of each packet, ns
+  LatencySummary jitter;                       // J after each packet, ns
+  LatencySummary jitter_d_abs;                 // |D| of each packet, ns
   std::optional<double> processing_jitter_ns;  // processing p99 - p50
 
   // Buffer source and receiver.
-  std::uint64_t buffer_allocations = 0, buffer_warmup_allocations = 0, buffer_exhausted = 0,
-                buffer_recycled = 0, buffer_discarded = 0;
+  std::uint64_t buffer_allocations = 0, buffer_warmup_allocations = 0, buffer_exhausted = 0, buffer_recycled = 0,
+                buffer_discarded = 0;
   std::uint64_t ring_exhausted = 0, rearms = 0;  // io_uring
   std::uint64_t receiver_idle_waits = 0, receiver_batches = 0;
   // The receive call's errors by errno name; unknown (null) for udpsrc.
   std::optional<std::map<std::string, std::uint64_t>> receive_errors;
-  std::uint64_t payload_mismatches = 0;   // verify_payload only
-  std::uint64_t unstamped_packets = 0;  // delivered without plausible receiver stamps
+  std::uint64_t payload_mismatches = 0;  // verify_payload only
+  std::uint64_t unstamped_packets = 0;   // delivered without plausible receiver stamps
   std::string measure = "full";
   // What the per-packet bookkeeping of measure=full costs, timed in place
   // (metrics/sampled_cost.h): the sink probe's work and the receiver's stamps,

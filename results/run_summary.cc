@@ -47,7 +47,8 @@ void SummarizeLoss(const traffic_gen::GeneratorReport& sent, const ReceiveReport
   r->kernel_drop_datagrams = a.kernel_drop_datagrams;
   r->malformed = a.malformed;
   for (std::size_t kind = 1; kind < traffic_gen::kInjectKinds; ++kind) {
-    if (sent.malformed_sent[kind] > 0) r->malformed_injected[traffic_gen::InjectKindName(kind)] = sent.malformed_sent[kind];
+    if (sent.malformed_sent[kind] > 0)
+      r->malformed_injected[traffic_gen::InjectKindName(kind)] = sent.malformed_sent[kind];
   }
   for (std::size_t kind = 1; kind < rtp::kMalformedKinds; ++kind) {
     r->malformed_by_kind[rtp::ToString(static_cast<rtp::Malformed>(kind))] = received.receiver.malformed_by_kind[kind];
@@ -208,8 +209,11 @@ RunResult SummarizeRun(const RunIdentity& id, const std::optional<traffic_gen::G
   const receivers::ReceiverResult::Phases& p = rx.phases;
   if (p.acquire.samples() > 0) {
     const double received_packets = static_cast<double>(rx.stats.packets);
-    for (const auto& [name, cost] : {std::pair<const char*, const metrics::SampledCost*>{"receive_call", &p.receive_call},
-                                     {"acquire", &p.acquire}, {"validate_stamp", &p.validate_stamp}, {"push", &p.push}}) {
+    for (const auto& [name, cost] :
+         {std::pair<const char*, const metrics::SampledCost*>{"receive_call", &p.receive_call},
+          {"acquire", &p.acquire},
+          {"validate_stamp", &p.validate_stamp},
+          {"push", &p.push}}) {
       r.phase_ns_per_packet[name] = received_packets > 0 ? cost->TotalNs() / received_packets : 0;
     }
   }

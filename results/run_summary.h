@@ -17,9 +17,9 @@ struct RunIdentity {
   std::string strategy;
   std::string policies;
   std::string scenario;
-  bool measure = true;            // measure=full
-  bool kernel_timestamps = false; // asked for on the socket
-  std::string run_id;             // shared by the two halves of a two-host run
+  bool measure = true;             // measure=full
+  bool kernel_timestamps = false;  // asked for on the socket
+  std::string run_id;              // shared by the two halves of a two-host run
   // Why send -> receive latencies mean nothing for this run ("" when they
   // do): the packets carry no rxbench send stamp, or one on another host's
   // clock (platform/boot_id.h).

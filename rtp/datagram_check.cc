@@ -7,8 +7,15 @@ namespace {
 
 // Indexed by Malformed; the names are a data contract (JSON keys, CLI).
 constexpr const char* kNames[kMalformedKinds] = {
-    "none",       "empty",           "short",       "bad-version",     "csrc-overrun",
-    "extension-overrun", "padding-overrun", "foreign-ssrc", "bad-payload-type",
+    "none",
+    "empty",
+    "short",
+    "bad-version",
+    "csrc-overrun",
+    "extension-overrun",
+    "padding-overrun",
+    "foreign-ssrc",
+    "bad-payload-type",
 };
 
 }  // namespace

@@ -29,7 +29,7 @@ inline constexpr std::size_t kRtcpAppHeaderBytes = 12;  // common header, SSRC, 
 struct AppPacket {
   std::uint8_t subtype = 0;  // 0..31
   std::uint32_t ssrc = 0;
-  std::string name;          // 4 ASCII characters
+  std::string name;                // 4 ASCII characters
   std::vector<std::uint8_t> data;  // without padding
 };
 

@@ -48,8 +48,7 @@ void WriteHeader(const Header& header, std::uint8_t* out) {
   }
 }
 
-ParseError ParseHeader(const std::uint8_t* data, std::size_t size, Header* header,
-                       std::size_t* payload_offset) {
+ParseError ParseHeader(const std::uint8_t* data, std::size_t size, Header* header, std::size_t* payload_offset) {
   if (size < kHeaderBytes) return ParseError::kTooShort;
   if ((data[0] >> 6) != kVersion) return ParseError::kBadVersion;
   const bool padding = data[0] & 0x20;
@@ -70,10 +69,10 @@ ParseError ParseHeader(const std::uint8_t* data, std::size_t size, Header* heade
   header->marker = data[1] & 0x80;
   header->payload_type = data[1] & 0x7f;
   header->sequence = static_cast<std::uint16_t>((data[2] << 8) | data[3]);
-  header->timestamp = (std::uint32_t{data[4]} << 24) | (std::uint32_t{data[5]} << 16) |
-                      (std::uint32_t{data[6]} << 8) | data[7];
-  header->ssrc = (std::uint32_t{data[8]} << 24) | (std::uint32_t{data[9]} << 16) |
-                 (std::uint32_t{data[10]} << 8) | data[11];
+  header->timestamp =
+      (std::uint32_t{data[4]} << 24) | (std::uint32_t{data[5]} << 16) | (std::uint32_t{data[6]} << 8) | data[7];
+  header->ssrc =
+      (std::uint32_t{data[8]} << 24) | (std::uint32_t{data[9]} << 16) | (std::uint32_t{data[10]} << 8) | data[11];
   *payload_offset = offset;
   return ParseError::kNone;
 }
@@ -83,9 +82,7 @@ void WriteProbe(const Probe& probe, std::uint8_t* payload) {
   PutBe64(probe.index, payload + 8);
 }
 
-Probe ReadProbe(const std::uint8_t* payload) {
-  return Probe{GetBe64(payload), GetBe64(payload + 8)};
-}
+Probe ReadProbe(const std::uint8_t* payload) { return Probe{GetBe64(payload), GetBe64(payload + 8)}; }
 
 void FillPattern(std::uint64_t index, std::uint8_t* payload, std::size_t size) {
   for (std::size_t i = kProbeBytes; i < size; ++i) payload[i] = PatternByte(index, i);
@@ -98,8 +95,7 @@ bool CheckPattern(std::uint64_t index, const std::uint8_t* payload, std::size_t 
   return true;
 }
 
-std::size_t WritePacket(const Header& header, const Probe& probe, std::size_t payload_size,
-                        std::uint8_t* out) {
+std::size_t WritePacket(const Header& header, const Probe& probe, std::size_t payload_size, std::uint8_t* out) {
   WriteHeader(header, out);
   WriteProbe(probe, out + kHeaderBytes);
   FillPattern(probe.index, out + kHeaderBytes, payload_size);

@@ -41,10 +41,10 @@ struct Probe {
 // Why a datagram is not a valid rxbench RTP packet.
 enum class ParseError {
   kNone,
-  kTooShort,    // shorter than the fixed header
-  kBadVersion,  // V != 2
-  kPadding,     // P bit set with an impossible padding length
-  kCsrcOverrun, // CSRC list runs past the datagram
+  kTooShort,          // shorter than the fixed header
+  kBadVersion,        // V != 2
+  kPadding,           // P bit set with an impossible padding length
+  kCsrcOverrun,       // CSRC list runs past the datagram
   kExtensionOverrun,  // header extension (or its 4-byte header) runs past it
 };
 
@@ -55,8 +55,7 @@ void WriteHeader(const Header& header, std::uint8_t* out);
 
 // Parses and validates the fixed header. On success *payload_offset is where the
 // payload starts (after CSRCs and any header extension).
-ParseError ParseHeader(const std::uint8_t* data, std::size_t size, Header* header,
-                       std::size_t* payload_offset);
+ParseError ParseHeader(const std::uint8_t* data, std::size_t size, Header* header, std::size_t* payload_offset);
 
 void WriteProbe(const Probe& probe, std::uint8_t* payload);
 Probe ReadProbe(const std::uint8_t* payload);
@@ -68,8 +67,7 @@ bool CheckPattern(std::uint64_t index, const std::uint8_t* payload, std::size_t 
 
 // A complete rxbench packet: header, probe, pattern. Returns bytes written
 // (kHeaderBytes + payload_size). payload_size must be >= kProbeBytes.
-std::size_t WritePacket(const Header& header, const Probe& probe, std::size_t payload_size,
-                        std::uint8_t* out);
+std::size_t WritePacket(const Header& header, const Probe& probe, std::size_t payload_size, std::uint8_t* out);
 
 // RFC 3550 appendix A.1: places a 16-bit sequence number in the cycle that puts
 // it closest to `highest` (an already extended sequence number), so gaps,

@@ -38,7 +38,7 @@ struct SocketSpec {
 };
 
 struct ReceiverSpec {
-  receivers::StrategySpec strategy;     // a preset, possibly with overrides
+  receivers::StrategySpec strategy;      // a preset, possibly with overrides
   int batch = receivers::kDefaultBatch;  // recvmmsg / io_uring / gro: datagrams per call
   std::size_t buffer_size = 4096;        // bytes per buffer: the largest datagram taken whole
   // Pooled buffer sources: buffers, all allocated at start; io_uring: buffers
@@ -49,7 +49,7 @@ struct ReceiverSpec {
   // A fixed loop of this many iterations per pushed packet (calibrates the
   // exact tier: a known number of instructions, whatever the machine's speed).
   std::uint64_t inject_instructions = 0;
-  bool phase_timing = false;         // time the loop's phases on a sample of batches
+  bool phase_timing = false;  // time the loop's phases on a sample of batches
   // The stream every datagram must belong to (--ssrc / --pt); a field not
   // given is locked on the first valid packet (rtp/datagram_check.h). udpsrc
   // and null do not validate datagrams.
@@ -68,8 +68,8 @@ struct MeasurementSpec {
   // Receiver-thread counters (perf stat -e names): read where the machine has
   // a PMU, reported as unavailable (with the reason) where it has not.
   std::vector<std::string> counters = {"cycles", "instructions", "cache-misses", "branch-misses"};
-  bool count_syscalls = false;   // every syscall of the receiver thread (tracepoint)
-  bool verify_payload = false;   // the sink checks every payload byte (the generator fills them)
+  bool count_syscalls = false;  // every syscall of the receiver thread (tracepoint)
+  bool verify_payload = false;  // the sink checks every payload byte (the generator fills them)
 };
 
 struct ReceiveSideSpec {
@@ -83,7 +83,7 @@ struct RunSpec {
   std::string scenario = "custom";
   traffic_gen::TrafficSpec traffic;  // its destination is the receive side's socket
   ReceiveSideSpec receive;
-  double drain_timeout_s = 2.0;      // after the last packet, for the pipeline to empty
+  double drain_timeout_s = 2.0;  // after the last packet, for the pipeline to empty
 };
 
 }  // namespace rxbench::spec

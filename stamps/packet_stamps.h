@@ -47,8 +47,8 @@ inline void ClearStamp(GstBuffer* buffer) {
 
 // False, and the buffer marked unstamped, when the stamp does not fit.
 inline bool StampBuffer(GstBuffer* buffer, const PacketStamp& stamp, std::uint64_t epoch_ns) {
-  if (stamp.send_ns < epoch_ns || stamp.send_ns - epoch_ns > kStampMaxSendAfterEpoch ||
-      stamp.push_ns < stamp.send_ns || stamp.push_ns - stamp.send_ns > kStampMaxSendToPush) {
+  if (stamp.send_ns < epoch_ns || stamp.send_ns - epoch_ns > kStampMaxSendAfterEpoch || stamp.push_ns < stamp.send_ns ||
+      stamp.push_ns - stamp.send_ns > kStampMaxSendToPush) {
     ClearStamp(buffer);
     return false;
   }
@@ -59,8 +59,7 @@ inline bool StampBuffer(GstBuffer* buffer, const PacketStamp& stamp, std::uint64
 
 // The stamp of a buffer arriving at the sink at arrival_ns; nothing when it
 // has none or an implausible one.
-inline std::optional<PacketStamp> ReadStamp(const GstBuffer* buffer, std::uint64_t epoch_ns,
-                                            std::uint64_t arrival_ns) {
+inline std::optional<PacketStamp> ReadStamp(const GstBuffer* buffer, std::uint64_t epoch_ns, std::uint64_t arrival_ns) {
   const std::uint64_t offset = GST_BUFFER_OFFSET(buffer);
   const std::uint64_t offset_end = GST_BUFFER_OFFSET_END(buffer);
   if (offset == GST_BUFFER_OFFSET_NONE || offset_end == GST_BUFFER_OFFSET_NONE) return std::nullopt;

@@ -26,9 +26,7 @@ using Clock = std::chrono::steady_clock;
 class SourceTest : public ::testing::TestWithParam<BufferKind> {
  protected:
   static void SetUpTestSuite() { gst_init(nullptr, nullptr); }
-  std::unique_ptr<BufferSource> Make(std::size_t pool_size) {
-    return MakeBufferSource(GetParam(), 2048, pool_size);
-  }
+  std::unique_ptr<BufferSource> Make(std::size_t pool_size) { return MakeBufferSource(GetParam(), 2048, pool_size); }
   // Acquires a buffer, writes `fill` into its first `length` bytes and
   // finishes it, as the receiver does with a datagram.
   static GstBuffer* Receive(BufferSource* source, std::size_t length, std::uint8_t fill = 0) {

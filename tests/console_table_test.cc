@@ -44,9 +44,10 @@ TEST(ConsoleTable, ImpairmentLineSumsRepetitionsAgainstTheSink) {
   jitterbuffered.jitterbuffer_duplicates = 2;
   jitterbuffered.jitterbuffer_late = 1;
   const std::string text = Render({Impaired("baseline", true), jitterbuffered});
-  EXPECT_NE(text.find("--impair: 6 withheld (never sent, not in sent), 4 sent twice, 8 sent after their successor; "
-                      "the sink saw 6 seq gaps, 4 duplicates, 8 reordered (rtpjitterbuffer dropped 2 duplicates, 1 late)"),
-            std::string::npos)
+  EXPECT_NE(
+      text.find("--impair: 6 withheld (never sent, not in sent), 4 sent twice, 8 sent after their successor; "
+                "the sink saw 6 seq gaps, 4 duplicates, 8 reordered (rtpjitterbuffer dropped 2 duplicates, 1 late)"),
+      std::string::npos)
       << text;
 }
 

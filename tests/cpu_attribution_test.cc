@@ -46,17 +46,17 @@ TEST(CpuAttributionTest, EveryThreadBetweenTheTwoInstants) {
                    Thread(5, "timer", 2 * kMs)};
   w.exited[4] = Thread(4, "rxgen", 10 * kMs);
   const CpuAttribution a = AttributeCpu(w, Roles({{1, {ThreadRole::kHarness, "harness"}},
-                                                 {2, {ThreadRole::kReceiver, "receiver"}},
-                                                 {3, {ThreadRole::kPipeline, "queue0"}},
-                                                 {4, {ThreadRole::kGenerator, "generator"}},
-                                                 {5, {ThreadRole::kPipeline, "pipeline:timer"}}}));
+                                                  {2, {ThreadRole::kReceiver, "receiver"}},
+                                                  {3, {ThreadRole::kPipeline, "queue0"}},
+                                                  {4, {ThreadRole::kGenerator, "generator"}},
+                                                  {5, {ThreadRole::kPipeline, "pipeline:timer"}}}));
 
-  ASSERT_EQ(a.threads.size(), 5u);  // thread 9 left nothing to list
-  EXPECT_DOUBLE_EQ(a.threads.at("harness").cpu_ns_per_packet, 1000.0);       // 1 ms / 1000
-  EXPECT_DOUBLE_EQ(a.threads.at("receiver").cpu_ns_per_packet, 4000.0);      // 4 ms / 1000
-  EXPECT_DOUBLE_EQ(a.threads.at("queue0").cpu_ns_per_packet, 6000.0);        // 6 ms / 1000
+  ASSERT_EQ(a.threads.size(), 5u);                                             // thread 9 left nothing to list
+  EXPECT_DOUBLE_EQ(a.threads.at("harness").cpu_ns_per_packet, 1000.0);         // 1 ms / 1000
+  EXPECT_DOUBLE_EQ(a.threads.at("receiver").cpu_ns_per_packet, 4000.0);        // 4 ms / 1000
+  EXPECT_DOUBLE_EQ(a.threads.at("queue0").cpu_ns_per_packet, 6000.0);          // 6 ms / 1000
   EXPECT_DOUBLE_EQ(a.threads.at("pipeline:timer").cpu_ns_per_packet, 2000.0);  // born: from 0
-  EXPECT_DOUBLE_EQ(a.threads.at("generator").cpu_ns_per_packet, 10000.0);    // 5 ms / 500 sent
+  EXPECT_DOUBLE_EQ(a.threads.at("generator").cpu_ns_per_packet, 10000.0);      // 5 ms / 500 sent
   EXPECT_EQ(a.threads.at("pipeline:timer").role, ThreadRole::kPipeline);
   EXPECT_DOUBLE_EQ(a.receiver.cpu_ns_per_packet, 4000.0);
   EXPECT_DOUBLE_EQ(a.pipeline.cpu_ns_per_packet, 8000.0);
@@ -86,11 +86,11 @@ TEST(CpuAttributionTest, ThreadsOfOneNameAreSummed) {
 TEST(CpuAttributionTest, UserSystemSplitOnlyFromEnoughTicks) {
   CpuWindow w;
   w.packets = 1;
-  w.end.threads = {Thread(2, "rxrecv", 200 * kMs, 30 * kMs, 90 * kMs),  // 12 ticks: 1/4 user
+  w.end.threads = {Thread(2, "rxrecv", 200 * kMs, 30 * kMs, 90 * kMs),      // 12 ticks: 1/4 user
                    Thread(3, "queue0:src", 50 * kMs, 40 * kMs, 50 * kMs)};  // 9 ticks: too few
   w.end.process_cpu_ns = 250 * kMs;
-  const CpuAttribution a = AttributeCpu(w, Roles({{2, {ThreadRole::kReceiver, "receiver"}},
-                                                 {3, {ThreadRole::kPipeline, "queue0"}}}));
+  const CpuAttribution a =
+      AttributeCpu(w, Roles({{2, {ThreadRole::kReceiver, "receiver"}}, {3, {ThreadRole::kPipeline, "queue0"}}}));
   const ThreadCpu& receiver = a.threads.at("receiver");
   ASSERT_TRUE(receiver.user_ns_per_packet.has_value());
   EXPECT_DOUBLE_EQ(*receiver.user_ns_per_packet, 50.0 * kMs);

@@ -29,9 +29,9 @@ Malformed Check(const std::vector<std::uint8_t>& p, StreamLock* lock, std::size_
 Malformed Check(const std::vector<std::uint8_t>& p, StreamLock* lock) { return Check(p, lock, p.size()); }
 
 TEST(DatagramCheck, NamesRoundTrip) {
-  const char* expected[] = {"none",         "empty",           "short",
-                            "bad-version",  "csrc-overrun",    "extension-overrun",
-                            "padding-overrun", "foreign-ssrc", "bad-payload-type"};
+  const char* expected[] = {
+      "none",         "empty",           "short", "bad-version", "csrc-overrun", "extension-overrun", "padding-overrun",
+      "foreign-ssrc", "bad-payload-type"};
   for (std::size_t i = 0; i < kMalformedKinds; ++i) {
     EXPECT_STREQ(ToString(static_cast<Malformed>(i)), expected[i]);
     if (i > 0) {

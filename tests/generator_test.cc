@@ -31,8 +31,8 @@
 #include <thread>
 #include <vector>
 
-#include "rtp/rtp_packet.h"
 #include "platform/udp_counters.h"
+#include "rtp/rtp_packet.h"
 #include "tests/fake_pacing_clock.h"
 #include "traffic_gen/impairment.h"
 #include "traffic_gen/malformed.h"
@@ -124,9 +124,9 @@ class LoopbackReceiver {
       Arrival a;
       a.recv_ns = now;
       std::size_t offset = 0;
-      a.parsed = rtp::ParseHeader(buf.data(), static_cast<std::size_t>(n), &a.header, &offset) ==
-                     rtp::ParseError::kNone &&
-                 static_cast<std::size_t>(n) >= offset + rtp::kProbeBytes;
+      a.parsed =
+          rtp::ParseHeader(buf.data(), static_cast<std::size_t>(n), &a.header, &offset) == rtp::ParseError::kNone &&
+          static_cast<std::size_t>(n) >= offset + rtp::kProbeBytes;
       if (a.parsed) {
         a.payload_bytes = static_cast<std::size_t>(n) - offset;
         a.probe = rtp::ReadProbe(buf.data() + offset);
@@ -154,9 +154,8 @@ TrafficSpec SpecFor(const LoopbackReceiver& receiver) {
 // Runs `spec` to completion against `receiver`; returns what arrived.
 // `expected`: datagrams to wait for, when not the measured packet count.
 // `clock`: a FakePacingClock, or nullptr for the real one.
-std::vector<Arrival> RunToCompletion(const TrafficSpec& spec, LoopbackReceiver* receiver,
-                                     GeneratorReport* report, std::size_t expected = 0,
-                                     PacingClock* clock = nullptr) {
+std::vector<Arrival> RunToCompletion(const TrafficSpec& spec, LoopbackReceiver* receiver, GeneratorReport* report,
+                                     std::size_t expected = 0, PacingClock* clock = nullptr) {
   receiver->Start(expected != 0 ? expected : spec.TotalPackets());
   Generator generator(spec, {}, clock);
   std::string error;
@@ -225,10 +224,22 @@ TEST(TrafficSpec, ValidateRejectsBadSpecsNamingTheField) {
       {"rate_pps", [](TrafficSpec& s) { s.rate_pps = std::nan(""); }},
       {"payload_bytes", [](TrafficSpec& s) { s.payload_bytes = rtp::kProbeBytes - 1; }},
       {"payload_bytes", [](TrafficSpec& s) { s.payload_bytes = 65507 - rtp::kHeaderBytes + 1; }},
-      {"fps", [](TrafficSpec& s) { s.shape = Shape::kBurst; s.fps = 0; }},
-      {"fps", [](TrafficSpec& s) { s.shape = Shape::kBurst; s.fps = -30; }},
+      {"fps",
+       [](TrafficSpec& s) {
+         s.shape = Shape::kBurst;
+         s.fps = 0;
+       }},
+      {"fps",
+       [](TrafficSpec& s) {
+         s.shape = Shape::kBurst;
+         s.fps = -30;
+       }},
       {"duration_s", [](TrafficSpec& s) { s.duration_s = 0; }},
-      {"duration_s", [](TrafficSpec& s) { s.rate_pps = 1; s.duration_s = 0.1; }},
+      {"duration_s",
+       [](TrafficSpec& s) {
+         s.rate_pps = 1;
+         s.duration_s = 0.1;
+       }},
       {"dest_port", [](TrafficSpec& s) { s.dest_port = 0; }},
       {"dest_host", [](TrafficSpec& s) { s.dest_host.clear(); }},
       {"cpu", [](TrafficSpec& s) { s.cpu = -2; }},
@@ -591,7 +602,7 @@ TEST(Generator, HighRateKeepsUpOnTheFakeClock) {
   const GeneratorReport report = generator.Report();
   EXPECT_EQ(report.packets_sent, 30'000u);
   EXPECT_EQ(report.send_errors, 0u);
-  EXPECT_EQ(report.send_calls, 30'000u);  // one send() per packet
+  EXPECT_EQ(report.send_calls, 30'000u);                                // one send() per packet
   EXPECT_EQ(report.last_send_ns - report.first_send_ns, 299'990'000u);  // the last is due at 0.29999 s
   EXPECT_DOUBLE_EQ(report.achieved_pps(), 100'000);
 }

@@ -42,8 +42,8 @@ using std::chrono::milliseconds;
 // ---- What the call reports per slot: pure arithmetic ----
 
 TEST(GroSegments, CountIsTheRealLengthOverTheSegmentSizeRoundedUp) {
-  EXPECT_EQ(SegmentCount(1000, 0), 1u);     // no UDP_GRO message: one datagram
-  EXPECT_EQ(SegmentCount(0, 0), 1u);        // an empty datagram is one too
+  EXPECT_EQ(SegmentCount(1000, 0), 1u);  // no UDP_GRO message: one datagram
+  EXPECT_EQ(SegmentCount(0, 0), 1u);     // an empty datagram is one too
   EXPECT_EQ(SegmentCount(100, 100), 1u);
   EXPECT_EQ(SegmentCount(101, 100), 2u);
   EXPECT_EQ(SegmentCount(1000, 100), 10u);
@@ -92,8 +92,9 @@ TEST_P(SegmentRecyclingTest, MemoryGoesBackOnlyAfterTheLastSegmentIsReleased) {
   bool parent_finalized = false;
   const bool pooled = GetParam() != pools::BufferKind::kAlloc;
   if (!pooled) {
-    gst_mini_object_weak_ref(GST_MINI_OBJECT_CAST(parent),
-                             [](gpointer flag, GstMiniObject*) { *static_cast<bool*>(flag) = true; }, &parent_finalized);
+    gst_mini_object_weak_ref(
+        GST_MINI_OBJECT_CAST(parent), [](gpointer flag, GstMiniObject*) { *static_cast<bool*>(flag) = true; },
+        &parent_finalized);
   }
   pools::SegmentViews views;
   GstBuffer* segments[3];
@@ -212,7 +213,8 @@ class GroLoopTest : public testing::Test {
     options.rcvbuf_bytes = 4 << 20;
     socket_ = OpenUdpSocket(options, &error);
     ASSERT_GE(socket_.fd, 0) << error;
-    pipeline_ = harness::Pipeline::Create("appsrc name=src ! appsink name=sink sync=false async=false", -1, nullptr, &error);
+    pipeline_ =
+        harness::Pipeline::Create("appsrc name=src ! appsink name=sink sync=false async=false", -1, nullptr, &error);
     ASSERT_NE(pipeline_, nullptr) << error;
     ASSERT_TRUE(pipeline_->Play(&error)) << error;
     ASSERT_TRUE(sender_.Open("127.0.0.1", socket_.port, &error)) << error;

@@ -72,7 +72,8 @@ class Receiver {
       Datagram d;
       d.bytes.assign(buffer.begin(), buffer.begin() + n);
       for (cmsghdr* c = CMSG_FIRSTHDR(&h); c != nullptr; c = CMSG_NXTHDR(&h, c)) {
-        if (c->cmsg_level == SOL_UDP && c->cmsg_type == UDP_GRO) std::memcpy(&d.segment_size, CMSG_DATA(c), sizeof(int));
+        if (c->cmsg_level == SOL_UDP && c->cmsg_type == UDP_GRO)
+          std::memcpy(&d.segment_size, CMSG_DATA(c), sizeof(int));
       }
       out.push_back(std::move(d));
     }
@@ -88,7 +89,8 @@ class Receiver {
 // say k, so that order and cuts can be checked.
 std::vector<std::uint8_t> Packets(std::size_t count, std::size_t size, std::size_t last) {
   std::vector<std::uint8_t> data;
-  for (std::size_t k = 0; k < count; ++k) data.insert(data.end(), k + 1 == count ? last : size, static_cast<std::uint8_t>(k));
+  for (std::size_t k = 0; k < count; ++k)
+    data.insert(data.end(), k + 1 == count ? last : size, static_cast<std::uint8_t>(k));
   return data;
 }
 
@@ -96,7 +98,8 @@ void ExpectPackets(const std::vector<Datagram>& got, std::size_t count, std::siz
   ASSERT_EQ(got.size(), count);
   for (std::size_t k = 0; k < count; ++k) {
     EXPECT_EQ(got[k].bytes.size(), k + 1 == count ? last : size) << "packet " << k;
-    EXPECT_EQ(got[k].bytes, std::vector<std::uint8_t>(got[k].bytes.size(), static_cast<std::uint8_t>(k))) << "packet " << k;
+    EXPECT_EQ(got[k].bytes, std::vector<std::uint8_t>(got[k].bytes.size(), static_cast<std::uint8_t>(k)))
+        << "packet " << k;
   }
 }
 
@@ -112,9 +115,9 @@ struct Link {
 
 TEST(GsoSegmentsPerCall, HeldToTheCountAndLengthEveryKernelTakes) {
   EXPECT_EQ(GsoSegmentsPerCall(1212, 32), 32u);
-  EXPECT_EQ(GsoSegmentsPerCall(1212, 64), 54u);   // 54 * 1212 = 65 448 <= 65 507 < 55 * 1212
-  EXPECT_EQ(GsoSegmentsPerCall(100, 200), 64u);   // UDP_MAX_SEGMENTS of older kernels
-  EXPECT_EQ(GsoSegmentsPerCall(70000, 8), 1u);    // never 0
+  EXPECT_EQ(GsoSegmentsPerCall(1212, 64), 54u);  // 54 * 1212 = 65 448 <= 65 507 < 55 * 1212
+  EXPECT_EQ(GsoSegmentsPerCall(100, 200), 64u);  // UDP_MAX_SEGMENTS of older kernels
+  EXPECT_EQ(GsoSegmentsPerCall(70000, 8), 1u);   // never 0
   EXPECT_EQ(GsoSegmentsPerCall(1212, 1), 1u);
 }
 

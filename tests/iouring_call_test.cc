@@ -7,12 +7,12 @@
 #include <gtest/gtest.h>
 #include <sys/utsname.h>
 
-#include <cstdio>
-#include <fstream>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+#include <cstdio>
+#include <fstream>
 
 #include <chrono>
 #include <condition_variable>
@@ -132,8 +132,8 @@ bool IoUringExpectedHere() {
   return !(disabled >> value) || value == 0;
 }
 
-#define MAKE_OR_SKIP(call, ring_buffers, buffer_size)                          \
-  auto call = Make(ring_buffers, buffer_size);                                 \
+#define MAKE_OR_SKIP(call, ring_buffers, buffer_size)                                    \
+  auto call = Make(ring_buffers, buffer_size);                                           \
   if (!call && IoUringExpectedHere()) FAIL() << "io_uring should work here: " << error_; \
   if (!call) GTEST_SKIP() << "io_uring not usable here: " << error_
 
@@ -150,7 +150,7 @@ TEST_F(IoUringCallTest, ThousandPacketsArriveInOrderWithKernelTimestamps) {
     ExpectPacket(slot, next, 1200);
     const std::uint64_t now = MonotonicNs();
     EXPECT_NE(slot.kernel_rx_ns, 0u);
-    EXPECT_LT(slot.kernel_rx_ns, now + 1000000);  // clocks read a moment apart
+    EXPECT_LT(slot.kernel_rx_ns, now + 1000000);          // clocks read a moment apart
     EXPECT_LT(now - slot.kernel_rx_ns, 60'000'000'000u);  // the same clock: not decades apart
     ++next;
     gst_buffer_unref(slot.buffer);
@@ -177,23 +177,24 @@ TEST_F(IoUringCallTest, BuffersWrapRingMemoryAndComeBackWhenUnreffed) {
   constexpr std::size_t kBurst = kRing / 4;
   for (std::size_t sent = 0; sent < 10 * kRing; sent += kBurst) {
     for (std::size_t i = 0; i < kBurst; ++i) Send(sent + i, 1000);
-    ASSERT_EQ(ReceiveN(call.get(), kBurst, &stats, [&](pools::PacketSlot& slot) {
-                ExpectPacket(slot, next++, 1000);
-                EXPECT_FALSE(slot.mapped);
-                // One wrapped memory: the ring buffer itself, offset to the payload.
-                ASSERT_EQ(gst_buffer_n_memory(slot.buffer), 1u);
-                GstMemory* memory = gst_buffer_peek_memory(slot.buffer, 0);
-                // buffer_size is the payload room; the ring buffer adds the header.
-                EXPECT_EQ(memory->maxsize - memory->offset, kBufferSize);
-                GstMapInfo map;
-                ASSERT_TRUE(gst_buffer_map(slot.buffer, &map, GST_MAP_READ));
-                EXPECT_EQ(map.data, slot.data);
-                EXPECT_EQ(map.size, slot.length);
-                gst_buffer_unmap(slot.buffer, &map);
-                EXPECT_EQ(slot.capacity, kBufferSize);
-                ring_buffers_seen.insert(slot.data - memory->offset);
-                gst_buffer_unref(slot.buffer);
-              }),
+    ASSERT_EQ(ReceiveN(call.get(), kBurst, &stats,
+                       [&](pools::PacketSlot& slot) {
+                         ExpectPacket(slot, next++, 1000);
+                         EXPECT_FALSE(slot.mapped);
+                         // One wrapped memory: the ring buffer itself, offset to the payload.
+                         ASSERT_EQ(gst_buffer_n_memory(slot.buffer), 1u);
+                         GstMemory* memory = gst_buffer_peek_memory(slot.buffer, 0);
+                         // buffer_size is the payload room; the ring buffer adds the header.
+                         EXPECT_EQ(memory->maxsize - memory->offset, kBufferSize);
+                         GstMapInfo map;
+                         ASSERT_TRUE(gst_buffer_map(slot.buffer, &map, GST_MAP_READ));
+                         EXPECT_EQ(map.data, slot.data);
+                         EXPECT_EQ(map.size, slot.length);
+                         gst_buffer_unmap(slot.buffer, &map);
+                         EXPECT_EQ(slot.capacity, kBufferSize);
+                         ring_buffers_seen.insert(slot.data - memory->offset);
+                         gst_buffer_unref(slot.buffer);
+                       }),
               kBurst);
   }
   EXPECT_EQ(next, 10 * kRing);
@@ -209,10 +210,11 @@ TEST_F(IoUringCallTest, ExhaustedRingRearmsAfterBuffersReturn) {
   std::vector<GstBuffer*> held;
   for (std::size_t i = 0; i < kRing; ++i) Send(i, 1000);
   std::uint64_t next = 0;
-  ASSERT_EQ(ReceiveN(call.get(), kRing, &stats, [&](pools::PacketSlot& slot) {
-              ExpectPacket(slot, next++, 1000);
-              held.push_back(slot.buffer);
-            }),
+  ASSERT_EQ(ReceiveN(call.get(), kRing, &stats,
+                     [&](pools::PacketSlot& slot) {
+                       ExpectPacket(slot, next++, 1000);
+                       held.push_back(slot.buffer);
+                     }),
             kRing);
 
   // The pipeline holds every buffer: the multishot ends with -ENOBUFS and the
@@ -226,10 +228,11 @@ TEST_F(IoUringCallTest, ExhaustedRingRearmsAfterBuffersReturn) {
   EXPECT_GT(stats.ring_exhausted, 0u);
 
   for (GstBuffer* buffer : held) gst_buffer_unref(buffer);
-  EXPECT_EQ(ReceiveN(call.get(), kMore, &stats, [&](pools::PacketSlot& slot) {
-              ExpectPacket(slot, next++, 1000);
-              gst_buffer_unref(slot.buffer);
-            }),
+  EXPECT_EQ(ReceiveN(call.get(), kMore, &stats,
+                     [&](pools::PacketSlot& slot) {
+                       ExpectPacket(slot, next++, 1000);
+                       gst_buffer_unref(slot.buffer);
+                     }),
             kMore);
   EXPECT_GE(stats.rearms, 2u);
   EXPECT_EQ(call->socket_drops_seen(), 0);
@@ -259,12 +262,13 @@ TEST_F(IoUringCallTest, BuffersReleasedOnAnotherThreadComeBack) {
   std::uint64_t next = 0;
   for (std::size_t sent = 0; sent < kPackets; sent += 16) {
     for (std::size_t i = 0; i < 16; ++i) Send(sent + i, 1000);
-    ASSERT_EQ(ReceiveN(call.get(), 16, &stats, [&](pools::PacketSlot& slot) {
-                ExpectPacket(slot, next++, 1000);
-                std::lock_guard<std::mutex> lock(mutex);
-                queue.push_back(slot.buffer);
-                ready.notify_one();
-              }),
+    ASSERT_EQ(ReceiveN(call.get(), 16, &stats,
+                       [&](pools::PacketSlot& slot) {
+                         ExpectPacket(slot, next++, 1000);
+                         std::lock_guard<std::mutex> lock(mutex);
+                         queue.push_back(slot.buffer);
+                         ready.notify_one();
+                       }),
               16u);
   }
   {
@@ -285,7 +289,7 @@ TEST_F(IoUringCallTest, LongDatagramIsFlaggedTruncated) {
   ASSERT_EQ(ReceiveN(call.get(), 2, &stats, [&](pools::PacketSlot& slot) { got.push_back(slot); }), 2u);
   EXPECT_TRUE(got[0].truncated);
   EXPECT_EQ(got[0].length, got[0].capacity);  // as much as fitted
-  EXPECT_EQ(got[0].length, 2048u);             // buffer_size is the whole payload room
+  EXPECT_EQ(got[0].length, 2048u);            // buffer_size is the whole payload room
   ExpectPacket(got[1], 1, 500);
   for (pools::PacketSlot& slot : got) gst_buffer_unref(slot.buffer);
 }
@@ -323,8 +327,7 @@ TEST_F(IoUringCallTest, BuffersOutliveTheCall) {
     MAKE_OR_SKIP(call, 16, 2048);
     for (std::size_t i = 0; i < 8; ++i) Send(i, 1000);
     ReceiverStats stats;
-    ASSERT_EQ(ReceiveN(call.get(), 8, &stats, [&](pools::PacketSlot& slot) { held.push_back(slot.buffer); }),
-              8u);
+    ASSERT_EQ(ReceiveN(call.get(), 8, &stats, [&](pools::PacketSlot& slot) { held.push_back(slot.buffer); }), 8u);
     gst_buffer_unref(held.back());  // one comes back while the call lives
     held.pop_back();
     Send(8, 1000);  // and one waits in the ring when the call goes

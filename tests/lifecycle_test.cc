@@ -143,12 +143,13 @@ TEST_P(LifecycleTest, StartStopCyclesLeaveNothingBehind) {
   }
   const Usage end = Measure();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::printf("%s: %d cycles in %.1f s (%.1f ms each); after warm-up: fds %d, threads %d, RSS %.1f MiB; "
-              "lowest over the first and the last %d cycles: fds %d and %d, threads %d and %d (highest %d); "
-              "at the end: fds %d, threads %d, RSS %.1f MiB\n",
-              GetParam().c_str(), kCycles, seconds, seconds * 1e3 / kCycles, warm.fds, warm.threads,
-              static_cast<double>(warm.rss) / (1 << 20), kWindow, first.fds, last.fds, first.threads, last.threads,
-              highest_threads, end.fds, end.threads, static_cast<double>(end.rss) / (1 << 20));
+  std::printf(
+      "%s: %d cycles in %.1f s (%.1f ms each); after warm-up: fds %d, threads %d, RSS %.1f MiB; "
+      "lowest over the first and the last %d cycles: fds %d and %d, threads %d and %d (highest %d); "
+      "at the end: fds %d, threads %d, RSS %.1f MiB\n",
+      GetParam().c_str(), kCycles, seconds, seconds * 1e3 / kCycles, warm.fds, warm.threads,
+      static_cast<double>(warm.rss) / (1 << 20), kWindow, first.fds, last.fds, first.threads, last.threads,
+      highest_threads, end.fds, end.threads, static_cast<double>(end.rss) / (1 << 20));
   EXPECT_LE(last.fds, first.fds) << "file descriptors grew";
   EXPECT_LE(last.threads, first.threads + kThreadSlack) << "threads grew";
 #if !defined(__SANITIZE_ADDRESS__)
@@ -156,7 +157,8 @@ TEST_P(LifecycleTest, StartStopCyclesLeaveNothingBehind) {
 #endif
 }
 
-INSTANTIATE_TEST_SUITE_P(EveryStrategy, LifecycleTest, testing::ValuesIn(receivers::PresetNames()), rxbench::tests::StrategyTestName);
+INSTANTIATE_TEST_SUITE_P(EveryStrategy, LifecycleTest, testing::ValuesIn(receivers::PresetNames()),
+                         rxbench::tests::StrategyTestName);
 
 }  // namespace
 }  // namespace rxbench::harness

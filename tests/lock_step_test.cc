@@ -20,11 +20,11 @@
 #include <vector>
 
 #include "pipeline/pipeline.h"
-#include "run/runner.h"
 #include "receivers/read_gate.h"
 #include "receivers/receiver.h"
 #include "receivers/strategy.h"
 #include "receivers/udp_socket.h"
+#include "run/runner.h"
 #include "tests/fake_pacing_clock.h"
 #include "tests/loopback_sender.h"
 #include "tests/strategy_test_name.h"
@@ -270,9 +270,7 @@ TEST_P(GatedReceiverTest, ReadsEachRoundInTheSameCalls) {
   close(socket.fd);
 }
 
-INSTANTIATE_TEST_SUITE_P(Presets, GatedReceiverTest, testing::ValuesIn(GatedPresetNames()),
-                         tests::StrategyTestName);
-
+INSTANTIATE_TEST_SUITE_P(Presets, GatedReceiverTest, testing::ValuesIn(GatedPresetNames()), tests::StrategyTestName);
 
 // --- A whole run ------------------------------------------------------------
 

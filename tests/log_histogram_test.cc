@@ -70,8 +70,7 @@ TEST(LogHistogramTest, BucketLayoutIsContiguousAndTight) {
   }
   EXPECT_EQ(next, 0u) << "the last bucket must end exactly at 2^64 (wrapped to 0)";
   EXPECT_EQ(LogHistogram::BucketIndex(UINT64_MAX), LogHistogram::kBucketCount - 1);
-  for (std::uint64_t v = 0; v < 128; ++v)
-    EXPECT_EQ(LogHistogram::BucketWidth(LogHistogram::BucketIndex(v)), 1u);
+  for (std::uint64_t v = 0; v < 128; ++v) EXPECT_EQ(LogHistogram::BucketWidth(LogHistogram::BucketIndex(v)), 1u);
 }
 
 TEST(LogHistogramTest, Uniform) {
@@ -110,8 +109,7 @@ TEST(LogHistogramTest, SmallValuesAreExact) {
   LogHistogram h;
   for (const std::uint64_t v : samples) h.Record(v);
   std::sort(samples.begin(), samples.end());
-  for (const double p : {1.0, 25.0, 50.0, 75.0, 99.0})
-    EXPECT_EQ(h.Percentile(p), ExactPercentile(samples, p));
+  for (const double p : {1.0, 25.0, 50.0, 75.0, 99.0}) EXPECT_EQ(h.Percentile(p), ExactPercentile(samples, p));
 }
 
 TEST(LogHistogramTest, LargeValues) {

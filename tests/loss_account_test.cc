@@ -10,13 +10,13 @@ namespace {
 TEST(LossAccountTest, EveryStageOfAnAppsrcPipeline) {
   LossInputs in;
   in.sent = 1000;
-  in.kernel_drops = 40;    // the socket overflowed
-  in.received = 955;       // taken off the socket; 5 still queued there at stop
+  in.kernel_drops = 40;  // the socket overflowed
+  in.received = 955;     // taken off the socket; 5 still queued there at stop
   in.left_in_socket = 5;
   in.malformed = 3;
   in.truncated = 2;
   in.pushed = 948;
-  in.push_errors = 2;      // appsrc refused two
+  in.push_errors = 2;            // appsrc refused two
   in.pipeline.source_out = 930;  // appsrc let 930 through, holds 8: 10 dropped (leaky)
   in.pipeline.source_level = 8;
   in.pipeline.downstream = {{"queue0", 930, 925, 4}, {"rtpjitterbuffer0", 925, 920, 0}};  // 1 and 5 dropped

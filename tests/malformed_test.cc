@@ -70,8 +70,8 @@ TEST(Malformed, ParsesKindsAndRates) {
 TEST(Malformed, RejectsBadOptionTextInOneLine) {
   MalformedSpec spec;
   std::string error;
-  for (const char* bad : {"garbage", "short:abc", "short:2", "short:-0.1", "", "short,", "none",
-                          "empty:0.6,short:0.6"}) {
+  for (const char* bad :
+       {"garbage", "short:abc", "short:2", "short:-0.1", "", "short,", "none", "empty:0.6,short:0.6"}) {
     SCOPED_TRACE(bad);
     error.clear();
     EXPECT_FALSE(ParseMalformedSpec(bad, &spec, &error));
@@ -98,7 +98,7 @@ TEST(Malformed, PlanIsSeededCountedAndOnlyBetweenPackets) {
     ++seen[kind];
   }
   EXPECT_EQ(a.KindAfter(kTotal - 1), kNoMalformed);  // nothing after the last packet
-  EXPECT_GT(differ, 0u);                              // the seed matters
+  EXPECT_GT(differ, 0u);                             // the seed matters
   for (std::size_t k = 1; k < kInjectKinds; ++k) EXPECT_EQ(a.planned()[k], seen[k]) << InjectKindName(k);
   EXPECT_EQ(a.planned()[static_cast<std::size_t>(rtp::Malformed::kEmpty)], 0u);
   // Binomial(20000, 0.1): mean 2000, sd 42; a wide band that a wrong rate misses.

@@ -43,9 +43,8 @@ TEST(WriteFileAtomically, SyncsFileThenRenamesThenSyncsDirectory) {
   // was the file's and which the directory's.
   const std::string command = std::string(kTargetVariable) + "=" + Quoted(target.string()) +
                               " strace -f -qq -y -e signal=none" +
-                              " -e trace=fsync,fdatasync,rename,renameat,renameat2 -o " +
-                              Quoted(trace.string()) +
-                              " " + Quoted(self.string()) + " --gtest_filter=TracedWrite.Child > /dev/null";
+                              " -e trace=fsync,fdatasync,rename,renameat,renameat2 -o " + Quoted(trace.string()) + " " +
+                              Quoted(self.string()) + " --gtest_filter=TracedWrite.Child > /dev/null";
   ASSERT_EQ(std::system(command.c_str()), 0) << command << " failed (is Debian's strace installed?)";
 
   std::ifstream in(trace);

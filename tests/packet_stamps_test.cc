@@ -39,10 +39,10 @@ TEST_F(PacketStampsTest, RoundTripsEveryField) {
 TEST_F(PacketStampsTest, WhatDoesNotFitIsNotStamped) {
   ASSERT_TRUE(StampBuffer(buffer_, {kEpoch + 10, kEpoch + 20, 1, 1}, kEpoch));  // a stale stamp to overwrite
   const PacketStamp misfits[] = {
-      {kEpoch - 1, kEpoch, 1, 1},                                    // sent before the epoch
+      {kEpoch - 1, kEpoch, 1, 1},                                                          // sent before the epoch
       {kEpoch + kStampMaxSendAfterEpoch + 1, kEpoch + kStampMaxSendAfterEpoch + 2, 1, 1},  // 78 h later
-      {kEpoch + 10, kEpoch + 10 + kStampMaxSendToPush + 1, 1, 1},    // pushed 4.3 s after the send
-      {kEpoch + 10, kEpoch + 9, 1, 1},                                // pushed before it was sent
+      {kEpoch + 10, kEpoch + 10 + kStampMaxSendToPush + 1, 1, 1},  // pushed 4.3 s after the send
+      {kEpoch + 10, kEpoch + 9, 1, 1},                             // pushed before it was sent
   };
   for (const PacketStamp& in : misfits) {
     EXPECT_FALSE(StampBuffer(buffer_, in, kEpoch));

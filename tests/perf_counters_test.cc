@@ -37,8 +37,7 @@ void ExpectAccountedFor(const PerfCounters& counters, const std::vector<std::str
   const auto values = counters.Read();
   EXPECT_EQ(values.size(), counters.available().size());
   for (const std::string& name : counters.available()) EXPECT_EQ(values.count(name), 1u) << name;
-  for (const auto& [name, reason] : counters.unavailable())
-    EXPECT_EQ(values.count(name), 0u) << name;
+  for (const auto& [name, reason] : counters.unavailable()) EXPECT_EQ(values.count(name), 0u) << name;
 }
 
 // Skips the calling test when perf_event_open is unusable altogether (seccomp,
@@ -87,8 +86,7 @@ TEST(PerfCountersTest, FallbackProvidesSoftwareEvents) {
   const PerfCounters counters = PerfCounters::OpenWithFallback(requested);
   ExpectAccountedFor(counters, requested);
   std::cout << counters.Describe() << "\n";
-  const bool any_hardware =
-      Contains(counters.available(), "cycles") || Contains(counters.available(), "instructions");
+  const bool any_hardware = Contains(counters.available(), "cycles") || Contains(counters.available(), "instructions");
   EXPECT_EQ(counters.fallback_used(), !any_hardware);
   if (!any_hardware) {
     // This VM: no PMU, so the software events stand in, and say so. Each is

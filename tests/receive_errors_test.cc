@@ -7,10 +7,10 @@
 // start (UDP_GRO is a socket option), so there the swap comes after Start();
 // io_uring's multishot recvmsg, once armed, holds the socket it was armed on,
 // so there it comes before.
-#include <gst/gst.h>
-#include <gtest/gtest.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <gst/gst.h>
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <chrono>

@@ -44,8 +44,8 @@ namespace rxbench::receivers {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-using std::chrono::milliseconds;
 using std::chrono::microseconds;
+using std::chrono::milliseconds;
 
 constexpr std::size_t kPayloadBytes = 1200;
 constexpr std::size_t kDatagramBytes = rtp::kHeaderBytes + kPayloadBytes;
@@ -359,12 +359,11 @@ TEST_P(ReceiverBehaviourTest, ConcurrentSnapshotsConsistent) {
       }
       if (!bad.empty()) {
         if (violations++ == 0) {
-          first_violation = bad + ": packets=" + std::to_string(s.packets) + " bytes=" + std::to_string(s.bytes) +
-                            " pushed=" + std::to_string(s.pushed) + " truncated=" + std::to_string(s.truncated) +
-                            " malformed=" + std::to_string(s.malformed) +
-                            " push_errors=" + std::to_string(s.push_errors) +
-                            " (previous packets=" + std::to_string(prev.packets) +
-                            " bytes=" + std::to_string(prev.bytes) + ")";
+          first_violation =
+              bad + ": packets=" + std::to_string(s.packets) + " bytes=" + std::to_string(s.bytes) +
+              " pushed=" + std::to_string(s.pushed) + " truncated=" + std::to_string(s.truncated) +
+              " malformed=" + std::to_string(s.malformed) + " push_errors=" + std::to_string(s.push_errors) +
+              " (previous packets=" + std::to_string(prev.packets) + " bytes=" + std::to_string(prev.bytes) + ")";
         }
       }
       prev = s;
@@ -397,8 +396,8 @@ TEST_P(ReceiverBehaviourTest, ConcurrentSnapshotsConsistent) {
     EXPECT_EQ(s.pushed, s.packets);
   }
   EXPECT_GT(snapshots, 100u) << "the reader barely ran";
-  EXPECT_EQ(violations, 0u) << violations << " of " << snapshots << " snapshots inconsistent; first:"
-                            << first_violation;
+  EXPECT_EQ(violations, 0u) << violations << " of " << snapshots
+                            << " snapshots inconsistent; first:" << first_violation;
 }
 
 // Pooled buffer sources warm pool_size buffers at start and then only recycle
@@ -430,9 +429,8 @@ TEST_P(ReceiverBehaviourTest, PoolRecyclingNoSteadyStateAllocations) {
   const std::uint64_t drops = KernelDrops(socket_.fd);
   SCOPED_TRACE("packets=" + std::to_string(s.packets) + " kernel_drops=" + std::to_string(drops) +
                " allocations=" + std::to_string(result.buffers.allocations) +
-               " warmup=" + std::to_string(result.buffers.warmup_allocations) +
-               " exhausted=" + std::to_string(result.buffers.exhausted) +
-               " recycled=" + std::to_string(result.buffers.recycled) +
+               " warmup=" + std::to_string(result.buffers.warmup_allocations) + " exhausted=" +
+               std::to_string(result.buffers.exhausted) + " recycled=" + std::to_string(result.buffers.recycled) +
                " discarded=" + std::to_string(result.buffers.discarded) +
                " ring_exhausted=" + std::to_string(s.ring_exhausted));
   EXPECT_EQ(s.packets + drops, sent);

@@ -105,9 +105,9 @@ TEST(AggregateJson, WhichFields) {
                           "measure_overhead_pct", "cycles_per_packet", "ctx_switches_per_packet"}) {
     EXPECT_TRUE(IsAggregated(key)) << key;
   }
-  for (const char* key : {"packets_sent", "window_packets", "iterations", "repetitions", "threads", "kernel_drops",
-                          "unexplained_packets", "gso_calls", "ring_rearms", "warmup_packets", "run_id",
-                          "schema_version", "buffer_exhausted"}) {
+  for (const char* key :
+       {"packets_sent", "window_packets", "iterations", "repetitions", "threads", "kernel_drops", "unexplained_packets",
+        "gso_calls", "ring_rearms", "warmup_packets", "run_id", "schema_version", "buffer_exhausted"}) {
     EXPECT_FALSE(IsAggregated(key)) << key;
   }
 }

@@ -88,8 +88,7 @@ TEST(InterarrivalJitterTest, AlternatingDelayConvergesToD) {
   InterarrivalJitter j(1000);
   const double d = 2.0;
   for (int i = 0; i <= 400; ++i) {
-    const std::uint64_t arrival =
-        (1000 + 10 * static_cast<std::uint64_t>(i) + (i % 2 == 1 ? 2 : 0)) * kMs;
+    const std::uint64_t arrival = (1000 + 10 * static_cast<std::uint64_t>(i) + (i % 2 == 1 ? 2 : 0)) * kMs;
     j.OnPacket(static_cast<std::uint32_t>(10 * i), arrival);
     const double expected = d * (1.0 - std::pow(15.0 / 16.0, i));
     ASSERT_NEAR(j.jitter_rtp_units(), expected, 1e-9) << "after packet " << i;
@@ -105,8 +104,7 @@ TEST(InterarrivalJitterTest, SubUnitPrecisionAt90kHz) {
   InterarrivalJitter j(90000);
   for (int i = 0; i < 400; ++i) {
     const double ideal_ns = i * 3000 * 1e9 / 90000;
-    const auto arrival =
-        static_cast<std::uint64_t>(std::llround(1e9 + ideal_ns + (i % 2 == 1 ? 5000 : 0)));
+    const auto arrival = static_cast<std::uint64_t>(std::llround(1e9 + ideal_ns + (i % 2 == 1 ? 5000 : 0)));
     j.OnPacket(static_cast<std::uint32_t>(i * 3000), arrival);
   }
   EXPECT_NEAR(j.jitter_us(), 5.0, 0.01);

@@ -4,8 +4,8 @@
 // that sets its own default for an option (CLI11's default_val, an
 // assignment before parsing, a copy through a struct with other defaults)
 // fails here.
-#include <CLI/CLI.hpp>
 #include <gtest/gtest.h>
+#include <CLI/CLI.hpp>
 
 #include <algorithm>
 #include <cctype>
@@ -82,16 +82,17 @@ TEST(RunSpecDefaults, HelpShowsTheSettingsDefaults) {
     const std::size_t end = help.find("\n  -", at + 1);
     const std::string line = help.substr(at, end - at);
     const std::size_t shown = line.find("=" + value);
-    const bool whole = shown != std::string::npos && (shown + 1 + value.size() == line.size() ||
-                                                      !std::isdigit(static_cast<unsigned char>(line[shown + 1 + value.size()])));
+    const bool whole =
+        shown != std::string::npos && (shown + 1 + value.size() == line.size() ||
+                                       !std::isdigit(static_cast<unsigned char>(line[shown + 1 + value.size()])));
     EXPECT_TRUE(whole) << option << " should show " << value << ": " << line;
   }
 }
 
 // An option given reaches its setting (the binding is the field itself).
 TEST(RunSpecDefaults, OptionsReachTheirSettings) {
-  const spec::RunSpec run = MakeRunSpec(Parse({"--pool-size", "77", "--batch", "5", "--rcvbuf", "65536",
-                                               "--send-batch", "4", "--verify-payload", "--measure", "minimal"}));
+  const spec::RunSpec run = MakeRunSpec(Parse({"--pool-size", "77", "--batch", "5", "--rcvbuf", "65536", "--send-batch",
+                                               "4", "--verify-payload", "--measure", "minimal"}));
   EXPECT_EQ(run.receive.receiver.pool_size, 77u);
   EXPECT_EQ(run.receive.receiver.batch, 5);
   EXPECT_EQ(run.receive.socket.rcvbuf_bytes, 65536);

@@ -17,8 +17,8 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
-#include <sstream>
 #include <set>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -199,8 +199,7 @@ TEST(RunnerJsonTest, TwoRepetitionsMakeGoogleBenchmarkJson) {
     EXPECT_EQ(threads["generator"]["role"], "generator");
     EXPECT_EQ(threads["queue"]["role"], "pipeline");
     const double process = it["cpu_ns_per_packet_process"];
-    EXPECT_LE(std::abs(it["unattributed_cpu_ns_per_packet"].get<double>()), 0.01 * process)
-        << "threads: " << threads;
+    EXPECT_LE(std::abs(it["unattributed_cpu_ns_per_packet"].get<double>()), 0.01 * process) << "threads: " << threads;
     // What measuring cost, timed in place: something, and a part of the path.
     for (const char* key : {"measure_ns_per_packet_sink", "measure_ns_per_packet_receiver", "measure_overhead_pct"}) {
       ASSERT_TRUE(it.contains(key)) << key;
@@ -430,7 +429,6 @@ TEST(RunnerJsonTest, MinimalMeasureStillCounts) {
   EXPECT_EQ(it["iterations"].get<std::uint64_t>(), r.window_packets);
 }
 
-
 // Kernel receive timestamps are opt-in. With them, a control-message-reading
 // strategy splits send -> sink at the kernel's receive time, which lies between
 // the send and the sink; without them it says so instead of pretending.
@@ -453,7 +451,7 @@ TEST(RunnerKernelTimestamps, OptInSplitsLatencyAtTheKernel) {
   EXPECT_EQ(on.processing.count, on.window_packets);  // kernel receive -> push
   EXPECT_EQ(on.unstamped_packets, 0u);                // stamps survived the pipeline
   EXPECT_EQ(on.pipeline.count, on.window_packets);
-  EXPECT_EQ(off.processing.count, 0u);                   // not measured without it
+  EXPECT_EQ(off.processing.count, 0u);  // not measured without it
   EXPECT_EQ(on.unexplained_packets, 0);
 
   // recvfrom cannot read control messages: its receive time is user space.
@@ -464,7 +462,6 @@ TEST(RunnerKernelTimestamps, OptInSplitsLatencyAtTheKernel) {
   EXPECT_EQ(baseline.pipeline.count, baseline.window_packets);  // push -> sink still measured
   EXPECT_EQ(baseline.unstamped_packets, 0u);
 }
-
 
 // A pipeline that fails while streaming: the run fails with the pipeline's own
 // error (not a drain time-out), and everything is torn down before RunOnce

@@ -33,8 +33,8 @@ TEST(SampledCostTest, ScalesTheMeanSampleToEveryOccurrence) {
 
 TEST(SampledCostTest, InterruptedSamplesAreCountedNotAdded) {
   // Every fifth timed section was preempted for 4 ms.
-  const SampledCost cost =
-      RunSections(50 * SampledCost::kPeriod, [](std::uint64_t k) -> std::uint64_t { return k % 5 == 4 ? 4'000'000 : 150; });
+  const SampledCost cost = RunSections(50 * SampledCost::kPeriod,
+                                       [](std::uint64_t k) -> std::uint64_t { return k % 5 == 4 ? 4'000'000 : 150; });
   EXPECT_EQ(cost.samples(), 40u);
   EXPECT_EQ(cost.interrupted(), 10u);
   EXPECT_DOUBLE_EQ(cost.TotalNs(), 150.0 * 50 * SampledCost::kPeriod);

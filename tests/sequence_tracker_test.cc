@@ -32,8 +32,7 @@ TEST(SequenceTrackerTest, Empty) {
 
 TEST(SequenceTrackerTest, InOrderAcrossWrap) {
   SequenceTracker t;
-  for (std::uint32_t s = 65530; s < 65530 + 12; ++s)
-    t.OnPacket(static_cast<std::uint16_t>(s));  // ...65535, 0..5
+  for (std::uint32_t s = 65530; s < 65530 + 12; ++s) t.OnPacket(static_cast<std::uint16_t>(s));  // ...65535, 0..5
   ExpectCounts(t, {12, 12, 0, 0, 0});
   EXPECT_EQ(t.expected(), 12u);
 }

@@ -76,9 +76,7 @@ class StopWhileBlockedTest : public testing::TestWithParam<std::string> {
     return SummarizeRun(id, sent, report);
   }
 
-  bool has_pipeline() const {
-    return receivers::FindPreset(GetParam())->receiver != receivers::ReceiverKind::kNull;
-  }
+  bool has_pipeline() const { return receivers::FindPreset(GetParam())->receiver != receivers::ReceiverKind::kNull; }
 
   void ExpectExplained(const RunResult& r) const {
     EXPECT_EQ(r.unexplained_packets, 0) << "delivered " << r.packets_delivered << " in flight " << r.in_flight_at_stop
@@ -104,8 +102,9 @@ TEST_P(StopWhileBlockedTest, StopReturnsWithinBudgetAndReportsInFlight) {
   const RunResult r = Summarize(report);
   std::printf("%s: sent %llu, delivered %llu, in flight at stop %llu, pipeline drops %llu, unexplained %lld\n",
               GetParam().c_str(), static_cast<unsigned long long>(kPackets),
-              static_cast<unsigned long long>(r.packets_delivered), static_cast<unsigned long long>(r.in_flight_at_stop),
-              static_cast<unsigned long long>(r.pipeline_drops), static_cast<long long>(r.unexplained_packets));
+              static_cast<unsigned long long>(r.packets_delivered),
+              static_cast<unsigned long long>(r.in_flight_at_stop), static_cast<unsigned long long>(r.pipeline_drops),
+              static_cast<long long>(r.unexplained_packets));
   ExpectExplained(r);
   if (has_pipeline()) {
     // The sink holds the first buffer, or the first list (list push), forever.
@@ -134,7 +133,8 @@ TEST_P(StopWhileBlockedTest, FinishFlushesInsteadOfHanging) {
   ExpectExplained(Summarize(report));
 }
 
-INSTANTIATE_TEST_SUITE_P(EveryStrategy, StopWhileBlockedTest, testing::ValuesIn(receivers::PresetNames()), rxbench::tests::StrategyTestName);
+INSTANTIATE_TEST_SUITE_P(EveryStrategy, StopWhileBlockedTest, testing::ValuesIn(receivers::PresetNames()),
+                         rxbench::tests::StrategyTestName);
 
 }  // namespace
 }  // namespace rxbench::harness

@@ -10,8 +10,8 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstdio>
 #include <cstdint>
+#include <cstdio>
 #include <functional>
 #include <mutex>
 #include <string>
@@ -40,7 +40,8 @@ spec::RunSpec ConfigFor(const std::string& param) {
   const auto spec = receivers::FindPreset(strategy);
   EXPECT_TRUE(spec.has_value()) << strategy;
   if (spec) config.receive.receiver.strategy = *spec;
-  if (slash != std::string::npos) config.traffic.gso_segments = static_cast<unsigned>(std::stoul(param.substr(slash + 4)));
+  if (slash != std::string::npos)
+    config.traffic.gso_segments = static_cast<unsigned>(std::stoul(param.substr(slash + 4)));
   config.scenario = "test";
   config.traffic.payload_bytes = kPayloadBytes;
   return config;
@@ -153,10 +154,9 @@ TEST_P(StrategiesTest, SameDeliveredSequence) {
       break;
     }
   }
-  EXPECT_EQ(first_wrong, indices.size())
-      << "delivered stream differs at position " << first_wrong << ": index "
-      << (first_wrong < indices.size() ? indices[first_wrong] : 0) << ", sequence "
-      << (first_wrong < sequences.size() ? sequences[first_wrong] : 0);
+  EXPECT_EQ(first_wrong, indices.size()) << "delivered stream differs at position " << first_wrong << ": index "
+                                         << (first_wrong < indices.size() ? indices[first_wrong] : 0) << ", sequence "
+                                         << (first_wrong < sequences.size() ? sequences[first_wrong] : 0);
 }
 
 // 150 kpps in 30 fps bursts (5000 packets back to back per frame) into a
@@ -198,7 +198,8 @@ TEST_P(StrategiesTest, LossAccountUnderOverloadMatchesIndependentCounts) {
   // A UDP_GRO socket fed by GSO counts whole coalesced datagrams (its
   // packets are then bounded by that count, loss_account.h); every other
   // socket counts packets.
-  const bool coalesced = config.receive.receiver.strategy.recv == receivers::RecvKind::kGro && config.traffic.gso_segments > 1 &&
+  const bool coalesced = config.receive.receiver.strategy.recv == receivers::RecvKind::kGro &&
+                         config.traffic.gso_segments > 1 &&
                          config.receive.receiver.strategy.receiver != receivers::ReceiverKind::kUdpsrc;
   if (coalesced) {
     EXPECT_GT(r.kernel_drops, r.kernel_drop_datagrams) << "no coalesced datagram was dropped";
@@ -227,7 +228,8 @@ TEST_P(StrategiesTest, LossAccountUnderOverloadMatchesIndependentCounts) {
   EXPECT_GE(*r.host_rcvbuf_errors, r.kernel_drop_datagrams);
 }
 
-INSTANTIATE_TEST_SUITE_P(AllPresets, StrategiesTest, testing::ValuesIn(receivers::PresetNames()), rxbench::tests::StrategyTestName);
+INSTANTIATE_TEST_SUITE_P(AllPresets, StrategiesTest, testing::ValuesIn(receivers::PresetNames()),
+                         rxbench::tests::StrategyTestName);
 // GRO needs a GSO sender on loopback; the others then get the kernel's
 // segments, and must come out the same.
 INSTANTIATE_TEST_SUITE_P(GsoSender, StrategiesTest,
@@ -280,7 +282,8 @@ std::vector<std::string> ReceiveLoopPresets() {
   return names;
 }
 
-INSTANTIATE_TEST_SUITE_P(ReceiveLoopPresets, MalformedInputTest, testing::ValuesIn(ReceiveLoopPresets()), rxbench::tests::StrategyTestName);
+INSTANTIATE_TEST_SUITE_P(ReceiveLoopPresets, MalformedInputTest, testing::ValuesIn(ReceiveLoopPresets()),
+                         rxbench::tests::StrategyTestName);
 
 // The default pipeline without its rtpjitterbuffer, which would remove the
 // duplicates and late packets before the sink counts them.
@@ -338,7 +341,8 @@ std::vector<std::string> PresetsWithASink() {
   return names;
 }
 
-INSTANTIATE_TEST_SUITE_P(PresetsWithASink, ImpairedSequenceTest, testing::ValuesIn(PresetsWithASink()), rxbench::tests::StrategyTestName);
+INSTANTIATE_TEST_SUITE_P(PresetsWithASink, ImpairedSequenceTest, testing::ValuesIn(PresetsWithASink()),
+                         rxbench::tests::StrategyTestName);
 
 }  // namespace
 }  // namespace rxbench::harness

@@ -7,9 +7,9 @@
 #include <set>
 #include <string>
 
-#include "results/results_json.h"
 #include "pipeline/thread_roles.h"
 #include "receivers/strategy.h"
+#include "results/results_json.h"
 
 namespace rxbench::harness {
 namespace {

@@ -19,8 +19,7 @@ namespace {
 
 TEST(ThreadCensusTest, ParsesStatWithAwkwardNames) {
   // comm may hold spaces and parentheses: it runs to the last ')'.
-  const std::string stat =
-      "4242 (queue0:src (x) y) S 4200 4200 1 0 -1 4194560 63 0 0 0 1234 567 0 0 20 0 9 0 1763 0 0";
+  const std::string stat = "4242 (queue0:src (x) y) S 4200 4200 1 0 -1 4194560 63 0 0 0 1234 567 0 0 20 0 9 0 1763 0 0";
   const auto fields = ParseTaskStat(stat);
   ASSERT_TRUE(fields.has_value());
   EXPECT_EQ(fields->comm, "queue0:src (x) y");

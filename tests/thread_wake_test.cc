@@ -86,7 +86,8 @@ void Foreign(int) {}
 TEST(ThreadWake, RefusesASignalAnotherHandlerHas) {
   std::string error;
   ASSERT_TRUE(ClaimWakeSignal(&error)) << error;  // ours first: it must still notice the change
-  struct sigaction foreign {}, ours {};
+  struct sigaction foreign {
+  }, ours{};
   foreign.sa_handler = Foreign;
   sigemptyset(&foreign.sa_mask);
   ASSERT_EQ(sigaction(SIGRTMIN + 4, &foreign, &ours), 0);
@@ -145,7 +146,8 @@ TEST(ThreadWake, EndsARecvfromWithAReceiveTimeout) {
   timeval timeout{kWaitS, 0};
   ASSERT_EQ(setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout), 0);
   char buffer[64];
-  const Woken woken = WakeDuring([&] { return static_cast<int>(recvfrom(fd, buffer, sizeof buffer, 0, nullptr, nullptr)); });
+  const Woken woken =
+      WakeDuring([&] { return static_cast<int>(recvfrom(fd, buffer, sizeof buffer, 0, nullptr, nullptr)); });
   EXPECT_EQ(woken.outcome, WakeOutcome::kLeft);
   EXPECT_LT(woken.ms, kWokenWithinMs);
   EXPECT_EQ(woken.result, -1);

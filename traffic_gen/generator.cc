@@ -14,13 +14,12 @@
 #include "traffic_gen/tx_timestamps.h"
 
 namespace rxbench::traffic_gen {
-namespace {
-
-}  // namespace
+namespace {}  // namespace
 
 double GeneratorReport::achieved_pps() const {
   if (last_send_ns <= first_send_ns || last_due_ns <= first_due_ns) return 0;
-  return offered_pps * static_cast<double>(last_due_ns - first_due_ns) / static_cast<double>(last_send_ns - first_send_ns);
+  return offered_pps * static_cast<double>(last_due_ns - first_due_ns) /
+         static_cast<double>(last_send_ns - first_send_ns);
 }
 
 bool GeneratorReport::fell_behind() const {
@@ -50,7 +49,8 @@ bool Generator::Start(std::string* error) {
 
   // GSO: a call's packets lie back to back in buffers_, as a batch's do.
   const bool gso = spec_.gso_segments > 1;
-  const unsigned batch = gso ? GsoSegmentsPerCall(packet_bytes_, spec_.gso_segments) : std::min(spec_.send_batch, kMaxBatch);
+  const unsigned batch =
+      gso ? GsoSegmentsPerCall(packet_bytes_, spec_.gso_segments) : std::min(spec_.send_batch, kMaxBatch);
   if (gso) gso_ = std::make_unique<GsoSender>(&sender_, batch);
   buffers_.assign(batch * packet_bytes_, 0);
   if (!spec_.malformed.empty()) malformed_buffer_.assign(std::max(packet_bytes_, spec_.receiver_buffer_bytes + 64), 0);
@@ -128,8 +128,8 @@ void Generator::SendMalformed(MalformedPlan* plan, std::uint64_t index, Generato
   const std::size_t kind = plan->Take(index);
   if (kind == kNoMalformed) return;
   std::copy(buffers_.begin(), buffers_.begin() + static_cast<std::ptrdiff_t>(packet_bytes_), malformed_buffer_.begin());
-  const std::size_t length =
-      MakeMalformed(kind, malformed_buffer_.data(), packet_bytes_, malformed_buffer_.size(), spec_.receiver_buffer_bytes);
+  const std::size_t length = MakeMalformed(kind, malformed_buffer_.data(), packet_bytes_, malformed_buffer_.size(),
+                                           spec_.receiver_buffer_bytes);
   const SendOutcome outcome = sender_.SendBytes(malformed_buffer_.data(), length);
   report->packets_sent += outcome.sent;
   report->send_errors += outcome.failed;
@@ -249,7 +249,8 @@ void Generator::SendStream(GeneratorReport* report) {
     for (unsigned k = 0; k < count; ++k) {
       rtp::WriteProbe(rtp::Probe{send_ns, slot_indices_[k]}, buffers_.data() + k * packet_bytes_ + rtp::kHeaderBytes);
     }
-    account(gso_ ? gso_->Send(buffers_.data(), packet_bytes_, count * packet_bytes_) : sender_.Send(messages_.data(), count),
+    account(gso_ ? gso_->Send(buffers_.data(), packet_bytes_, count * packet_bytes_)
+                 : sender_.Send(messages_.data(), count),
             send_ns, due_ns, measured);
   }
   if (round != 0 && !stop_.load(std::memory_order_relaxed)) end_round();

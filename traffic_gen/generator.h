@@ -46,8 +46,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
-#include <memory>
 #include <future>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -74,10 +74,10 @@ inline constexpr std::int64_t kStopPollNs = 5'000'000;
 // What the sender did. A packet is either sent or a send error, never both;
 // packets that were never tried (Stop() before the end) are in neither.
 struct GeneratorReport {
-  std::uint64_t packets_sent = 0;   // datagrams the kernel accepted, warm-up included
-  std::uint64_t warmup_sent = 0;    // of which before the measured stream
-  std::uint64_t send_errors = 0;    // datagrams refused (ECONNREFUSED, ENOBUFS, ...)
-  std::uint64_t send_calls = 0;     // send / sendmmsg calls
+  std::uint64_t packets_sent = 0;  // datagrams the kernel accepted, warm-up included
+  std::uint64_t warmup_sent = 0;   // of which before the measured stream
+  std::uint64_t send_errors = 0;   // datagrams refused (ECONNREFUSED, ENOBUFS, ...)
+  std::uint64_t send_calls = 0;    // send / sendmmsg calls
   // The measured stream's first and last accepted packet: their send stamps,
   // and when they were due after the stream's start (0 if none sent).
   std::uint64_t first_send_ns = 0;
@@ -89,9 +89,9 @@ struct GeneratorReport {
   // (PacketSchedule). A warm-up pause moves the origin on by its length.
   std::int64_t schedule_origin_ns = 0;
   double offered_pps = 0;
-  pid_t tid = 0;                    // the sender thread
-  metrics::ThreadUsage usage;       // its CPU time and switches from start to exit
-  int last_errno = 0;               // errno of the last send error, 0 if none
+  pid_t tid = 0;               // the sender thread
+  metrics::ThreadUsage usage;  // its CPU time and switches from start to exit
+  int last_errno = 0;          // errno of the last send error, 0 if none
   // With spec.tx_timestamps: kernel TX time - the packet's send stamp, ns.
   std::optional<metrics::LogHistogram> send_stamp_error;
   std::string tx_timestamps_unavailable;  // why not, when asked for and not had

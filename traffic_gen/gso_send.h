@@ -58,7 +58,7 @@ class GsoSender {
   // refused: Invalid argument ..."), and every packet goes one by one.
   const std::string& refusal() const { return refusal_; }
   bool refused() const { return !refusal_.empty(); }
-  std::uint64_t gso_calls() const { return gso_calls_; }        // sendmsg calls with UDP_SEGMENT accepted
+  std::uint64_t gso_calls() const { return gso_calls_; }  // sendmsg calls with UDP_SEGMENT accepted
   // Packets of multi-packet calls sent one by one instead: GSO refused, or a
   // call failed and was retried per packet.
   std::uint64_t fallback_packets() const { return fallback_packets_; }

@@ -69,9 +69,7 @@ void ImpairedSchedule::Advance() {
       SetCurrent(held_index_, held_header_, due_ns_, Impairment::kSwapWithNext);
       next_ = Next::kSchedule;
       return;
-    case Next::kSchedule:
-      LoadFromSchedule();
-      return;
+    case Next::kSchedule: LoadFromSchedule(); return;
   }
 }
 

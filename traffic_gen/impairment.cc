@@ -15,10 +15,10 @@ bool ParseImpairmentSpec(const std::string& text, ImpairmentSpec* spec, std::str
   for (const std::string& item : SplitCommas(text)) {
     const std::size_t equals = item.find('=');
     const std::string key = item.substr(0, equals);
-    double* target = key == "loss" ? &parsed.loss
-                     : key == "dup" ? &parsed.duplicate
+    double* target = key == "loss"      ? &parsed.loss
+                     : key == "dup"     ? &parsed.duplicate
                      : key == "reorder" ? &parsed.reorder
-                     : nullptr;
+                                        : nullptr;
     if (target == nullptr || equals == std::string::npos) {
       *error = "--impair: '" + item + "' is not loss=R, dup=R or reorder=R (R as 0.01 or 1%)";
       return false;

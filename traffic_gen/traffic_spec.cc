@@ -39,8 +39,7 @@ const char* ToString(Shape shape) {
 }
 
 double RateForBitrate(double bits_per_second, std::size_t payload_bytes) {
-  const double wire_bytes = static_cast<double>(kIpv4HeaderBytes + kUdpHeaderBytes +
-                                                rtp::kHeaderBytes + payload_bytes);
+  const double wire_bytes = static_cast<double>(kIpv4HeaderBytes + kUdpHeaderBytes + rtp::kHeaderBytes + payload_bytes);
   return bits_per_second / (8.0 * wire_bytes);
 }
 
@@ -54,8 +53,7 @@ std::string Validate(const TrafficSpec& spec) {
            " (the probe carrying send time and index)";
   }
   if (spec.payload_bytes > kMaxUdpPayloadBytes - rtp::kHeaderBytes) {
-    return "payload_bytes must be at most " +
-           std::to_string(kMaxUdpPayloadBytes - rtp::kHeaderBytes) +
+    return "payload_bytes must be at most " + std::to_string(kMaxUdpPayloadBytes - rtp::kHeaderBytes) +
            " (RTP header + payload must fit one UDP datagram)";
   }
   if (spec.shape == Shape::kBurst && (!std::isfinite(spec.fps) || !(spec.fps > 0))) {
@@ -88,7 +86,8 @@ std::string Validate(const TrafficSpec& spec) {
   }
   // The kernel numbers every datagram; only valid packets carry a stamp.
   if (!spec.malformed.empty() && spec.tx_timestamps) return "tx_timestamps cannot be combined with malformed datagrams";
-  if (!spec.malformed.empty() && spec.malformed.rate[kOversize] > 0 && spec.receiver_buffer_bytes + 1 > kMaxUdpPayload) {
+  if (!spec.malformed.empty() && spec.malformed.rate[kOversize] > 0 &&
+      spec.receiver_buffer_bytes + 1 > kMaxUdpPayload) {
     return "oversize datagrams need a receiver buffer below " + std::to_string(kMaxUdpPayload) + " bytes";
   }
   const ImpairmentSpec& impair = spec.impair;

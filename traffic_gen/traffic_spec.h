@@ -26,15 +26,15 @@ struct TrafficSpec {
   double rate_pps = 2000;            // packets per second (average)
   std::size_t payload_bytes = 1200;  // RTP payload, >= rtp::kProbeBytes
   Shape shape = Shape::kCbr;
-  double fps = 30;                   // burst: frames per second; each frame = rate_pps/fps packets back to back
-  double duration_s = 1;             // used when packet_count == 0
-  std::uint64_t packet_count = 0;    // exact count to send; 0 = rate * duration
+  double fps = 30;                 // burst: frames per second; each frame = rate_pps/fps packets back to back
+  double duration_s = 1;           // used when packet_count == 0
+  std::uint64_t packet_count = 0;  // exact count to send; 0 = rate * duration
   std::string dest_host = "127.0.0.1";
   std::uint16_t dest_port = 0;
-  std::uint32_t ssrc = 0x52584243;   // "RXBC"
-  std::uint8_t payload_type = 96;    // dynamic (RFC 3551); 0..127
+  std::uint32_t ssrc = 0x52584243;  // "RXBC"
+  std::uint8_t payload_type = 96;   // dynamic (RFC 3551); 0..127
   std::uint16_t first_sequence = 0;
-  int cpu = -1;                      // pin the sender thread to this CPU (-1 = no pinning)
+  int cpu = -1;  // pin the sender thread to this CPU (-1 = no pinning)
 
   // Packets sent before the measured stream, so that a receiver's start-up
   // (cold caches, first buffers, caps negotiation) is not measured. For the

@@ -21,8 +21,8 @@ std::int64_t NowNs(clockid_t clock) {
 }  // namespace
 
 std::string TxTimestamps::Enable(int fd) {
-  const unsigned flags = SOF_TIMESTAMPING_TX_SOFTWARE | SOF_TIMESTAMPING_SOFTWARE | SOF_TIMESTAMPING_OPT_ID |
-                         SOF_TIMESTAMPING_OPT_TSONLY;
+  const unsigned flags =
+      SOF_TIMESTAMPING_TX_SOFTWARE | SOF_TIMESTAMPING_SOFTWARE | SOF_TIMESTAMPING_OPT_ID | SOF_TIMESTAMPING_OPT_TSONLY;
   if (setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPING, &flags, sizeof flags) != 0) {
     return std::string("SO_TIMESTAMPING: ") + std::strerror(errno);
   }
@@ -46,8 +46,7 @@ void TxTimestamps::Collect() {
       if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPING) {
         scm_timestamping stamps;
         std::memcpy(&stamps, CMSG_DATA(c), sizeof stamps);
-        tx_ns = std::int64_t{stamps.ts[0].tv_sec} * 1'000'000'000 + stamps.ts[0].tv_nsec -
-                realtime_minus_monotonic_ns_;
+        tx_ns = std::int64_t{stamps.ts[0].tv_sec} * 1'000'000'000 + stamps.ts[0].tv_nsec - realtime_minus_monotonic_ns_;
       } else if ((c->cmsg_level == SOL_IP && c->cmsg_type == IP_RECVERR) ||
                  (c->cmsg_level == SOL_IPV6 && c->cmsg_type == IPV6_RECVERR)) {
         sock_extended_err error;
