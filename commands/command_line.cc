@@ -1,6 +1,7 @@
 #include "commands/command_line.h"
 
 #include <unistd.h>
+#include <CLI/CLI.hpp>
 
 #include <cerrno>
 #include <cstdio>

@@ -6,8 +6,6 @@
 // any traffic.
 #pragma once
 
-#include <CLI/CLI.hpp>
-
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -15,6 +13,12 @@
 
 #include "receivers/strategy.h"
 #include "spec/run_spec.h"
+
+// CLI11 is header-only and costs seconds to compile: only the .cc files that
+// define options include it.
+namespace CLI {
+class App;
+}  // namespace CLI
 
 namespace rxbench::harness {
 

@@ -5,11 +5,15 @@
 // reports what it sent, to the receiver and optionally to a JSON file.
 #pragma once
 
-#include <CLI/CLI.hpp>
-
 #include <string>
 
 #include "commands/command_line.h"
+
+// CLI11 is header-only and costs seconds to compile: only the .cc files that
+// define options include it.
+namespace CLI {
+class App;
+}  // namespace CLI
 
 namespace rxbench::harness {
 

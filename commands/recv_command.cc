@@ -1,5 +1,6 @@
 #include "commands/recv_command.h"
 
+#include <CLI/CLI.hpp>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>

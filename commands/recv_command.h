@@ -16,13 +16,17 @@
 // has the same form as `run`'s.
 #pragma once
 
-#include <CLI/CLI.hpp>
-
 #include <cstdint>
 #include <optional>
 #include <string>
 
 #include "commands/command_line.h"
+
+// CLI11 is header-only and costs seconds to compile: only the .cc files that
+// define options include it.
+namespace CLI {
+class App;
+}  // namespace CLI
 
 namespace rxbench::harness {
 
