@@ -33,6 +33,7 @@ TIMING_TARGETS=(
   //tests:thread_census_test
   //tests:thread_usage_test
   //tests:strategies_test
+  //tests:lock_step_test
 )
 
 say() { printf 'stress_suite: %s\n' "$*" >&2; }
