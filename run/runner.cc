@@ -88,10 +88,10 @@ bool WaitForParked(const receivers::ReadGate& gate) {
 // Lock-step, on the sender thread after a round of `released` datagrams:
 // returns once the receiver has taken them all, each has left the pipeline or
 // been refused (for null, taken is the end), and the receiver sleeps at the
-// gate again. It reads atomics only, so that
-// it does not disturb the threads it waits for. False when the counts stand
-// still for kRoundStallNs short of the round: a datagram was lost (kernel
-// drop, pipeline drop) and the stream goes on without it.
+// gate again. It reads atomics only, so that it does not disturb the threads
+// it waits for. False when the counts stand still for kRoundStallNs short of
+// the round: a datagram was lost (kernel drop, pipeline drop) and the stream
+// goes on without it.
 bool WaitForRound(const receivers::ReadGate& gate, const ReceiveSide& receive, bool is_null, std::uint64_t released) {
   // Generous: under valgrind a round of 64 packets takes tens of milliseconds.
   constexpr std::uint64_t kRoundStallNs = 5'000'000'000;
