@@ -8,6 +8,7 @@ import shutil
 import tempfile
 
 from reports.ci import build, exact_tier
+from reports.ci.adjusted import adjusted_analysis, describe as describe_adjustment
 from reports.ci.baseline import baseline_iterations, check_available, parse_baseline
 from reports.ci.config import load_config
 from reports.ci.decision import exit_code, judge, regressions
@@ -19,6 +20,7 @@ from reports.ci.outcome import ci_document, exact_markdown, junit_text, markdown
     verdict_line
 from reports.ci.report_calibration import report_calibration, time_pools
 from reports.comparison.analysis import Contender, analyze
+from reports.comparison.section import to_section
 from reports.files import write_atomically, write_json_atomically
 from reports.history import store
 from reports.history.db import open_db
@@ -234,11 +236,24 @@ def _decide(args, config, design, reference_label, ref_side, cand_side, work, ex
     losses = {c.strategy: (loss_of(c.reference_iterations), loss_of(c.candidate_iterations))
               for c in contenders}
     time_checks = judge(analysis, config, losses)
+    names = list(config.adjust_for if args.adjust_for is None else args.adjust_for)
+    adjusted, adjust_notes = None, []
+    if names and design == PAIRED:
+        adjusted, adjust_notes = adjusted_analysis(reference_label, contenders, config, names)
+        time_checks = _adjusted_decides(time_checks, judge(adjusted, config, {}), config)
     checks = time_checks + (exact.checks if exact is not None else [])
 
     print(verdict_line(checks, reference_label))
     print("time tier:")
     print(render_console(analysis), end="", flush=True)
+    if adjusted is not None:
+        print(f"time tier, gated metrics adjusted for {', '.join(names)} "
+              "(these decide):")
+        print(render_console(adjusted), end="")
+        print("\n".join(describe_adjustment(adjust_notes)), flush=True)
+    elif names:
+        say("ci: --adjust-for needs paired repetitions (--against or --calibrate); "
+            "the raw comparison decides")
     if exact is not None:
         print(exact_tier.render(exact), flush=True)
     if args.calibrate:
@@ -251,6 +266,9 @@ def _decide(args, config, design, reference_label, ref_side, cand_side, work, ex
 
     document = ci_document(cand_side.context, cand_side.iterations, analysis, checks,
                            _settings(args, config, reference_label, design))
+    if adjusted is not None:
+        document["adjusted"] = {"covariates": names, "comparison": to_section(adjusted),
+                                "notes": [dataclasses.asdict(n) for n in adjust_notes]}
     if exact is not None:
         document["exact"] = exact_tier.document(exact, args.exact_repetitions)
     ci_json = os.path.join(work, "ci.json")
@@ -261,6 +279,14 @@ def _decide(args, config, design, reference_label, ref_side, cand_side, work, ex
         write_atomically(args.markdown, markdown_text(analysis, checks, reference_label,
                                                       exact))
     return (0 if args.calibrate else exit_code(checks)), ci_json
+
+
+def _adjusted_decides(raw_checks, adjusted_checks, config):
+    """The raw checks, with each gated metric's replaced by its adjusted check (loss and
+    ungated metrics stay raw)."""
+    adjusted = {(c.strategy, c.metric): c for c in adjusted_checks}
+    return [adjusted.get((c.strategy, c.metric), c) if config.rule(c.metric) else c
+            for c in raw_checks]
 
 
 def _record(args, conn, info, cand_side, ref_side, reference_commit):

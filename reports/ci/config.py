@@ -21,6 +21,7 @@ defaults.
 """
 from dataclasses import dataclass, field
 
+from reports.ci.covariates import parse_names
 from reports.ci.rule import Rule, default_ignore_below
 from reports.files import read_json
 from reports.results.metrics import COMPARED, GATED_BY_DEFAULT
@@ -36,6 +37,9 @@ DEFAULT_ALPHA = 0.01
 # 1/4096 per packet at the default count) is not.
 DEFAULT_EXACT = {"instructions_per_packet": 0.01, "syscalls_per_packet": 0.01,
                  "allocations_per_packet": 0.01}
+# None by default until a covariate is shown, on this VM, to lower the A/A spread and
+# keep injected-cost detection (docs/deciding.md#covariates).
+DEFAULT_ADJUST_FOR: tuple = ()
 _KEYS = [m.key for m in COMPARED]
 
 
@@ -45,6 +49,8 @@ class GateConfig:
     alpha: float
     ignore_below: dict = field(default_factory=dict)   # metric key -> fraction, if not default
     exact: dict = field(default_factory=lambda: dict(DEFAULT_EXACT))
+    # The time tier's covariates (covariates.py) the gated metrics are adjusted for.
+    adjust_for: tuple = DEFAULT_ADJUST_FOR
 
     def exact_rule(self) -> Rule:
         """The exact tier's rule for instructions per packet: no test (see
@@ -78,11 +84,12 @@ def load_config(path):
 def parse_config(data, where="config"):
     if not isinstance(data, dict):
         raise UsageError(f"{where}: expected a JSON object")
-    unknown = set(data) - {"thresholds", "alpha", "ignore_below", "exact_thresholds"}
+    unknown = set(data) - {"thresholds", "alpha", "ignore_below", "exact_thresholds",
+                           "adjust_for"}
     if unknown:
         raise UsageError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}; "
-                         "expected 'thresholds', 'ignore_below', 'alpha' and "
-                         "'exact_thresholds'")
+                         "expected 'thresholds', 'ignore_below', 'alpha', "
+                         "'exact_thresholds' and 'adjust_for'")
     thresholds = data.get("thresholds", DEFAULT_THRESHOLDS)
     if not isinstance(thresholds, dict):
         raise UsageError(f"{where}: 'thresholds' must map metric keys to fractions")
@@ -97,7 +104,17 @@ def parse_config(data, where="config"):
         raise UsageError(f"{where}: 'alpha' must be in (0, 0.5); got {alpha!r}")
     return GateConfig(dict(thresholds), float(alpha),
                       _ignore_below(data.get("ignore_below", {}), thresholds, where),
-                      _exact(data.get("exact_thresholds", {}), where))
+                      _exact(data.get("exact_thresholds", {}), where),
+                      _adjust_for(data.get("adjust_for", list(DEFAULT_ADJUST_FOR)), where))
+
+
+def _adjust_for(names, where):
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise UsageError(f"{where}: 'adjust_for' must be a list of covariate names")
+    try:
+        return tuple(parse_names(",".join(names) or "none"))
+    except ValueError as e:
+        raise UsageError(f"{where}: 'adjust_for': {e}") from e
 
 
 def _exact(levels, where):

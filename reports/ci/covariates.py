@@ -1,20 +1,24 @@
-"""Covariate adjustment of the wall-clock tier (CUPED / ANCOVA on the paired log ratios).
+"""Covariate adjustment of the wall-clock tier (ANCOVA / CUPED on the paired log ratios).
 
 Much of a repetition's wall-clock noise has a measured cause: the receive side's threads
 waited on a run queue, were switched out, the hypervisor stole time, the receiver took
 bigger or smaller batches. Each pair i gives the log ratio y_i = log(B_i / A_i) of the
 gated metric and, per covariate, the difference x_i = c(B_i) - c(A_i) of the two sides'
-values. Regressing y on the centred x within the gate's own pairs and removing the part x
-explains,
+values. The model is y_i = delta + x_i . beta + e_i: fitted on the gate's own pairs, each
+pair is brought to what it would have been had both sides seen the same covariates,
 
-    y_adj_i = y_i - (x_i - mean(x)) . beta,
+    y_adj_i = y_i - x_i . beta,
 
-leaves the mean of the log ratios unchanged (the regression is on centred covariates) and
-removes the variance the covariates account for. Centring on the pairs' own mean matters:
-a real regression moves some covariates (a slower receiver takes bigger batches), and that
-shift is in mean(x), so it is never subtracted from the effect; only the pair-to-pair
-scatter is. A covariate stays in the gate's default only where it lowered the A/A spread
-AND left injected-cost detection intact, on this VM (docs/deciding.md).
+whose mean is the intercept delta, the effect at equal covariates. Adjusting to x = 0 (not
+to the pairs' mean of x) is what removes the covariates' share of the noise in the
+estimate itself; centring on mean(x) would only tighten the scatter around a centre as
+noisy as before, and make the test overconfident.
+
+The price: a covariate that the change under test moves (a slower receiver takes bigger
+batches; a receiver spinning longer keeps the pipeline threads on its CPU waiting) carries
+part of the real effect, and adjusting removes that part. So a covariate stays in the
+gate's default only where it lowered the A/A spread AND left injected-cost detection
+intact, on this VM (docs/deciding.md).
 
 beta is re-estimated inside every gate, and inside every simulated gate of `ci
 --calibrate` (adjust() works on a stack of gates), so the rates calibrate reports include
@@ -109,7 +113,10 @@ def adjust(log_ratios, covariates) -> np.ndarray:
     yc = y - y.mean(axis=1, keepdims=True)
     gram = np.einsum("gnk,gnl->gkl", xs, xs) + 1e-9 * n * np.eye(k)
     beta = np.linalg.solve(gram, np.einsum("gnk,gn->gk", xs, yc)[..., None])[..., 0]
-    adjusted = y - np.einsum("gnk,gk->gn", xs, beta)
+    # The slope comes from the centred fit (the intercept is free); it is applied to the
+    # uncentred differences: each pair brought to equal covariates on both sides.
+    unit = np.divide(x, scale, out=np.zeros_like(x), where=scale > 0)
+    adjusted = y - np.einsum("gnk,gk->gn", unit, beta)
     return adjusted[0] if single else adjusted
 
 

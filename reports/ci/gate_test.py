@@ -254,6 +254,27 @@ class Nightly(SandboxTest):
         self.assertEqual(code, 0, err)
         self.assertIn("unpaired comparison with the last 1 runs", out)
 
+    def test_adjusted_for_a_covariate_the_adjusted_pairs_decide(self):
+        # +4 % under +-30 % noise that the receiver's run-queue wait explains entirely:
+        # the raw pairs cannot see it, adjusted they do, and the adjusted row decides.
+        os.environ.update(FAKE_RXBENCH_NOISE="0.3", FAKE_RXBENCH_SEED="7")
+        self.addCleanup(os.environ.pop, "FAKE_RXBENCH_NOISE")
+        self.addCleanup(os.environ.pop, "FAKE_RXBENCH_SEED")
+        options = ["--against", "HEAD", "--repetitions", "12", "--strategies",
+                   "combined-list", "--inject-cost-ns", "120", "--no-record"]
+        code, out, err = self.box.ci(*options)
+        self.assertEqual(code, 0, out + err)
+        code, out, err = self.box.ci(*options, "--adjust-for", "run_queue_wait",
+                                     "--out", self.box.path("out"))
+        self.assertEqual(code, 1, out + err)
+        self.assertIn("time tier, gated metrics adjusted for run_queue_wait", out)
+        self.assertRegex(err, r"regression: receive-path CPU, adjusted of combined-list: "
+                              r"1\.04x slower")
+        with open(os.path.join(self.box.path("out"), "ci.json")) as f:
+            document = json.load(f)
+        self.assertEqual(document["adjusted"]["covariates"], ["run_queue_wait"])
+        self.assertGreater(document["adjusted"]["notes"][0]["variance_explained"], 0.99)
+
     def test_calibrate(self):
         code, out, err = self.box.ci("--calibrate", "--repetitions", REPS,
                                      "--strategies", "iouring")

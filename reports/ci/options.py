@@ -4,6 +4,7 @@ which validates it in a dry run)."""
 import argparse
 
 from reports.ci.build import DEFAULT_KEEP
+from reports.ci.covariates import COVARIATES, parse_names
 from reports.ci.exact_tier import DEFAULT_REPETITIONS as EXACT_REPETITIONS
 from reports.ci.placement import placement_for
 from reports.history.paths import default_db_path
@@ -87,6 +88,12 @@ def parser():
                           '"ignore_below": {metric: fraction} (default 0.4 x threshold); '
                           '"exact_thresholds": {"instructions_per_packet": 0.01, '
                           '"syscalls_per_packet": 0.01, "allocations_per_packet": 0.01}')
+    out.add_argument("--adjust-for", metavar="COVARIATES|none",
+                     help="time tier: adjust the gated metrics' paired log ratios for these "
+                          "per-repetition covariates (comma-separated: "
+                          f"{', '.join(COVARIATES)}; default: the config's 'adjust_for', "
+                          "else none); raw and adjusted are printed side by side, the "
+                          "adjusted decides")
     out.add_argument("--junit", metavar="FILE", help="JUnit XML: a testcase per strategy "
                                                      "x metric, a failure per regression")
     out.add_argument("--markdown", metavar="FILE", help="Markdown for a merge request")
@@ -135,6 +142,11 @@ def parse(argv, allowed_cpus=None):
     if not modes and not args.save_baseline and not args.prune:
         raise UsageError("ci: nothing to compare with: give --against REV, "
                          "--baseline NAME|history:N, --calibrate or --save-baseline NAME")
+    if args.adjust_for is not None:
+        try:
+            args.adjust_for = parse_names(args.adjust_for)
+        except ValueError as e:
+            raise UsageError(f"ci: --adjust-for: {e}") from e
     args.strategy_list = [s for s in args.strategies.split(",") if s]
     if not args.strategy_list:
         raise UsageError("ci: --strategies is empty")

@@ -9,7 +9,10 @@ packet in the receiver). So +450 ns is +15 % for combined-list, +17 % for iourin
 while two plain runs never differ by more than ~2 %.
 Environment: FAKE_RXBENCH_LOG (append one JSON line per call: argv), FAKE_RXBENCH_LOSS
 (packets lost per repetition when --inject-cost-ns is given), FAKE_RXBENCH_FAIL (runs
-exit 1).
+exit 1), FAKE_RXBENCH_NOISE (the noise's half-width instead of 0.01), FAKE_RXBENCH_SEED
+(seeds each call's noise with it and the --out path: reproducible gates).
+Each repetition's noise is also written as its receiver's run-queue wait (1000 ns per
+packet, +-500 at the noise's extremes): a covariate that explains the noise entirely.
 """
 import json
 import os
@@ -60,7 +63,9 @@ def parse(argv):
 
 def iteration(strategy, index, repetitions, options, rng):
     inject = options.get("--inject-cost-ns", 0)
-    cpu = BASE[strategy] * rng.uniform(0.99, 1.01) + inject
+    u = rng.uniform(-1.0, 1.0)
+    cpu = BASE[strategy] * (1 + float(os.environ.get("FAKE_RXBENCH_NOISE", "0.01")) * u) \
+        + inject
     lost = int(os.environ.get("FAKE_RXBENCH_LOSS", "0")) if inject else 0
     minimal = options.get("--measure") == "minimal"
     latency = None if minimal else 1e6 * rng.uniform(0.99, 1.01)
@@ -73,6 +78,8 @@ def iteration(strategy, index, repetitions, options, rng):
         "cpu_ns_per_packet_receiver": 0.4 * cpu, "cpu_ns_per_packet_pipeline": 0.6 * cpu,
         "latency_p50_ns": latency, "latency_p99_ns": latency and 3 * latency,
         "iterations": SENT - lost, "time_unit": "ns", "schema_version": 1,
+        "thread_cpu": {"rxrecv": {"role": "receiver",
+                                  "run_queue_wait_ns_per_packet": 1000 + 500 * u}},
         # Wall time of the window per packet: 1 s of the default 20 kpps.
         "real_time": 1e9 / (SENT - lost) if SENT - lost else 0,
     }
@@ -89,7 +96,8 @@ def main(argv):
     if os.environ.get("FAKE_RXBENCH_FAIL"):
         print("rxbench: receiver thread failed: fake failure", file=sys.stderr)
         return 1
-    rng = random.Random()
+    seed = os.environ.get("FAKE_RXBENCH_SEED")
+    rng = random.Random(f"{seed}:{options['--out']}" if seed else None)
     repetitions = options.get("--repetitions", 3)
     strategies = options["--strategies"].split(",")
     benchmarks = [iteration(s, i, repetitions, options, rng)
