@@ -34,11 +34,8 @@ def adjusted_analysis(reference_label, contenders, config, names):
     notes = []
     for contender in contenders:
         reference, candidate = _pairs(contender)
-        cand = {it.repetition_index: it for it in candidate}
         for key in config.thresholds:
-            usable = [(a, cand[a.repetition_index]) for a in reference
-                      if _positive(a.value(key)) and _positive(cand[a.repetition_index]
-                                                               .value(key))]
+            usable = _usable_pairs(contender, key)
             x = covariates.differences(names, [a.raw for a, _ in usable],
                                        [b.raw for _, b in usable])
             y = np.array([math.log(b.value(key) / a.value(key)) for a, b in usable])
@@ -63,6 +60,26 @@ def adjusted_analysis(reference_label, contenders, config, names):
     analysis = analyze(reference_label, adjusted_contenders, metrics, PAIRED, config.alpha,
                        config.confidence)
     return analysis, notes
+
+
+def pairs_with_covariates(contender, key, names):
+    """(log ratios (n,), covariate differences (n, k), the k names of `names` that every
+    pair has), over the pairs with a positive value of `key` on both sides."""
+    usable = _usable_pairs(contender, key)
+    y = np.array([math.log(b.value(key) / a.value(key)) for a, b in usable])
+    available = [n for n in names
+                 if covariates.differences([n], [a.raw for a, _ in usable],
+                                           [b.raw for _, b in usable]) is not None]
+    x = covariates.differences(available, [a.raw for a, _ in usable],
+                               [b.raw for _, b in usable])
+    return y, x, available
+
+
+def _usable_pairs(contender, key):
+    reference, candidate = _pairs(contender)
+    cand = {it.repetition_index: it for it in candidate}
+    return [(a, cand[a.repetition_index]) for a in reference
+            if _positive(a.value(key)) and _positive(cand[a.repetition_index].value(key))]
 
 
 def _pairs(contender):

@@ -7,7 +7,7 @@ import os
 import shutil
 import tempfile
 
-from reports.ci import build, exact_tier
+from reports.ci import build, covariate_calibration, exact_tier
 from reports.ci.adjusted import adjusted_analysis, describe as describe_adjustment
 from reports.ci.baseline import baseline_iterations, check_available, parse_baseline
 from reports.ci.config import load_config
@@ -259,6 +259,10 @@ def _decide(args, config, design, reference_label, ref_side, cand_side, work, ex
     if args.calibrate:
         print(report_calibration([("time", time_pools(contenders, config))],
                                  args.repetitions))
+        injected = bool(args.inject_cost_ns)
+        print(covariate_calibration.render(
+            covariate_calibration.rows(contenders, config, injected, args.repetitions),
+            injected, args.repetitions))
         if exact is not None:
             _print_exact_calibration(args, config, exact)
     for check in regressions(checks):

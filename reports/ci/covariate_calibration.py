@@ -1,0 +1,98 @@
+"""Which covariates earn their place in the wall-clock tier: for each candidate set, the
+A/A spread raw and adjusted, and the gate's rates with the adjustment refitted inside
+every simulated gate (covariates.adjust on a stack of gates, judged by
+calibrate.gate_fails, the gate's own rule).
+
+Resampling keeps each pair whole: its log ratio and its covariate differences are drawn
+together, and the random sign that swaps a pair's sides under A/A flips both. A run with
+an injected cost (`ci --calibrate --inject-cost-ns N`) is no A/A pool: its pairs carry
+the effect, and whatever it did to the covariates. For it the table gives how often
+gates drawn from those real pairs (with replacement, no sign flips) catch the injection,
+raw and adjusted: the check that adjusting does not remove a real effect along with the
+noise.
+"""
+import math
+from dataclasses import dataclass
+from typing import List, Optional, Tuple
+
+import numpy as np
+from scipy import stats
+
+from reports.ci import covariates
+from reports.ci.adjusted import pairs_with_covariates
+from reports.ci.calibrate import REPORTED_EFFECTS, SEED, TRIALS, gate_fails
+
+
+@dataclass(frozen=True)
+class Row:
+    strategy: str
+    names: Tuple[str, ...]        # () for raw
+    cv: float                     # CV of the pool's ratios (adjusted on the whole pool)
+    false_alarms: Optional[float]  # None for an injected run
+    caught: dict                  # effect -> share (A/A: simulated; injected: {None: share})
+
+
+def candidate_sets(available: List[str]) -> List[Tuple[str, ...]]:
+    """Raw, each covariate alone, and all of them together."""
+    sets: List[Tuple[str, ...]] = [()] + [(n,) for n in available]
+    if len(available) > 1:
+        sets.append(tuple(available))
+    return sets
+
+
+def rows(contenders, config, injected, repetitions, trials=TRIALS):
+    out = []
+    for contender in contenders:
+        for key in config.thresholds:
+            rule = config.rule(key)
+            y_all, x_all, available = pairs_with_covariates(contender, key,
+                                                            list(covariates.COVARIATES))
+            if len(y_all) < 2:
+                continue
+            for names in candidate_sets(available):
+                x = x_all[:, [available.index(n) for n in names]]
+                out.append(_row(contender.strategy, names, y_all, x, rule, injected,
+                                repetitions, trials))
+    return out
+
+
+def _row(strategy, names, y, x, rule, injected, repetitions, trials):
+    rng = np.random.default_rng(SEED)
+    adjusted_pool = covariates.adjust(y, x)
+    cv = float(stats.variation(np.exp(adjusted_pool), ddof=1))
+    idx = rng.integers(0, len(y), size=(trials, repetitions))
+    if injected:
+        fails = gate_fails(np.exp(covariates.adjust(y[idx], x[idx])), rule)
+        return Row(strategy, names, cv, None, {None: float(np.mean(fails))})
+    signs = rng.choice((-1.0, 1.0), size=idx.shape)
+    ys, xs = y[idx] * signs, x[idx] * signs[..., None]
+    rates = {e: float(np.mean(gate_fails(np.exp(covariates.adjust(ys + math.log1p(e), xs)),
+                                         rule)))
+             for e in (0.0,) + REPORTED_EFFECTS}
+    return Row(strategy, names, cv, rates.pop(0.0), rates)
+
+
+def render(table, injected, repetitions, trials=TRIALS):
+    if not table:
+        return "covariates: no pairs with covariates to resample"
+    what = ("share of gates drawn from these injected pairs (no sign flips) that fail"
+            if injected else "false alarms and catch rates as in the table above")
+    lines = [f"time tier, covariates ({trials} simulated gates of {repetitions} pairs, the "
+             f"adjustment refitted in each; {what}):"]
+    effects = "" if injected else \
+        "".join(f"{'+' + format(e * 100, 'g') + ' %':>8}" for e in REPORTED_EFFECTS)
+    head = "caught" if injected else "false alarms"
+    lines.append(f"{'strategy':<15} {'adjusted for':<40} {'CV':>7} {head:>12}{effects}")
+    for r in table:
+        label = ", ".join(r.names) or "(raw)"
+        if injected:
+            rates = f"{_percent(r.caught[None]):>12}"
+        else:
+            rates = f"{_percent(r.false_alarms):>12}" + "".join(
+                f"{_percent(r.caught[e]):>8}" for e in REPORTED_EFFECTS)
+        lines.append(f"{r.strategy:<15} {label:<40} {_percent(r.cv):>7} {rates}")
+    return "\n".join(lines)
+
+
+def _percent(rate):
+    return "-" if rate is None else f"{rate * 100:.1f} %"
