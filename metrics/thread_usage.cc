@@ -2,6 +2,8 @@
 
 #include <sys/resource.h>
 
+#include "platform/run_queue_wait.h"
+
 namespace rxbench::metrics {
 namespace {
 
@@ -30,6 +32,12 @@ ThreadUsage Sample(clockid_t clock, int who) {
   return usage;
 }
 
+std::optional<std::uint64_t> BothKnown(const std::optional<std::uint64_t>& a, const std::optional<std::uint64_t>& b,
+                                       std::uint64_t (*combine)(std::uint64_t, std::uint64_t)) {
+  if (!a || !b) return std::nullopt;
+  return combine(*a, *b);
+}
+
 }  // namespace
 
 ThreadUsage& ThreadUsage::operator+=(const ThreadUsage& other) {
@@ -38,6 +46,8 @@ ThreadUsage& ThreadUsage::operator+=(const ThreadUsage& other) {
   sys_ns += other.sys_ns;
   voluntary_switches += other.voluntary_switches;
   involuntary_switches += other.involuntary_switches;
+  run_queue_wait_ns =
+      BothKnown(run_queue_wait_ns, other.run_queue_wait_ns, [](std::uint64_t a, std::uint64_t b) { return a + b; });
   return *this;
 }
 
@@ -48,10 +58,16 @@ ThreadUsage operator-(const ThreadUsage& end, const ThreadUsage& start) {
   d.sys_ns = end.sys_ns - start.sys_ns;
   d.voluntary_switches = end.voluntary_switches - start.voluntary_switches;
   d.involuntary_switches = end.involuntary_switches - start.involuntary_switches;
+  d.run_queue_wait_ns =
+      BothKnown(end.run_queue_wait_ns, start.run_queue_wait_ns, [](std::uint64_t a, std::uint64_t b) { return a - b; });
   return d;
 }
 
-ThreadUsage SampleCallingThread() { return Sample(CLOCK_THREAD_CPUTIME_ID, RUSAGE_THREAD); }
+ThreadUsage SampleCallingThread() {
+  ThreadUsage usage = Sample(CLOCK_THREAD_CPUTIME_ID, RUSAGE_THREAD);
+  usage.run_queue_wait_ns = platform::RunQueueWaitNs(0);
+  return usage;
+}
 
 ThreadUsage SampleProcess() { return Sample(CLOCK_PROCESS_CPUTIME_ID, RUSAGE_SELF); }
 

@@ -11,10 +11,15 @@
 // scheduler keeps in ns. getrusage() splits that time into user and sys, but
 // the split is derived from tick sampling, so user_ns + sys_ns tracks cpu_ns
 // only to within a few ms. Use cpu_ns for cost, user/sys for the proportion.
+//
+// run_queue_wait_ns (platform/run_queue_wait.h) is known for a thread only,
+// and only where the kernel keeps schedstats; a sum or difference with an
+// unknown side is unknown.
 #pragma once
 
 #include <cstdint>
 #include <ctime>
+#include <optional>
 
 namespace rxbench::metrics {
 
@@ -24,6 +29,7 @@ struct ThreadUsage {
   std::uint64_t sys_ns = 0;
   std::uint64_t voluntary_switches = 0;
   std::uint64_t involuntary_switches = 0;
+  std::optional<std::uint64_t> run_queue_wait_ns;
 
   ThreadUsage& operator+=(const ThreadUsage& other);
 };
@@ -33,10 +39,11 @@ struct ThreadUsage {
 // in between.
 ThreadUsage operator-(const ThreadUsage& end, const ThreadUsage& start);
 
-// The thread that calls it (CLOCK_THREAD_CPUTIME_ID + RUSAGE_THREAD).
+// The thread that calls it (CLOCK_THREAD_CPUTIME_ID + RUSAGE_THREAD, and
+// its schedstat).
 ThreadUsage SampleCallingThread();
 // All threads of the process, including ones that have exited
-// (CLOCK_PROCESS_CPUTIME_ID + RUSAGE_SELF).
+// (CLOCK_PROCESS_CPUTIME_ID + RUSAGE_SELF; no run-queue wait).
 ThreadUsage SampleProcess();
 
 // CLOCK_MONOTONIC in ns: the clock every rxbench timestamp is taken on, so

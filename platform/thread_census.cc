@@ -9,6 +9,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "platform/cpu_steal.h"
+#include "platform/run_queue_wait.h"
+
 namespace rxbench::platform {
 namespace {
 
@@ -112,7 +115,9 @@ ThreadCensus TakeThreadCensus() {
     const SwitchCounts switches = ParseTaskStatus(ReadFile(dir + "status"));
     sample.voluntary_switches = switches.voluntary;
     sample.involuntary_switches = switches.involuntary;
+    sample.run_queue_wait_ns = RunQueueWaitNs(sample.tid);
   }
+  census.machine_steal_ns = MachineStealNs();
   return census;
 }
 

@@ -14,6 +14,11 @@
 // threads and the process clock are read first and back to back, the slower
 // /proc files afterwards, so the samples describe as nearly one instant as
 // the kernel allows.
+//
+// Two covariates of the wall-clock tier ride along (docs/metrics.md), read in
+// the same pass so that they bound the same window: each thread's run-queue
+// wait (platform/run_queue_wait.h) and the machine's steal time
+// (platform/cpu_steal.h). Either is nullopt where the kernel does not say.
 #pragma once
 
 #include <sys/types.h>
@@ -34,12 +39,14 @@ struct ThreadSample {
   std::uint64_t sys_ns = 0;
   std::uint64_t voluntary_switches = 0;
   std::uint64_t involuntary_switches = 0;
+  std::optional<std::uint64_t> run_queue_wait_ns;
 };
 
 struct ThreadCensus {
-  std::uint64_t monotonic_ns = 0;     // when it was taken
-  std::uint64_t process_cpu_ns = 0;   // every thread, exited ones included
-  std::vector<ThreadSample> threads;  // threads alive at the instant, by tid
+  std::uint64_t monotonic_ns = 0;                 // when it was taken
+  std::uint64_t process_cpu_ns = 0;               // every thread, exited ones included
+  std::vector<ThreadSample> threads;              // threads alive at the instant, by tid
+  std::optional<std::uint64_t> machine_steal_ns;  // since boot, every CPU of the machine
 };
 
 // This process, now. Threads that exit while it is taken are left out.

@@ -7,16 +7,23 @@ double PerPacket(double total, std::uint64_t packets) {
   return packets == 0 ? 0.0 : total / static_cast<double>(packets);
 }
 
+// Counters only grow; a tid reused by a new thread would not, so never wrap.
+std::uint64_t Minus(std::uint64_t a, std::uint64_t b) { return a > b ? a - b : 0; }
+
+std::optional<std::uint64_t> Minus(const std::optional<std::uint64_t>& a, const std::optional<std::uint64_t>& b) {
+  if (!a || !b) return std::nullopt;
+  return Minus(*a, *b);
+}
+
 platform::ThreadSample Difference(const platform::ThreadSample& end, const platform::ThreadSample* start) {
   if (start == nullptr) return end;  // born in the window
   platform::ThreadSample d = end;
-  // Counters only grow; a tid reused by a new thread would not, so never wrap.
-  auto minus = [](std::uint64_t a, std::uint64_t b) { return a > b ? a - b : 0; };
-  d.cpu_ns = minus(end.cpu_ns, start->cpu_ns);
-  d.user_ns = minus(end.user_ns, start->user_ns);
-  d.sys_ns = minus(end.sys_ns, start->sys_ns);
-  d.voluntary_switches = minus(end.voluntary_switches, start->voluntary_switches);
-  d.involuntary_switches = minus(end.involuntary_switches, start->involuntary_switches);
+  d.cpu_ns = Minus(end.cpu_ns, start->cpu_ns);
+  d.user_ns = Minus(end.user_ns, start->user_ns);
+  d.sys_ns = Minus(end.sys_ns, start->sys_ns);
+  d.voluntary_switches = Minus(end.voluntary_switches, start->voluntary_switches);
+  d.involuntary_switches = Minus(end.involuntary_switches, start->involuntary_switches);
+  d.run_queue_wait_ns = Minus(end.run_queue_wait_ns, start->run_queue_wait_ns);
   return d;
 }
 
@@ -25,6 +32,7 @@ struct Used {
   ThreadRole role = ThreadRole::kOther;
   std::uint64_t packets = 0;
   platform::ThreadSample total;
+  bool wait_unknown = false;  // a thread of the sum had no run-queue wait
 
   void Add(const platform::ThreadSample& d) {
     total.cpu_ns += d.cpu_ns;
@@ -32,7 +40,15 @@ struct Used {
     total.sys_ns += d.sys_ns;
     total.voluntary_switches += d.voluntary_switches;
     total.involuntary_switches += d.involuntary_switches;
+    if (d.run_queue_wait_ns) {
+      total.run_queue_wait_ns = total.run_queue_wait_ns.value_or(0) + *d.run_queue_wait_ns;
+    } else {
+      wait_unknown = true;
+    }
   }
+
+  // Known when every thread's is (and there was a thread).
+  std::optional<std::uint64_t> RunQueueWaitNs() const { return wait_unknown ? std::nullopt : total.run_queue_wait_ns; }
 
   ThreadCpu PerPacketFigures() const {
     ThreadCpu t;
@@ -46,6 +62,8 @@ struct Used {
     }
     t.voluntary_switches_per_packet = PerPacket(static_cast<double>(total.voluntary_switches), packets);
     t.involuntary_switches_per_packet = PerPacket(static_cast<double>(total.involuntary_switches), packets);
+    if (const auto wait = RunQueueWaitNs())
+      t.run_queue_wait_ns_per_packet = PerPacket(static_cast<double>(*wait), packets);
     return t;
   }
 };
@@ -96,6 +114,14 @@ CpuAttribution AttributeCpu(const CpuWindow& window, const IdentifyThread& ident
   a.pipeline = role(ThreadRole::kPipeline);
   a.generator = role(ThreadRole::kGenerator);
   a.receive_path_ns_per_packet = a.receiver.cpu_ns_per_packet + a.pipeline.cpu_ns_per_packet;
+  if (a.receiver.run_queue_wait_ns_per_packet && a.pipeline.run_queue_wait_ns_per_packet) {
+    a.run_queue_wait_ns_per_packet_receive_side =
+        *a.receiver.run_queue_wait_ns_per_packet + *a.pipeline.run_queue_wait_ns_per_packet;
+  }
+  a.machine_steal_ns = Minus(window.end.machine_steal_ns, window.start.machine_steal_ns);
+  if (a.machine_steal_ns) {
+    a.machine_steal_ns_per_packet = PerPacket(static_cast<double>(*a.machine_steal_ns), window.packets);
+  }
   const double process_ns = window.end.process_cpu_ns > window.start.process_cpu_ns
                                 ? static_cast<double>(window.end.process_cpu_ns - window.start.process_cpu_ns)
                                 : 0.0;

@@ -9,6 +9,10 @@
 // accounts for is `unattributed` = process - sum of threads: exited threads
 // that left no sample, and the few microseconds between reading the first and
 // the last clock of a census.
+//
+// Run-queue wait and steal time are covariates of the wall-clock tier
+// (docs/metrics.md), unknown (nullopt) where the kernel does not say: a sum
+// with a thread whose wait is unknown is unknown, never a smaller number.
 #pragma once
 
 #include <cstdint>
@@ -38,15 +42,21 @@ struct ThreadCpu {
   std::optional<double> sys_ns_per_packet;
   double voluntary_switches_per_packet = 0;
   double involuntary_switches_per_packet = 0;
+  std::optional<double> run_queue_wait_ns_per_packet;  // waited runnable for a CPU
 };
 
 struct CpuAttribution {
   std::map<std::string, ThreadCpu> threads;  // by reported name; threads of one name summed
   // Sums by role, per receive-side packet (generator: per packet sent).
   ThreadCpu receiver, pipeline, generator;
-  double receive_path_ns_per_packet = 0;  // receiver + pipeline
-  double process_ns_per_packet = 0;       // every thread of the process
-  double unattributed_ns_per_packet = 0;  // process - every listed thread
+  double receive_path_ns_per_packet = 0;                            // receiver + pipeline
+  double process_ns_per_packet = 0;                                 // every thread of the process
+  double unattributed_ns_per_packet = 0;                            // process - every listed thread
+  std::optional<double> run_queue_wait_ns_per_packet_receive_side;  // receiver + pipeline
+  // The machine's steal time over the window (every CPU's, summed), and per
+  // receive-side packet.
+  std::optional<std::uint64_t> machine_steal_ns;
+  std::optional<double> machine_steal_ns_per_packet;
 };
 
 struct CpuWindow {

@@ -202,7 +202,8 @@ nlohmann::json ThreadCpuJson(const ThreadCpu& t) {
           {"user_ns_per_packet", OrNull(t.user_ns_per_packet)},
           {"sys_ns_per_packet", OrNull(t.sys_ns_per_packet)},
           {"voluntary_switches_per_packet", t.voluntary_switches_per_packet},
-          {"involuntary_switches_per_packet", t.involuntary_switches_per_packet}};
+          {"involuntary_switches_per_packet", t.involuntary_switches_per_packet},
+          {"run_queue_wait_ns_per_packet", OrNull(t.run_queue_wait_ns_per_packet)}};
 }
 
 // Google Benchmark's real_time: the wall time of the measured window per
@@ -284,6 +285,10 @@ nlohmann::json IterationJson(const RunResult& r) {
       {"ctx_switches_per_packet", r.ctx_switches_per_packet},
       {"voluntary_switches_per_packet", cpu.receiver.voluntary_switches_per_packet},
       {"involuntary_switches_per_packet", cpu.receiver.involuntary_switches_per_packet},
+      {"run_queue_wait_ns_per_packet", OrNull(cpu.receiver.run_queue_wait_ns_per_packet)},
+      {"run_queue_wait_ns_per_packet_receive_side", OrNull(cpu.run_queue_wait_ns_per_packet_receive_side)},
+      {"machine_steal_ns", OrNull(cpu.machine_steal_ns)},
+      {"machine_steal_ns_per_packet", OrNull(cpu.machine_steal_ns_per_packet)},
       {"generator_cpu_ns_per_packet", r.generator_cpu_ns_per_packet},
       {"pipeline_threads", r.pipeline_threads},
       {"latency_p50_ns", OrNull(r.latency, r.latency.p50)},

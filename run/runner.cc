@@ -30,6 +30,7 @@ platform::ThreadSample FinalSample(const traffic_gen::GeneratorReport& sent) {
   s.sys_ns = sent.usage.sys_ns;
   s.voluntary_switches = sent.usage.voluntary_switches;
   s.involuntary_switches = sent.usage.involuntary_switches;
+  s.run_queue_wait_ns = sent.usage.run_queue_wait_ns;
   return s;
 }
 

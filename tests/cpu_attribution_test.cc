@@ -1,6 +1,7 @@
 // CPU attribution over a measurement window, on hand-made censuses: who is
-// counted from where, what is left unattributed, how roles and names sum, and
-// when the user/kernel split is said at all.
+// counted from where, what is left unattributed, how roles and names sum,
+// when the user/kernel split is said at all, and the wall-clock tier's
+// covariates (run-queue wait, steal), unknown wherever a part is.
 #include "results/cpu_attribution.h"
 
 #include <gtest/gtest.h>
@@ -107,6 +108,61 @@ TEST(CpuAttributionTest, NoPacketsMeansNoPerPacketFigures) {
   const CpuAttribution a = AttributeCpu(w, Roles({{2, {ThreadRole::kReceiver, "receiver"}}}));
   EXPECT_DOUBLE_EQ(a.receiver.cpu_ns_per_packet, 0.0);
   EXPECT_DOUBLE_EQ(a.process_ns_per_packet, 0.0);
+}
+
+platform::ThreadSample Waited(platform::ThreadSample t, std::optional<std::uint64_t> wait_ns) {
+  t.run_queue_wait_ns = wait_ns;
+  return t;
+}
+
+TEST(CpuAttributionTest, RunQueueWaitPerThreadAndReceiveSide) {
+  CpuWindow w;
+  w.packets = 1000;
+  w.generator_packets = 500;
+  w.start.threads = {Waited(Thread(2, "rxrecv", 0), 10 * kMs), Waited(Thread(3, "queue0:src", 0), 20 * kMs),
+                     Waited(Thread(4, "rxgen", 0), 1 * kMs)};
+  w.end.threads = {Waited(Thread(2, "rxrecv", 0), 13 * kMs), Waited(Thread(3, "queue0:src", 0), 21 * kMs),
+                   Waited(Thread(5, "timer", 0), 2 * kMs)};
+  w.exited[4] = Waited(Thread(4, "rxgen", 0), 6 * kMs);
+  w.start.machine_steal_ns = 500 * kMs;
+  w.end.machine_steal_ns = 530 * kMs;
+  const CpuAttribution a = AttributeCpu(w, Roles({{2, {ThreadRole::kReceiver, "receiver"}},
+                                                  {3, {ThreadRole::kPipeline, "queue0"}},
+                                                  {4, {ThreadRole::kGenerator, "generator"}},
+                                                  {5, {ThreadRole::kPipeline, "pipeline:timer"}}}));
+  EXPECT_EQ(a.threads.at("receiver").run_queue_wait_ns_per_packet, 3000.0);        // 3 ms / 1000
+  EXPECT_EQ(a.threads.at("queue0").run_queue_wait_ns_per_packet, 1000.0);          // 1 ms / 1000
+  EXPECT_EQ(a.threads.at("pipeline:timer").run_queue_wait_ns_per_packet, 2000.0);  // born: from 0
+  EXPECT_EQ(a.threads.at("generator").run_queue_wait_ns_per_packet, 10000.0);      // 5 ms / 500 sent
+  EXPECT_EQ(a.receiver.run_queue_wait_ns_per_packet, 3000.0);
+  EXPECT_EQ(a.pipeline.run_queue_wait_ns_per_packet, 3000.0);
+  EXPECT_EQ(a.run_queue_wait_ns_per_packet_receive_side, 6000.0);  // the generator is not in it
+  EXPECT_EQ(a.machine_steal_ns, 30 * kMs);
+  EXPECT_EQ(a.machine_steal_ns_per_packet, 30000.0);
+}
+
+// A kernel without schedstats, or one thread whose file could not be read:
+// the figures it is part of are unknown, never a smaller number or 0.
+TEST(CpuAttributionTest, RunQueueWaitUnknownWhereAnyPartIs) {
+  CpuWindow w;
+  w.packets = 10;
+  w.start.threads = {Waited(Thread(2, "rxrecv", 0), 10 * kMs), Waited(Thread(3, "queue0:src", 0), std::nullopt),
+                     Waited(Thread(6, "queue1:src", 0), 10 * kMs)};
+  w.end.threads = {Waited(Thread(2, "rxrecv", 0), 11 * kMs), Waited(Thread(3, "queue0:src", 0), 20 * kMs),
+                   Waited(Thread(6, "queue1:src", 0), 12 * kMs)};
+  w.start.machine_steal_ns = std::nullopt;
+  w.end.machine_steal_ns = 30 * kMs;
+  const CpuAttribution a = AttributeCpu(w, Roles({{2, {ThreadRole::kReceiver, "receiver"}},
+                                                  {3, {ThreadRole::kPipeline, "queue0"}},
+                                                  {6, {ThreadRole::kPipeline, "queue1"}}}));
+  EXPECT_EQ(a.threads.at("receiver").run_queue_wait_ns_per_packet, 100000.0);
+  EXPECT_EQ(a.threads.at("queue1").run_queue_wait_ns_per_packet, 200000.0);
+  EXPECT_FALSE(a.threads.at("queue0").run_queue_wait_ns_per_packet.has_value());  // unknown at the start
+  EXPECT_FALSE(a.pipeline.run_queue_wait_ns_per_packet.has_value());              // queue1's alone would be less
+  EXPECT_FALSE(a.run_queue_wait_ns_per_packet_receive_side.has_value());
+  EXPECT_FALSE(a.generator.run_queue_wait_ns_per_packet.has_value());  // no generator thread at all
+  EXPECT_FALSE(a.machine_steal_ns.has_value());
+  EXPECT_FALSE(a.machine_steal_ns_per_packet.has_value());
 }
 
 }  // namespace

@@ -133,5 +133,47 @@ TEST(IterationJson, RealTimeIsWallTimePerPacket) {
   EXPECT_EQ(kResultsSchemaVersion, 1);
 }
 
+// The wall-clock tier's covariates: per thread beside its switches, for the
+// receiver, the receive side and the machine; null where unknown, and the
+// aggregates take them.
+TEST(IterationJson, RunQueueWaitAndStealWhereKnown) {
+  RunResult r;
+  r.strategy = "s";
+  r.scenario = "x";
+  r.cpu.threads["receiver"] = ThreadCpu{ThreadRole::kReceiver, 900, std::nullopt, std::nullopt, 0.5, 0.25, 120.0};
+  r.cpu.threads["queue0"] = ThreadCpu{ThreadRole::kPipeline, 300, std::nullopt, std::nullopt, 0, 0, std::nullopt};
+  r.cpu.receiver.run_queue_wait_ns_per_packet = 120.0;
+  r.cpu.run_queue_wait_ns_per_packet_receive_side = 175.5;
+  r.cpu.machine_steal_ns = 40'000'000;
+  r.cpu.machine_steal_ns_per_packet = 2000.0;
+  const nlohmann::json j = IterationJson(r);
+  EXPECT_EQ(j["thread_cpu"]["receiver"]["run_queue_wait_ns_per_packet"], 120.0);
+  EXPECT_TRUE(j["thread_cpu"]["queue0"]["run_queue_wait_ns_per_packet"].is_null());
+  EXPECT_EQ(j["run_queue_wait_ns_per_packet"], 120.0);
+  EXPECT_EQ(j["run_queue_wait_ns_per_packet_receive_side"], 175.5);
+  EXPECT_EQ(j["machine_steal_ns"], 40'000'000);
+  EXPECT_EQ(j["machine_steal_ns_per_packet"], 2000.0);
+  for (const char* key : {"run_queue_wait_ns_per_packet", "run_queue_wait_ns_per_packet_receive_side",
+                          "machine_steal_ns", "machine_steal_ns_per_packet"}) {
+    EXPECT_TRUE(IsAggregated(key)) << key;
+  }
+}
+
+TEST(IterationJson, RunQueueWaitAndStealNullWhenUnknown) {
+  RunResult r;
+  r.strategy = "s";
+  r.scenario = "x";
+  r.cpu.threads["receiver"] =
+      ThreadCpu{ThreadRole::kReceiver, 900, std::nullopt, std::nullopt, 0.5, 0.25, std::nullopt};
+  const nlohmann::json j = IterationJson(r);
+  ASSERT_TRUE(j["thread_cpu"]["receiver"].contains("run_queue_wait_ns_per_packet"));
+  EXPECT_TRUE(j["thread_cpu"]["receiver"]["run_queue_wait_ns_per_packet"].is_null());
+  for (const char* key : {"run_queue_wait_ns_per_packet", "run_queue_wait_ns_per_packet_receive_side",
+                          "machine_steal_ns", "machine_steal_ns_per_packet"}) {
+    ASSERT_TRUE(j.contains(key)) << key;
+    EXPECT_TRUE(j[key].is_null()) << key;
+  }
+}
+
 }  // namespace
 }  // namespace rxbench::harness

@@ -272,9 +272,10 @@ TEST(RunnerJsonTest, EveryFigureUnderItsOwnName) {
   r.cpu_ns_per_packet_process = 404;
   r.generator_cpu_ns_per_packet = 105;
   r.cpu.unattributed_ns_per_packet = 3.5;
-  r.cpu.threads["queue0"] = ThreadCpu{ThreadRole::kPipeline, 60, 10.0, 50.0, 0.25, 0.5};
-  r.cpu.threads["pipeline:timer"] = ThreadCpu{ThreadRole::kPipeline, 42, std::nullopt, std::nullopt, 0, 0};
-  r.cpu.threads["generator"] = ThreadCpu{ThreadRole::kGenerator, 105, std::nullopt, std::nullopt, 0, 0};
+  r.cpu.threads["queue0"] = ThreadCpu{ThreadRole::kPipeline, 60, 10.0, 50.0, 0.25, 0.5, 7.5};
+  r.cpu.threads["pipeline:timer"] =
+      ThreadCpu{ThreadRole::kPipeline, 42, std::nullopt, std::nullopt, 0, 0, std::nullopt};
+  r.cpu.threads["generator"] = ThreadCpu{ThreadRole::kGenerator, 105, std::nullopt, std::nullopt, 0, 0, std::nullopt};
   r.latency.count = 5;
   r.latency.p50 = 1001;
   r.latency.p99 = 1002;

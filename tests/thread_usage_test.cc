@@ -4,6 +4,7 @@
 #include <time.h>
 
 #include <cstdint>
+#include <optional>
 #include <thread>
 
 #include "tests/burn_cpu.h"
@@ -61,14 +62,15 @@ TEST(ThreadUsageTest, ThreadSampleExcludesOtherThreads) {
 }
 
 TEST(ThreadUsageTest, DifferenceAndSum) {
-  const ThreadUsage a{100, 60, 40, 7, 3};
-  const ThreadUsage b{250, 150, 100, 10, 5};
+  const ThreadUsage a{100, 60, 40, 7, 3, 20};
+  const ThreadUsage b{250, 150, 100, 10, 5, 45};
   const ThreadUsage d = b - a;
   EXPECT_EQ(d.cpu_ns, 150u);
   EXPECT_EQ(d.user_ns, 90u);
   EXPECT_EQ(d.sys_ns, 60u);
   EXPECT_EQ(d.voluntary_switches, 3u);
   EXPECT_EQ(d.involuntary_switches, 2u);
+  EXPECT_EQ(d.run_queue_wait_ns, 25u);
 
   ThreadUsage total = a;
   total += d;
@@ -77,6 +79,18 @@ TEST(ThreadUsageTest, DifferenceAndSum) {
   EXPECT_EQ(total.sys_ns, b.sys_ns);
   EXPECT_EQ(total.voluntary_switches, b.voluntary_switches);
   EXPECT_EQ(total.involuntary_switches, b.involuntary_switches);
+  EXPECT_EQ(total.run_queue_wait_ns, b.run_queue_wait_ns);
+}
+
+// A run-queue wait unknown on either side (no schedstats) stays unknown.
+TEST(ThreadUsageTest, UnknownRunQueueWaitStaysUnknown) {
+  const ThreadUsage known{100, 60, 40, 7, 3, 20};
+  const ThreadUsage unknown{250, 150, 100, 10, 5, std::nullopt};
+  EXPECT_FALSE((unknown - known).run_queue_wait_ns.has_value());
+  EXPECT_FALSE((known - unknown).run_queue_wait_ns.has_value());
+  ThreadUsage total = known;
+  total += unknown;
+  EXPECT_FALSE(total.run_queue_wait_ns.has_value());
 }
 
 TEST(ThreadUsageTest, Clocks) {
