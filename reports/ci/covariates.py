@@ -69,7 +69,7 @@ COVARIATES: Dict[str, tuple] = {
     "involuntary_switches": ("involuntary context switches of the receive side's threads "
                              "per packet", _receive_side_sum("involuntary_switches_per_packet")),
     "steal": ("steal time of the machine over the window, ns per packet",
-              _field("steal_ns_per_packet")),
+              _field("machine_steal_ns_per_packet")),
     "batch": ("the receiver's mean batch, packets per receive batch", _mean_batch),
 }
 
