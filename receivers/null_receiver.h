@@ -2,7 +2,9 @@
 // (recvmmsg, batched, into memory reused forever) and drops them. No GStreamer,
 // no allocation, no validation. With recv=gro (`null+gro`) it reads with the
 // gro call instead and counts each coalesced datagram as its segments. Every other strategy's CPU per packet is also
-// reported as a ratio to this one, measured in the same invocation.
+// reported as a ratio to this one, measured in the same invocation, where it is
+// a floor: draining faster, it wakes more per packet than a free-running
+// strategy, and not under --lock-step (results/floor_comparability.h).
 #pragma once
 
 #include <vector>

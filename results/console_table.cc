@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <map>
 
+#include "receivers/strategy.h"
+#include "results/floor_comparability.h"
 #include "results/statistics.h"
 
 namespace rxbench::harness {
@@ -16,6 +18,8 @@ struct Row {
   double sent = 0, delivered = 0, kernel_drops = 0, pipeline_drops = 0, unexplained = 0, achieved_kpps = 0;
   double rx_ns = 0, pipe_ns = 0, path_ns = 0, gen_ns = 0, measure_pct = -1, syscalls = -1, ctx = 0;
   double p50_us = -1, p99_us = -1, jitter_us = -1;  // -1: not measured
+  bool lock_step = false;
+  std::string floor_note;  // why null is no floor for this row ("": it is one)
   // --impair, summed over the repetitions: what was injected and what the sink saw.
   bool impaired = false, sequence_tracked = false;
   std::uint64_t withheld = 0, sent_twice = 0, sent_late = 0;
@@ -112,6 +116,7 @@ void PrintResultsTable(const std::vector<RunResult>& runs, std::FILE* out, bool 
       row.syscalls = MedianOf(ok, [](const RunResult& r) { return r.syscalls_per_packet.value_or(0); });
     }
     row.ctx = MedianOf(ok, [](const RunResult& r) { return r.ctx_switches_per_packet; });
+    row.lock_step = ok.front()->lock_step.has_value();
     for (const RunResult* r : ok) {
       if (!r->impairments_injected) continue;
       row.impaired = true;
@@ -140,6 +145,19 @@ void PrintResultsTable(const std::vector<RunResult>& runs, std::FILE* out, bool 
   };
   // null has no pipeline: its receiver thread is the whole receive path.
   const double null_ns = reference("null", false);
+  if (null_ns > 0) {
+    auto figures = [](const Row& row) {
+      return FloorFigures{row.ctx, row.syscalls < 0 ? std::nullopt : std::optional<double>(row.syscalls)};
+    };
+    const Row& floor = rows["null"];
+    for (auto& [name, row] : rows) {
+      const auto preset = receivers::FindPreset(receivers::PresetNameOf(name));
+      if (row.runs == row.failed || (preset && preset->Role() == receivers::StrategyRole::kFloor)) continue;
+      const bool can_lock_step = preset && preset->receiver != receivers::ReceiverKind::kUdpsrc &&
+                                 preset->recv != receivers::RecvKind::kIoUring;
+      row.floor_note = FloorMismatch("null", figures(floor), name, figures(row), !row.lock_step && can_lock_step);
+    }
+  }
 
   // The strategy column fits the longest name (overrides make names long).
   int name_width = 14;
@@ -158,19 +176,21 @@ void PrintResultsTable(const std::vector<RunResult>& runs, std::FILE* out, bool 
     const std::string p50 = Format("%.1f", row.p50_us), p99 = Format("%.1f", row.p99_us),
                       jitter = Format("%.1f", row.jitter_us);
     const std::string syscalls = Format("%.2f", row.syscalls);
+    // No ratio to a floor that is none for this row: the line below says why.
+    const std::string ratio = row.floor_note.empty() ? Ratio(row.path_ns, null_ns) : "-";
     const bool bad = row.unexplained != 0;
     std::fprintf(out,
                  "%-*s %-32.32s %9.0f %8.1f %9.0f %7.0f %7.0f %8.0f %8.0f %8.0f %8.0f %6s %7s %6s %6.2f %8s %8s %7s "
                  "%s%7.0f%s\n",
                  name_width, name.c_str(), row.policies.c_str(), row.sent, row.achieved_kpps, row.delivered,
                  row.kernel_drops, row.pipeline_drops, row.rx_ns, row.pipe_ns, row.path_ns, row.gen_ns,
-                 measure_pct.c_str(), Ratio(row.path_ns, null_ns).c_str(), syscalls.c_str(), row.ctx, p50.c_str(),
-                 p99.c_str(), jitter.c_str(), bad && color ? "\033[31m" : "", row.unexplained,
-                 bad && color ? "\033[0m" : "");
+                 measure_pct.c_str(), ratio.c_str(), syscalls.c_str(), row.ctx, p50.c_str(), p99.c_str(),
+                 jitter.c_str(), bad && color ? "\033[31m" : "", row.unexplained, bad && color ? "\033[0m" : "");
     if (row.failed > 0) {
       std::fprintf(out, "%*s %d of %d repetitions failed: %s\n", name_width, "", row.failed, row.runs,
                    row.error.c_str());
     }
+    if (!row.floor_note.empty()) std::fprintf(out, "%*s x null: %s\n", name_width, "", row.floor_note.c_str());
     if (!row.gso_refusal.empty()) std::fprintf(out, "%*s generator: %s\n", name_width, "", row.gso_refusal.c_str());
     if (row.impaired) PrintImpairments(row, name_width, out);
   }

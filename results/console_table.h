@@ -1,6 +1,8 @@
 // The console rendering of results: one row per strategy (the median over its
 // repetitions), CPU per packet of the receive path and the generator, the
-// path's ratio to the kernel floor (`null`) measured in the same invocation,
+// path's ratio to the kernel floor (`null`) measured in the same invocation
+// (or, where null woke or called the kernel more per packet, why it is no
+// floor there: floor_comparability.h),
 // latency, jitter and the loss invariant. unexplained_packets is shown in red
 // when it is not zero. Comparisons between strategies, with intervals and
 // verdicts, are the statistics' job (reports/, after `compare`).

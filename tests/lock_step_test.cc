@@ -14,6 +14,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
@@ -297,6 +298,44 @@ TEST(LockStepRun, EveryRoundIsReleasedToASleepingReceiverAndLeavesThePipeline) {
     EXPECT_EQ(r.packets_sent, 400u);
     EXPECT_EQ(r.packets_delivered, 400u);
     EXPECT_EQ(r.window_packets, 300u);
+  }
+}
+
+// The floor held against a strategy (issue 19 section 2): in lock-step, null
+// and combined-list read every round in the same receive calls of --batch
+// (one option for both: a compare cannot give them different batches) and
+// sleep at the gate once per round, so null's wake-ups and syscalls per packet
+// are the strategy's and its CPU per packet is a floor. 100 warm-up packets
+// (64 + 36: 2 + 2 calls of at most 32) and 2000 measured (31 rounds of 64 and
+// one of 16: 63 calls): 34 rounds, 35 sleeps at the gate, 67 calls.
+TEST(LockStepRun, NullReadsInTheSameCallsAsTheStrategyItIsHeldAgainst) {
+  std::map<std::string, harness::RunResult> runs;
+  for (const char* name : {"combined-list", "null"}) {
+    SCOPED_TRACE(name);
+    spec::RunSpec spec;
+    spec.receive.receiver.strategy = *receivers::FindPreset(name);
+    spec.traffic.packet_count = 2000;
+    spec.traffic.warmup_packets = 100;
+    spec.traffic.lock_step_packets = 64;
+    spec.traffic.rate_pps = 1;  // ignored in lock-step
+    harness::RunResult r = harness::RunOnce(spec);
+    ASSERT_TRUE(r.ok) << r.error;
+    ASSERT_TRUE(r.lock_step.has_value());
+    ASSERT_TRUE(r.receive_calls_per_packet.has_value());
+    EXPECT_EQ(r.lock_step->rounds, 34u);
+    EXPECT_EQ(r.lock_step->gate_waits, 35u);
+    EXPECT_EQ(r.window_packets, 2000u);
+    runs[name] = std::move(r);
+  }
+  const harness::RunResult& null = runs["null"];
+  const harness::RunResult& strategy = runs["combined-list"];
+  EXPECT_EQ(null.lock_step->gate_waits, strategy.lock_step->gate_waits);
+  // A short read (a datagram still on its way at a release) splits a call.
+  if (null.lock_step->short_reads + strategy.lock_step->short_reads == 0) {
+    EXPECT_EQ(null.receiver_batches, 67u);
+    EXPECT_EQ(null.receiver_batches, strategy.receiver_batches);
+    EXPECT_EQ(*null.receive_calls_per_packet, 63.0 / 2000);
+    EXPECT_EQ(*null.receive_calls_per_packet, *strategy.receive_calls_per_packet);
   }
 }
 

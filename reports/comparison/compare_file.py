@@ -1,6 +1,7 @@
 """The analysis of one `compare` results file: every strategy against the reference
 strategy, paired by repetition index (compare ran them back to back)."""
 from reports.comparison.analysis import Contender, analyze
+from reports.results import floor
 from reports.results.metrics import COMPARED
 
 
@@ -27,5 +28,8 @@ def analyze_compare_file(results, reference=None, metrics=COMPARED):
     failed = [it for it in results.iterations if not it.ok]
     notes += [f"{it.strategy} repetition {it.repetition_index} failed "
               f"({it.error_message or 'no reason given'}): left out" for it in failed]
+    # Where the floor woke or called the kernel more per packet than a strategy, its
+    # ratios are no floor's: said before the noise warnings (reports/results/floor.py).
+    notes += floor.notes_of_file(results)
     analysis.warnings[:0] = notes
     return analysis

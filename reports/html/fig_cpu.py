@@ -11,9 +11,8 @@ from matplotlib.patches import Patch
 
 from reports.html import palette, threads
 from reports.html.figure_files import footnote, new_figure
-from reports.results.catalogue import FLOOR
 from reports.stats import median
-from reports.html.verdicts import PATH_KEY
+from reports.html.verdicts import PATH_KEY, floor_label, floor_notes
 
 
 def draw(results, colours, ratios=None):
@@ -47,11 +46,14 @@ def draw(results, colours, ratios=None):
                     color="black", capsize=4, linewidth=1.2, zorder=5)
         _ratio_label(ax, x, max(bottom, mi.high), s, results, ratios)
 
-    # The first floor strategy (the results' strategy_role): what the kernel alone costs.
-    floor_label = next((s for s in labels if results.role_of(s) == FLOOR), None)
-    floor = median.median_of(results.runs[floor_label], PATH_KEY) if floor_label else None
+    # The first floor strategy (the results' strategy_role): what the kernel alone costs,
+    # drawn only where it is comparable with every strategy shown (verdicts.floor_notes).
+    lowest = floor_label(results)
+    not_comparable = floor_notes(results) if lowest in labels else {}
+    floor = median.median_of(results.runs[lowest], PATH_KEY) \
+        if lowest in labels and not not_comparable else None
     if floor:
-        ax.axhline(floor, color=colours[floor_label], linestyle="--", linewidth=1.2, zorder=4)
+        ax.axhline(floor, color=colours[lowest], linestyle="--", linewidth=1.2, zorder=4)
 
     ax.set_xticks(range(len(labels)), labels, rotation=20 if len(labels) > 5 else 0, ha="right"
                   if len(labels) > 5 else "center")
@@ -62,11 +64,13 @@ def draw(results, colours, ratios=None):
     ax.set_title("Receive-path CPU per packet, by thread")
     ax.set_ylim(0, ax.get_ylim()[1] * 1.08)
     ax.grid(axis="y", alpha=0.3)
-    ax.legend(handles=_legend(thread_labels, tints, floor, floor_label, colours),
+    ax.legend(handles=_legend(thread_labels, tints, floor, lowest, colours),
               loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, title_fontsize=8,
               title="thread (a tint of the\nstrategy's colour)")
     footnote(fig, median.interval_note(intervals) + " of receiver + pipeline CPU; "
-             f"bar labels: ratio to {results.reference_of() or 'the reference'}")
+             f"bar labels: ratio to {results.reference_of() or 'the reference'}"
+             + (f"; no floor line: {lowest} is not a comparable floor here (the notes say why)"
+                if not_comparable else ""))
     return fig
 
 
@@ -90,7 +94,7 @@ def _tints(thread_labels):
     return out
 
 
-def _legend(thread_labels, tints, floor, floor_label, colours):
+def _legend(thread_labels, tints, floor, lowest, colours):
     handles = []
     for t in thread_labels:
         if t == threads.UNATTRIBUTED:
@@ -102,8 +106,8 @@ def _legend(thread_labels, tints, floor, floor_label, colours):
     handles.append(Line2D([], [], color="black", marker="_", markersize=10,
                           label="interval of the median"))
     if floor:
-        handles.append(Line2D([], [], color=colours[floor_label], linestyle="--",
-                              label=f"{floor_label} floor (kernel receive only): {floor:,.0f} ns"))
+        handles.append(Line2D([], [], color=colours[lowest], linestyle="--",
+                              label=f"{lowest} floor (kernel receive only): {floor:,.0f} ns"))
     return handles
 
 

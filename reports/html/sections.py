@@ -56,7 +56,8 @@ def cpu(results, colours, out_dir):
         "CPU time per delivered packet of the receiver thread and of each pipeline thread "
         "(their sum is the receive path), with the unattributed rest of the process hatched "
         "on top. The dashed line is the floor (a strategy that receives and drops): the "
-        "kernel's share.",
+        "kernel's share; it is left out where the floor woke or called the kernel more per "
+        "packet than a strategy, and the notes say so.",
         "No receive-path CPU in these results.")
 
 

@@ -5,10 +5,12 @@ With a "comparison" section (written by `analyze-compare`) the verdicts are its 
 are available, and the text says so instead of implying a significance it does not have.
 A floor (null, null+gro: the results' strategy_role) is never "cheapest": it is the
 kernel's cost, it delivers nothing to GStreamer. Results written before the roles have no
-floor and a note says so.
+floor and a note says so. Where the floor woke or called the kernel more per packet than a
+strategy, a note says it is no comparable floor there (reports/results/floor.py).
 """
 from dataclasses import dataclass, field
 
+from reports.results import floor
 from reports.results.catalogue import FLOOR, NO_CATALOGUE_NOTE
 from reports.stats import median
 
@@ -35,7 +37,29 @@ def build(results):
         out.notes.append(f"{label}: {len(errors)} repetition(s) failed, left out: {errors[0]}")
     if results.files and results.catalogue() is None:
         out.notes.append(f"These results were {NO_CATALOGUE_NOTE}.")
+    # A comparison section written since the rule has these notes among its warnings.
+    out.notes += [n for n in floor_notes(results).values()
+                  if not any(n in existing for existing in out.notes)]
     return out
+
+
+def floor_label(results):
+    """The first floor strategy (the results' strategy_role), or None."""
+    return next((s for s in results.strategies if results.role_of(s) == FLOOR), None)
+
+
+def floor_notes(results):
+    """{label: note} for each strategy the first floor is no comparable floor for
+    (reports/results/floor.py); empty when it is one for all, or there is no floor."""
+    label = floor_label(results)
+    if label is None:
+        return {}
+    found = results.catalogue()
+    others = [(s, results.runs[s], found.preset_of(results.base_name[s]) if found else None)
+              for s in results.strategies if results.role_of(s) != FLOOR]
+    index = results.file_of[label]
+    lock_step = bool(results.files[index].context.get("lock_step_packets"))
+    return floor.notes(label, results.runs[label], others, lock_step)
 
 
 def number(v, digits=0):

@@ -38,3 +38,25 @@ def two_strategies(factor, n=12, reference="baseline", candidate="slow", noise=N
         entries.append(entry(candidate, i, cpu * factor * (noise[i] if noise else 1.0),
                              **candidate_fields))
     return results(entries)
+
+
+def floor_and_strategy(null_ctx, catalogue, lock_step=None, n=3):
+    """combined-list (0.03 context switches and 0.06 syscalls per packet) and null (the
+    floor, `null_ctx` context switches, the same syscalls), with the roles and catalogue
+    (`rxbench list --json` without its scenarios) the harness writes; lock-step when
+    `lock_step` is a round size."""
+    entries = []
+    for i in range(n):
+        entries.append(entry("combined-list", i, 5000.0 + i, strategy_role="ordinary",
+                             ctx_switches_per_packet=0.03, syscalls_per_packet=0.06))
+        entries.append(entry("null", i, 1900.0 + i, strategy_role="floor",
+                             ctx_switches_per_packet=null_ctx, syscalls_per_packet=0.06,
+                             cpu_ns_per_packet_receiver=1900.0 + i,
+                             cpu_ns_per_packet_pipeline=0.0, latency_p50_ns=None,
+                             latency_p99_ns=None))
+    context = {"catalogue": {k: v for k, v in catalogue.items()
+                             if k not in ("scenarios", "default_pipeline")},
+               "invocation": {"reference": "combined-list"}}
+    if lock_step:
+        context["lock_step_packets"] = lock_step
+    return results(entries, **context)
