@@ -117,6 +117,20 @@ def adjust(log_ratios, covariates) -> np.ndarray:
     # uncentred differences: each pair brought to equal covariates on both sides.
     unit = np.divide(x, scale, out=np.zeros_like(x), where=scale > 0)
     adjusted = y - np.einsum("gnk,gk->gn", unit, beta)
+    # The test that reads these pairs takes their scatter for the estimate's uncertainty.
+    # The fit made the residuals too tight (k slopes fitted on n pairs) and the estimate
+    # (the intercept) carries the slopes' own error where mean(x) is off zero: the
+    # residuals are widened so that their scatter is the intercept's standard error of
+    # the regression, sqrt(s^2 (1/n + xbar' (Xc'Xc)^-1 xbar)), s^2 on n - k - 1 degrees
+    # of freedom. Without this, `ci --calibrate` measured up to 3.4 % false alarms
+    # against alpha = 1 % with 4 covariates on 20 pairs.
+    centre = adjusted.mean(axis=1, keepdims=True)
+    mean_x = unit.mean(axis=1)
+    leverage = np.einsum("gk,gk->g", mean_x,
+                         np.linalg.solve(gram, mean_x[..., None])[..., 0])
+    fitted = (scale[:, 0, :] > 0).sum(axis=1)   # the slopes that were fitted per gate
+    widen = np.sqrt((n - 1) / np.maximum(n - fitted - 1, 1) * (1 + n * leverage))[:, None]
+    adjusted = centre + (adjusted - centre) * widen
     return adjusted[0] if single else adjusted
 
 
