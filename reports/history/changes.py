@@ -77,7 +77,7 @@ class Detector:
         self._sum = [0.0]
         self._squares = [0.0]
         self._weak: Dict[int, Tuple[int, ...]] = {}   # window start -> its candidates
-        self.examined = 0   # points the last append passed to the window search
+        self.examined = 0   # points the last append or extend passed to the window search
 
     def extend(self, points):
         """Adds many points, then examines each window they touch once."""
