@@ -28,8 +28,10 @@ def _short(commit, width=22):
     return commit if len(commit) <= width else commit[:width - 1] + "…"
 
 
-def draw(records, colours, highlight=None):
-    """`highlight`: the commit of the report's own results, shaded when it is drawn."""
+def draw(records, colours, highlight=None, changes=()):
+    """`highlight`: the commit of the report's own results, shaded when it is drawn.
+    `changes`: trend_changes.find's change points; each whose first commit after is
+    drawn is a dashed line in its strategy's colour before that commit, with its size."""
     records = [r for r in records if r.get("value") is not None]
     if not records:
         return None
@@ -60,6 +62,16 @@ def draw(records, colours, highlight=None):
             high = [max(values[s, x]) - m for m, x in zip(mid, xs)]
             ax.errorbar(xs, mid, yerr=[low, high], marker="o", markersize=5, capsize=3,
                         linewidth=1.4, color=colours.get(s, "#333333"), label=s)
+        for c in changes:
+            if c["metric"] == metric and str(c["after"]) in first_seen:
+                x = first_seen[str(c["after"])] - 0.5
+                colour = colours.get(c["strategy"], "#333333")
+                ax.axvline(x, color=colour, linestyle="--", linewidth=1.2)
+                if c["change"] is not None:
+                    ax.annotate(f"{c['change'] * 100:+.1f} %", (x, 1), xytext=(3, -3),
+                                xycoords=("data", "axes fraction"),
+                                textcoords="offset points", va="top", fontsize=8,
+                                color=colour)
         if highlight in first_seen:
             ax.axvspan(first_seen[highlight] - 0.4, first_seen[highlight] + 0.4,
                        color="#f2d27a", alpha=0.35, linewidth=0)
@@ -77,6 +89,9 @@ def draw(records, colours, highlight=None):
                         ha="right", fontsize=8)
     axes[-1].set_xlim(-0.6, len(commits) - 0.4)
     axes[-1].set_xlabel("commit (oldest left)"
+                        + ("; dashed: a change point" if any(
+                            str(c["after"]) in first_seen and c["metric"] in metrics
+                            for c in changes) else "")
                         + ("; shaded: this report's results" if highlight in first_seen else ""))
     # One legend for all panels, right of the top one: it never hides a point, and
     # constrained layout makes room for it (matplotlib 3.6 has no loc="outside").

@@ -16,6 +16,7 @@ from reports.history import store
 from reports.history.db import open_db
 from reports.history.paths import default_db_path
 from reports.history.run_info import describe
+from reports.html import trend_changes
 from reports.html.commit_times import commit_times
 from reports.results import metrics as metric_defs
 
@@ -30,6 +31,7 @@ MAX_COMMITS = 30
 class TrendData:
     records: list = field(default_factory=list)  # {commit, time, strategy, metric, value}
     note: str = ""                               # what was read, or why nothing was
+    changes: list = field(default_factory=list)  # trend_changes.find's, of all runs read
 
 
 def gated_metrics(thresholds=None):
@@ -104,4 +106,5 @@ def read(db_path, context, strategies, metrics):
             + (f"; {others} other run{'s' * (others != 1)} on this host (another scenario or "
                "other options) are not comparable and left out" if others > 0 else "")
             + (". One commit so far: the trend starts here." if len(shown) == 1 else "."))
-    return TrendData(records=records, note=note)
+    return TrendData(records=records, note=note,
+                     changes=trend_changes.find(runs, when, strategies, metrics, value_of))

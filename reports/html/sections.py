@@ -170,7 +170,8 @@ def trend(data, colours, out_dir, highlight=None):
     """`data`: history_trend.TrendData; its note says where the numbers came from, or
     why there are none (then no figure is drawn)."""
     heading = "Trend over commits"
-    fig = fig_trend.draw(data.records, colours, highlight) if data.records else None
+    changes = getattr(data, "changes", [])
+    fig = fig_trend.draw(data.records, colours, highlight, changes) if data.records else None
     if fig is None:
         return join(el("h2", heading), el("p", prose(data.note or "No trend records."),
                                           class_="note"))
@@ -179,4 +180,19 @@ def trend(data, colours, out_dir, highlight=None):
         png, svg, "Gated metrics over commits, one line per strategy",
         prose("The metrics the CI gate judges (its thresholds, and packet loss) over commits, "
               "oldest left: per commit the median of its recorded repetitions, the bar their "
-              "range. " + data.note)))
+              "range. " + data.note + _change_points(data.records, changes))))
+
+
+def _change_points(records, changes):
+    """The dashed lines of figure 6 in words: which commits, how much, how sure."""
+    drawn = {str(r["commit"]) for r in records}
+    shown = [c for c in changes if str(c["after"]) in drawn]
+    if not shown:
+        return ""
+    return " Change points (dashed; `rxbench history --changes`, docs/history.md): " + \
+        "; ".join(f"{c['strategy']} {fig_trend.label(c['metric'])} "
+                  + ("" if c["change"] is None else
+                     f"{c['change'] * 100:+.1f} % ({c['low'] * 100:+.1f} … "
+                     f"{c['high'] * 100:+.1f} %) ")
+                  + f"from {c['before']} to {c['after']}, p {c['p_value']:.0e}"
+                  for c in shown) + "."
