@@ -9,7 +9,10 @@ packet in the receiver). So +450 ns is +15 % for combined-list, +17 % for iourin
 while two plain runs never differ by more than ~2 %.
 Environment: FAKE_RXBENCH_LOG (append one JSON line per call: argv), FAKE_RXBENCH_LOSS
 (packets lost per repetition when --inject-cost-ns is given), FAKE_RXBENCH_FAIL (runs
-exit 1).
+exit 1), FAKE_RXBENCH_SWING ("strategy=fraction,...": that strategy's cost is 1 + f or
+1 - f times its base in alternate calls, by the number of calls logged so far; the
+gate's runs alternate order, so its pairs' ratios swing as far above 1 as below it,
+and no test can decide on them).
 """
 import json
 import os
@@ -58,9 +61,15 @@ def parse(argv):
     return options, dry_run
 
 
-def iteration(strategy, index, repetitions, options, rng):
+def iteration(strategy, index, repetitions, options, rng, call):
     inject = options.get("--inject-cost-ns", 0)
-    cpu = BASE[strategy] * rng.uniform(0.99, 1.01) + inject
+    swing = swings().get(strategy)
+    if swing is None:
+        noise = rng.uniform(0.99, 1.01)
+    else:
+        # A little more each call: no two ratios tie.
+        noise = 1 + (swing + call * 1e-4) * (1 if call % 2 == 0 else -1)
+    cpu = BASE[strategy] * noise + inject
     lost = int(os.environ.get("FAKE_RXBENCH_LOSS", "0")) if inject else 0
     minimal = options.get("--measure") == "minimal"
     latency = None if minimal else 1e6 * rng.uniform(0.99, 1.01)
@@ -78,9 +87,19 @@ def iteration(strategy, index, repetitions, options, rng):
     }
 
 
+def swings():
+    text = os.environ.get("FAKE_RXBENCH_SWING", "")
+    return {name: float(value) for name, value in
+            (item.split("=") for item in text.split(",") if item)}
+
+
 def main(argv):
     log = os.environ.get("FAKE_RXBENCH_LOG")
+    call = 0
     if log:
+        if os.path.exists(log):
+            with open(log) as f:
+                call = sum(1 for _ in f)
         with open(log, "a") as f:
             f.write(json.dumps([sys.argv[0]] + argv) + "\n")
     options, dry_run = parse(argv)
@@ -92,7 +111,7 @@ def main(argv):
     rng = random.Random()
     repetitions = options.get("--repetitions", 3)
     strategies = options["--strategies"].split(",")
-    benchmarks = [iteration(s, i, repetitions, options, rng)
+    benchmarks = [iteration(s, i, repetitions, options, rng, call)
                   for i in range(repetitions) for s in strategies]
     context = {"host_name": socket.gethostname(), "kernel_release": "6.1.0-fake",
                "gstreamer_version": "GStreamer 1.22.0", "schema_version": 1,
