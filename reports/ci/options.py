@@ -36,13 +36,8 @@ usage or configuration errors.
 """
 
 DEFAULT_STRATEGIES = "combined-list,iouring"
-# The time tier's looks: at 12, 18, 24 and 30 pairs, each at alpha / 4 (0.0025, which the
-# exact Wilcoxon test reaches from 10 pairs). The cap: 30 pairs of the two default
-# strategies at about 4.5 s per pair per strategy are 270 s, within the 5-minute budget.
-# Even counts keep each look's pairs balanced between the two orders. Simulated on
-# log-normal A/A pools (docs/deciding.md): at a CV of 6 % +5 % is caught in ~90 % of
-# gates, which use ~20 pairs on average, false alarms ~0.5 %. `--calibrate` says what
-# this machine's noise allows.
+# The time tier's looks: at 12, 18, 24 and 30 pairs, each at alpha / 4. Why these, and
+# their error rates simulated: docs/deciding.md, "The time tier's looks".
 DEFAULT_REPETITIONS = 12
 DEFAULT_LOOK_EVERY = 6
 DEFAULT_MAX_REPETITIONS = 30

@@ -64,12 +64,12 @@ def report_calibration(tiers, trials=TRIALS):
 
 def _tier(name, pools, plan, trials):
     effects = "".join(f"{'+' + format(e * 100, 'g') + ' %':>8}" for e in REPORTED_EFFECTS)
-    used = "pairs used " + "/".join(f"p{q}" for q in PAIRS_PERCENTILES)
+    used = "pairs used, mean " + "/".join(f"p{q}" for q in PAIRS_PERCENTILES)
     lines = [f"{name} tier: {_looks(plan)}",
              f"{'strategy':<15} {'metric':<20} {'A/A pairs':>9} {'CV':>7} "
              f"{'threshold':>9} {'ignored':>7} {'alpha':>6} {'false alarms':>12}{effects}"
              f" {'at threshold':>12}  {'caught 95 % from':>16}  {'repetitions for threshold':>25}"
-             f"  {used + ': A/A':>24}  {'at threshold':>15}"]
+             f"  {used + ': A/A':>30}  {'at threshold':>15}"]
     for pool in pools:
         head = f"{pool.strategy:<15} {pool.label:<20}"
         if pool.skipped:
@@ -86,7 +86,7 @@ def _tier(name, pools, plan, trials):
                      f"{rule.threshold * 100:>7g} % {rule.ignore_below * 100:>5g} % "
                      f"{rule.alpha:>6g} {_percent(cal.false_alarm_rate):>12}{caught} "
                      f"{_percent(cal.caught_at_threshold):>12}  {from_:>16}  {reps:>25}"
-                     f"  {_pairs(cal.pairs_aa):>24}  {_pairs(cal.pairs_at_threshold):>15}")
+                     f"  {_pairs(cal.pairs_aa):>30}  {_pairs(cal.pairs_at_threshold):>15}")
     lines.append(f"({name} tier: 'caught 95 % from' is the smallest slowdown caught in >= "
                  f"{DETECTION * 100:.0f} % of gates as run; 'repetitions for threshold' "
                  "the fewest pairs with which a gate of one look (all of alpha) catches the "
