@@ -231,10 +231,12 @@ def _ratios(interleaving, strategy, key, pairs):
 
 def _settings(args, config, reference_label, design):
     plan = args.plan
+    looked = design == PAIRED   # only a paired time tier has looks (null otherwise)
     return {"reference": reference_label, "design": design, "alpha": config.alpha,
             "thresholds": config.thresholds, "repetitions": args.repetitions,
             "max_repetitions": plan.cap, "look_every": plan.every,
-            "looks": list(plan.looks), "look_alpha": plan.alpha(config.alpha),
+            "looks": list(plan.looks) if looked else None,
+            "look_alpha": plan.alpha(config.alpha) if looked else None,
             "strategies": args.strategy_list, "inject_cost_ns": args.inject_cost_ns,
             "inject_instructions": args.inject_instructions, "tier": args.tier,
             "exact_thresholds": config.exact, "exact_repetitions": args.exact_repetitions}

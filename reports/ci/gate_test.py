@@ -313,6 +313,18 @@ class Nightly(SandboxTest):
         code, out, err = self.box.ci("--baseline", "history:1", "--max-repetitions", REPS)
         self.assertEqual(code, 0, err)
         self.assertIn("unpaired comparison with the last 1 runs", out)
+        # No looks without pairs: the plan's looks are null in ci.json, and no
+        # strategy has a stop.
+        out_dir = self.box.path("out")
+        code, _, err = self.box.ci("--baseline", "nightly", "--max-repetitions", REPS,
+                                   "--out", out_dir, "--no-record")
+        self.assertEqual(code, 0, err)
+        with open(os.path.join(out_dir, "ci.json")) as f:
+            document = json.load(f)
+        self.assertEqual((document["context"]["ci"]["looks"],
+                          document["context"]["ci"]["look_alpha"],
+                          document["gate"]["sequential"]), (None, None, None))
+        self.assertEqual(len(document["benchmarks"]), 2 * int(REPS))
 
     def test_calibrate(self):
         # Looks at 10, 16 and 20 pairs; --calibrate runs all 20, its A/A pool.
