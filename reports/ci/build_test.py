@@ -140,7 +140,8 @@ class Prune(SandboxTest):
 
     def test_a_gate_prunes_after_its_build(self):
         code, _, err = self.box.ci("--against", "HEAD", "--repetitions", "8",
-                                   "--keep-builds", "2", "--no-record")
+                                   "--max-repetitions", "8", "--keep-builds", "2",
+                                   "--no-record")
         self.assertEqual(code, 0, err)
         # HEAD (the third commit) was used just now; the first is the newest of the rest.
         self.assertIn(f"removed the cached build {os.path.join(self.root, self.shas[1])}",

@@ -7,18 +7,23 @@ import os
 import shutil
 import tempfile
 
-from reports.ci import build, covariate_calibration, exact_tier
-from reports.ci.adjusted import adjusted_analysis, describe as describe_adjustment
+import numpy as np
+
+from reports.ci import build, covariate_calibration, covariates, exact_tier
+from reports.ci.adjusted import adjusted_analysis, describe as describe_adjustment, \
+    pairs_with_covariates
 from reports.ci.baseline import baseline_iterations, check_available, parse_baseline
 from reports.ci.config import load_config
 from reports.ci.decision import exit_code, judge, regressions
 from reports.ci.harness import Harness
-from reports.ci.interleave import Side, run_interleaved
+from reports.ci.interleave import Interleaving, Side
 from reports.ci.loss import loss_of
 from reports.ci.options import parse
 from reports.ci.outcome import ci_document, exact_markdown, junit_text, markdown_text, \
-    verdict_line
+    sequential_lines, verdict_line
 from reports.ci.report_calibration import report_calibration, time_pools
+from reports.ci.sequential import Gated, decide, fixed, stop_of
+from reports.comparison.samples import paired_samples
 from reports.comparison.analysis import Contender, analyze
 from reports.comparison.section import to_section
 from reports.files import write_atomically, write_json_atomically
@@ -30,7 +35,7 @@ from reports.optional import render_report
 from reports.stats.needed import paired_minimum
 from reports.render.console import render_console
 from reports.results.load import load
-from reports.results.metrics import COMPARED
+from reports.results.metrics import COMPARED, lookup
 from reports.stats.comparison import PAIRED, UNPAIRED
 from reports.exact import count
 from reports.usage import RunFailed, UsageError, say
@@ -76,18 +81,22 @@ def _inject_instructions(args):
 
 
 def _check_repetitions(args, config):
-    """A paired gate with fewer pairs than the Wilcoxon test needs to reach p < alpha
-    could never fail: it would say PASS whatever the build under test costs. That is a
-    configuration error, said before anything is built or run."""
+    """A look with fewer pairs than the Wilcoxon test needs to reach p < the look's alpha
+    could never fail: a first look that small spends its share of alpha for nothing, and
+    a gate of one such look would say PASS whatever the build under test costs. That is
+    a configuration error, said before anything is built or run."""
     if not args.against or args.tier == "exact":
         # --calibrate reports what n can see; --baseline depends on stored n; the exact
         # tier has no test.
         return
-    least = paired_minimum(config.alpha)
+    looks = len(args.plan.looks)
+    alpha = args.plan.alpha(config.alpha)
+    least = paired_minimum(alpha)
     if args.repetitions < least:
+        spread = f" ({config.alpha:g} over {looks} looks)" if looks > 1 else ""
         raise UsageError(f"ci: --repetitions {args.repetitions} is too few: with fewer "
                          f"than {least} pairs the Wilcoxon test cannot reach p < "
-                         f"{config.alpha:g}, so the gate could never fail; use "
+                         f"{alpha:g}{spread}, so the first look could never fail; use "
                          f"--repetitions {least} or more")
 
 
@@ -102,14 +111,16 @@ def _gate(args, config, candidate, spec, conn, work):
     if exact is not None and exact.skipped and args.tier == "exact":
         say(f"ci: exact tier skipped: {exact.skipped}; running the time tier, which decides")
     results_file = None
+    stops = None
     if reference:
-        ref_side, cand_side = run_interleaved(reference, candidate, args.strategy_list,
-                                              args.repetitions, args.scenario, work)
+        ref_side, cand_side, stops = _run_sequential(args, config, reference, candidate,
+                                                     work)
         for note in ref_side.notes:
             say(f"reference build: results {note}")
         design = PAIRED
     else:
-        results_file = candidate.compare(args.strategy_list, args.repetitions,
+        # Unpaired: no looks, the cap's repetitions (the most a paired gate would run).
+        results_file = candidate.compare(args.strategy_list, args.plan.cap,
                                          args.scenario, os.path.join(work, "candidate"))
         results = load(results_file)
         cand_side = Side(candidate, results.context, results.iterations)
@@ -123,7 +134,7 @@ def _gate(args, config, candidate, spec, conn, work):
     code = 0
     if ref_side is not None:
         code, results_file = _decide(args, config, design, reference_label, ref_side,
-                                     cand_side, work, exact)
+                                     cand_side, work, exact, stops)
     if conn is not None:
         _record(args, conn, info, cand_side, ref_side if reference else None,
                 reference_commit)
@@ -188,9 +199,61 @@ def _exact_tier(args, config, candidate, reference, work):
     return exact_tier.judge(runs, config)
 
 
+def _run_sequential(args, config, reference, candidate, work):
+    """The time tier's pairs, look by look (sequential.py): more pairs of the strategies
+    still undecided until each is decided or has the cap's. --calibrate runs the cap's
+    pairs of every strategy whatever the looks say: they are its A/A pool. Returns the
+    two Sides and each strategy's Stop."""
+    plan, strategies = args.plan, args.strategy_list
+    keys = list(config.thresholds)
+    interleaving = Interleaving(reference, candidate, args.scenario, work)
+    if args.calibrate:
+        interleaving.run_to(strategies, plan.cap)
+
+    names = _adjust_for(args, config)
+
+    def pairs_at(n, rows):
+        interleaving.run_to([strategies[i] for i in rows], n, plan.cap)
+        return [[_ratios(interleaving, strategies[i], key, n, names) for i in rows]
+                for key in keys]
+
+    metrics = [Gated(config.rule(key), lookup(key).higher_is_better) for key in keys]
+    stops = decide(pairs_at, metrics, plan, len(strategies))
+    ref_side, cand_side = interleaving.result()
+    return ref_side, cand_side, {s: stop_of(stops, i, keys, plan, config.alpha)
+                                 for i, s in enumerate(strategies)}
+
+
+def _ratios(interleaving, strategy, key, pairs, names):
+    """The strategy's ratios B_i/A_i of `key` over its first `pairs` pairs (none when the
+    metric was not measured), as the comparison pairs them; adjusted for the covariates
+    `names` where every pair has them (adjusted.py), as the final judgement will be."""
+    def of(name):
+        return [it for it in interleaving.sides[name].iterations
+                if it.strategy == strategy and it.repetition_index < pairs]
+    if names:
+        y, x, available = pairs_with_covariates(Contender(strategy, of("reference"),
+                                                          of("candidate")), key, names)
+        if available == names and len(y):
+            return np.exp(covariates.adjust(y, x))
+    samples = paired_samples(of("reference"), of("candidate"), key)
+    return np.asarray(samples.candidate, dtype=float) / np.asarray(samples.reference,
+                                                                   dtype=float)
+
+
+def _adjust_for(args, config):
+    """The covariates the time tier adjusts for: --adjust-for, else the config's."""
+    return list(config.adjust_for if args.adjust_for is None else args.adjust_for)
+
+
 def _settings(args, config, reference_label, design):
+    plan = args.plan
+    looked = design == PAIRED   # only a paired time tier has looks (null otherwise)
     return {"reference": reference_label, "design": design, "alpha": config.alpha,
             "thresholds": config.thresholds, "repetitions": args.repetitions,
+            "max_repetitions": plan.cap, "look_every": plan.every,
+            "looks": list(plan.looks) if looked else None,
+            "look_alpha": plan.alpha(config.alpha) if looked else None,
             "strategies": args.strategy_list, "inject_cost_ns": args.inject_cost_ns,
             "inject_instructions": args.inject_instructions, "tier": args.tier,
             "exact_thresholds": config.exact, "exact_repetitions": args.exact_repetitions}
@@ -221,30 +284,46 @@ def _decide_exact_only(args, config, reference_label, exact, work):
 def _print_exact_calibration(args, config, exact):
     if exact.skipped:
         return
-    print(report_calibration([("exact", exact_tier.pools(exact.runs, config))],
-                             args.exact_repetitions))
+    print(report_calibration([("exact", exact_tier.pools(exact.runs, config),
+                              fixed(args.exact_repetitions))]))
     print("(exact tier: no test; a simulated gate fails when the median of its pairs' "
           "ratios passes the threshold)")
 
 
-def _decide(args, config, design, reference_label, ref_side, cand_side, work, exact=None):
+def _decide(args, config, design, reference_label, ref_side, cand_side, work, exact=None,
+            stops=None):
+    """`stops`: strategy -> sequential.Stop for a paired gate (its checks are judged on
+    the pairs it had at its stop, at the looks' alpha), None for a nightly one."""
     contenders = [Contender(s, [it for it in ref_side.iterations if it.strategy == s],
                             [it for it in cand_side.iterations if it.strategy == s])
                   for s in args.strategy_list]
-    analysis = analyze(reference_label, contenders, COMPARED, design, config.alpha,
-                       config.confidence)
+    judged, gate = contenders, config
+    if stops is not None:
+        # --calibrate ran past the stops for its pool; the gate's checks stop where it did.
+        judged = [Contender(c.strategy, *[[it for it in side if it.repetition_index <
+                                           stops[c.strategy].pairs]
+                                          for side in (c.reference_iterations,
+                                                       c.candidate_iterations)])
+                  for c in contenders]
+        gate = dataclasses.replace(config, alpha=args.plan.alpha(config.alpha))
+    analysis = analyze(reference_label, judged, COMPARED, design, gate.alpha,
+                       gate.confidence)
     losses = {c.strategy: (loss_of(c.reference_iterations), loss_of(c.candidate_iterations))
-              for c in contenders}
-    time_checks = judge(analysis, config, losses)
-    names = list(config.adjust_for if args.adjust_for is None else args.adjust_for)
+              for c in judged}
+    time_checks = judge(analysis, gate, losses, stops)
+    names = _adjust_for(args, config)
     adjusted, adjust_notes = None, []
     if names and design == PAIRED:
-        adjusted, adjust_notes = adjusted_analysis(reference_label, contenders, config, names)
-        time_checks = _adjusted_decides(time_checks, judge(adjusted, config, {}), config)
+        adjusted, adjust_notes = adjusted_analysis(reference_label, judged, gate, names)
+        time_checks = _adjusted_decides(time_checks, judge(adjusted, gate, {}, stops),
+                                        config)
     checks = time_checks + (exact.checks if exact is not None else [])
 
     print(verdict_line(checks, reference_label))
     print("time tier:")
+    looks = sequential_lines(stops, args.plan, config.alpha) if stops else []
+    for line in looks:
+        print(line)
     print(render_console(analysis), end="", flush=True)
     if adjusted is not None:
         print(f"time tier, gated metrics adjusted for {', '.join(names)} "
@@ -257,19 +336,18 @@ def _decide(args, config, design, reference_label, ref_side, cand_side, work, ex
     if exact is not None:
         print(exact_tier.render(exact), flush=True)
     if args.calibrate:
-        print(report_calibration([("time", time_pools(contenders, config))],
-                                 args.repetitions))
+        print(report_calibration([("time", time_pools(contenders, config), args.plan)]))
         injected = bool(args.inject_cost_ns)
         print(covariate_calibration.render(
-            covariate_calibration.rows(contenders, config, injected, args.repetitions),
-            injected, args.repetitions))
+            covariate_calibration.rows(contenders, config, injected, args.plan),
+            injected, args.plan))
         if exact is not None:
             _print_exact_calibration(args, config, exact)
     for check in regressions(checks):
         say(f"regression: {check.message}")
 
     document = ci_document(cand_side.context, cand_side.iterations, analysis, checks,
-                           _settings(args, config, reference_label, design))
+                           _settings(args, config, reference_label, design), stops)
     if adjusted is not None:
         document["adjusted"] = {"covariates": names, "comparison": to_section(adjusted),
                                 "notes": [dataclasses.asdict(n) for n in adjust_notes]}
@@ -281,7 +359,7 @@ def _decide(args, config, design, reference_label, ref_side, cand_side, work, ex
         write_atomically(args.junit, junit_text(checks))
     if args.markdown:
         write_atomically(args.markdown, markdown_text(analysis, checks, reference_label,
-                                                      exact))
+                                                      exact, looks))
     return (0 if args.calibrate else exit_code(checks)), ci_json
 
 

@@ -1,7 +1,7 @@
 """Which covariates earn their place in the wall-clock tier: for each candidate set, the
 A/A spread raw and adjusted, and the gate's rates with the adjustment refitted inside
-every simulated gate (covariates.adjust on a stack of gates, judged by
-calibrate.gate_fails, the gate's own rule).
+every simulated gate at every look (covariates.adjust on a stack of gates, run through
+sequential.decide, the gate's own looks and rule).
 
 Resampling keeps each pair whole: its log ratio and its covariate differences are drawn
 together, and the random sign that swaps a pair's sides under A/A flips both. A run with
@@ -20,7 +20,8 @@ from scipy import stats
 
 from reports.ci import covariates
 from reports.ci.adjusted import pairs_with_covariates
-from reports.ci.calibrate import REPORTED_EFFECTS, SEED, TRIALS, gate_fails
+from reports.ci.calibrate import REPORTED_EFFECTS, SEED, TRIALS
+from reports.ci.sequential import REGRESSION, Gated, decide
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,8 @@ def candidate_sets(available: List[str]) -> List[Tuple[str, ...]]:
     return sets
 
 
-def rows(contenders, config, injected, repetitions, trials=TRIALS):
+def rows(contenders, config, injected, plan, trials=TRIALS):
+    """`plan`: the gate's looks (sequential.Plan)."""
     out = []
     for contender in contenders:
         for key in config.thresholds:
@@ -52,33 +54,41 @@ def rows(contenders, config, injected, repetitions, trials=TRIALS):
             for names in candidate_sets(available):
                 x = x_all[:, [available.index(n) for n in names]]
                 out.append(_row(contender.strategy, names, y_all, x, rule, injected,
-                                repetitions, trials))
+                                plan, trials))
     return out
 
 
-def _row(strategy, names, y, x, rule, injected, repetitions, trials):
+def _row(strategy, names, y, x, rule, injected, plan, trials):
     rng = np.random.default_rng(SEED)
     adjusted_pool = covariates.adjust(y, x)
     cv = float(stats.variation(np.exp(adjusted_pool), ddof=1))
-    idx = rng.integers(0, len(y), size=(trials, repetitions))
+    idx = rng.integers(0, len(y), size=(trials, plan.cap))
     if injected:
-        fails = gate_fails(np.exp(covariates.adjust(y[idx], x[idx])), rule)
-        return Row(strategy, names, cv, None, {None: float(np.mean(fails))})
+        return Row(strategy, names, cv, None, {None: _caught(y[idx], x[idx], rule, plan)})
     signs = rng.choice((-1.0, 1.0), size=idx.shape)
     ys, xs = y[idx] * signs, x[idx] * signs[..., None]
-    rates = {e: float(np.mean(gate_fails(np.exp(covariates.adjust(ys + math.log1p(e), xs)),
-                                         rule)))
+    rates = {e: _caught(ys + math.log1p(e), xs, rule, plan)
              for e in (0.0,) + REPORTED_EFFECTS}
     return Row(strategy, names, cv, rates.pop(0.0), rates)
 
 
-def render(table, injected, repetitions, trials=TRIALS):
+def _caught(log_ratios, xs, rule, plan):
+    """Share of simulated gates (rows) that end in "regression" through the gate's looks,
+    the adjustment refitted on each gate's pairs so far at every look."""
+    def pairs_at(n, open_rows):
+        return [np.exp(covariates.adjust(log_ratios[open_rows, :n], xs[open_rows, :n]))]
+    stops = decide(pairs_at, [Gated(rule)], plan, log_ratios.shape[0])
+    return float(np.mean(stops.status == REGRESSION))
+
+
+def render(table, injected, plan, trials=TRIALS):
     if not table:
         return "covariates: no pairs with covariates to resample"
     what = ("share of gates drawn from these injected pairs (no sign flips) that fail"
             if injected else "false alarms and catch rates as in the table above")
-    lines = [f"time tier, covariates ({trials} simulated gates of {repetitions} pairs, the "
-             f"adjustment refitted in each; {what}):"]
+    looks = "/".join(str(n) for n in plan.looks)
+    lines = [f"time tier, covariates ({trials} simulated gates, looks at {looks} pairs, the "
+             f"adjustment refitted at each; {what}):"]
     effects = "" if injected else \
         "".join(f"{'+' + format(e * 100, 'g') + ' %':>8}" for e in REPORTED_EFFECTS)
     head = "caught" if injected else "false alarms"

@@ -3,11 +3,13 @@ import unittest
 from reports.ci import covariate_calibration
 from reports.ci.config import DEFAULT
 from reports.ci.made_up_pairs import contender
+from reports.ci.sequential import fixed
 
 
 class CovariateCalibrationTest(unittest.TestCase):
     def _rows(self, pairs, injected):
-        table = covariate_calibration.rows([pairs], DEFAULT, injected, 12, trials=300)
+        table = covariate_calibration.rows([pairs], DEFAULT, injected, fixed(12),
+                                           trials=300)
         return {r.names: r for r in table}
 
     def test_a_covariate_that_explains_the_noise_lowers_cv_and_keeps_alarms_rare(self):
@@ -29,9 +31,9 @@ class CovariateCalibrationTest(unittest.TestCase):
         self.assertIsNone(rows[()].false_alarms)
 
     def test_render_names_every_set(self):
-        table = covariate_calibration.rows([contender(0.0, n=20)], DEFAULT, False, 12,
-                                           trials=50)
-        text = covariate_calibration.render(table, False, 12, trials=50)
+        table = covariate_calibration.rows([contender(0.0, n=20)], DEFAULT, False,
+                                           fixed(12), trials=50)
+        text = covariate_calibration.render(table, False, fixed(12), trials=50)
         self.assertIn("(raw)", text)
         self.assertIn("run_queue_wait", text)
 

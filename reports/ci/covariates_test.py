@@ -3,8 +3,8 @@ import unittest
 import numpy as np
 
 from reports.ci import covariates
-from reports.ci.calibrate import gate_fails
 from reports.ci.rule import Rule
+from reports.ci.sequential import REGRESSION, Gated, decide, fixed
 
 
 def _noisy_pairs(n, effect, slope, shift=0.0, seed=1):
@@ -63,8 +63,10 @@ class AdjustTest(unittest.TestCase):
         rng = np.random.default_rng(11)
         y = rng.normal(0, 0.05, (3000, 12))
         x = rng.normal(0, 1, (3000, 12, 3))
-        rule = Rule(0.0, 0.0, 0.05)
-        self.assertLess(np.mean(gate_fails(np.exp(covariates.adjust(y, x)), rule)), 0.065)
+        adjusted = np.exp(covariates.adjust(y, x))
+        stops = decide(lambda n, rows: [adjusted[rows, :n]], [Gated(Rule(0.0, 0.0, 0.05))],
+                       fixed(12), len(y))
+        self.assertLess(np.mean(stops.status == REGRESSION), 0.065)
 
     def test_a_stack_of_gates_is_fitted_gate_by_gate(self):
         gates = [_noisy_pairs(16, 0.01 * g, 0.03 * (g + 1), seed=g) for g in range(3)]

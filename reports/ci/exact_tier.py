@@ -154,7 +154,7 @@ def judge_strategy(strategy: str, both: StrategyRuns, config: GateConfig) -> Lis
                 f"{ref.instructions.get(role, 0.0):,.1f} -> "
                 f"{cand.instructions.get(role, 0.0):,.1f} "
                 f"({(median_ratio - 1) * 100:+.2f} % {of}median of {len(ratios)} pairs)")
-        failed = bool(gate_fails([ratios], rule, tested=False)[0])
+        failed = bool(gate_fails([ratios], rule)[0])
         checks.append(Check(strategy, f"{INSTRUCTIONS}:{role}", label,
                             REGRESSION if failed else PASS,
                             f"{said}; {'more than' if failed else 'fails above'} "

@@ -13,6 +13,7 @@ from reports.ci import exact_tier
 from reports.ci.config import DEFAULT, parse_config
 from reports.ci.decision import PASS, REGRESSION, SKIPPED
 from reports.ci.report_calibration import report_calibration
+from reports.ci.sequential import fixed
 from reports.exact import valgrind
 from reports.exact.count import Counted
 from reports.exact.figures import Figures, Site
@@ -137,7 +138,7 @@ class Calibration(unittest.TestCase):
 
     def test_quiet_counts_never_false_alarm_and_catch_two_percent(self) -> None:
         pools = exact_tier.pools(runs(12), DEFAULT)
-        text = report_calibration([("exact", pools)], 2)
+        text = report_calibration([("exact", pools, fixed(2))])
         receiver = [line for line in text.splitlines() if "Ir/packet receiver" in line]
         # false alarms, then +1, +2, +5, +10 %: never at A/A, always from +2 %.
         self.assertRegex(receiver[0], r" 0\.0 %\s+\S+ %\s+100\.0 %\s+100\.0 %\s+100\.0 %")

@@ -10,7 +10,9 @@ from xml.etree import ElementTree
 import reports
 from reports.ci.fake_setup import SandboxTest
 
-REPS = "10"   # >= 8: the least with which Wilcoxon can reach p < 0.01
+REPS = "10"   # the first look; >= 10: the least at which Wilcoxon can reach p < 0.01 / 5
+# A gate of one look at 8 pairs (a fixed count, all of alpha: 8 is the least at 0.01).
+FIXED8 = ("--repetitions", "8", "--max-repetitions", "8")
 
 
 class AgainstRevision(SandboxTest):
@@ -40,7 +42,7 @@ class AgainstRevision(SandboxTest):
                              [("ci",), ("ci-reference",)])
         # The second gate against the same commit reuses the built binary.
         builds = len(self.box.bazel_calls())
-        self.assertEqual(self.box.ci("--against", self.box.head, "--repetitions", "8",
+        self.assertEqual(self.box.ci("--against", self.box.head, *FIXED8,
                                      "--no-record")[0], 0)
         self.assertEqual(len(self.box.bazel_calls()), builds)
 
@@ -56,8 +58,11 @@ class AgainstRevision(SandboxTest):
         lines = err.splitlines()
         self.assertRegex(lines[-2], r"^rxbench: regression: receive-path CPU of "
                                     r"combined-list: 1\.1[4-6]x slower, 1\.1\d\d \[1\.1")
-        self.assertIn("(p=0.002, n=10); significantly worse (one-sided p=9.8e-04 < 0.01) "
-                      "and by more than the 2 % ignored (threshold 5 %)", lines[-2])
+        # Each of the 5 looks (10, 16, 22, 28, 30 pairs) tests at 0.01 / 5; the first
+        # decides.
+        self.assertIn("(p=0.002, n=10); significantly worse (one-sided p=9.8e-04 < "
+                      "0.002) and by more than the 2 % ignored (threshold 5 %) at look 1 "
+                      "of 5 (10 pairs)", lines[-2])
         self.assertRegex(lines[-1], r"^rxbench: regression: receive-path CPU of "
                                     r"iouring: 1\.1[6-8]x slower")
         for who, argv in self.box.harness_calls():
@@ -131,7 +136,7 @@ class AgainstRevision(SandboxTest):
                 capture_output=True, text=True).stdout.strip()
         head, previous = describe("HEAD"), describe("HEAD~1")
         out_dir = self.box.path("out")
-        code, _, err = self.box.ci("--against", "HEAD~1", "--repetitions", "8",
+        code, _, err = self.box.ci("--against", "HEAD~1", *FIXED8,
                                    "--no-record", "--out", out_dir, RXBENCH_VERSION=head)
         self.assertEqual(code, 0, err)
         for rep in range(8):
@@ -154,8 +159,16 @@ class AgainstRevision(SandboxTest):
             (["--against", "HEAD", "--config", "/nonexistent.json"], "cannot read --config"),
             (["--against", "HEAD", "--repetitions", "0"], "--repetitions must be"),
             (["--against", "HEAD", "--repetitions", "7"],
+             "--repetitions 7 is too few: with fewer than 10 pairs the Wilcoxon test "
+             "cannot reach p < 0.002 (0.01 over 5 looks), so the first look could never "
+             "fail; use --repetitions 10 or more"),
+            (["--against", "HEAD", "--repetitions", "7", "--max-repetitions", "7"],
              "--repetitions 7 is too few: with fewer than 8 pairs the Wilcoxon test "
-             "cannot reach p < 0.01, so the gate could never fail; use --repetitions 8"),
+             "cannot reach p < 0.01, so the first look could never fail; use "
+             "--repetitions 8"),
+            (["--against", "HEAD", "--repetitions", "12", "--max-repetitions", "10"],
+             "--max-repetitions 10 is below --repetitions 12 (the first look)"),
+            (["--against", "HEAD", "--look-every", "0"], "--look-every must be"),
             (["--baseline", "absent"], "--baseline absent: no such baseline"),
             (["--against", "HEAD", "--strategies", "nope"], "unknown strategy 'nope'"),
         ]
@@ -185,7 +198,7 @@ class AgainstRevision(SandboxTest):
              "unknown metric 'cpu_ns_per_packet_recieve_path'; one of "),
         ]
         for argv, message in cases:
-            code, out, err = self.box.ci(*argv, "--repetitions", "8", "--out", out_dir,
+            code, out, err = self.box.ci(*argv, *FIXED8, "--out", out_dir,
                                          "--junit", self.box.path("junit.xml"))
             self.assertEqual((code, out), (2, ""), (argv, err))
             self.assertEqual(len(err.splitlines()), 1, (argv, err))
@@ -210,10 +223,55 @@ class AgainstRevision(SandboxTest):
         env = {**os.environ, **self.box.env,
                "PYTHONPATH": os.path.dirname(os.path.dirname(reports.__file__))}
         done = subprocess.run(["/usr/bin/python3", "-m", "reports", "ci", "--against",
-                               "HEAD", "--repetitions", "8", "--no-record"], env=env,
+                               "HEAD", *FIXED8, "--no-record"], env=env,
                               capture_output=True, text=True, timeout=600)
         self.assertEqual(done.returncode, 0, done.stderr)
         self.assertIn("rxbench ci: PASS", done.stdout)
+
+
+class SequentialLooks(SandboxTest):
+    def test_an_undecided_strategy_gets_more_pairs_in_alternating_order(self):
+        """combined-list (+-1 % noise) passes at the first look; iouring's pairs swing
+        30 % either way, so no look decides it: it alone gets more pairs, up to the cap,
+        the order still alternating, and passes undecided."""
+        out_dir = self.box.path("out")
+        # Odd looks: the order must alternate across them, not restart at each.
+        code, out, err = self.box.ci("--against", "HEAD", "--repetitions", "11",
+                                     "--look-every", "3", "--max-repetitions", "17",
+                                     "--out", out_dir, "--no-record",
+                                     FAKE_RXBENCH_SWING="iouring=0.3")
+        self.assertEqual(code, 0, err)
+        calls = [c for c in self.box.harness_calls() if "--dry-run" not in c[1]
+                 and c[1][:1] == ["compare"]]
+        self.assertEqual(len(calls), 2 * 17)
+        strategies = [argv[2] for _, argv in calls]
+        self.assertEqual(strategies, ["combined-list,iouring"] * 22 + ["iouring"] * 12)
+        # Pair r: reference first when r is even, across the looks too.
+        self.assertEqual([who for who, _ in calls],
+                         [who for r in range(17) for who in
+                          (("reference", "candidate") if r % 2 == 0
+                           else ("candidate", "reference"))])
+        self.assertIn("looks at 11, 14, 17 pairs, each at alpha 0.00333333 (0.01 / 3)", out)
+        self.assertIn("combined-list: stopped at look 1 of 3, 11 pairs: pass", out)
+        self.assertIn("iouring: undecided at the cap (look 3 of 3, 17 pairs)", out)
+        with open(os.path.join(out_dir, "ci.json")) as f:
+            document = json.load(f)
+        looks = document["gate"]["sequential"]
+        self.assertEqual({s: (v["status"], v["look"], v["looks"], v["pairs"])
+                          for s, v in looks.items()},
+                         {"combined-list": ("pass", 1, 3, 11),
+                          "iouring": ("undecided", 3, 3, 17)})
+        self.assertEqual(document["context"]["ci"]["looks"], [11, 14, 17])
+        indices = {}
+        for b in document["benchmarks"]:
+            indices.setdefault(b["strategy"], []).append(b["repetition_index"])
+            self.assertEqual(b["repetitions"], 11 if b["strategy"] == "combined-list" else 17)
+        self.assertEqual(indices, {"combined-list": list(range(11)),
+                                   "iouring": list(range(17))})
+        [iouring] = [c for c in document["gate"]["checks"]
+                     if c["strategy"] == "iouring" and c["metric"].endswith("receive_path")]
+        self.assertIn("n=17", iouring["message"])
+        self.assertIn("undecided at the cap", iouring["message"])
 
 
 class Report(SandboxTest):
@@ -222,7 +280,7 @@ class Report(SandboxTest):
         # two builds), and it is read from the database the gate recorded into.
         for n, commit in enumerate(("c1", "c2")):
             report = self.box.path(f"report{n}")
-            code, _, err = self.box.ci("--against", "HEAD", "--repetitions", "8",
+            code, _, err = self.box.ci("--against", "HEAD", *FIXED8,
                                        "--commit", commit, "--report", report)
             self.assertEqual(code, 0, err)
             with open(os.path.join(report, "index.html"), encoding="utf-8") as f:
@@ -234,7 +292,7 @@ class Report(SandboxTest):
 
     def test_save_baseline_alone_still_writes_the_report(self):
         report = self.box.path("report")
-        code, _, err = self.box.ci("--save-baseline", "nightly", "--repetitions", "8",
+        code, _, err = self.box.ci("--save-baseline", "nightly", *FIXED8,
                                    "--report", report)
         self.assertEqual(code, 0, err)
         self.assertTrue(os.path.exists(os.path.join(report, "index.html")))
@@ -242,17 +300,31 @@ class Report(SandboxTest):
 
 class Nightly(SandboxTest):
     def test_save_then_compare_unpaired(self):
-        code, out, err = self.box.ci("--save-baseline", "nightly", "--repetitions", REPS)
+        # Unpaired, no looks: the cap's repetitions.
+        code, out, err = self.box.ci("--save-baseline", "nightly", "--max-repetitions",
+                                     REPS)
         self.assertEqual((code, out), (0, ""), err)
         self.assertIn("saved as baseline 'nightly'", err)
-        code, out, err = self.box.ci("--baseline", "nightly", "--repetitions", REPS,
+        code, out, err = self.box.ci("--baseline", "nightly", "--max-repetitions", REPS,
                                      "--inject-cost-ns", "450")
         self.assertEqual(code, 1, err)
         self.assertIn("unpaired comparison with baseline 'nightly'", out)
         self.assertIn("n=10 vs 10, unpaired", err)
-        code, out, err = self.box.ci("--baseline", "history:1", "--repetitions", REPS)
+        code, out, err = self.box.ci("--baseline", "history:1", "--max-repetitions", REPS)
         self.assertEqual(code, 0, err)
         self.assertIn("unpaired comparison with the last 1 runs", out)
+        # No looks without pairs: the plan's looks are null in ci.json, and no
+        # strategy has a stop.
+        out_dir = self.box.path("out")
+        code, _, err = self.box.ci("--baseline", "nightly", "--max-repetitions", REPS,
+                                   "--out", out_dir, "--no-record")
+        self.assertEqual(code, 0, err)
+        with open(os.path.join(out_dir, "ci.json")) as f:
+            document = json.load(f)
+        self.assertEqual((document["context"]["ci"]["looks"],
+                          document["context"]["ci"]["look_alpha"],
+                          document["gate"]["sequential"]), (None, None, None))
+        self.assertEqual(len(document["benchmarks"]), 2 * int(REPS))
 
     def test_adjusted_for_a_covariate_the_adjusted_pairs_decide(self):
         # +4 % under +-30 % noise that the receiver's run-queue wait explains entirely:
@@ -269,15 +341,16 @@ class Nightly(SandboxTest):
         self.assertEqual(code, 1, out + err)
         self.assertIn("time tier, gated metrics adjusted for run_queue_wait", out)
         self.assertRegex(err, r"regression: receive-path CPU, adjusted of combined-list: "
-                              r"1\.04x slower")
+                              r"1\.0[45]x slower")
         with open(os.path.join(self.box.path("out"), "ci.json")) as f:
             document = json.load(f)
         self.assertEqual(document["adjusted"]["covariates"], ["run_queue_wait"])
         self.assertGreater(document["adjusted"]["notes"][0]["variance_explained"], 0.99)
 
     def test_calibrate(self):
+        # Looks at 10, 16 and 20 pairs; --calibrate runs all 20, its A/A pool.
         code, out, err = self.box.ci("--calibrate", "--repetitions", REPS,
-                                     "--strategies", "iouring")
+                                     "--max-repetitions", "20", "--strategies", "iouring")
         self.assertEqual(code, 0, err)
         self.assertIn("itself (A/A)", out)
         self.assertIn("resampling this run's A/A pairs", out)
@@ -287,11 +360,15 @@ class Nightly(SandboxTest):
         # The fake's noise is its run-queue wait: adjusted, nothing is left of it.
         self.assertRegex(out, r"\niouring +\(raw\) +[\d.]+ % +0\.0 %.*\n"
                               r"iouring +run_queue_wait +0\.0 % +0\.0 %")
-        # The fake's noise is within +-1 %: 10 A/A pairs, no false alarm (no median
-        # reaches 1.02), +10 % and the 5 % threshold always caught, and with the least
-        # repetitions at which p < 0.01 is possible.
-        self.assertRegex(row, r"^iouring +receive-path CPU +10 +[\d.]+ % +5 % +2 % +0\.01 +"
-                              r"0\.0 %( +[\d.]+ %){3} +100\.0 % +100\.0 % +\+[\d.]+ % +8$")
+        # The fake's noise is within +-1 %: 20 A/A pairs, no false alarm (no median
+        # reaches 1.02), +10 % and the 5 % threshold always caught, a fixed count would
+        # need the least repetitions at which p < 0.01 is possible, and every simulated
+        # gate, A/A or at +5 %, decides at its first look: 10 pairs.
+        self.assertRegex(row, r"^iouring +receive-path CPU +20 +[\d.]+ % +5 % +2 % +0\.01 +"
+                              r"0\.0 %( +[\d.]+ %){3} +100\.0 % +100\.0 % +\+[\d.]+ % +8"
+                              r" +10\.0 10/10 +10\.0 10/10$")
+        self.assertIn("time tier: each gate looks at 10, 16, 20 pairs, each look at alpha / 3",
+                      out)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ from reports.ci.build import DEFAULT_KEEP
 from reports.ci.covariates import COVARIATES, parse_names
 from reports.ci.exact_tier import DEFAULT_REPETITIONS as EXACT_REPETITIONS
 from reports.ci.placement import placement_for
+from reports.ci.sequential import Plan
 from reports.history.paths import default_db_path
 from reports.usage import ArgumentParser, UsageError
 
@@ -20,7 +21,9 @@ DESCRIPTION = """Modes:
   --prune               removes cached builds of other revisions beyond the --keep-builds
                         most recently used, says which, and exits.
 Tiers (--tier, default both):
-  time   wall-clock CPU per packet, many interleaved pairs, a one-sided test.
+  time   wall-clock CPU per packet, interleaved pairs, a one-sided test; it looks at
+         --repetitions pairs, then every --look-every more up to --max-repetitions,
+         and stops at the first look that says regression or pass (docs/deciding.md).
   exact  instructions per packet per thread role, syscalls and allocations per packet,
          counted under valgrind's callgrind in a lock-step run (`rxbench count`), a few
          interleaved pairs (--exact-repetitions); kernel work is not counted. Skipped,
@@ -34,14 +37,11 @@ usage or configuration errors.
 """
 
 DEFAULT_STRATEGIES = "combined-list,iouring"
-# 40 pairs. The exact Wilcoxon test needs 8 to reach p < 0.01 at all. Measured on the
-# shared 2-core VM (A/A pools of 30-40 pairs resampled with random signs, 2000 simulated
-# gates, under the earlier rule: the estimate had to pass the threshold; see
-# docs/deciding.md): with 20 pairs a +10 % slowdown was caught in only 37-65 % of
-# gates unpinned (78-95 % pinned), with 40 in 72-96 % (98-100 % pinned), false alarms
-# <= 0.9 % either way. 2 builds x 2 strategies x 40 take about 3 minutes on the default
-# scenario, within the 5-minute budget. `--calibrate` says what this machine needs.
-DEFAULT_REPETITIONS = 40
+# The time tier's looks: at 12, 18, 24 and 30 pairs, each at alpha / 4. Why these, and
+# their error rates simulated: docs/deciding.md, "The time tier's looks".
+DEFAULT_REPETITIONS = 12
+DEFAULT_LOOK_EVERY = 6
+DEFAULT_MAX_REPETITIONS = 30
 # Options ci handles itself, which must not reach the harness from the scenario options.
 _OWN = ("--out", "--strategy", "--dry-run", "--lock-step", "--packets")
 TIERS = ("both", "time", "exact")
@@ -62,8 +62,18 @@ def parser():
     run = p.add_argument_group("the run")
     run.add_argument("--strategies", default=DEFAULT_STRATEGIES,
                      help=f"strategies gated (default {DEFAULT_STRATEGIES})")
-    run.add_argument("--repetitions", type=int, default=DEFAULT_REPETITIONS, metavar="N",
-                     help=f"pairs of repetitions (default {DEFAULT_REPETITIONS})")
+    run.add_argument("--repetitions", type=int, metavar="N",
+                     help="pairs of repetitions at the time tier's first look (default "
+                          f"{DEFAULT_REPETITIONS}, or M if smaller)")
+    run.add_argument("--look-every", type=int, default=DEFAULT_LOOK_EVERY, metavar="S",
+                     help="pairs added between looks while undecided (default "
+                          f"{DEFAULT_LOOK_EVERY})")
+    run.add_argument("--max-repetitions", type=int, metavar="M",
+                     help="the cap: pairs at the last look, where undecided passes "
+                          f"(default {DEFAULT_MAX_REPETITIONS}, or N if larger: then one "
+                          "look); --max-repetitions N is a fixed count of N. Nightly "
+                          "and --save-baseline runs take M repetitions, --calibrate M "
+                          "pairs")
     run.add_argument("--measure", default="minimal", choices=("full", "minimal"),
                      help="harness measurement (default minimal: the least noise)")
     run.add_argument("--pin", action=argparse.BooleanOptionalAction, default=True,
@@ -124,8 +134,19 @@ def parse(argv, allowed_cpus=None):
     for option in scenario:
         if option.split("=", 1)[0] in _OWN:
             raise UsageError(f"ci: {option} is set by ci itself")
+    if args.repetitions is None:
+        args.repetitions = min(DEFAULT_REPETITIONS, args.max_repetitions or
+                               DEFAULT_REPETITIONS)
     if args.repetitions < 1:
         raise UsageError("ci: --repetitions must be at least 1")
+    if args.look_every < 1:
+        raise UsageError("ci: --look-every must be at least 1")
+    if args.max_repetitions is None:
+        args.max_repetitions = max(DEFAULT_MAX_REPETITIONS, args.repetitions)
+    if args.max_repetitions < args.repetitions:
+        raise UsageError(f"ci: --max-repetitions {args.max_repetitions} is below "
+                         f"--repetitions {args.repetitions} (the first look)")
+    args.plan = Plan(args.repetitions, args.look_every, args.max_repetitions)
     if args.inject_cost_ns < 0:
         raise UsageError("ci: --inject-cost-ns must be >= 0")
     if args.inject_instructions < 0:

@@ -1,7 +1,9 @@
 """`rxbench ci` option parsing: what is ci's, what goes to the harness unchanged."""
 import unittest
 
-from reports.ci.options import DEFAULT_REPETITIONS, parse
+from reports.ci.options import DEFAULT_LOOK_EVERY, DEFAULT_MAX_REPETITIONS, \
+    DEFAULT_REPETITIONS, parse
+from reports.ci.sequential import Plan
 from reports.usage import UsageError
 
 
@@ -37,6 +39,20 @@ class Parse(unittest.TestCase):
     def test_one_cpu_is_not_pinned(self):
         args = parse(["--calibrate"], allowed_cpus={3})
         self.assertEqual(args.scenario, ["--measure", "minimal"])
+
+    def test_looks(self):
+        self.assertEqual(parse(["--calibrate"]).plan,
+                         Plan(DEFAULT_REPETITIONS, DEFAULT_LOOK_EVERY, DEFAULT_MAX_REPETITIONS))
+        self.assertEqual(parse(["--calibrate", "--repetitions", "14", "--look-every", "8",
+                                "--max-repetitions", "40"]).plan.looks, (14, 22, 30, 38, 40))
+        # A first look beyond the default cap is a fixed count, as --repetitions was.
+        self.assertEqual(parse(["--calibrate", "--repetitions", "40"]).plan.looks, (40,))
+        # A cap under the default first look brings the first look down to it.
+        self.assertEqual(parse(["--calibrate", "--max-repetitions", "10"]).plan.looks, (10,))
+        for argv in (["--repetitions", "12", "--max-repetitions", "11"],
+                     ["--look-every", "0"]):
+            with self.assertRaises(UsageError, msg=argv):
+                parse(["--calibrate", *argv])
 
     def test_modes(self):
         self.assertIsNone(parse(["--save-baseline", "n"]).against)

@@ -25,9 +25,22 @@ def junit_text(checks):
              details=c.message) for c in checks])
 
 
-def markdown_text(analysis, checks, reference_label, exact=None):
+def sequential_lines(stops, plan, alpha):
+    """The time tier's looks, and where and why each strategy stopped."""
+    looks = plan.looks
+    head = (f"looks at {', '.join(map(str, looks))} pairs, each at alpha "
+            f"{plan.alpha(alpha):g} ({alpha:g} / {len(looks)})" if len(looks) > 1 else
+            f"one look at {looks[0]} pairs, alpha {alpha:g}")
+    return [head] + [f"  {strategy}: {stop.reason()}" for strategy, stop in stops.items()]
+
+
+def markdown_text(analysis, checks, reference_label, exact=None, looks=()):
+    """`looks`: sequential_lines of the time tier (none for a nightly gate)."""
     summary = [f"**{verdict_line(checks, reference_label)}**"]
     summary += [f"- {c.message}" for c in regressions(checks)]
+    if looks:
+        summary += ["", f"Time tier: {looks[0]}:"]
+        summary += [f"- {line.strip()}" for line in looks[1:]]
     if exact is not None:
         summary += ["", "```", render(exact), "```"]
     return render_markdown(analysis, title="rxbench ci", summary_lines=summary)
@@ -40,13 +53,21 @@ def exact_markdown(checks, reference_label, exact):
     return "\n".join(lines + ["", "```", render(exact), "```", ""])
 
 
-def ci_document(candidate_context, candidate_iterations, analysis, checks, settings):
+def ci_document(candidate_context, candidate_iterations, analysis, checks, settings,
+                stops=None):
     """Results JSON of the build under test (readable by compare.py and reports/html)
-    with the comparison section and the gate's checks."""
+    with the comparison section and the gate's checks; `stops` (strategy ->
+    sequential.Stop): where and why each strategy's looks stopped (null: no looks, a
+    nightly gate)."""
     return {
         "context": {**candidate_context, "ci": settings},
         "benchmarks": [it.raw for it in candidate_iterations],
         "comparison": to_section(analysis),
         "gate": {"failed": bool(regressions(checks)),
-                 "checks": [dataclasses.asdict(c) for c in checks]},
+                 "checks": [dataclasses.asdict(c) for c in checks],
+                 "sequential": None if stops is None else {
+                     strategy: {"status": stop.status, "look": stop.look,
+                                "looks": stop.looks, "pairs": stop.pairs,
+                                "look_alpha": stop.alpha, "reason": stop.reason()}
+                     for strategy, stop in stops.items()}},
     }

@@ -10,7 +10,11 @@ while two plain runs never differ by more than ~2 %.
 Environment: FAKE_RXBENCH_LOG (append one JSON line per call: argv), FAKE_RXBENCH_LOSS
 (packets lost per repetition when --inject-cost-ns is given), FAKE_RXBENCH_FAIL (runs
 exit 1), FAKE_RXBENCH_NOISE (the noise's half-width instead of 0.01), FAKE_RXBENCH_SEED
-(seeds each call's noise with it and the --out path: reproducible gates).
+(seeds each call's noise with it and the --out path: reproducible gates),
+FAKE_RXBENCH_SWING ("strategy=fraction,...": that strategy's cost is 1 + f or
+1 - f times its base in alternate calls, by the number of calls logged so far; the
+gate's runs alternate order, so its pairs' ratios swing as far above 1 as below it,
+and no test can decide on them).
 Each repetition's noise is also written as its receiver's run-queue wait (1000 ns per
 packet, +-500 at the noise's extremes): a covariate that explains the noise entirely.
 """
@@ -61,11 +65,16 @@ def parse(argv):
     return options, dry_run
 
 
-def iteration(strategy, index, repetitions, options, rng):
+def iteration(strategy, index, repetitions, options, rng, call):
     inject = options.get("--inject-cost-ns", 0)
     u = rng.uniform(-1.0, 1.0)
-    cpu = BASE[strategy] * (1 + float(os.environ.get("FAKE_RXBENCH_NOISE", "0.01")) * u) \
-        + inject
+    swing = swings().get(strategy)
+    if swing is None:
+        noise = 1 + float(os.environ.get("FAKE_RXBENCH_NOISE", "0.01")) * u
+    else:
+        # A little more each call: no two ratios tie.
+        noise = 1 + (swing + call * 1e-4) * (1 if call % 2 == 0 else -1)
+    cpu = BASE[strategy] * noise + inject
     lost = int(os.environ.get("FAKE_RXBENCH_LOSS", "0")) if inject else 0
     minimal = options.get("--measure") == "minimal"
     latency = None if minimal else 1e6 * rng.uniform(0.99, 1.01)
@@ -85,9 +94,19 @@ def iteration(strategy, index, repetitions, options, rng):
     }
 
 
+def swings():
+    text = os.environ.get("FAKE_RXBENCH_SWING", "")
+    return {name: float(value) for name, value in
+            (item.split("=") for item in text.split(",") if item)}
+
+
 def main(argv):
     log = os.environ.get("FAKE_RXBENCH_LOG")
+    call = 0
     if log:
+        if os.path.exists(log):
+            with open(log) as f:
+                call = sum(1 for _ in f)
         with open(log, "a") as f:
             f.write(json.dumps([sys.argv[0]] + argv) + "\n")
     options, dry_run = parse(argv)
@@ -100,7 +119,7 @@ def main(argv):
     rng = random.Random(f"{seed}:{options['--out']}" if seed else None)
     repetitions = options.get("--repetitions", 3)
     strategies = options["--strategies"].split(",")
-    benchmarks = [iteration(s, i, repetitions, options, rng)
+    benchmarks = [iteration(s, i, repetitions, options, rng, call)
                   for i in range(repetitions) for s in strategies]
     context = {"host_name": socket.gethostname(), "kernel_release": "6.1.0-fake",
                "gstreamer_version": "GStreamer 1.22.0", "schema_version": 1,
