@@ -1,7 +1,8 @@
-"""`rxbench history`: the trend of one metric over the recorded runs."""
+"""`rxbench history`: the trend of one metric over the recorded runs; `--import` records
+results files (runs kept when recording failed)."""
 import json
 
-from reports.history import store
+from reports.history import store, unrecorded
 from reports.history.db import open_db
 from reports.history.paths import default_db_path
 from reports.history.trend import as_json, render_trend, trend_rows
@@ -21,8 +22,13 @@ def parser():
     p.add_argument("--host", help="only runs recorded on this host")
     p.add_argument("--scenario", help="only runs of this scenario")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    p.add_argument("--db", default=None, metavar="PATH",
-                   help=f"history database (default {default_db_path()})")
+    p.add_argument("--import", dest="import_files", nargs="+", metavar="FILE",
+                   help="record these results files (e.g. the unrecorded-*.json ci keeps "
+                        "when recording failed) instead of printing a trend")
+    p.add_argument("--db", default=None, metavar="PATH|URL",
+                   help=f"history database: a SQLite file (default {default_db_path()}) or "
+                        "postgresql://USER@HOST:PORT/DB (password from PGPASSFILE, "
+                        "PGPASSWORD or a service file)")
     return p
 
 
@@ -32,6 +38,10 @@ def main(argv):
         raise UsageError("history: --last must be at least 1")
     metric = lookup(args.metric)
     conn = open_db(args.db or default_db_path())
+    if args.import_files:
+        for path in args.import_files:
+            print(f"recorded {path} as run {unrecorded.record_file(conn, path)}")
+        return 0
     rows = trend_rows(store.trend_values(conn, metric.key, args.strategy, args.host,
                                          args.scenario, args.last))
     if args.json:
