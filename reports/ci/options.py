@@ -6,6 +6,7 @@ import argparse
 from reports.ci.build import DEFAULT_KEEP
 from reports.ci.exact_tier import DEFAULT_REPETITIONS as EXACT_REPETITIONS
 from reports.ci.placement import placement_for
+from reports.history.db import check_target
 from reports.history.paths import default_db_path
 from reports.usage import ArgumentParser, UsageError
 
@@ -55,7 +56,10 @@ def parser():
     mode = p.add_argument_group("what to compare with")
     mode.add_argument("--against", metavar="REV", help="git revision to build and A/B-test")
     mode.add_argument("--baseline", metavar="NAME|history:N",
-                      help="stored baseline, or the last N runs on this host (unpaired)")
+                      help="stored baseline, or the last N runs on this machine: the same "
+                           "host, kernel and CPU model (unpaired)")
+    mode.add_argument("--baseline-any-host", action="store_true",
+                      help="with --baseline history:N: the last N runs on any machine")
     mode.add_argument("--calibrate", action="store_true",
                       help="A/A: the build under test against itself")
     run = p.add_argument_group("the run")
@@ -104,7 +108,10 @@ def parser():
                       help="record the runs in the history (default: on)")
     hist.add_argument("--save-baseline", metavar="NAME",
                       help="store the build under test's run as baseline NAME")
-    hist.add_argument("--db", metavar="PATH", help=f"history (default {default_db_path()})")
+    hist.add_argument("--db", metavar="PATH|URL",
+                      help=f"history: a SQLite file (default {default_db_path()}) or "
+                           "postgresql://USER@HOST:PORT/DB (the password from PGPASSFILE, "
+                           "PGPASSWORD or a service file, never in the URL)")
     hist.add_argument("--commit", help="commit of the code under test (default: "
                                        "git describe, from the harness)")
     return p
@@ -135,6 +142,10 @@ def parse(argv, allowed_cpus=None):
     if not modes and not args.save_baseline and not args.prune:
         raise UsageError("ci: nothing to compare with: give --against REV, "
                          "--baseline NAME|history:N, --calibrate or --save-baseline NAME")
+    if args.baseline_any_host and not (args.baseline or "").startswith("history:"):
+        raise UsageError("ci: --baseline-any-host goes with --baseline history:N")
+    if args.db:
+        check_target(args.db)
     args.strategy_list = [s for s in args.strategies.split(",") if s]
     if not args.strategy_list:
         raise UsageError("ci: --strategies is empty")
