@@ -129,12 +129,13 @@ def _gate(args, config, candidate, spec, conn, work):
         code, results_file = _decide(args, config, design, reference_label, ref_side,
                                      cand_side, work, exact)
     if args.record or args.save_baseline:
+        recorded = []
         try:
             _record(args, conn, info, cand_side, ref_side if reference else None,
-                    reference_commit)
+                    reference_commit, recorded)
         except HistoryError as e:
             _keep_unrecorded(args, e, info, cand_side, ref_side if reference else None,
-                             reference_commit)
+                             reference_commit, recorded)
             # The verdict stands (a regression still exits 1); otherwise the job says
             # that what it had to keep was not kept.
             code = code if code == 1 else 2
@@ -284,32 +285,39 @@ def _reference_info(args, ref_side, reference_commit):
                     "calibrate" if args.calibrate else "ci-reference")
 
 
-def _record(args, conn, info, cand_side, ref_side, reference_commit):
+def _record(args, conn, info, cand_side, ref_side, reference_commit, recorded):
     """Records the build under test (and a built reference), and saves the named
     baseline. --save-baseline records even with --no-record. `conn` None: the database
-    was unreachable at the start; it is tried again now."""
+    was unreachable at the start; it is tried again now. `recorded` gets the sides
+    recorded, so that a failure keeps only the others."""
     if conn is None:
         conn = open_db(args.db or default_db_path())
     run_id = store.record(conn, info, cand_side.iterations)
+    recorded.append("candidate")
     ref_info = _reference_info(args, ref_side, reference_commit)
     if ref_info is not None:
         store.record(conn, ref_info, ref_side.iterations)
+        recorded.append("reference")
     if args.save_baseline:
         store.save_baseline(conn, args.save_baseline, run_id)
         say(f"saved as baseline '{args.save_baseline}' (run {run_id})")
 
 
-def _keep_unrecorded(args, error, info, cand_side, ref_side, reference_commit):
-    """Recording failed: the runs go to files `history --import` records later, in --out
-    or a directory that is kept."""
+def _keep_unrecorded(args, error, info, cand_side, ref_side, reference_commit, recorded):
+    """Recording failed: the runs not recorded go to files `history --import` records
+    later, in --out or a directory that is kept."""
     where = args.out or tempfile.mkdtemp(prefix="rxbench-unrecorded-")
-    files = [unrecorded.write(os.path.join(where, "unrecorded-candidate.json"), info,
-                              cand_side.context, cand_side.iterations)]
+    files = []
+    if "candidate" not in recorded:
+        files.append(unrecorded.write(os.path.join(where, "unrecorded-candidate.json"),
+                                      info, cand_side.context, cand_side.iterations))
     ref_info = _reference_info(args, ref_side, reference_commit)
-    if ref_info is not None:
+    if ref_info is not None and "reference" not in recorded:
         files.append(unrecorded.write(os.path.join(where, "unrecorded-reference.json"),
                                       ref_info, ref_side.context, ref_side.iterations))
     say(f"ci: recording in the history failed: {error}")
-    say(f"ci: the runs are kept; record them later with `rxbench history --import "
-        f"{' '.join(files)}{' --db ' + shown(args.db) if args.db else ''}`"
-        + (f"; baseline '{args.save_baseline}' was not saved" if args.save_baseline else ""))
+    if files:
+        say(f"ci: the runs not recorded are kept; record them later with `rxbench history "
+            f"--import {' '.join(files)}{' --db ' + shown(args.db) if args.db else ''}`")
+    if args.save_baseline:
+        say(f"ci: baseline '{args.save_baseline}' was not saved")

@@ -13,7 +13,7 @@ from unittest import mock
 
 from reports.ci import cli as ci_cli
 from reports.ci.fake_setup import SandboxTest
-from reports.history import backends, cli as history_cli, pg_cluster
+from reports.history import backends, cli as history_cli, pg_cluster, store
 from reports.history.db import open_db
 
 REPS = "8"
@@ -91,6 +91,34 @@ class Unrecorded(SandboxTest, backends.HistoryTest):
             with open(path, encoding="utf-8") as f:
                 self.assertNotIn(cluster.password, f.read())
         self.assertEqual(self.recorded(self.box.db), [])
+        self.import_(files, self.box.db)
+        self.assertEqual(sorted(source for _, source, _ in self.recorded(self.box.db)),
+                         ["ci", "ci-reference"])
+
+    @unittest.skipUnless(backends.POSTGRESQL, "stops a PostgreSQL server")
+    def test_server_stopped_between_the_two_builds_records(self):
+        """The build under test was recorded, the reference was not: only the reference
+        is kept, so that importing it duplicates nothing."""
+        cluster = backends.cluster()
+        self.box.db = cluster.new_database()
+        record = store.record
+
+        def record_then_stop(*args):
+            run_id = record(*args)
+            cluster.stop()
+            return run_id
+
+        out_dir = self.box.path("out")
+        try:
+            with mock.patch.object(store, "record", record_then_stop):
+                code, _, err = self.box.ci("--against", "HEAD", "--repetitions", REPS,
+                                           "--commit", "c1", "--out", out_dir)
+        finally:
+            cluster.start()
+        self.assertEqual(code, 2, err)
+        files = glob.glob(os.path.join(out_dir, "unrecorded-*.json"))
+        self.assertEqual([os.path.basename(f) for f in files], ["unrecorded-reference.json"])
+        self.assertEqual([source for _, source, _ in self.recorded(self.box.db)], ["ci"])
         self.import_(files, self.box.db)
         self.assertEqual(sorted(source for _, source, _ in self.recorded(self.box.db)),
                          ["ci", "ci-reference"])

@@ -24,6 +24,8 @@ class Database(HistoryTest):
 
     def test_new_database_is_latest(self):
         conn = open_db(self.path)
+        # A URL must reach the server, never become a local file named like one.
+        self.assertEqual(conn.dialect.name, backends.NAME)
         self.assertEqual(schema_version(conn), LATEST)
         if conn.dialect is sql.SQLITE:
             self.assertEqual(conn.execute("PRAGMA journal_mode").fetchone()[0], "wal")
