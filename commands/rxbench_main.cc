@@ -172,6 +172,23 @@ std::string CommandLine(int argc, char** argv) {
   return line;
 }
 
+// A PostgreSQL history (reports/history/db.py) is a URL, not a file.
+bool IsPostgresUrl(const std::string& db) {
+  return db.rfind("postgresql://", 0) == 0 || db.rfind("postgres://", 0) == 0;
+}
+
+// USER:PASSWORD@ before the host, or password= in the query.
+bool UrlHasPassword(const std::string& url) {
+  const std::size_t start = url.find("://") + 3;
+  const std::size_t end = url.find_first_of("/?#", start);
+  const std::string authority = url.substr(start, end == std::string::npos ? std::string::npos : end - start);
+  const std::size_t at = authority.rfind('@');
+  if (at != std::string::npos && authority.substr(0, at).find(':') != std::string::npos) return true;
+  const std::size_t query = url.find('?');
+  return query != std::string::npos &&
+         (url.compare(query, 10, "?password=") == 0 || url.find("&password=", query) != std::string::npos);
+}
+
 // The analysis options of compare (the wrapper's statistics read them from
 // context.invocation); output paths are checked here, before any traffic.
 struct AnalysisOptions {
@@ -198,7 +215,15 @@ struct AnalysisOptions {
     if (!report.empty()) {
       if (std::string problem = PrepareDirectory(report, "--report"); !problem.empty()) throw UsageError{problem};
     }
-    if (!db.empty()) {
+    if (IsPostgresUrl(db) && UrlHasPassword(db)) {
+      // Not echoed: the URL would show the password. On the command line it is visible to
+      // every user and would be saved in the results' context (command line, invocation).
+      throw UsageError{
+          "--db: a password in the URL would be visible to every user in /proc/PID/cmdline and saved in the "
+          "results; give it in a password file (PGPASSFILE, default ~/.pgpass), PGPASSWORD, or a service file "
+          "(PGSERVICEFILE, then --db 'postgresql://?service=NAME')"};
+    }
+    if (!db.empty() && !IsPostgresUrl(db)) {
       if (std::string problem = CheckWritableFile(db, "--db"); !problem.empty()) throw UsageError{problem};
     }
   }
@@ -268,7 +293,9 @@ int Main(int argc, char** argv) {
   compare->add_option("--markdown", analysis.markdown, "also write the comparison as a Markdown table to FILE");
   compare->add_option("--report", analysis.report, "also write an HTML report (matplotlib) into DIR");
   compare->add_flag("--record", analysis.record, "record every repetition in the run history (SQLite)");
-  compare->add_option("--db", analysis.db, "history database (default ~/.local/share/rxbench/history.db)");
+  compare->add_option("--db", analysis.db,
+                      "history database: a SQLite file (default ~/.local/share/rxbench/history.db) or "
+                      "postgresql://USER@HOST:PORT/DB (the password from PGPASSFILE or PGPASSWORD)");
   compare->add_option("--commit", analysis.commit, "the commit recorded with --record (default: git describe)");
 
   // The two halves of a run, each on its own (two hosts).

@@ -12,11 +12,14 @@ def py_package(deps, exclude = []):
         deps = deps,
     )
 
-def py_unit_tests(tests, deps, size = "small", data = [], tags = []):
-    """One py_test per file in `tests` (e.g. "paired_test.py"), each depending on `deps`."""
+def py_unit_tests(tests, deps, size = "small", data = [], tags = [], env = {}, variant = ""):
+    """One py_test per file in `tests` (e.g. "paired_test.py"), each depending on `deps`.
+    `variant` (e.g. "pg") names the same tests run another way (`env` says which):
+    paired_pg_test."""
     for src in tests:
         native.py_test(
-            name = src[:-len(".py")],
+            name = src[:-len("_test.py")] + "_" + variant + "_test" if variant else src[:-len(".py")],
+            env = env,
             size = size,
             srcs = [src],
             main = src,

@@ -160,6 +160,11 @@ config_error "unwritable compare --out" "--out directory /proc/x" \
   "$wrapper" compare --strategies baseline "${long[@]}" --out /proc/x
 config_error "unwritable --db" "--db /proc/x.db: cannot write" \
   "$wrapper" compare --strategies baseline "${long[@]}" --repetitions 1 --record --db /proc/x.db
+for url in "postgresql://u:s3cret@127.0.0.1:1/h" "postgres://u@127.0.0.1:1/h?password=s3cret"; do
+  config_error "password in compare --db" "--db: a password in the URL.*PGPASSFILE.*PGPASSWORD" \
+    "$wrapper" compare --strategies baseline "${long[@]}" --repetitions 1 --record --db "$url"
+  ! grep -q s3cret "$tmp/err" || fail "compare --db $url: the password is in the message: $(cat "$tmp/err")"
+done
 config_error "lock-step with udpsrc" "--lock-step: udpsrc reads inside the pipeline" \
   "$wrapper" compare --strategies baseline,udpsrc "${long[@]}" --lock-step 64
 config_error "lock-step with io_uring" "--lock-step: io_uring's multishot receive" \

@@ -6,12 +6,13 @@ prints the paired comparison after the C++ table, adds the "comparison" section 
 out_file, and writes what was asked for.
 """
 import os
+import tempfile
 
 from reports.comparison.compare_file import analyze_compare_file
 from reports.comparison.section import to_section
 from reports.files import read_json, write_atomically, write_json_atomically
-from reports.history import store
-from reports.history.db import open_db
+from reports.history import store, unrecorded
+from reports.history.db import HistoryError, open_db, shown
 from reports.history.paths import default_db_path
 from reports.history.run_info import describe
 from reports.optional import render_report
@@ -46,15 +47,34 @@ def main(argv):
         write_json_atomically(out_file, data)
     if invocation.get("markdown"):
         write_atomically(invocation["markdown"], render_markdown(analysis))
+    code = 0
     if invocation.get("record"):
-        db = invocation.get("db") or default_db_path()
-        conn = open_db(db)
-        run_id = store.record(conn, describe(results.context, invocation.get("commit")),
-                              results.iterations)
-        conn.close()
-        say(f"recorded as run {run_id} in {db}")
+        code = _record(invocation, results)
     if invocation.get("report"):
         # After recording: the trend then ends with this run.
         render_report(out_file if out_file and os.path.exists(out_file) else args.handoff,
                       invocation["report"], history_db=invocation.get("db"))
+    return code
+
+
+def _record(invocation, results):
+    """Records the run; when the database cannot take it, keeps it for `history --import`
+    and exits 2 (the results and the comparison above are already written)."""
+    db = invocation.get("db") or default_db_path()
+    info = describe(results.context, invocation.get("commit"))
+    try:
+        conn = open_db(db)
+        try:
+            run_id = store.record(conn, info, results.iterations)
+        finally:
+            conn.close()
+    except HistoryError as e:
+        kept = unrecorded.write(os.path.join(tempfile.mkdtemp(prefix="rxbench-unrecorded-"),
+                                             "unrecorded.json"),
+                                info, results.context, results.iterations)
+        say(f"recording in the history failed: {e}")
+        say(f"the run is kept; record it later with `rxbench history --import {kept}"
+            f"{' --db ' + shown(db) if invocation.get('db') else ''}`")
+        return 2
+    say(f"recorded as run {run_id} in {shown(db)}")
     return 0

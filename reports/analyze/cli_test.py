@@ -4,12 +4,15 @@ import contextlib
 import io
 import json
 import os
+import re
+import shutil
 import tempfile
 import types
 import unittest
 from unittest import mock
 
 from reports.analyze import cli
+from reports.history import cli as history_cli
 from reports.history.db import open_db
 from reports.results import synthetic
 from reports.results.sample import SAMPLE_COMPARE
@@ -63,6 +66,28 @@ class AnalyzeCompare(unittest.TestCase):
         self.assertIn("recorded as run 1", err)
         self.assertIn("reports.html is not installed", err)
         self.assertEqual(sorted(os.listdir(os.path.join(self.dir, "out"))), ["compare.json"])
+
+    def test_unrecordable_run_is_kept_for_import(self):
+        """The comparison and its files are written; the run waits for history --import."""
+        blocker = os.path.join(self.dir, "not-a-directory")
+        open(blocker, "w").close()
+        out_file = os.path.join(self.dir, "compare.json")
+        path = self.handoff(synthetic.two_strategies(1.2), out_file=out_file, record=True,
+                            db=os.path.join(blocker, "h.db"), commit="c1")
+        code, out, err = self.run_cli(path)
+        self.assertEqual(code, 2, err)
+        self.assertIn("1.20x slower", out)
+        self.assertTrue(os.path.exists(out_file))
+        self.assertIn("recording in the history failed", err)
+        kept = re.search(r"history --import (\S+) --db", err).group(1)
+        self.addCleanup(shutil.rmtree, os.path.dirname(kept))
+        db = os.path.join(self.dir, "h.db")
+        with contextlib.redirect_stdout(io.StringIO()):
+            self.assertEqual(history_cli.main(["--import", kept, "--db", db]), 0)
+        conn = open_db(db)
+        self.assertEqual(conn.execute("SELECT commit_id, source FROM runs").fetchall(),
+                         [("c1", "compare")])
+        conn.close()
 
     def test_report_is_handed_to_reports_html(self):
         calls = []

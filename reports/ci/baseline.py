@@ -1,7 +1,8 @@
 """Nightly mode: the build under test against stored history instead of another build.
 `--baseline NAME` is a run saved with --save-baseline NAME; `--baseline history:N` the
-last N runs recorded on this host with the same scenario and options. Unpaired: nothing
-cancels the drift between then and now, and the output says so."""
+last N runs recorded on this machine (host, kernel and CPU model; --baseline-any-host: on
+any) with the same scenario and options. Unpaired: nothing cancels the drift between then
+and now, and the output says so."""
 from dataclasses import dataclass
 from typing import Optional
 
@@ -15,18 +16,23 @@ PREFIX = "history:"
 class BaselineSpec:
     name: Optional[str] = None
     last: Optional[int] = None
+    any_host: bool = False
 
     @property
     def label(self):
-        return f"baseline '{self.name}'" if self.name else f"the last {self.last} runs"
+        if self.name:
+            return f"baseline '{self.name}'"
+        return f"the last {self.last} runs{' on any host' if self.any_host else ''}"
 
 
-def parse_baseline(text):
+def parse_baseline(text, any_host=False):
     if text.startswith(PREFIX):
         count = text[len(PREFIX):]
         if not count.isdigit() or int(count) < 1:
             raise UsageError(f"--baseline {text}: expected history:N with N >= 1")
-        return BaselineSpec(last=int(count))
+        return BaselineSpec(last=int(count), any_host=any_host)
+    if any_host:
+        raise UsageError("--baseline-any-host goes with --baseline history:N")
     if not text:
         raise UsageError("--baseline: empty name")
     return BaselineSpec(name=text)
@@ -37,7 +43,7 @@ def check_available(conn, spec, host):
     if spec.name and store.baseline_run(conn, spec.name) is None:
         raise UsageError(f"--baseline {spec.name}: no such baseline in the history "
                          "(save one with --save-baseline NAME)")
-    if spec.last and store.runs_on_host(conn, host) == 0:
+    if spec.last and not spec.any_host and store.runs_on_host(conn, host) == 0:
         raise UsageError(f"--baseline history:{spec.last}: no runs recorded on {host}")
 
 
@@ -46,8 +52,10 @@ def baseline_iterations(conn, spec, info):
     if spec.name:
         run_ids = [store.baseline_run(conn, spec.name)]
     else:
-        run_ids = store.runs_like(conn, info, spec.last)
+        run_ids = store.runs_like(conn, info, spec.last, spec.any_host)
         if not run_ids:
-            raise UsageError(f"--baseline history:{spec.last}: no recorded run on "
-                             f"{info.host} with scenario {info.scenario} and these options")
+            where = "any host" if spec.any_host else \
+                f"{info.host} (kernel {info.kernel}, CPU {info.cpu_model})"
+            raise UsageError(f"--baseline history:{spec.last}: no recorded run on {where} "
+                             f"with scenario {info.scenario} and these options")
     return store.iterations_of(conn, run_ids)

@@ -1,4 +1,5 @@
 """Nightly baselines: parsing --baseline, failing early, reading stored repetitions."""
+import dataclasses
 import os
 import tempfile
 import unittest
@@ -32,6 +33,10 @@ class Baseline(unittest.TestCase):
         for bad in ("history:0", "history:x", "history:", ""):
             with self.assertRaises(UsageError, msg=bad):
                 parse_baseline(bad)
+        self.assertEqual(parse_baseline("history:5", any_host=True).label,
+                         "the last 5 runs on any host")
+        with self.assertRaisesRegex(UsageError, "goes with --baseline history:N"):
+            parse_baseline("nightly", any_host=True)
 
     def test_named(self):
         store.save_baseline(self.conn, "nightly", self.run_id)
@@ -50,6 +55,21 @@ class Baseline(unittest.TestCase):
         other = describe(self.results.context, extra_options={"inject_cost_ns": 9})
         with self.assertRaisesRegex(UsageError, "no recorded run"):
             baseline_iterations(self.conn, BaselineSpec(last=2), other)
+
+    def test_history_is_of_this_machine_unless_any_host(self):
+        """Another host, kernel or CPU model runs at other speeds: not a baseline."""
+        for field in ("host", "kernel", "cpu_model"):
+            store.record(self.conn, dataclasses.replace(self.info, **{field: "other"}),
+                         self.results.iterations)
+        self.assertEqual(len(baseline_iterations(self.conn, BaselineSpec(last=5),
+                                                 self.info)), 8)
+        self.assertEqual(len(baseline_iterations(
+            self.conn, BaselineSpec(last=5, any_host=True), self.info)), 32)
+        elsewhere = dataclasses.replace(self.info, kernel="7.0")
+        with self.assertRaisesRegex(UsageError, r"no recorded run on testhost \(kernel 7.0"):
+            baseline_iterations(self.conn, BaselineSpec(last=5), elsewhere)
+        self.assertEqual(len(baseline_iterations(
+            self.conn, BaselineSpec(last=1, any_host=True), elsewhere)), 8)
 
 
 if __name__ == "__main__":

@@ -27,8 +27,8 @@ from reports.comparison.samples import paired_samples
 from reports.comparison.analysis import Contender, analyze
 from reports.comparison.section import to_section
 from reports.files import write_atomically, write_json_atomically
-from reports.history import store
-from reports.history.db import open_db
+from reports.history import store, unrecorded
+from reports.history.db import HistoryError, open_db, shown
 from reports.history.paths import default_db_path
 from reports.history.run_info import describe
 from reports.optional import render_report
@@ -60,9 +60,15 @@ def main(argv):
         if args.against and not args.calibrate else None
 
     conn = None
-    if args.record or args.baseline or args.save_baseline:
+    if args.baseline or args.save_baseline:
         conn = open_db(args.db or default_db_path())
-    spec = parse_baseline(args.baseline) if args.baseline else None
+    elif args.record:
+        try:
+            conn = open_db(args.db or default_db_path())
+        except HistoryError as e:
+            # Only recording needs it, after the run: measure anyway, keep the results.
+            say(f"ci: {e}; measuring anyway, recording is tried again at the end")
+    spec = parse_baseline(args.baseline, args.baseline_any_host) if args.baseline else None
     if spec:
         check_available(conn, spec, os.uname().nodename)
 
@@ -135,9 +141,17 @@ def _gate(args, config, candidate, spec, conn, work):
     if ref_side is not None:
         code, results_file = _decide(args, config, design, reference_label, ref_side,
                                      cand_side, work, exact, stops)
-    if conn is not None:
-        _record(args, conn, info, cand_side, ref_side if reference else None,
-                reference_commit)
+    if args.record or args.save_baseline:
+        recorded = []
+        try:
+            _record(args, conn, info, cand_side, ref_side if reference else None,
+                    reference_commit, recorded)
+        except HistoryError as e:
+            _keep_unrecorded(args, e, info, cand_side, ref_side if reference else None,
+                             reference_commit, recorded)
+            # The verdict stands (a regression still exits 1); otherwise the job says
+            # that what it had to keep was not kept.
+            code = code if code == 1 else 2
     if args.report and results_file:
         # After recording, so that the trend over commits ends with this gate.
         render_report(results_file, args.report, history_db=args.db,
@@ -371,16 +385,47 @@ def _adjusted_decides(raw_checks, adjusted_checks, config):
             for c in raw_checks]
 
 
-def _record(args, conn, info, cand_side, ref_side, reference_commit):
-    """Records the build under test (and a built reference: its numbers are as real),
-    and saves the named baseline. --save-baseline records even with --no-record."""
-    run_id = None
-    if args.record or args.save_baseline:
-        run_id = store.record(conn, info, cand_side.iterations)
-    if args.record and ref_side is not None and ref_side.context is not None:
-        ref_info = describe(ref_side.context, reference_commit,
-                            "calibrate" if args.calibrate else "ci-reference")
+def _reference_info(args, ref_side, reference_commit):
+    """What to record of a built reference (its numbers are as real), or None."""
+    if not args.record or ref_side is None or ref_side.context is None:
+        return None
+    return describe(ref_side.context, reference_commit,
+                    "calibrate" if args.calibrate else "ci-reference")
+
+
+def _record(args, conn, info, cand_side, ref_side, reference_commit, recorded):
+    """Records the build under test (and a built reference), and saves the named
+    baseline. --save-baseline records even with --no-record. `conn` None: the database
+    was unreachable at the start; it is tried again now. `recorded` gets the sides
+    recorded, so that a failure keeps only the others."""
+    if conn is None:
+        conn = open_db(args.db or default_db_path())
+    run_id = store.record(conn, info, cand_side.iterations)
+    recorded.append("candidate")
+    ref_info = _reference_info(args, ref_side, reference_commit)
+    if ref_info is not None:
         store.record(conn, ref_info, ref_side.iterations)
+        recorded.append("reference")
     if args.save_baseline:
         store.save_baseline(conn, args.save_baseline, run_id)
         say(f"saved as baseline '{args.save_baseline}' (run {run_id})")
+
+
+def _keep_unrecorded(args, error, info, cand_side, ref_side, reference_commit, recorded):
+    """Recording failed: the runs not recorded go to files `history --import` records
+    later, in --out or a directory that is kept."""
+    where = args.out or tempfile.mkdtemp(prefix="rxbench-unrecorded-")
+    files = []
+    if "candidate" not in recorded:
+        files.append(unrecorded.write(os.path.join(where, "unrecorded-candidate.json"),
+                                      info, cand_side.context, cand_side.iterations))
+    ref_info = _reference_info(args, ref_side, reference_commit)
+    if ref_info is not None and "reference" not in recorded:
+        files.append(unrecorded.write(os.path.join(where, "unrecorded-reference.json"),
+                                      ref_info, ref_side.context, ref_side.iterations))
+    say(f"ci: recording in the history failed: {error}")
+    if files:
+        say(f"ci: the runs not recorded are kept; record them later with `rxbench history "
+            f"--import {' '.join(files)}{' --db ' + shown(args.db) if args.db else ''}`")
+    if args.save_baseline:
+        say(f"ci: baseline '{args.save_baseline}' was not saved")

@@ -8,6 +8,7 @@ from reports.ci.covariates import COVARIATES, parse_names
 from reports.ci.exact_tier import DEFAULT_REPETITIONS as EXACT_REPETITIONS
 from reports.ci.placement import placement_for
 from reports.ci.sequential import Plan
+from reports.history.db import check_target
 from reports.history.paths import default_db_path
 from reports.usage import ArgumentParser, UsageError
 
@@ -56,7 +57,10 @@ def parser():
     mode = p.add_argument_group("what to compare with")
     mode.add_argument("--against", metavar="REV", help="git revision to build and A/B-test")
     mode.add_argument("--baseline", metavar="NAME|history:N",
-                      help="stored baseline, or the last N runs on this host (unpaired)")
+                      help="stored baseline, or the last N runs on this machine: the same "
+                           "host, kernel and CPU model (unpaired)")
+    mode.add_argument("--baseline-any-host", action="store_true",
+                      help="with --baseline history:N: the last N runs on any machine")
     mode.add_argument("--calibrate", action="store_true",
                       help="A/A: the build under test against itself")
     run = p.add_argument_group("the run")
@@ -121,7 +125,10 @@ def parser():
                       help="record the runs in the history (default: on)")
     hist.add_argument("--save-baseline", metavar="NAME",
                       help="store the build under test's run as baseline NAME")
-    hist.add_argument("--db", metavar="PATH", help=f"history (default {default_db_path()})")
+    hist.add_argument("--db", metavar="PATH|URL",
+                      help=f"history: a SQLite file (default {default_db_path()}) or "
+                           "postgresql://USER@HOST:PORT/DB (the password from PGPASSFILE, "
+                           "PGPASSWORD or a service file, never in the URL)")
     hist.add_argument("--commit", help="commit of the code under test (default: "
                                        "git describe, from the harness)")
     return p
@@ -168,6 +175,10 @@ def parse(argv, allowed_cpus=None):
             args.adjust_for = parse_names(args.adjust_for)
         except ValueError as e:
             raise UsageError(f"ci: --adjust-for: {e}") from e
+    if args.baseline_any_host and not (args.baseline or "").startswith("history:"):
+        raise UsageError("ci: --baseline-any-host goes with --baseline history:N")
+    if args.db:
+        check_target(args.db)
     args.strategy_list = [s for s in args.strategies.split(",") if s]
     if not args.strategy_list:
         raise UsageError("ci: --strategies is empty")

@@ -57,9 +57,13 @@ class Parse(unittest.TestCase):
     def test_modes(self):
         self.assertIsNone(parse(["--save-baseline", "n"]).against)
         self.assertFalse(parse(["--baseline", "history:3", "--no-record"]).record)
+        self.assertTrue(parse(["--baseline", "history:3", "--baseline-any-host"])
+                        .baseline_any_host)
         for argv in ([], ["--against", "a", "--baseline", "b"],
                      ["--calibrate", "--strategies", ","], ["--calibrate", "--dry-run"],
-                     ["--calibrate", "--inject-cost-ns", "-1"]):
+                     ["--calibrate", "--inject-cost-ns", "-1"],
+                     ["--against", "a", "--baseline-any-host"],
+                     ["--baseline", "nightly", "--baseline-any-host"]):
             with self.assertRaises(UsageError, msg=argv):
                 parse(argv)
 

@@ -1,2 +1,2 @@
-"""Run history: every recorded run's repetitions in SQLite (PostgreSQL later), named
+"""Run history: every recorded run's repetitions in SQLite or PostgreSQL, named
 baselines, and the trend of a metric over time."""

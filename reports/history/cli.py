@@ -1,9 +1,9 @@
 """`rxbench history`: the trend of one metric over the recorded runs, or its change
-points (--changes)."""
+points (--changes); `--import` records results files (runs kept when recording failed)."""
 import json
 import sys
 
-from reports.history import change_list, store
+from reports.history import change_list, store, unrecorded
 from reports.history.db import open_db
 from reports.history.paths import default_db_path
 from reports.history.trend import as_json, render_trend, trend_rows
@@ -28,8 +28,13 @@ def parser():
                         "trend (docs/history.md)")
     p.add_argument("--markdown", action="store_true",
                    help="with --changes: print Markdown, for a nightly job to post")
-    p.add_argument("--db", default=None, metavar="PATH",
-                   help=f"history database (default {default_db_path()})")
+    p.add_argument("--import", dest="import_files", nargs="+", metavar="FILE",
+                   help="record these results files (e.g. the unrecorded-*.json ci keeps "
+                        "when recording failed) instead of printing a trend")
+    p.add_argument("--db", default=None, metavar="PATH|URL",
+                   help=f"history database: a SQLite file (default {default_db_path()}) or "
+                        "postgresql://USER@HOST:PORT/DB (password from PGPASSFILE, "
+                        "PGPASSWORD or a service file)")
     return p
 
 
@@ -41,6 +46,10 @@ def main(argv):
         raise UsageError("history: --markdown goes with --changes")
     metric = lookup(args.metric)
     conn = open_db(args.db or default_db_path())
+    if args.import_files:
+        for path in args.import_files:
+            print(f"recorded {path} as run {unrecorded.record_file(conn, path)}")
+        return 0
     last = args.last or (sys.maxsize if args.changes else 20)
     rows = trend_rows(store.trend_values(conn, metric.key, args.strategy, args.host,
                                          args.scenario, last))

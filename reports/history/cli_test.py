@@ -2,11 +2,10 @@
 import contextlib
 import io
 import json
-import os
-import tempfile
 import unittest
 
 from reports.history import cli, store
+from reports.history.backends import HistoryTest
 from reports.history.db import open_db
 from reports.history.run_info import describe
 from reports.results.load import load
@@ -14,18 +13,14 @@ from reports.results.sample import SAMPLE_COMPARE
 from reports.usage import UsageError
 
 
-class HistoryCli(unittest.TestCase):
+class HistoryCli(HistoryTest):
     def setUp(self):
-        self.tmp = tempfile.TemporaryDirectory()
-        self.db = os.path.join(self.tmp.name, "h.db")
+        self.db = self.new_db()
         results = load(SAMPLE_COMPARE)
         conn = open_db(self.db)
         for commit in ("first", "second"):
             store.record(conn, describe(results.context, commit=commit), results.iterations)
         conn.close()
-
-    def tearDown(self):
-        self.tmp.cleanup()
 
     def run_cli(self, *argv):
         out = io.StringIO()

@@ -43,11 +43,14 @@ def run_info(conn, run_id):
     return RunInfo(*row[1:]) if row else None
 
 
-def runs_like(conn, info, last):
-    """Ids of the last `last` runs on info's host with its scenario and options."""
+def runs_like(conn, info, last, any_host=False):
+    """Ids of the last `last` runs with info's scenario and options, on its machine (the
+    same host, kernel and CPU model: other machines' numbers are not comparable), or
+    on any machine with `any_host`."""
+    machine = {"host": None, "kernel": None, "cpu_model": None} if any_host else {
+        "host": info.host, "kernel": info.kernel, "cpu_model": info.cpu_model}
     return [row[0] for row in conn.execute(sql.RUNS_LIKE, {
-        "host": info.host, "scenario": info.scenario, "options": info.options,
-        "last": last})]
+        **machine, "scenario": info.scenario, "options": info.options, "last": last})]
 
 
 def runs_on_host(conn, host):

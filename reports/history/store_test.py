@@ -1,10 +1,9 @@
 """The history round trip: what is recorded reads back unchanged."""
 import json
-import os
-import tempfile
 import unittest
 
 from reports.history import store
+from reports.history.backends import HistoryTest
 from reports.history.db import open_db
 from reports.history.run_info import describe
 from reports.results import synthetic
@@ -12,15 +11,11 @@ from reports.results.load import from_dict, load
 from reports.results.sample import SAMPLE_COMPARE
 
 
-class RoundTrip(unittest.TestCase):
+class RoundTrip(HistoryTest):
     def setUp(self):
-        self.tmp = tempfile.TemporaryDirectory()
-        self.conn = open_db(os.path.join(self.tmp.name, "sub", "history.db"))
+        self.conn = open_db(self.new_db())
+        self.addCleanup(self.conn.close)
         self.results = load(SAMPLE_COMPARE)
-
-    def tearDown(self):
-        self.conn.close()
-        self.tmp.cleanup()
 
     def test_run_and_repetitions(self):
         info = describe(self.results.context, commit="abc123")
@@ -36,12 +31,28 @@ class RoundTrip(unittest.TestCase):
         for it in its:
             # The whole iteration JSON comes back, so every metric (now or later) does.
             self.assertEqual(it.raw, original[(it.strategy, it.repetition_index)].raw)
+        # And the metric rows to the last bit (10982.871 is no 4-byte float).
+        key = "cpu_ns_per_packet_receive_path"
+        self.assertEqual(
+            sorted(v.value for v in store.trend_values(self.conn, key, "baseline")),
+            sorted(i.value(key) for i in self.results.iterations if i.strategy == "baseline"))
+
+    def test_strategies_in_bytewise_order_on_any_server(self):
+        """Repetitions and trend rows come in the same order from both back ends, whatever
+        the server's locale would sort first ("a" before "B" in en-US)."""
+        data = synthetic.results([synthetic.entry(s, 0, 1000.0) for s in ("a", "B")])
+        run_id = store.record(self.conn, describe(from_dict(data).context),
+                              from_dict(data).iterations)
+        self.assertEqual([i.strategy for i in store.iterations_of(self.conn, [run_id])],
+                         ["B", "a"])
+        self.assertEqual([v.strategy for v in store.trend_values(
+            self.conn, "cpu_ns_per_packet_receive_path")], ["B", "a"])
 
     def test_metrics_rows_skip_unmeasured(self):
         run_id = store.record(self.conn, describe(self.results.context), self.results.iterations)
         keys = {row[0] for row in self.conn.execute(
             "SELECT m.key FROM metrics m JOIN repetitions p ON p.id = m.repetition_id "
-            "WHERE p.run_id = ? AND p.strategy = 'null'", (run_id,))}
+            "WHERE p.run_id = :run_id AND p.strategy = 'null'", {"run_id": run_id})}
         self.assertIn("cpu_ns_per_packet_receive_path", keys)
         self.assertIn("delivered_fraction", keys)
         self.assertNotIn("latency_p50_ns", keys)   # null: not measured, not a zero

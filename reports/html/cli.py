@@ -15,6 +15,7 @@ import os
 import sys
 
 from reports.html import history_trend, load, report
+from reports.history.db import check_target, is_postgresql
 from reports.history.paths import default_db_path
 from reports.usage import ArgumentParser, UsageError, run_main
 
@@ -76,7 +77,7 @@ def parse(argv):
     p.add_argument("--sweep", help="sweep.json written by `rxbench sweep`")
     p.add_argument("--profile", help="profile.json written by `rxbench profile`")
     history = p.add_mutually_exclusive_group()
-    history.add_argument("--db", "--history-db", dest="db", metavar="PATH",
+    history.add_argument("--db", "--history-db", dest="db", metavar="PATH|URL",
                          help="history database the trend over commits is drawn from "
                               f"(default {default_db_path()}, when it exists)")
     history.add_argument("--no-history", action="store_true",
@@ -84,7 +85,9 @@ def parse(argv):
     args = p.parse_args(argv)
     if not (args.results or args.sweep or args.profile):
         raise UsageError("report: give at least one RESULTS file, --sweep or --profile")
-    if args.db and not os.path.isfile(args.db):
+    if args.db:
+        check_target(args.db)
+    if args.db and not is_postgresql(args.db) and not os.path.isfile(args.db):
         raise UsageError(f"report: --db {args.db}: no such history database")
     return args
 

@@ -13,7 +13,8 @@ import os
 from dataclasses import dataclass, field
 
 from reports.history import store
-from reports.history.db import open_db
+from reports.history.db import HistoryError, is_postgresql, open_db
+from reports.history.db import shown as without_password
 from reports.history.paths import default_db_path
 from reports.history.run_info import describe
 from reports.html import trend_changes
@@ -67,18 +68,25 @@ def read(db_path, context, strategies, metrics):
         return TrendData(note="No history database, so no trend: give one with `--db PATH` "
                               f"(the default, {default_db_path()}, is read when it exists). "
                               "Runs are recorded by `compare --record` and by every `ci`.")
-    if not os.path.exists(db_path):
+    if not is_postgresql(db_path) and not os.path.exists(db_path):
         return TrendData(note=f"The history database {db_path} does not exist, so there is "
                               "no trend.")
     info = describe(context)
-    conn = open_db(db_path)
     try:
-        run_ids = store.runs_like(conn, info, LAST_RUNS)
-        runs = [(store.run_info(conn, r), store.iterations_of(conn, [r])) for r in run_ids]
-        on_host = store.runs_on_host(conn, info.host)
-    finally:
-        conn.close()
-    where = f"host {info.host}, scenario {info.scenario}, the same workload options"
+        conn = open_db(db_path)
+        try:
+            run_ids = store.runs_like(conn, info, LAST_RUNS)
+            runs = [(store.run_info(conn, r), store.iterations_of(conn, [r]))
+                    for r in run_ids]
+            on_host = store.runs_on_host(conn, info.host)
+        finally:
+            conn.close()
+    except HistoryError as e:
+        # The report is of the results file; an unreachable history only costs the trend.
+        return TrendData(note=f"No trend: {e}.")
+    db_path = without_password(db_path)
+    where = (f"host {info.host} (kernel {info.kernel}, CPU {info.cpu_model}), scenario "
+             f"{info.scenario}, the same workload options")
     runs.reverse()  # oldest first
     first_recorded = {}
     for run, _ in runs:
