@@ -11,6 +11,8 @@ Environment: FAKE_RXBENCH_LOG (append one JSON line per call: argv), FAKE_RXBENC
 (packets lost per repetition when --inject-cost-ns is given), FAKE_RXBENCH_FAIL (runs
 exit 1), FAKE_RXBENCH_NOISE (the noise's half-width instead of 0.01), FAKE_RXBENCH_SEED
 (seeds each call's noise with it and the --out path: reproducible gates).
+A file cost.txt beside the binary (the fake bazel copies it from the revision built)
+adds that many ns to every repetition: a regression planted in a commit.
 Each repetition's noise is also written as its receiver's run-queue wait (1000 ns per
 packet, +-500 at the noise's extremes): a covariate that explains the noise entirely.
 """
@@ -61,11 +63,19 @@ def parse(argv):
     return options, dry_run
 
 
+def planted_cost():
+    path = os.path.join(os.path.dirname(os.path.abspath(sys.argv[0])), "cost.txt")
+    if not os.path.exists(path):
+        return 0.0
+    with open(path) as f:
+        return float(f.read())
+
+
 def iteration(strategy, index, repetitions, options, rng):
     inject = options.get("--inject-cost-ns", 0)
     u = rng.uniform(-1.0, 1.0)
     cpu = BASE[strategy] * (1 + float(os.environ.get("FAKE_RXBENCH_NOISE", "0.01")) * u) \
-        + inject
+        + inject + planted_cost()
     lost = int(os.environ.get("FAKE_RXBENCH_LOSS", "0")) if inject else 0
     minimal = options.get("--measure") == "minimal"
     latency = None if minimal else 1e6 * rng.uniform(0.99, 1.01)
