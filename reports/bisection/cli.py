@@ -5,6 +5,7 @@ commit: reports/ci/build.py) and gating one against the other on the target's ti
 options.DESCRIPTION.
 """
 import argparse
+import itertools
 import os
 import shutil
 import tempfile
@@ -15,7 +16,7 @@ from reports.ci.config import GateConfig, load_config
 from reports.ci.exact_tier import DEFAULT_REPETITIONS as EXACT_REPETITIONS
 from reports.ci.harness import Harness
 from reports.ci.options import DEFAULT_REPETITIONS
-from reports.exact import count
+from reports.exact import count, valgrind
 from reports.files import write_json_atomically
 from reports.stats.needed import paired_minimum
 from reports.usage import UsageError, say
@@ -65,11 +66,11 @@ def main(argv: List[str]) -> int:
             return time_step(builds.harness(reference), builds.harness(candidate), target,
                              args.strategy, repetitions, args.scenario, config, step_dir)
 
-        def seen(probe: Probe) -> None:
-            print(render.step_line(len(outcome_so_far) + 1, probe, commits), flush=True)
-            outcome_so_far.append(probe)
+        numbers = itertools.count(1)
 
-        outcome_so_far: List[Probe] = []
+        def seen(probe: Probe) -> None:
+            print(render.step_line(next(numbers), probe, commits), flush=True)
+
         outcome = bisect(len(commits) - 1, gate, seen)
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -104,11 +105,15 @@ class Builds:
 
 def _check_exact(binary: str, good: Commit) -> None:
     """The exact tier needs every commit's build to count; GOOD, the oldest, predating it
-    means part of the range does: that range can only be bisected on the time tier."""
+    means part of the range does: that range can only be bisected on the time tier. And
+    it needs valgrind: said before the first step, not after its time-consuming builds."""
     why = count.tier_unavailable(binary, f"GOOD {good.short}")
     if why:
         raise UsageError(f"bisect: {why}: commits from before the exact tier can only be "
                          "bisected on the time tier (--tier time)")
+    why = valgrind.probe().reason
+    if why:
+        raise UsageError(f"bisect: the exact tier cannot run here: {why}")
 
 
 def _settings(args: argparse.Namespace, config: GateConfig, target: Target,

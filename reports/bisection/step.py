@@ -106,6 +106,12 @@ def exact_step(reference: str, candidate: str, target: Target, strategy: str,
     both = runs[strategy]
     if both.refused:
         raise UsageError(f"bisect: the exact tier does not count {strategy}: {both.refused}")
+    return decide_exact(both, target, strategy, config)
+
+
+def decide_exact(both: exact_tier.StrategyRuns, target: Target, strategy: str,
+                 config: GateConfig) -> Step:
+    """The step's verdict from counted runs: the exact tier's own check of the target."""
     checks = exact_tier.judge_strategy(strategy, both, config)
     check = next((c for c in checks if c.metric == target.key), None)
     if check is None:
