@@ -56,7 +56,6 @@ class TimeStep(unittest.TestCase):
         self.assertEqual(verdict(None), UNCLEAR)
 
 
-
 def counted(receiver: float, queue: float, recv_calls: Dict[str, float]) -> Counted:
     f = Figures(4096)
     f.instructions = {"receiver": receiver, "queue": queue, "generator": 700.0}
