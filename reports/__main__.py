@@ -13,6 +13,7 @@ from reports.usage import UsageError, program_name, run_main
 # `compare`, no user does.
 SUBCOMMANDS = {
     "analyze-compare": "reports.analyze.cli",
+    "bisect": "reports.bisection.cli",
     "ci": "reports.ci.cli",
     "count": "reports.exact.cli",
     "history": "reports.history.cli",

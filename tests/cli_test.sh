@@ -38,7 +38,7 @@ one_line_usage_error() {  # description command...
 # with a line of help, has its own help, and shows ./rxbench as its name.
 # (Listed here by hand, not read from subcommands.txt: a subcommand dropped
 # from the table must fail this test.)
-all_subcommands=(list run compare recv gen ci history report sweep profile test microbench help completion)
+all_subcommands=(list run compare recv gen ci bisect history report sweep profile test microbench help completion)
 lists_every_subcommand() {  # description file
   local sub
   for sub in "${all_subcommands[@]}"; do

@@ -12,7 +12,7 @@ traffic:
   test                each `--config=X` must be a configuration of .bazelrc; the
                       other flags are Bazel's own and are not checked.
   everything else     `SUB --help` must exit 0 and name every option the command
-                      uses (ci, sweep and profile pass the options they do not know
+                      uses (ci, bisect, sweep and profile pass the options they do not know
                       on to the harness, so for them the harness's run/compare help
                       counts too).
 A synopsis (`--strategy NAME [--out FILE]`) cannot be run: only its subcommand
@@ -176,7 +176,7 @@ def check(raw, tokens):
     if code != 0:
         return f"`{sub} --help` exit {code}: {text.strip()[-300:]}"
     known = set(OPTION.findall(text))
-    if sub in ("ci", "sweep", "profile"):  # they pass what they do not know to the harness
+    if sub in ("ci", "bisect", "sweep", "profile"):  # they pass what they do not know on
         known |= set(OPTION.findall(help_text("run")[1])) | set(OPTION.findall(help_text("compare")[1]))
     options = set(OPTION.findall(raw)) if synopsis else {
         a.split("=", 1)[0] for a in args if a.startswith("--")}

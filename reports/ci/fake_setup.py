@@ -21,6 +21,9 @@ if [ "$1" = build ]; then
   for label; do :; done   # the last argument: //PACKAGE:rxbench
   package="${label#//}" && package="${package%%:*}"
   mkdir -p "bazel-bin/$package" && cp "$FAKE_HARNESS_SOURCE" "bazel-bin/$package/rxbench"
+  # A cost planted in this revision (cost.txt) is built in: the harness reads it beside
+  # itself, as a real build carries its revision's code.
+  if [ -f cost.txt ]; then cp cost.txt "bazel-bin/$package/cost.txt"; fi
 fi
 """
 
@@ -60,6 +63,18 @@ class Sandbox:
                            cwd=self.repo, check=True, env={**os.environ, **self.env})
         self.head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=self.repo, check=True,
                                    capture_output=True, text=True).stdout.strip()
+
+    def commit(self, message, files):
+        """Commits `files` (path -> text) to the repository; returns the new sha."""
+        for name, text in files.items():
+            with open(os.path.join(self.repo, name), "w") as f:
+                f.write(text)
+        env = {**os.environ, **self.env}
+        for args in (["add", "-A"], ["commit", "-q", "-m", message]):
+            subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", *args],
+                           cwd=self.repo, check=True, env=env)
+        return subprocess.run(["git", "rev-parse", "HEAD"], cwd=self.repo, check=True,
+                              capture_output=True, text=True).stdout.strip()
 
     def path(self, *parts):
         return os.path.join(self.root, *parts)

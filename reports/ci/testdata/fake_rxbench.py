@@ -15,6 +15,8 @@ FAKE_RXBENCH_SWING ("strategy=fraction,...": that strategy's cost is 1 + f or
 1 - f times its base in alternate calls, by the number of calls logged so far; the
 gate's runs alternate order, so its pairs' ratios swing as far above 1 as below it,
 and no test can decide on them).
+A file cost.txt beside the binary (the fake bazel copies it from the revision built)
+adds that many ns to every repetition: a regression planted in a commit.
 Each repetition's noise is also written as its receiver's run-queue wait (1000 ns per
 packet, +-500 at the noise's extremes): a covariate that explains the noise entirely.
 """
@@ -65,6 +67,14 @@ def parse(argv):
     return options, dry_run
 
 
+def planted_cost():
+    path = os.path.join(os.path.dirname(os.path.abspath(sys.argv[0])), "cost.txt")
+    if not os.path.exists(path):
+        return 0.0
+    with open(path) as f:
+        return float(f.read())
+
+
 def iteration(strategy, index, repetitions, options, rng, call):
     inject = options.get("--inject-cost-ns", 0)
     u = rng.uniform(-1.0, 1.0)
@@ -74,7 +84,7 @@ def iteration(strategy, index, repetitions, options, rng, call):
     else:
         # A little more each call: no two ratios tie.
         noise = 1 + (swing + call * 1e-4) * (1 if call % 2 == 0 else -1)
-    cpu = BASE[strategy] * noise + inject
+    cpu = BASE[strategy] * noise + inject + planted_cost()
     lost = int(os.environ.get("FAKE_RXBENCH_LOSS", "0")) if inject else 0
     minimal = options.get("--measure") == "minimal"
     latency = None if minimal else 1e6 * rng.uniform(0.99, 1.01)
