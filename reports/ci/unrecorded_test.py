@@ -16,7 +16,7 @@ from reports.ci.fake_setup import SandboxTest
 from reports.history import backends, cli as history_cli, pg_cluster, store
 from reports.history.db import open_db
 
-REPS = "8"
+REPS = "12"   # the first look of the default plan
 
 
 class Unrecorded(SandboxTest, backends.HistoryTest):
@@ -60,7 +60,7 @@ class Unrecorded(SandboxTest, backends.HistoryTest):
         db = self.new_db()
         self.import_(files, db)
         self.assertEqual([(commit, source, n) for commit, source, n in self.recorded(db)
-                          if commit == "c1"], [("c1", "ci", 16)])
+                          if commit == "c1"], [("c1", "ci", 2 * int(REPS))])
         self.assertEqual(sorted(source for _, source, _ in self.recorded(db)),
                          ["ci", "ci-reference"])
 

@@ -10,7 +10,7 @@ while two plain runs never differ by more than ~2 %.
 Environment: FAKE_RXBENCH_LOG (append one JSON line per call: argv), FAKE_RXBENCH_LOSS
 (packets lost per repetition when --inject-cost-ns is given), FAKE_RXBENCH_FAIL (runs
 exit 1), FAKE_RXBENCH_NOISE (the noise's half-width instead of 0.01), FAKE_RXBENCH_SEED
-(seeds each call's noise with it and the --out path: reproducible gates),
+(seeds each call's noise with it and the --out directory's name: reproducible gates),
 FAKE_RXBENCH_SWING ("strategy=fraction,...": that strategy's cost is 1 + f or
 1 - f times its base in alternate calls, by the number of calls logged so far; the
 gate's runs alternate order, so its pairs' ratios swing as far above 1 as below it,
@@ -126,7 +126,9 @@ def main(argv):
         print("rxbench: receiver thread failed: fake failure", file=sys.stderr)
         return 1
     seed = os.environ.get("FAKE_RXBENCH_SEED")
-    rng = random.Random(f"{seed}:{options['--out']}" if seed else None)
+    # The --out directory's own name (rep003-candidate), not its temporary parent.
+    rng = random.Random(f"{seed}:{os.path.basename(os.path.normpath(options['--out']))}"
+                        if seed else None)
     repetitions = options.get("--repetitions", 3)
     strategies = options["--strategies"].split(",")
     benchmarks = [iteration(s, i, repetitions, options, rng, call)
