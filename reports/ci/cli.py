@@ -278,8 +278,9 @@ def _decide_exact_only(args, config, reference_label, exact, work):
     checks = exact.checks
     print(verdict_line(checks, reference_label))
     print(exact_tier.render(exact))
-    if args.calibrate:
-        _print_exact_calibration(args, config, exact)
+    calibration = _exact_calibration(args, config, exact) if args.calibrate else ""
+    if calibration:
+        print(calibration)
     for check in regressions(checks):
         say(f"regression: {check.message}")
     document = {"context": {"ci": _settings(args, config, reference_label, None)},
@@ -291,17 +292,24 @@ def _decide_exact_only(args, config, reference_label, exact, work):
     if args.junit:
         write_atomically(args.junit, junit_text(checks))
     if args.markdown:
-        write_atomically(args.markdown, exact_markdown(checks, reference_label, exact))
+        write_atomically(args.markdown, exact_markdown(checks, reference_label, exact)
+                         + _calibration_markdown(calibration))
     return 0 if args.calibrate else exit_code(checks)
 
 
-def _print_exact_calibration(args, config, exact):
+def _exact_calibration(args, config, exact):
+    """The exact tier's calibration tables ('' when the tier was skipped)."""
     if exact.skipped:
-        return
-    print(report_calibration([("exact", exact_tier.pools(exact.runs, config),
-                              fixed(args.exact_repetitions))]))
-    print("(exact tier: no test; a simulated gate fails when the median of its pairs' "
-          "ratios passes the threshold)")
+        return ""
+    return (report_calibration([("exact", exact_tier.pools(exact.runs, config),
+                                 fixed(args.exact_repetitions))])
+            + "\n(exact tier: no test; a simulated gate fails when the median of its "
+              "pairs' ratios passes the threshold)")
+
+
+def _calibration_markdown(text):
+    """--calibrate's tables for --markdown, as printed: docs quote them from here."""
+    return f"\n## Calibration\n\n```\n{text}\n```\n" if text else ""
 
 
 def _decide(args, config, design, reference_label, ref_side, cand_side, work, exact=None,
@@ -349,14 +357,17 @@ def _decide(args, config, design, reference_label, ref_side, cand_side, work, ex
             "the raw comparison decides")
     if exact is not None:
         print(exact_tier.render(exact), flush=True)
+    calibration = ""
     if args.calibrate:
-        print(report_calibration([("time", time_pools(contenders, config), args.plan)]))
         injected = bool(args.inject_cost_ns)
-        print(covariate_calibration.render(
-            covariate_calibration.rows(contenders, config, injected, args.plan),
-            injected, args.plan))
+        parts = [report_calibration([("time", time_pools(contenders, config), args.plan)]),
+                 covariate_calibration.render(
+                     covariate_calibration.rows(contenders, config, injected, args.plan),
+                     injected, args.plan, chosen=tuple(names))]
         if exact is not None:
-            _print_exact_calibration(args, config, exact)
+            parts.append(_exact_calibration(args, config, exact))
+        calibration = "\n".join(p for p in parts if p)
+        print(calibration, flush=True)
     for check in regressions(checks):
         say(f"regression: {check.message}")
 
@@ -373,7 +384,8 @@ def _decide(args, config, design, reference_label, ref_side, cand_side, work, ex
         write_atomically(args.junit, junit_text(checks))
     if args.markdown:
         write_atomically(args.markdown, markdown_text(analysis, checks, reference_label,
-                                                      exact, looks))
+                                                      exact, looks)
+                         + _calibration_markdown(calibration))
     return (0 if args.calibrate else exit_code(checks)), ci_json
 
 

@@ -81,7 +81,8 @@ def _caught(log_ratios, xs, rule, plan):
     return float(np.mean(stops.status == REGRESSION))
 
 
-def render(table, injected, plan, trials=TRIALS):
+def render(table, injected, plan, trials=TRIALS, chosen=()):
+    """`chosen`: the set the gate adjusts for (marked '<- the gate')."""
     if not table:
         return "covariates: no pairs with covariates to resample"
     what = ("share of gates drawn from these injected pairs (no sign flips) that fail"
@@ -100,7 +101,8 @@ def render(table, injected, plan, trials=TRIALS):
         else:
             rates = f"{_percent(r.false_alarms):>12}" + "".join(
                 f"{_percent(r.caught[e]):>8}" for e in REPORTED_EFFECTS)
-        lines.append(f"{r.strategy:<15} {label:<40} {_percent(r.cv):>7} {rates}")
+        mark = "  <- the gate" if r.names == tuple(chosen) else ""
+        lines.append(f"{r.strategy:<15} {label:<40} {_percent(r.cv):>7} {rates}{mark}")
     return "\n".join(lines)
 
 

@@ -349,9 +349,17 @@ class Nightly(SandboxTest):
 
     def test_calibrate(self):
         # Looks at 10, 16 and 20 pairs; --calibrate runs all 20, its A/A pool.
+        markdown = self.box.path("calibration.md")
         code, out, err = self.box.ci("--calibrate", "--repetitions", REPS,
-                                     "--max-repetitions", "20", "--strategies", "iouring")
+                                     "--max-repetitions", "20", "--strategies", "iouring",
+                                     "--markdown", markdown)
         self.assertEqual(code, 0, err)
+        # The tables as printed, for docs to quote from the command's own output.
+        with open(markdown) as f:
+            quoted = f.read().split("## Calibration\n\n```\n", 1)[1]
+        self.assertIn("time tier, covariates", quoted)
+        self.assertIn("(raw)", quoted.split("<- the gate")[0].splitlines()[-1])
+        self.assertIn(quoted.split("```")[0].strip(), out)
         self.assertIn("itself (A/A)", out)
         self.assertIn("resampling this run's A/A pairs", out)
         self.assertIn("time tier:", out)
