@@ -102,7 +102,8 @@ def _check_repetitions(args, config):
         spread = f" ({config.alpha:g} over {looks} looks)" if looks > 1 else ""
         raise UsageError(f"ci: --repetitions {args.repetitions} is too few: with fewer "
                          f"than {least} pairs the Wilcoxon test cannot reach p < "
-                         f"{alpha:g}{spread}, so the first look could never fail; use "
+                         f"{alpha:g}{spread}, so the "
+                         f"{'first look' if looks > 1 else 'gate'} could never fail; use "
                          f"--repetitions {least} or more")
 
 

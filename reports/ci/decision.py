@@ -58,7 +58,7 @@ def _metric_check(row, config, stop):
     p_worse = c.p_lower if higher else c.p_higher
     ignored = f"{rule.ignore_below * 100:g} %"
     gate = f"threshold {rule.threshold * 100:g} %"
-    where = "" if stop is None else \
+    where = "" if stop is None or stop.looks == 1 else \
         f" at look {stop.look} of {stop.looks} ({stop.pairs} pairs)"
     if p_worse is not None and regressed(not c.too_few, c.median_ratio, p_worse, rule,
                                          higher):

@@ -1,9 +1,9 @@
 """`rxbench ci` option parsing: what is ci's, what goes to the harness unchanged."""
 import unittest
 
-from reports.ci.options import DEFAULT_LOOK_EVERY, DEFAULT_MAX_REPETITIONS, \
+from reports.ci.options import DEFAULT_FIRST_LOOK, DEFAULT_LOOK_EVERY, \
     DEFAULT_REPETITIONS, parse
-from reports.ci.sequential import Plan
+from reports.ci.sequential import Plan, fixed
 from reports.usage import UsageError
 
 
@@ -41,12 +41,14 @@ class Parse(unittest.TestCase):
         self.assertEqual(args.scenario, ["--measure", "minimal"])
 
     def test_looks(self):
-        self.assertEqual(parse(["--calibrate"]).plan,
-                         Plan(DEFAULT_REPETITIONS, DEFAULT_LOOK_EVERY, DEFAULT_MAX_REPETITIONS))
+        # By default a fixed count: one look, all of alpha.
+        self.assertEqual(parse(["--calibrate"]).plan.looks, fixed(DEFAULT_REPETITIONS).looks)
+        self.assertEqual(parse(["--calibrate", "--repetitions", "40"]).plan.looks, (40,))
         self.assertEqual(parse(["--calibrate", "--repetitions", "14", "--look-every", "8",
                                 "--max-repetitions", "40"]).plan.looks, (14, 22, 30, 38, 40))
-        # A first look beyond the default cap is a fixed count, as --repetitions was.
-        self.assertEqual(parse(["--calibrate", "--repetitions", "40"]).plan.looks, (40,))
+        # A cap alone looks from the default first look.
+        self.assertEqual(parse(["--calibrate", "--max-repetitions", "30"]).plan,
+                         Plan(DEFAULT_FIRST_LOOK, DEFAULT_LOOK_EVERY, 30))
         # A cap under the default first look brings the first look down to it.
         self.assertEqual(parse(["--calibrate", "--max-repetitions", "10"]).plan.looks, (10,))
         for argv in (["--repetitions", "12", "--max-repetitions", "11"],

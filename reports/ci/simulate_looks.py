@@ -10,7 +10,7 @@ import sys
 import numpy as np
 
 from reports.ci.config import DEFAULT
-from reports.ci.options import DEFAULT_LOOK_EVERY, DEFAULT_MAX_REPETITIONS, \
+from reports.ci.options import DEFAULT_FIRST_LOOK, DEFAULT_LOOK_EVERY, \
     DEFAULT_REPETITIONS
 from reports.ci.report_calibration import Pool, report_calibration
 from reports.ci.sequential import Plan, fixed
@@ -30,9 +30,9 @@ def pools():
 
 
 def main():
-    looks = Plan(DEFAULT_REPETITIONS, DEFAULT_LOOK_EVERY, DEFAULT_MAX_REPETITIONS)
+    looks = Plan(DEFAULT_FIRST_LOOK, DEFAULT_LOOK_EVERY, DEFAULT_REPETITIONS)
     print(report_calibration([("looks", pools(), looks),
-                              ("fixed count", pools(), fixed(DEFAULT_MAX_REPETITIONS))]))
+                              ("fixed count", pools(), fixed(DEFAULT_REPETITIONS))]))
     return 0
 
 
