@@ -34,6 +34,7 @@ TIMING_TARGETS=(
   //tests:thread_usage_test
   //tests:strategies_test
   //tests:lock_step_test
+  //tests:run_queue_wait_test
 )
 
 say() { printf 'stress_suite: %s\n' "$*" >&2; }
