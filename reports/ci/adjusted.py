@@ -50,7 +50,8 @@ def adjusted_analysis(reference_label, contenders, config, names):
                 continue
             y_adj = covariates.adjust(y, x)
             notes.append(Adjustment(contender.strategy, key, tuple(names),
-                                    covariates.variance_explained(y, y_adj)))
+                                    covariates.variance_explained(
+                                        y, covariates.adjust(y, x, widen=False))))
             replaced = {a.repetition_index: _with_value(b, key, a.value(key) * math.exp(v))
                         for (a, b), v in zip(usable, y_adj)}
             candidate = [replaced.get(it.repetition_index, it) for it in candidate]

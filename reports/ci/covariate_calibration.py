@@ -22,6 +22,7 @@ from reports.ci import covariates
 from reports.ci.adjusted import pairs_with_covariates
 from reports.ci.calibrate import REPORTED_EFFECTS, SEED, TRIALS
 from reports.ci.sequential import REGRESSION, Gated, decide
+from reports.results.metrics import lookup
 
 
 @dataclass(frozen=True)
@@ -51,33 +52,36 @@ def rows(contenders, config, injected, plan, trials=TRIALS):
                                                             list(covariates.COVARIATES))
             if len(y_all) < 2:
                 continue
+            gated = Gated(rule, lookup(key).higher_is_better)
             for names in candidate_sets(available):
                 x = x_all[:, [available.index(n) for n in names]]
-                out.append(_row(contender.strategy, names, y_all, x, rule, injected,
+                out.append(_row(contender.strategy, names, y_all, x, gated, injected,
                                 plan, trials))
     return out
 
 
-def _row(strategy, names, y, x, rule, injected, plan, trials):
+def _row(strategy, names, y, x, gated, injected, plan, trials):
     rng = np.random.default_rng(SEED)
-    adjusted_pool = covariates.adjust(y, x)
-    cv = float(stats.variation(np.exp(adjusted_pool), ddof=1))
+    # The spread left once adjusted: the fit's residuals, not the widened pairs the test
+    # reads (covariates.adjust).
+    cv = float(stats.variation(np.exp(covariates.adjust(y, x, widen=False)), ddof=1))
     idx = rng.integers(0, len(y), size=(trials, plan.cap))
     if injected:
-        return Row(strategy, names, cv, None, {None: _caught(y[idx], x[idx], rule, plan)})
+        return Row(strategy, names, cv, None, {None: _caught(y[idx], x[idx], gated, plan)})
     signs = rng.choice((-1.0, 1.0), size=idx.shape)
     ys, xs = y[idx] * signs, x[idx] * signs[..., None]
-    rates = {e: _caught(ys + math.log1p(e), xs, rule, plan)
+    worse = (lambda e: math.log1p(-e)) if gated.higher_is_better else math.log1p
+    rates = {e: _caught(ys + worse(e), xs, gated, plan)
              for e in (0.0,) + REPORTED_EFFECTS}
     return Row(strategy, names, cv, rates.pop(0.0), rates)
 
 
-def _caught(log_ratios, xs, rule, plan):
+def _caught(log_ratios, xs, gated, plan):
     """Share of simulated gates (rows) that end in "regression" through the gate's looks,
     the adjustment refitted on each gate's pairs so far at every look."""
     def pairs_at(n, open_rows):
         return [np.exp(covariates.adjust(log_ratios[open_rows, :n], xs[open_rows, :n]))]
-    stops = decide(pairs_at, [Gated(rule)], plan, log_ratios.shape[0])
+    stops = decide(pairs_at, [gated], plan, log_ratios.shape[0])
     return float(np.mean(stops.status == REGRESSION))
 
 

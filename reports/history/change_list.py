@@ -1,9 +1,13 @@
 """`rxbench history --changes`: the change points of a metric's recorded series, as a
 table, JSON or Markdown (a nightly job posts the Markdown).
 
-A series is one strategy on one host and scenario (another machine's level is not a
-change), one point per recorded run (the median of its repetitions), in recording
-order; changes.py finds its change points.
+A series is one strategy on one host and scenario with the same workload options
+(another machine's level, or another rate, is not a change), one point per recorded run
+of a build under test (the median of its repetitions), in recording order; changes.py
+finds its change points. Runs of a gate's reference build (`ci-reference`: an older
+commit, recorded after the newer one) and of `ci --calibrate` (the same build twice,
+perhaps with an injected cost) are no points of the series: in recording order they
+would draw a sawtooth, or a step that no commit made.
 """
 from dataclasses import asdict, dataclass
 
@@ -20,18 +24,24 @@ class Found:
     change: changes.ChangePoint
 
 
+NOT_POINTS = ("ci-reference", "calibrate")
+
+
 def series_of(rows):
-    """{(strategy, host, scenario): [(commit, median)]} from trend.TrendRows, in order."""
+    """{(strategy, host, scenario, options): [(commit, median)]} from trend.TrendRows, in
+    order, without the runs of NOT_POINTS."""
     out = {}
     for r in rows:
-        out.setdefault((r.strategy, r.host, r.scenario), []).append((r.commit, r.median))
+        if r.source not in NOT_POINTS:
+            out.setdefault((r.strategy, r.host, r.scenario, r.options), []).append(
+                (r.commit, r.median))
     return out
 
 
 def find(metric, rows):
     """The change points of every series in `rows` (trend.trend_rows of `metric`)."""
     return [Found(metric.key, strategy, host, scenario, len(points), c)
-            for (strategy, host, scenario), points in series_of(rows).items()
+            for (strategy, host, scenario, _), points in series_of(rows).items()
             for c in changes.change_points(points)]
 
 

@@ -33,7 +33,16 @@ class HistoryChanges(unittest.TestCase):
                 **it.metrics, KEY: it.metrics[KEY] * noise
                 * (1.15 if it.strategy == "baseline" and run >= STEP_AT else 1)})
                 for it in results.iterations]
-            store.record(conn, describe(results.context, commit=f"c{run:02}"), iterations)
+            store.record(conn, describe(results.context, commit=f"c{run:02}", source="ci"),
+                         iterations)
+            if run >= STEP_AT:
+                # What `ci --against c24` records right after the build under test: the
+                # older build, at the level before the step. Not a point of any series.
+                before = [dataclasses.replace(it, metrics={**it.metrics, KEY: it.metrics[KEY]
+                                                           * (1 + 0.01 * rng.gauss(0, 1))})
+                          for it in results.iterations]
+                store.record(conn, describe(results.context, commit="c24",
+                                            source="ci-reference"), before)
         conn.close()
 
     @classmethod

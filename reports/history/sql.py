@@ -159,7 +159,8 @@ ITERATIONS_OF_RUN = """
 
 # One metric's values per run and strategy, for the last :last runs that match.
 TREND = """
-    SELECT r.id, r.recorded_at, r.commit_id, r.host, r.scenario, p.strategy, m.value
+    SELECT r.id, r.recorded_at, r.commit_id, r.host, r.scenario, p.strategy, m.value,
+           r.source, r.options
     FROM runs r
     JOIN repetitions p ON p.run_id = r.id
     JOIN metrics m ON m.repetition_id = p.id

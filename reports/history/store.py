@@ -73,6 +73,8 @@ class TrendValue:
     scenario: str
     strategy: str
     value: float
+    source: str = "compare"   # which command recorded the run (ci, ci-reference, ...)
+    options: str = ""         # its workload options, as recorded
 
 
 def trend_values(conn, metric, strategy=None, host=None, scenario=None, last=20):

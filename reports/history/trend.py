@@ -18,6 +18,8 @@ class TrendRow:
     low: float
     high: float
     change: Optional[float]   # median / previous median of the strategy - 1
+    source: str = "compare"   # which command recorded the run
+    options: str = ""         # its workload options, as recorded
 
 
 def trend_rows(values):
@@ -32,7 +34,8 @@ def trend_rows(values):
         first = group[0]
         rows.append(TrendRow(first.recorded_at, first.commit, first.host, first.scenario,
                              strategy, len(numbers), median, min(numbers), max(numbers),
-                             median / before - 1 if before else None))
+                             median / before - 1 if before else None,
+                             first.source, first.options))
     return rows
 
 
