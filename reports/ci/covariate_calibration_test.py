@@ -1,8 +1,10 @@
+import dataclasses
 import unittest
 
 from reports.ci import covariate_calibration
-from reports.ci.config import DEFAULT
-from reports.ci.made_up_pairs import contender
+from reports.ci.config import DEFAULT, GateConfig
+from reports.ci.made_up_pairs import KEY, contender
+from reports.comparison.analysis import Contender
 from reports.ci.sequential import fixed
 
 
@@ -29,6 +31,20 @@ class CovariateCalibrationTest(unittest.TestCase):
         self.assertGreater(rows[()].caught[None], 0.5)
         self.assertLess(rows[("run_queue_wait",)].caught[None], 0.05)
         self.assertIsNone(rows[()].false_alarms)
+
+    def test_a_higher_is_better_metric_is_worse_when_lower(self):
+        # delivered_fraction 10 % lower in the build under test: a regression of a
+        # higher-is-better metric, which the table must see as one.
+        def as_fraction(iterations):
+            return [dataclasses.replace(it, metrics={"delivered_fraction":
+                                                     it.metrics[KEY] / 2000})
+                    for it in iterations]
+        pairs = contender(-0.10, n=30)
+        pairs = Contender(pairs.strategy, as_fraction(pairs.reference_iterations),
+                          as_fraction(pairs.candidate_iterations))
+        config = GateConfig({"delivered_fraction": 0.05}, DEFAULT.alpha)
+        table = covariate_calibration.rows([pairs], config, True, fixed(12), trials=300)
+        self.assertGreater({r.names: r for r in table}[()].caught[None], 0.9)
 
     def test_render_names_every_set(self):
         table = covariate_calibration.rows([contender(0.0, n=20)], DEFAULT, False,
