@@ -63,6 +63,14 @@ class Unrecorded(SandboxTest, backends.HistoryTest):
                           if commit == "c1"], [("c1", "ci", 2 * int(REPS))])
         self.assertEqual(sorted(source for _, source, _ in self.recorded(db)),
                          ["ci", "ci-reference"])
+        # Imported again (a retried CI step): nothing is recorded twice.
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            self.assertEqual(history_cli.main(["--import", *files, "--db", db]), 0)
+        self.assertEqual([line.split(":")[0] for line in out.getvalue().splitlines()],
+                         ["already recorded"] * 2)
+        self.assertEqual(sorted(source for _, source, _ in self.recorded(db)),
+                         ["ci", "ci-reference"])
 
     @unittest.skipUnless(backends.POSTGRESQL, "stops a PostgreSQL server")
     def test_server_stopped_during_the_gate(self):

@@ -48,7 +48,9 @@ def main(argv):
     conn = open_db(args.db or default_db_path())
     if args.import_files:
         for path in args.import_files:
-            print(f"recorded {path} as run {unrecorded.record_file(conn, path)}")
+            run_id, fresh = unrecorded.record_file(conn, path)
+            print(f"recorded {path} as run {run_id}" if fresh else
+                  f"already recorded: {path} is run {run_id}")
         return 0
     last = args.last or (sys.maxsize if args.changes else 20)
     rows = trend_rows(store.trend_values(conn, metric.key, args.strategy, args.host,

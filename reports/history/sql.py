@@ -137,6 +137,15 @@ SAVE_BASELINE = """
 
 BASELINE_RUN = "SELECT run_id FROM baselines WHERE name = :name"
 
+# A run already recorded with this very record (a kept run imported twice): the same
+# time, commit, machine, workload and recording command.
+RECORDED = """
+    SELECT id FROM runs
+    WHERE recorded_at = :recorded_at AND commit_id = :commit AND host = :host
+      AND kernel = :kernel AND scenario = :scenario AND options = :options
+      AND source = :source
+    ORDER BY id"""
+
 RUN = """
     SELECT id, recorded_at, commit_id, host, kernel, cpu_model, gstreamer, scenario, options,
            source

@@ -27,6 +27,15 @@ def record(conn, info, iterations):
     return run_id
 
 
+def recorded(conn, info):
+    """The id of a run recorded with exactly this RunInfo (time included), or None."""
+    fields = dataclasses.asdict(info)
+    row = conn.execute(sql.RECORDED, {k: fields[k] for k in (
+        "recorded_at", "commit", "host", "kernel", "scenario", "options", "source")}
+    ).fetchone()
+    return None if row is None else row[0]
+
+
 def save_baseline(conn, name, run_id):
     with transaction(conn):
         conn.execute(sql.SAVE_BASELINE, {"name": name, "run_id": run_id, "saved_at": now()})

@@ -22,7 +22,9 @@ def write(path, info, context, iterations):
 
 def record_file(conn, path):
     """Records one results file: a kept run as it was, or any other results file (from
-    `compare --out`, say) as `compare --record` would have; returns the run id."""
+    `compare --out`, say) as `compare --record` would have. Returns (run id, whether it
+    was recorded now): a kept run already in the history (imported before) is not
+    recorded twice."""
     data = read_json(path, "results file")
     results = from_dict(data, path)
     if not results.iterations:
@@ -37,4 +39,7 @@ def record_file(conn, path):
             raise UsageError(f"history --import {path}: '{KEY}' must hold the strings "
                              f"{', '.join(fields)}")
         info = RunInfo(**kept)
-    return store.record(conn, info, results.iterations)
+        already = store.recorded(conn, info)
+        if already is not None:
+            return already, False
+    return store.record(conn, info, results.iterations), True
