@@ -14,6 +14,7 @@ import numpy as np
 
 from reports.ci import covariates
 from reports.comparison.analysis import Contender, analyze
+from reports.comparison.samples import paired_iterations
 from reports.results.metrics import lookup
 from reports.stats.comparison import PAIRED
 
@@ -33,7 +34,9 @@ def adjusted_analysis(reference_label, contenders, config, names):
     adjusted_contenders: List[Contender] = []
     notes = []
     for contender in contenders:
-        reference, candidate = _pairs(contender)
+        both = paired_iterations(contender.reference_iterations,
+                                 contender.candidate_iterations)
+        reference, candidate = [a for a, _ in both], [b for _, b in both]
         for key in config.thresholds:
             usable = _usable_pairs(contender, key)
             x = covariates.differences(names, [a.raw for a, _ in usable],
@@ -65,7 +68,7 @@ def adjusted_analysis(reference_label, contenders, config, names):
 
 def pairs_with_covariates(contender, key, names):
     """(log ratios (n,), covariate differences (n, k), the k names of `names` that every
-    pair has), over the pairs with a positive value of `key` on both sides."""
+    pair has), over the pairs paired_samples compares for `key`."""
     usable = _usable_pairs(contender, key)
     y = np.array([math.log(b.value(key) / a.value(key)) for a, b in usable])
     available = [n for n in names
@@ -77,22 +80,8 @@ def pairs_with_covariates(contender, key, names):
 
 
 def _usable_pairs(contender, key):
-    reference, candidate = _pairs(contender)
-    cand = {it.repetition_index: it for it in candidate}
-    return [(a, cand[a.repetition_index]) for a in reference
-            if _positive(a.value(key)) and _positive(cand[a.repetition_index].value(key))]
-
-
-def _pairs(contender):
-    """The successful repetitions both sides ran, in repetition order."""
-    ref = {it.repetition_index: it for it in contender.reference_iterations if it.ok}
-    cand = {it.repetition_index: it for it in contender.candidate_iterations if it.ok}
-    common = sorted(set(ref) & set(cand))
-    return [ref[i] for i in common], [cand[i] for i in common]
-
-
-def _positive(value):
-    return value is not None and value > 0
+    return paired_iterations(contender.reference_iterations, contender.candidate_iterations,
+                             key)
 
 
 def _with_value(iteration, key, value):

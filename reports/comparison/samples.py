@@ -16,16 +16,26 @@ class Samples:
     skipped: Optional[str] = None  # why there is nothing to compare
 
 
-def paired_samples(reference_iterations, candidate_iterations, key):
-    """Values of `key` for the repetition indices both sides ran successfully."""
+def paired_iterations(reference_iterations, candidate_iterations, key=None):
+    """The (reference, candidate) iterations of each repetition index both sides ran
+    successfully, in index order; with `key`, only the pairs where both have a value of
+    it that makes a ratio (the pairs paired_samples compares)."""
     reference = _ok_by_index(reference_iterations)
     candidate = _ok_by_index(candidate_iterations)
-    common = sorted(set(reference) & set(candidate))
-    if not common:
+    pairs = [(reference[i], candidate[i]) for i in sorted(set(reference) & set(candidate))]
+    if key is None:
+        return pairs
+    return [(a, b) for a, b in pairs if _usable(a.value(key)) and _usable(b.value(key))]
+
+
+def paired_samples(reference_iterations, candidate_iterations, key):
+    """Values of `key` for the repetition indices both sides ran successfully."""
+    both = paired_iterations(reference_iterations, candidate_iterations)
+    if not both:
         return Samples([], [], "no repetition succeeded on both sides")
-    a = [reference[i].value(key) for i in common]
-    b = [candidate[i].value(key) for i in common]
-    skipped = _why_unusable(a, b, reference[common[0]], candidate[common[0]])
+    a = [x.value(key) for x, _ in both]
+    b = [y.value(key) for _, y in both]
+    skipped = _why_unusable(a, b, *both[0])
     if skipped:
         return Samples([], [], skipped)
     pairs = [(x, y) for x, y in zip(a, b) if _usable(x) and _usable(y)]
