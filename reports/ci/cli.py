@@ -30,7 +30,7 @@ from reports.files import write_atomically, write_json_atomically
 from reports.history import store, unrecorded
 from reports.history.db import HistoryError, open_db, shown
 from reports.history.paths import default_db_path
-from reports.history.run_info import describe
+from reports.history.run_info import CALIBRATE, CI, CI_REFERENCE, describe
 from reports.optional import render_report
 from reports.stats.needed import paired_minimum
 from reports.render.console import render_console
@@ -133,7 +133,7 @@ def _gate(args, config, candidate, spec, conn, work):
         cand_side = Side(candidate, results.context, results.iterations)
         ref_side, design = None, UNPAIRED
     info = describe(cand_side.context, args.commit,
-                    "calibrate" if args.calibrate else "ci", extra)
+                    CALIBRATE if args.calibrate else CI, extra)
     if spec:
         reference_label = spec.label
         ref_side = Side(None, None, baseline_iterations(conn, spec, info))
@@ -403,7 +403,7 @@ def _reference_info(args, ref_side, reference_commit):
     if not args.record or ref_side is None or ref_side.context is None:
         return None
     return describe(ref_side.context, reference_commit,
-                    "calibrate" if args.calibrate else "ci-reference")
+                    CALIBRATE if args.calibrate else CI_REFERENCE)
 
 
 def _record(args, conn, info, cand_side, ref_side, reference_commit, recorded):

@@ -11,7 +11,7 @@ would draw a sawtooth, or a step that no commit made.
 """
 from dataclasses import asdict, dataclass
 
-from reports.history import changes
+from reports.history import changes, run_info
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,7 @@ class Found:
     change: changes.ChangePoint
 
 
-NOT_POINTS = ("ci-reference", "calibrate")
+NOT_POINTS = (run_info.CI_REFERENCE, run_info.CALIBRATE)
 
 
 def series_of(rows):

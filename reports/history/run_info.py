@@ -31,7 +31,13 @@ class RunInfo:
     source: str       # which command recorded it: compare, ci, ci-reference, calibrate
 
 
-def describe(context, commit=None, source="compare", extra_options=None):
+# Which command recorded a run (RunInfo.source). A gate records its build under test as
+# CI and, when it built one, the reference as CI_REFERENCE; `ci --calibrate` records both
+# sides of its A/A as CALIBRATE.
+COMPARE, CI, CI_REFERENCE, CALIBRATE = "compare", "ci", "ci-reference", "calibrate"
+
+
+def describe(context, commit=None, source=COMPARE, extra_options=None):
     """`extra_options` (e.g. the CI gate's injected cost) join the workload options, so
     that such runs never count as the same workload as plain ones."""
     scenario = context.get("scenario")
