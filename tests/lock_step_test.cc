@@ -275,6 +275,17 @@ INSTANTIATE_TEST_SUITE_P(Presets, GatedReceiverTest, testing::ValuesIn(GatedPres
 
 // --- A whole run ------------------------------------------------------------
 
+// A lock-step run of `strategy` in rounds of 64 after 100 warm-up packets.
+spec::RunSpec LockStepRunSpec(const char* strategy, std::uint64_t measured_packets) {
+  spec::RunSpec spec;
+  spec.receive.receiver.strategy = *receivers::FindPreset(strategy);
+  spec.traffic.packet_count = measured_packets;
+  spec.traffic.warmup_packets = 100;
+  spec.traffic.lock_step_packets = 64;
+  spec.traffic.rate_pps = 1;  // ignored in lock-step: paced, a run would take minutes
+  return spec;
+}
+
 // Through the runner: 100 warm-up packets (rounds of 64 and 36) and 300
 // measured ones (4 of 64 and 44): 7 rounds, each waited for until it left the
 // pipeline, and the receiver asleep at the gate before each release and after
@@ -282,13 +293,7 @@ INSTANTIATE_TEST_SUITE_P(Presets, GatedReceiverTest, testing::ValuesIn(GatedPres
 TEST(LockStepRun, EveryRoundIsReleasedToASleepingReceiverAndLeavesThePipeline) {
   for (const char* name : {"baseline", "combined-list", "null"}) {
     SCOPED_TRACE(name);
-    spec::RunSpec spec;
-    spec.receive.receiver.strategy = *receivers::FindPreset(name);
-    spec.traffic.packet_count = 300;
-    spec.traffic.warmup_packets = 100;
-    spec.traffic.lock_step_packets = 64;
-    spec.traffic.rate_pps = 1;  // ignored in lock-step: paced, this would take 400 s
-    const harness::RunResult r = harness::RunOnce(spec);
+    const harness::RunResult r = harness::RunOnce(LockStepRunSpec(name, 300));
     ASSERT_TRUE(r.ok) << r.error;
     ASSERT_TRUE(r.lock_step.has_value());
     EXPECT_EQ(r.lock_step->packets_per_round, 64u);
@@ -312,13 +317,7 @@ TEST(LockStepRun, NullReadsInTheSameCallsAsTheStrategyItIsHeldAgainst) {
   std::map<std::string, harness::RunResult> runs;
   for (const char* name : {"combined-list", "null"}) {
     SCOPED_TRACE(name);
-    spec::RunSpec spec;
-    spec.receive.receiver.strategy = *receivers::FindPreset(name);
-    spec.traffic.packet_count = 2000;
-    spec.traffic.warmup_packets = 100;
-    spec.traffic.lock_step_packets = 64;
-    spec.traffic.rate_pps = 1;  // ignored in lock-step
-    harness::RunResult r = harness::RunOnce(spec);
+    harness::RunResult r = harness::RunOnce(LockStepRunSpec(name, 2000));
     ASSERT_TRUE(r.ok) << r.error;
     ASSERT_TRUE(r.lock_step.has_value());
     ASSERT_TRUE(r.receive_calls_per_packet.has_value());
