@@ -54,5 +54,53 @@ class PointTest(unittest.TestCase):
                          ["600k", "187.3k", "1.5M"])
 
 
+def with_streams(runs, count, per_stream_pps, lost=()):
+    """The recorded runs as `run --streams count` reports them: the totals over all
+    streams and one per_stream entry each; streams in `lost` lost one packet."""
+    out = copy.deepcopy(runs)
+    for r in out:
+        r["offered_pps"] = count * per_stream_pps
+        r["per_stream"] = [{"ssrc": i, "port": 5004, "sent": 100, "delivered": 100 - (i in lost),
+                            "lost": int(i in lost)} for i in range(count)]
+    return out
+
+
+class StreamsPointTest(unittest.TestCase):
+    def test_clean_totals_and_streams_are_loss_free(self):
+        runs = with_streams(runs_of("combined-list"), 4, 50_000)
+        p = point.summarise_streams("combined-list", 4, 50_000, runs)
+        self.assertEqual(p["verdict"], point.LOSS_FREE)
+        self.assertEqual((p["streams"], p["per_stream_pps"], p["offered_pps"]),
+                         (4, 50_000, 200_000))
+
+    def test_one_stream_losing_one_packet_in_one_repetition_is_lossy(self):
+        # The totals say nothing was dropped (a loss the kernel could not attribute to the
+        # run's totals); the stream's own account still decides.
+        runs = with_streams(runs_of("combined-list"), 4, 50_000)
+        runs[2]["per_stream"][3]["lost"] = 1
+        p = point.summarise_streams("combined-list", 4, 50_000, runs)
+        self.assertEqual(p["verdict"], point.LOSSY)
+        self.assertEqual(p["streams_with_loss"], 1)
+
+    def test_kernel_drops_in_the_totals_are_loss(self):
+        runs = with_streams(runs_of("combined-list"), 4, 50_000)
+        runs[0]["kernel_drops"] = 3
+        self.assertEqual(point.summarise_streams("c", 4, 50_000, runs)["verdict"], point.LOSSY)
+
+    def test_a_harness_that_ran_other_streams_fails_the_point(self):
+        runs = with_streams(runs_of("combined-list"), 3, 50_000)
+        p = point.summarise_streams("c", 4, 50_000, runs)
+        self.assertEqual(p["verdict"], point.FAILED)
+        self.assertIn("asked for 4 streams, the harness reported 3", p["error"])
+        # A harness whose --rate meant each stream's rate offered 4 x 200 kpps.
+        runs = with_streams(runs_of("combined-list"), 4, 200_000)
+        p = point.summarise_streams("c", 4, 50_000, runs)
+        self.assertEqual(p["verdict"], point.FAILED)
+        self.assertIn("offered 800000 pps in all, not 4 x 50000", p["error"])
+        # Results without per_stream (a harness before --streams) cannot say per stream.
+        p = point.summarise_streams("c", 4, 50_000, runs_of("combined-list"))
+        self.assertEqual(p["verdict"], point.FAILED)
+
+
 if __name__ == "__main__":
     unittest.main()
