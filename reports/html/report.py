@@ -106,5 +106,6 @@ def _title(results, sweep_doc, profile_doc):
         return join("rxbench report: ", ", ".join(results.strategies),
                     f" on scenario {name}, host {c.get('host_name', '?')}")
     if sweep_doc:
-        return "rxbench rate sweep"
+        streams = sweep_doc.get("sweep", {}).get("mode") == "streams"
+        return "rxbench stream sweep" if streams else "rxbench rate sweep"
     return "rxbench profile" if profile_doc else "rxbench report"

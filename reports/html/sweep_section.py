@@ -1,5 +1,6 @@
-"""The sweep's part of the report page: the figure, each strategy's knee, the points."""
-from reports.html import figure_files
+"""The sweep's part of the report page: the figure, each strategy's knee, the points
+(a stream sweep's is streams_section.py)."""
+from reports.html import figure_files, streams_section
 from reports.html.page import el, figure, join, swatch, table
 from reports.html import fig_sweep as sweep_figure
 from reports.html.units import format_rate
@@ -11,6 +12,8 @@ def strategies(doc):
 
 def render(doc, colours, out_dir):
     sweep = doc.get("sweep", {})
+    if sweep.get("mode") == "streams":
+        return streams_section.render(sweep, colours, out_dir)
     parts = [el("h2", "Rate sweep")]
     fig = sweep_figure.draw(sweep, colours)
     if fig is not None:

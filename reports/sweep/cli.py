@@ -1,8 +1,10 @@
-"""`rxbench sweep`: strategies across offered rates, or each one's maximum loss-free rate.
+"""`rxbench sweep`: strategies across offered rates or stream counts: the most each holds loss-free.
 
     rxbench sweep --strategies baseline,combined-list --rates 10k,50k,100k,200k --out sweep/
     rxbench sweep --strategies combined-list,iouring --auto --repetitions 3 --max-time 600 \\
         --scenario high-rate --rcvbuf 16777216
+    rxbench sweep --strategies baseline,combined-list,udpsrc --streams --searches 3
+    rxbench sweep --strategies baseline,combined-list --streams 1,8,64
 
 Options it does not know (scenario and receiver options) go to every `run` unchanged.
 Writes DIR/sweep.json, DIR/points/*.json (the raw results) and a report (DIR/index.html).
@@ -17,7 +19,7 @@ from reports.files import write_json_atomically
 from reports.html import report
 from reports.html.units import format_rate
 from reports.usage import ArgumentParser, UsageError, run_main, say
-from reports.sweep import harness, knee as knee_mod, point as pt
+from reports.sweep import harness, knee as knee_mod, point as pt, streams as streams_mod
 from reports.sweep.rates import parse_rate, parse_rates
 
 GENERATOR_NOTE = ("The generator tops out near 600 kpps on these machines; a rate it could not "
@@ -33,11 +35,29 @@ def parse(argv):
     mode.add_argument("--rates", help="offered rates, e.g. 10k,20k,50k,100k")
     mode.add_argument("--auto", action="store_true",
                       help="find each strategy's maximum loss-free rate by bisection")
+    mode.add_argument("--streams", nargs="?", const="auto", metavar="auto|N,N,...",
+                      help="alone (or auto): find each strategy's largest loss-free stream "
+                           "count on one core (1, 2, 4, ... until loss, then bisection); "
+                           "with counts (1,8,64): measure those")
     p.add_argument("--low", default="10k", help="--auto: a rate expected loss-free (default 10k)")
     p.add_argument("--high", default="650k",
                    help="--auto: a rate expected not loss-free (default 650k, above the generator)")
     p.add_argument("--resolution", type=float, default=0.05,
                    help="--auto: stop when high/low <= 1 + this (default 0.05)")
+    p.add_argument("--per-stream-rate", default="520",
+                   help="--streams: packets per second of each stream (default 520: 1080p30 "
+                        "at 5 Mbit/s)")
+    p.add_argument("--max-streams", type=int, default=1024,
+                   help="--streams: the highest count tried (default 1024)")
+    p.add_argument("--streams-precision", type=int, default=1,
+                   help="--streams: stop when the first lossy count is at most this above "
+                        "the largest loss-free one (default 1: exact)")
+    p.add_argument("--searches", type=int, default=1,
+                   help="--streams: run each strategy's search this many times, for the "
+                        "spread of its count (default 1)")
+    p.add_argument("--reference", help="--streams: the strategy the others' counts are "
+                                       "divided by (default: baseline if listed, else the "
+                                       "first)")
     p.add_argument("--repetitions", type=int, default=3, help="repetitions per point (default 3)")
     p.add_argument("--max-time", type=float, help="seconds; stop there and keep what finished")
     p.add_argument("--out", default="sweep", help="output directory (default: sweep)")
@@ -50,6 +70,10 @@ def parse(argv):
         raise UsageError("--repetitions must be at least 1")
     args.rates = parse_rates(args.rates) if args.rates else None
     args.low, args.high = parse_rate(args.low), parse_rate(args.high)
+    args.per_stream_rate = parse_rate(args.per_stream_rate)
+    if args.streams is not None:
+        args.streams = streams_mod.parse_counts(args.streams)
+        streams_mod.check(args)
     if args.auto and args.low >= args.high:
         raise UsageError("--low must be below --high")
     return args, forwarded
@@ -73,19 +97,36 @@ class Sweep:
         return left is not None and left <= 0
 
     def measure(self, strategy, rate):
-        if self.out_of_time():
-            raise knee_mod.OutOfTime()
-        name = re.sub(r"[^A-Za-z0-9_.-]", "_", strategy)
-        out_file = os.path.join(self.args.out, "points", f"{name}@{int(rate)}.json")
-        command = [self.binary] + harness.run_args(strategy, rate, self.args.repetitions,
-                                                   out_file, self.forwarded)
-        runs, error = harness.run(command, out_file, timeout=self.remaining())
-        relative = os.path.relpath(out_file, self.args.out)
-        p = pt.summarise(strategy, rate, runs or [], relative, error)
-        self.points.append(p)
+        p = self._point(strategy, f"{int(rate)}", rate, None,
+                        lambda runs, file, error: pt.summarise(strategy, rate, runs, file, error))
         say(f"sweep: {strategy} at {format_rate(rate)} pps: {p['verdict']}"
             + (f" ({p['error']})" if p.get("error") else ""))
         return p["verdict"]
+
+    def measure_streams(self, strategy, count, search=None):
+        """`count` streams at --per-stream-rate each; `search`: which repeated search
+        (0-based) asked, None for a listed count."""
+        each = self.args.per_stream_rate
+        tag = f"{count}streams" + ("" if search is None else f"-search{search + 1}")
+        p = self._point(strategy, tag, count * each, count,
+                        lambda runs, file, error: pt.summarise_streams(strategy, count, each,
+                                                                       runs, file, error))
+        p["search"] = search
+        say(f"sweep: {strategy} with {count} streams ({format_rate(count * each)} pps in all)"
+            f": {p['verdict']}" + (f" ({p['error']})" if p.get("error") else ""))
+        return p["verdict"]
+
+    def _point(self, strategy, tag, rate, streams, summarise):
+        if self.out_of_time():
+            raise knee_mod.OutOfTime()
+        name = re.sub(r"[^A-Za-z0-9_.-]", "_", strategy)
+        out_file = os.path.join(self.args.out, "points", f"{name}@{tag}.json")
+        command = [self.binary] + harness.run_args(strategy, rate, self.args.repetitions,
+                                                   out_file, self.forwarded, streams)
+        runs, error = harness.run(command, out_file, timeout=self.remaining())
+        p = summarise(runs or [], os.path.relpath(out_file, self.args.out), error)
+        self.points.append(p)
+        return p
 
 
 def run_grid(sweep):
@@ -116,6 +157,8 @@ def main(argv):
 
 def _main(argv):
     args, forwarded = parse(argv)
+    if args.streams is not None:
+        return _main_streams(argv, args, forwarded)
     sweep = Sweep(args, forwarded, harness.harness_path())
     stopped = False
     knees = {}
@@ -140,6 +183,33 @@ def _main(argv):
     return 1 if any(p["verdict"] == pt.FAILED for p in sweep.points) else 0
 
 
+def _main_streams(argv, args, forwarded):
+    one_core = streams_mod.one_core(forwarded)
+    sweep = Sweep(args, forwarded + one_core, harness.harness_path())
+    knees = {}
+    stopped = False
+    try:
+        if args.streams == "auto":
+            knees = streams_mod.run_search(sweep)
+            stopped = any(not k.finished for ks in knees.values() for k in ks)
+        else:
+            streams_mod.run_list(sweep)
+    except knee_mod.OutOfTime:
+        stopped = True
+    if args.streams != "auto":
+        knees = streams_mod.knees_of_list(sweep)
+    doc = document(argv, args, forwarded, sweep, {}, stopped)
+    doc["sweep"].update(streams_mod.document_part(args, knees, one_core))
+    path = os.path.join(args.out, "sweep.json")
+    write_json_atomically(path, doc)
+    index = report.render(args.out, sweep=doc)
+    print(streams_mod.console(doc["sweep"]))
+    print(f"sweep: {path}\nreport: {index}")
+    for note in doc["sweep"]["notes"]:
+        say(note)
+    return 1 if any(p["verdict"] == pt.FAILED for p in sweep.points) else 0
+
+
 def document(argv, args, forwarded, sweep, knees, stopped):
     notes = [GENERATOR_NOTE]
     if stopped:
@@ -150,7 +220,7 @@ def document(argv, args, forwarded, sweep, knees, stopped):
         "version": 1,
         "command_line": "rxbench sweep " + shlex.join(argv),
         "strategies": args.strategies,
-        "mode": "auto" if args.auto else "grid",
+        "mode": "streams" if args.streams is not None else "auto" if args.auto else "grid",
         "rates": args.rates,
         "auto": {"low": args.low, "high": args.high, "resolution": args.resolution}
         if args.auto else None,

@@ -11,7 +11,7 @@ from reports.sweep import cli
 FAKE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "testdata", "fake_harness.py")
 
 
-class SweepCliTest(unittest.TestCase):
+class CliTestBase(unittest.TestCase):
     def setUp(self):
         self.tmp = self.enterContext(tempfile.TemporaryDirectory(prefix="sweep_cli_test_"))
         self.log = os.path.join(self.tmp, "calls.log")
@@ -32,6 +32,8 @@ class SweepCliTest(unittest.TestCase):
         with open(self.log) as f:
             return f.read().splitlines()
 
+
+class SweepCliTest(CliTestBase):
     def test_grid_measures_every_point_and_reads_the_knee(self):
         code, doc, _ = self.sweep("--strategies", "a,b", "--rates", "10k,100k,200k",
                                   "--repetitions", "2", "--duration", "0.5")
@@ -87,6 +89,89 @@ class SweepCliTest(unittest.TestCase):
         code, _, err = self.sweep("--strategies", "a", "--rates", "10k")
         self.assertEqual(code, 2)
         self.assertIn("RXBENCH_HARNESS", err)
+
+
+class StreamsCliTest(CliTestBase):
+    """`sweep --streams` against the fake harness, which honours --streams as the
+    contract of `run --streams` says (per_stream entries, totals over all streams)."""
+
+    def test_search_finds_each_strategys_count_and_the_ratio(self):
+        os.environ["FAKE_FIRST_LOSSY_STREAM"] = "baseline=37,combined-list=90"
+        code, doc, _ = self.sweep("--strategies", "baseline,combined-list", "--streams",
+                                  "--repetitions", "2", "--searches", "2",
+                                  "--cpu-receiver", "1", "--cpu-pipeline", "1",
+                                  "--cpu-generator", "0", "--duration", "0.5")
+        self.assertEqual(code, 0)
+        self.assertEqual(doc["mode"], "streams")
+        self.assertEqual([(k["max_loss_free_streams"], k["first_bad_streams"])
+                          for k in doc["knees"]["baseline"]], [(36, 37), (36, 37)])
+        self.assertEqual(doc["capacity"]["combined-list"]["median"], 89)
+        self.assertAlmostEqual(doc["ratios"]["combined-list"]["ratio_of_medians"], 89 / 36)
+        # 12 probes per baseline search; each a run of N streams at N x 520 pps in all,
+        # the user's placement passed unchanged (and no default one added).
+        baseline = [c for c in self.calls() if "--strategy baseline " in c]
+        self.assertEqual(len(baseline), 24)
+        self.assertIn("run --strategy baseline --streams 37 --rate 19240 --repetitions 2",
+                      "\n".join(baseline))
+        self.assertTrue(baseline[0].endswith("--cpu-receiver 1 --cpu-pipeline 1 "
+                                             "--cpu-generator 0 --duration 0.5"))
+        out = os.path.join(self.tmp, "out")
+        for name in ("index.html", "sweep.png", "sweep.svg"):
+            self.assertTrue(os.path.exists(os.path.join(out, name)), name)
+        with open(os.path.join(out, "index.html"), encoding="utf-8") as f:
+            self.assertIn("Stream sweep", f.read())
+
+    def test_one_core_placement_by_default(self):
+        if len(os.sched_getaffinity(0)) < 2:
+            self.skipTest("one core for the receive side and another for the generator")
+        os.environ["FAKE_FIRST_LOSSY_STREAM"] = "2"
+        code, doc, _ = self.sweep("--strategies", "a", "--streams", "--repetitions", "1")
+        self.assertEqual(code, 0)
+        options = self.calls()[0].split()
+        cpu = {o: options[options.index(o) + 1]
+               for o in ("--cpu-receiver", "--cpu-pipeline", "--cpu-generator")}
+        self.assertEqual(cpu["--cpu-receiver"], cpu["--cpu-pipeline"])
+        self.assertNotEqual(cpu["--cpu-receiver"], cpu["--cpu-generator"])
+        self.assertEqual(doc["streams"]["placement"], options[options.index("--cpu-generator"):])
+
+    def test_list_measures_the_counts_given_and_prints_the_table(self):
+        os.environ["FAKE_FIRST_LOSSY_STREAM"] = "20"
+        out = os.path.join(self.tmp, "out")
+        code, printed, _ = capture.run(cli.main, [
+            "--strategies", "a,b", "--streams", "1,8,64", "--per-stream-rate", "1k",
+            "--repetitions", "1", "--cpu-receiver", "1", "--cpu-pipeline", "1",
+            "--cpu-generator", "0", "--out", out])
+        self.assertEqual(code, 0)
+        self.assertEqual([c.split()[2:7] for c in self.calls()],
+                         [[s, "--streams", str(n), "--rate", str(n * 1000)]
+                          for n in (1, 8, 64) for s in ("a", "b")])
+        with open(os.path.join(out, "sweep.json"), encoding="utf-8") as f:
+            doc = json.load(f)["sweep"]
+        self.assertEqual([(k["max_loss_free_streams"], k["first_bad_streams"])
+                          for k in doc["knees"]["a"]], [(8, 64)])
+        self.assertIn("a: 8 streams of 1000 pps loss-free", printed)
+        self.assertRegex(printed, r"\n +64 lossy +[0-9,]+ +[0-9,.]+\n")
+
+    def test_the_time_budget_stops_the_search_and_keeps_what_finished(self):
+        os.environ.update(FAKE_SLEEP_S="0.3", FAKE_FIRST_LOSSY_STREAM="37")
+        code, doc, err = self.sweep("--strategies", "a,b", "--streams", "--max-time", "1.5",
+                                    "--cpu-receiver", "1", "--cpu-pipeline", "1",
+                                    "--cpu-generator", "0")
+        self.assertEqual(code, 0)
+        self.assertTrue(doc["stopped_by_time"])
+        self.assertFalse(doc["knees"]["a"][0]["finished"])
+        self.assertLess(len(doc["points"]), 24)
+        self.assertIn("Stopped by --max-time", err)
+
+    def test_streams_usage_errors(self):
+        for argv in (["--strategies", "a", "--streams", "0,8"],
+                     ["--strategies", "a", "--streams", "many"],
+                     ["--strategies", "a", "--streams", "--searches", "0"],
+                     ["--strategies", "a", "--streams", "--reference", "b"],
+                     ["--strategies", "a", "--streams", "--rates", "10k"]):
+            code, _, err = self.sweep(*argv)
+            self.assertEqual(code, 2, argv)
+            self.assertEqual(len(err.strip().splitlines()), 1, err)
 
 
 if __name__ == "__main__":

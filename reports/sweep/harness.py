@@ -35,10 +35,14 @@ def check_forwarded(options, owned=OWNED_OPTIONS):
                              "it cannot be forwarded to the harness")
 
 
-def run_args(strategy, rate, repetitions, out_file, forwarded):
+def run_args(strategy, rate, repetitions, out_file, forwarded, streams=None):
+    """`rate` is the total over all streams: the harness's --rate with --streams N (its
+    results' offered_pps is that total too, which sweep --streams checks)."""
     args = ["run", "--strategy", strategy, "--repetitions", str(repetitions), "--out", out_file]
     if rate is not None:
         args[3:3] = ["--rate", str(int(rate))]
+    if streams is not None:
+        args[3:3] = ["--streams", str(streams)]
     return args + list(forwarded)
 
 
