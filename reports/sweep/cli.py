@@ -108,13 +108,20 @@ class Sweep:
         (0-based) asked, None for a listed count."""
         each = self.args.per_stream_rate
         tag = f"{count}streams" + ("" if search is None else f"-search{search + 1}")
-        p = self._point(strategy, tag, count * each, count,
+        p = self._point(strategy, tag, each, count,
                         lambda runs, file, error: pt.summarise_streams(strategy, count, each,
                                                                        runs, file, error))
         p["search"] = search
         say(f"sweep: {strategy} with {count} streams ({format_rate(count * each)} pps in all)"
             f": {p['verdict']}" + (f" ({p['error']})" if p.get("error") else ""))
         return p["verdict"]
+
+    def check_streams(self, strategy, count):
+        """The harness's verdict on the options of a run of `count` streams (dry run)."""
+        out_file = os.path.join(self.args.out, "points", "dry-run.json")
+        harness.dry_run([self.binary] + harness.run_args(
+            strategy, self.args.per_stream_rate, self.args.repetitions, out_file,
+            self.forwarded, count))
 
     def _point(self, strategy, tag, rate, streams, summarise):
         if self.out_of_time():
@@ -188,6 +195,7 @@ def _main_streams(argv, args, forwarded):
     sweep = Sweep(args, forwarded + one_core, harness.harness_path())
     knees = {}
     stopped = False
+    streams_mod.check_runs(sweep)
     try:
         if args.streams == "auto":
             knees = streams_mod.run_search(sweep)

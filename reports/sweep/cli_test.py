@@ -107,11 +107,11 @@ class StreamsCliTest(CliTestBase):
                           for k in doc["knees"]["baseline"]], [(36, 37), (36, 37)])
         self.assertEqual(doc["capacity"]["combined-list"]["median"], 89)
         self.assertAlmostEqual(doc["ratios"]["combined-list"]["ratio_of_medians"], 89 / 36)
-        # 12 probes per baseline search; each a run of N streams at N x 520 pps in all,
+        # 12 probes per baseline search; each a run of N streams at 520 pps each,
         # the user's placement passed unchanged (and no default one added).
         baseline = [c for c in self.calls() if "--strategy baseline " in c]
         self.assertEqual(len(baseline), 24)
-        self.assertIn("run --strategy baseline --streams 37 --rate 19240 --repetitions 2",
+        self.assertIn("run --strategy baseline --streams 37 --rate 520 --repetitions 2",
                       "\n".join(baseline))
         self.assertTrue(baseline[0].endswith("--cpu-receiver 1 --cpu-pipeline 1 "
                                              "--cpu-generator 0 --duration 0.5"))
@@ -143,7 +143,7 @@ class StreamsCliTest(CliTestBase):
             "--cpu-generator", "0", "--out", out])
         self.assertEqual(code, 0)
         self.assertEqual([c.split()[2:7] for c in self.calls()],
-                         [[s, "--streams", str(n), "--rate", str(n * 1000)]
+                         [[s, "--streams", str(n), "--rate", "1000"]
                           for n in (1, 8, 64) for s in ("a", "b")])
         with open(os.path.join(out, "sweep.json"), encoding="utf-8") as f:
             doc = json.load(f)["sweep"]
@@ -162,6 +162,20 @@ class StreamsCliTest(CliTestBase):
         self.assertFalse(doc["knees"]["a"][0]["finished"])
         self.assertLess(len(doc["points"]), 24)
         self.assertIn("Stopped by --max-time", err)
+
+    def test_options_a_strategy_refuses_stop_the_sweep_before_any_run(self):
+        code, _, err = self.sweep("--strategies", "baseline,udpsrc", "--streams", "1,8",
+                                  "--cpu-receiver", "1", "--cpu-pipeline", "1",
+                                  "--cpu-generator", "0")
+        self.assertEqual(code, 2)
+        self.assertEqual(err, "rxbench: --streams with udpsrc needs --stream-sockets "
+                              "per-stream\n")
+        self.assertFalse(os.path.exists(self.log))
+        code, _, _ = self.sweep("--strategies", "baseline,udpsrc", "--streams", "1,8",
+                                "--cpu-receiver", "1", "--cpu-pipeline", "1",
+                                "--cpu-generator", "0", "--stream-sockets", "per-stream")
+        self.assertEqual(code, 0)
+        self.assertEqual(len(self.calls()), 4)
 
     def test_streams_usage_errors(self):
         for argv in (["--strategies", "a", "--streams", "0,8"],

@@ -36,14 +36,25 @@ def check_forwarded(options, owned=OWNED_OPTIONS):
 
 
 def run_args(strategy, rate, repetitions, out_file, forwarded, streams=None):
-    """`rate` is the total over all streams: the harness's --rate with --streams N (its
-    results' offered_pps is that total too, which sweep --streams checks)."""
+    """With `streams`, `rate` is each stream's: the harness's --rate with --streams N
+    (its results' offered_pps is N times that, which sweep --streams checks)."""
     args = ["run", "--strategy", strategy, "--repetitions", str(repetitions), "--out", out_file]
     if rate is not None:
         args[3:3] = ["--rate", str(int(rate))]
     if streams is not None:
         args[3:3] = ["--streams", str(streams)]
     return args + list(forwarded)
+
+
+def dry_run(command):
+    """Has the harness check `command` (argv, harness first) without sending traffic:
+    a usage error (exit 2) stops the whole command with its one-line message, before
+    any measurement rather than hours into one."""
+    done = subprocess.run(command + ["--dry-run"], stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, text=True)
+    last = (done.stderr.strip().splitlines() or [""])[-1].removeprefix("rxbench: ")
+    if done.returncode == 2:
+        raise UsageError(last or f"{command[0]} rejected its arguments")
 
 
 def run(command, out_file, timeout=None):

@@ -5,6 +5,9 @@ from reports.results.rate_verdict import (ACHIEVED_TOLERANCE, FAILED, GENERATOR_
                                           packets_not_clean, verdict)
 from reports.stats import median
 
+# A stream's packets lost (sent but not delivered) and its socket's drops, where known.
+PER_STREAM_LOSS_FIELDS = ("lost", "kernel_drops")
+
 __all__ = ["FAILED", "GENERATOR_SHORT", "LOSS_FREE", "LOSSY", "summarise", "summarise_streams"]
 
 
@@ -33,9 +36,9 @@ def summarise(strategy, offered_pps, runs, results_file=None, error=None):
 def summarise_streams(strategy, streams, per_stream_pps, runs, results_file=None, error=None):
     """The point of `streams` streams at `per_stream_pps` each. The entry's totals are over
     all streams (they decide as for a rate); besides, a repetition in which any stream
-    lost a packet (per_stream[].lost) is lossy, and one whose harness did not run the
-    streams asked for (per_stream has another length, or it offered another total rate)
-    fails the point: its figures would be of another load."""
+    lost a packet (per_stream[].lost or .kernel_drops) is lossy, and one whose harness
+    did not run the streams asked for (per_stream has another length, or it offered
+    another total rate) fails the point: its figures would be of another load."""
     point = summarise(strategy, streams * per_stream_pps, runs, results_file, error)
     point.update(streams=streams, per_stream_pps=per_stream_pps)
     if point["verdict"] == FAILED:
@@ -51,10 +54,13 @@ def summarise_streams(strategy, streams, per_stream_pps, runs, results_file=None
         if isinstance(offered, (int, float)) and \
                 abs(offered - point["offered_pps"]) > ACHIEVED_TOLERANCE * point["offered_pps"]:
             point.update(verdict=FAILED, error=f"offered {offered:g} pps in all, not "
-                         f"{streams} x {per_stream_pps:g}: does the harness's --rate mean "
-                         "the total over all streams?")
+                         f"{streams} x {per_stream_pps:g}: does the harness's --rate still "
+                         "mean each stream's rate?")
             return point
-    lossy = sum(1 for r in runs for s in r["per_stream"] if int(s.get("lost") or 0) > 0)
+    # Summed over repetitions; a null (a loss the harness cannot attribute to a stream)
+    # is left to the totals, which count every drop.
+    lossy = sum(1 for r in runs for s in r["per_stream"]
+                if any(int(s.get(k) or 0) > 0 for k in PER_STREAM_LOSS_FIELDS))
     point["streams_with_loss"] = lossy
     if lossy:
         point["verdict"] = LOSSY

@@ -81,6 +81,11 @@ class StreamsPointTest(unittest.TestCase):
         p = point.summarise_streams("combined-list", 4, 50_000, runs)
         self.assertEqual(p["verdict"], point.LOSSY)
         self.assertEqual(p["streams_with_loss"], 1)
+        # The stream's socket dropped one, whatever its lost says.
+        runs = with_streams(runs_of("combined-list"), 4, 50_000)
+        runs[0]["per_stream"][0].update(lost=None, kernel_drops=1)
+        p = point.summarise_streams("combined-list", 4, 50_000, runs)
+        self.assertEqual(p["verdict"], point.LOSSY)
 
     def test_kernel_drops_in_the_totals_are_loss(self):
         runs = with_streams(runs_of("combined-list"), 4, 50_000)
@@ -92,7 +97,7 @@ class StreamsPointTest(unittest.TestCase):
         p = point.summarise_streams("c", 4, 50_000, runs)
         self.assertEqual(p["verdict"], point.FAILED)
         self.assertIn("asked for 4 streams, the harness reported 3", p["error"])
-        # A harness whose --rate meant each stream's rate offered 4 x 200 kpps.
+        # A harness whose --rate meant the total over all streams offered 4 x 200 kpps.
         runs = with_streams(runs_of("combined-list"), 4, 200_000)
         p = point.summarise_streams("c", 4, 50_000, runs)
         self.assertEqual(p["verdict"], point.FAILED)

@@ -66,6 +66,13 @@ def reference_of(args):
     return "baseline" if "baseline" in args.strategies else args.strategies[0]
 
 
+def check_runs(sweep):
+    """Every strategy's run at 2 streams, checked by the harness before any is measured
+    (udpsrc, for one, needs a socket per stream)."""
+    for strategy in sweep.args.strategies:
+        sweep.check_streams(strategy, 2)
+
+
 def run_search(sweep):
     """Every strategy's search, --searches times; search by search, so that a stop by
     --max-time leaves every strategy with as many searches as the others, give or take

@@ -4,11 +4,13 @@
 [--phase-timing]`. Writes N iterations shaped from a real recorded one: packets are lost
 above $FAKE_KNEE_PPS, the generator tops out at 600 kpps, strategy "broken" fails (exit
 1), an unknown option is a usage error (exit 2; so is --phase-timing when
-$FAKE_NO_PHASE_TIMING is set), each run sleeps $FAKE_SLEEP_S. With --streams K, as the
-contract of `run --streams` says: the totals are over the K streams (R is their total)
-and "per_stream" has one entry per stream; from stream $FAKE_FIRST_LOSSY_STREAM (of
+$FAKE_NO_PHASE_TIMING is set), each run sleeps $FAKE_SLEEP_S. With --streams K, as
+`run --streams` does: R is each stream's rate, the totals are over the K streams (K x R
+offered) and "per_stream" has one entry per stream; from stream $FAKE_FIRST_LOSSY_STREAM (of
 strategy S, or of any strategy: "S=37,T=50" or "37") on, every stream loses one packet
-(and the total counts them as kernel drops). Every call is appended to $FAKE_LOG."""
+(and the total counts them as kernel drops); "udpsrc" refuses more than one stream
+without --stream-sockets per-stream (exit 2), as the real one does. --dry-run checks the
+options and exits. Every call but a dry run is appended to $FAKE_LOG."""
 import copy
 import json
 import os
@@ -27,15 +29,23 @@ def main(argv):
     if phase_timing and os.environ.get("FAKE_NO_PHASE_TIMING"):
         print("rxbench: The following argument was not expected: --phase-timing", file=sys.stderr)
         return 2
-    argv = [a for a in argv if a != "--phase-timing"]
+    dry_run = "--dry-run" in argv
+    argv = [a for a in argv if a not in ("--phase-timing", "--dry-run")]
     opts, i = {}, 1
     while i < len(argv):
         if argv[i] not in ("--strategy", "--rate", "--repetitions", "--out", "--duration",
-                           "--streams", "--cpu-receiver", "--cpu-pipeline", "--cpu-generator"):
+                           "--streams", "--cpu-receiver", "--cpu-pipeline", "--cpu-generator",
+                           "--stream-sockets"):
             print(f"rxbench: unknown option {argv[i]}", file=sys.stderr)
             return 2
         opts[argv[i]] = argv[i + 1]
         i += 2
+    if opts["--strategy"] == "udpsrc" and int(opts.get("--streams", 1)) > 1 \
+            and opts.get("--stream-sockets") != "per-stream":
+        print("rxbench: --streams with udpsrc needs --stream-sockets per-stream", file=sys.stderr)
+        return 2
+    if dry_run:
+        return 0
     with open(os.environ["FAKE_LOG"], "a") as log:
         log.write(" ".join(argv) + "\n")
     time.sleep(float(os.environ.get("FAKE_SLEEP_S", "0")))
@@ -45,7 +55,7 @@ def main(argv):
     with open(RECORDED, encoding="utf-8") as f:
         template = next(b for b in json.load(f)["benchmarks"]
                         if b.get("strategy") == "combined-list" and b.get("ok"))
-    rate = float(opts.get("--rate", 10000))
+    rate = float(opts.get("--rate", 10000)) * int(opts.get("--streams", 1))
     achieved = min(rate, 600_000.0)
     knee = float(os.environ.get("FAKE_KNEE_PPS", "150000"))
     runs = []
