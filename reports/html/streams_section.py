@@ -20,12 +20,15 @@ def render(sweep, colours, out_dir):
     for s in sweep.get("strategies", []):
         c = (sweep.get("capacity") or {}).get(s, {})
         brackets = ", ".join(_bracket(k) for k in (sweep.get("knees") or {}).get(s, []))
+        notes = "; ".join(dict.fromkeys(k.get("note", "")
+                                        for k in (sweep.get("knees") or {}).get(s, [])))
         rows.append([join(swatch(colours.get(s, "#333")), s), _count(c.get("median")),
                      _count(c.get("min")), _count(c.get("max")),
-                     f"{c.get('finished_searches', 0)} of {c.get('searches', 0)}", brackets])
+                     f"{c.get('finished_searches', 0)} of {c.get('searches', 0)}", brackets,
+                     notes])
     parts.append(table(["strategy", "largest loss-free streams (median)", "min", "max",
-                        "searches finished", "bracket per search [loss-free, lossy)"],
-                       rows, numeric_from=1, numeric_to=4))
+                        "searches finished", "bracket per search [loss-free, lossy)",
+                        "how it was found"], rows, numeric_from=1, numeric_to=4))
     ref = part.get("reference")
     ratio_rows = [[s, _ratio(r.get("ratio_of_medians")), _pair(r.get("range")),
                    _pair(r.get("interval"))] for s, r in (sweep.get("ratios") or {}).items()]

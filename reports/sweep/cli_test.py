@@ -152,6 +152,18 @@ class StreamsCliTest(CliTestBase):
         self.assertIn("a: 8 streams of 1000 pps loss-free", printed)
         self.assertRegex(printed, r"\n +64 lossy +[0-9,]+ +[0-9,.]+\n")
 
+    def test_a_generator_that_falls_behind_is_not_the_receivers_limit(self):
+        os.environ.update(FAKE_KNEE_PPS="10000000")  # this receiver never loses a packet
+        out = os.path.join(self.tmp, "out")
+        code, printed, _ = capture.run(cli.main, [
+            "--strategies", "a", "--streams", "--per-stream-rate", "100k", "--repetitions", "1",
+            "--cpu-receiver", "1", "--cpu-pipeline", "1", "--cpu-generator", "0", "--out", out])
+        self.assertEqual(code, 0)
+        # The fake generator tops out at 600 kpps: 6 streams of 100 kpps, not 7.
+        self.assertIn("a: 6 streams of 100000 pps loss-free", printed)
+        self.assertIn("not at 7 streams (generator short); the generator could not offer",
+                      printed)
+
     def test_the_time_budget_stops_the_search_and_keeps_what_finished(self):
         os.environ.update(FAKE_SLEEP_S="0.3", FAKE_FIRST_LOSSY_STREAM="37")
         code, doc, err = self.sweep("--strategies", "a,b", "--streams", "--max-time", "1.5",

@@ -132,8 +132,10 @@ def console(sweep_doc):
         spread = "" if c["min"] is None or c["min"] == c["max"] else \
             f" (min {c['min']}, max {c['max']})"
         lines.append(f"{s}: {count} streams of {rate:g} pps loss-free{spread}"
-                     f"{' or more (loss-free at --max-streams)' if c['at_cap'] else ''}; "
-                     f"bracket per search: {brackets}")
+                     f"{' or more (loss-free at the highest count tried)' if c['at_cap'] else ''}"
+                     f"; bracket per search: {brackets}")
+        # Why each bracket ended where it did (e.g. the generator, not the receiver).
+        lines += [f"  {note}" for note in dict.fromkeys(k["note"] for k in sweep_doc["knees"][s])]
         lines.append(f"  {'streams':>8} {'verdicts':<24} {'CPU ns/packet':>14} {'p99 µs':>10}")
         for count, points in _by_count(sweep_doc["points"], s):
             verdicts = ", ".join(sorted({p["verdict"] for p in points}))
