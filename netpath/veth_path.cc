@@ -131,10 +131,14 @@ void WatchSignals(const VethNames* names) {
   if (pipe2(g_signal_pipe, O_CLOEXEC) != 0) return;
   g_watcher = new std::thread(Watch);
   for (int i = 0; i < 3; ++i) {
+    sigaction(kSignals[i], nullptr, &g_previous[i]);
+    // A signal this process was started ignoring (nohup, a shell's
+    // background job) stays ignored: it cannot end the run.
+    if (g_previous[i].sa_handler == SIG_IGN) continue;
     struct sigaction action {};
     action.sa_handler = OnSignal;
     sigemptyset(&action.sa_mask);
-    sigaction(kSignals[i], &action, &g_previous[i]);
+    sigaction(kSignals[i], &action, nullptr);
   }
 }
 

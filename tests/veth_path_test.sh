@@ -48,7 +48,9 @@ dead_leftovers() {
 # names carry rxbench's own pid; it ends by itself after 60 s); sets run_pid
 # once its path exists and packets flow.
 start_long_run() {  # log
-  "$rxbench" run --path veth --strategy baseline --rate 5000 --duration 60 --warmup 0 >"$1" 2>&1 &
+  # SIGINT back to its default: a shell starts a background job ignoring it.
+  /usr/bin/python3 -c 'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])' \
+    "$rxbench" run --path veth --strategy baseline --rate 5000 --duration 60 --warmup 0 >"$1" 2>&1 &
   run_pid=$!
   for _ in $(seq 300); do
     [[ -n "$(leftovers $run_pid)" ]] && grep -q "path veth" "$1" && { sleep 1; return 0; }
@@ -81,7 +83,7 @@ for sig in INT TERM; do
   kill -"$sig" "$run_pid"
   wait "$run_pid"
   rc=$?
-  [[ $rc -ne 0 ]] || fail "SIG$sig: the run exited 0"
+  [[ $rc -eq $((128 + $(kill -l "$sig"))) ]] || fail "SIG$sig: the run exited $rc, not dead of the signal"
   [[ -z "$(leftovers $run_pid)" ]] || fail "SIG$sig: left behind: $(leftovers $run_pid)"
 done
 
