@@ -139,13 +139,12 @@ void PrintHeader(const spec::RunSpec& c, int repetitions, const std::vector<Cont
   std::printf(
       "scenario %s: %s %.0f pps offered%s, %zu B payload, %llu packets; %d repetition%s x %zu strateg%s%s; path "
       "%s\n",
-              c.scenario.c_str(), traffic_gen::ToString(c.traffic.shape), c.traffic.rate_pps,
-              c.traffic.shape == traffic_gen::Shape::kBurst
-                  ? (" at " + std::to_string(int(c.traffic.fps)) + " fps").c_str()
-                  : "",
-              c.traffic.payload_bytes, static_cast<unsigned long long>(c.traffic.TotalPackets()), repetitions,
-              repetitions == 1 ? "" : "s", strategies, strategies == 1 ? "y" : "ies",
-              !c.receive.measurement.per_packet ? " (measure minimal)" : "", DescribePaths(c, contenders).c_str());
+      c.scenario.c_str(), traffic_gen::ToString(c.traffic.shape), c.traffic.rate_pps,
+      c.traffic.shape == traffic_gen::Shape::kBurst ? (" at " + std::to_string(int(c.traffic.fps)) + " fps").c_str()
+                                                    : "",
+      c.traffic.payload_bytes, static_cast<unsigned long long>(c.traffic.TotalPackets()), repetitions,
+      repetitions == 1 ? "" : "s", strategies, strategies == 1 ? "y" : "ies",
+      !c.receive.measurement.per_packet ? " (measure minimal)" : "", DescribePaths(c, contenders).c_str());
   std::fflush(stdout);
 }
 

@@ -6,8 +6,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -56,8 +56,8 @@ std::string Run(const std::vector<std::string>& argv) {
   args.push_back(nullptr);
   const std::string program = Locate(argv[0]);
   pid_t child = -1;
-  const int rc = program.empty() ? ENOENT
-                                 : posix_spawn(&child, program.c_str(), &actions, nullptr, args.data(), environ);
+  const int rc =
+      program.empty() ? ENOENT : posix_spawn(&child, program.c_str(), &actions, nullptr, args.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   close(err_pipe[1]);
   std::string err;
@@ -216,8 +216,8 @@ std::unique_ptr<VethPath> VethPath::Create(std::string* error) {
       {"ip", "-n", n.receiver_netns, "link", "set", n.receiver_dev, "up"},
       // GRO gives the receiving veth its NAPI instance (and kernel GRO);
       // rx-udp-gro-forwarding lets UDP be coalesced for a local socket too.
-      {"ip", "netns", "exec", n.receiver_netns, Locate("ethtool"), "-K", n.receiver_dev, "gro", "on", "rx-udp-gro-forwarding",
-       "on"},
+      {"ip", "netns", "exec", n.receiver_netns, Locate("ethtool"), "-K", n.receiver_dev, "gro", "on",
+       "rx-udp-gro-forwarding", "on"},
   };
   for (const std::vector<std::string>& step : steps) {
     if (std::string problem = Run(step); !problem.empty()) {

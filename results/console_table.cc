@@ -160,8 +160,8 @@ void PrintResultsTable(const std::vector<RunResult>& runs, std::FILE* out, bool 
     const Row& floor = rows[floor_name(name)];
     const auto preset = receivers::FindPreset(receivers::PresetNameOf(name));
     if (row.runs == row.failed || (preset && preset->Role() == receivers::StrategyRole::kFloor)) continue;
-    const bool can_lock_step = preset && preset->receiver != receivers::ReceiverKind::kUdpsrc &&
-                               preset->recv != receivers::RecvKind::kIoUring;
+    const bool can_lock_step =
+        preset && preset->receiver != receivers::ReceiverKind::kUdpsrc && preset->recv != receivers::RecvKind::kIoUring;
     row.floor_note =
         FloorMismatch(floor_name(name), figures(floor), name, figures(row), !row.lock_step && can_lock_step);
   }

@@ -115,10 +115,10 @@ TEST(ConsoleTable, NullIsTheFloorWithinTheTolerance) {
 // compare --path loopback,veth: a veth row's floor is null over veth, whose
 // path (the pair, NAPI, GRO) costs more than loopback's.
 TEST(ConsoleTable, EachPathHasItsOwnNullFloor) {
-  const std::string text = Render({Receiving("combined-list", 4000, 0.046, 0.031, true),
-                                   Receiving("null", 700, 0.016, 0.031, true),
-                                   Receiving("combined-list+path=veth", 5000, 0.046, 0.031, true),
-                                   Receiving("null+path=veth", 1000, 0.016, 0.031, true)});
+  const std::string text =
+      Render({Receiving("combined-list", 4000, 0.046, 0.031, true), Receiving("null", 700, 0.016, 0.031, true),
+              Receiving("combined-list+path=veth", 5000, 0.046, 0.031, true),
+              Receiving("null+path=veth", 1000, 0.016, 0.031, true)});
   EXPECT_NE(text.find("5.71x"), std::string::npos) << text;  // 4000 / 700
   EXPECT_NE(text.find("5.00x"), std::string::npos) << text;  // 5000 / 1000
   EXPECT_EQ(text.find("7.14x"), std::string::npos) << "veth against loopback's null:\n" << text;

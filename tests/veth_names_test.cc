@@ -30,16 +30,17 @@ TEST(VethNames, EveryNameCarriesItsOwner) {
 }
 
 TEST(VethNames, OtherNamesHaveNoOwner) {
-  for (const char* name : {"eth0", "lo", "rxb12345", "rxbv", "rxbv12345", "rxbv12345-snd2", "rxbv12a45s",
-                           "rxbv012345s", "rxbv12345678s", "rxbt12345-snd", "xrxbv12345s", "rxbv12345x"}) {
+  for (const char* name : {"eth0", "lo", "rxb12345", "rxbv", "rxbv12345", "rxbv12345-snd2", "rxbv12a45s", "rxbv012345s",
+                           "rxbv12345678s", "rxbt12345-snd", "xrxbv12345s", "rxbv12345x"}) {
     EXPECT_EQ(OwnerOf(name), std::nullopt) << name;
   }
 }
 
 TEST(VethNames, LeftBehindAreTheDeadOwnersNamesOnly) {
   const VethNames dead = NamesFor(100), live = NamesFor(200);
-  const std::vector<std::string> present = {"eth0",          dead.sender_netns, live.sender_netns, "rxb-test-300",
-                                            dead.receiver_netns, live.receiver_netns, "rxbv300-snd"};
+  const std::vector<std::string> present = {"eth0",         dead.sender_netns,   live.sender_netns,
+                                            "rxb-test-300", dead.receiver_netns, live.receiver_netns,
+                                            "rxbv300-snd"};
   // 100 and 300 no longer run; 200 does.
   const auto alive = [](pid_t pid) { return pid == 200; };
   EXPECT_EQ(LeftBehind(present, /*self=*/999, alive),
