@@ -2,7 +2,7 @@
 # `--path veth` end to end (netpath/veth_path.h): run creates two network
 # namespaces joined by a veth pair, the packets arrive through NAPI (napi_id
 # != 0), the loss account closes exactly, and nothing of the path is left
-# behind: after a normal end, after SIGINT and SIGTERM, and after kill -9
+# behind: after a normal end, a failed run, SIGINT and SIGTERM, and after kill -9
 # (left behind, then removed by the next start, which says so). Also: without
 # root it refuses in one line with exit 2. Needs root; skipped otherwise.
 # Every process runs under `timeout` but the long runs, which end by
@@ -71,6 +71,13 @@ for strategy in baseline combined-list; do
   grep -q "path veth" "$tmp/$strategy.log" || fail "$strategy: the header does not say the path"
   [[ -z "$(dead_leftovers)" ]] || fail "$strategy: left behind after a normal end: $(dead_leftovers)"
 done
+
+# ---- 1b. a run that fails (every datagram truncated): exit 1, nothing left
+timeout 120 "$rxbench" run --path veth --strategy baseline --rate 5000 --duration 0.3 --buffer-size 64 \
+  >"$tmp/failed.log" 2>&1
+rc=$?
+[[ $rc -eq 1 ]] || fail "a failing veth run exited $rc, not 1 ($(tail -2 "$tmp/failed.log"))"
+[[ -z "$(dead_leftovers)" ]] || fail "left behind after a failed run: $(dead_leftovers)"
 
 # ---- 2. loopback has no NAPI instance: napi_id 0 (known, not null)
 timeout 60 "$rxbench" run --strategy baseline --rate 5000 --duration 0.3 --out "$tmp/lo.json" >"$tmp/lo.log" 2>&1 ||
