@@ -128,6 +128,7 @@ void Watch() {
 
 void WatchSignals(const VethNames* names) {
   g_names = names;
+  // Without a pipe the signals stay as they were: a kill -9 the next start cleans up.
   if (pipe2(g_signal_pipe, O_CLOEXEC) != 0) return;
   g_watcher = new std::thread(Watch);
   for (int i = 0; i < 3; ++i) {
@@ -143,6 +144,7 @@ void WatchSignals(const VethNames* names) {
 }
 
 void StopWatching() {
+  if (g_watcher == nullptr) return;  // never watched: no pipe for one
   for (int i = 0; i < 3; ++i) sigaction(kSignals[i], &g_previous[i], nullptr);
   close(g_signal_pipe[1]);  // the watcher reads the end and returns
   g_watcher->join();
