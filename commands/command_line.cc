@@ -34,6 +34,15 @@ std::uint64_t ParseWarmup(const std::string& text, double rate_pps) {
 
 namespace {
 
+// The invocation's first path: the one its rows run on unless they say.
+spec::Path BasePath(const Options& o) {
+  return o.paths.empty() ? spec::Path::kLoopback : *spec::ParsePath(o.paths.front());
+}
+
+}  // namespace
+
+namespace {
+
 // CLI11's own range checks print their bounds in full (a 300-digit number for
 // "positive"); these say what is wanted.
 const CLI::Validator& Positive() {
@@ -187,6 +196,21 @@ void AddStreamOptions(CLI::App* app, Options* o) {
       ->check(Between(0, 127));
 }
 
+void AddPathOption(CLI::App* app, Options* o, bool list) {
+  CLI::Option* option = app->add_option(
+      "--path", o->paths,
+      list ? "loopback, veth, or both (loopback,veth): each strategy on each path, interleaved; rows on the second "
+             "path are named STRATEGY+path=veth. veth needs root (docs/user_guide.md, \"The veth path\")"
+           : "loopback (default), or veth: the generator in its own network namespace, its packets through a veth "
+             "pair with GRO (NAPI) into the receiver's; needs root (docs/user_guide.md, \"The veth path\")");
+  option->check(CLI::IsMember({"loopback", "veth"}));
+  if (list) {
+    option->delimiter(',');
+  } else {
+    option->expected(1);
+  }
+}
+
 void AddScenarioOptions(CLI::App* app, Options* o) {
   AddTrafficOptions(app, o);
   // Only where generator and receiver share a process: the generator waits
@@ -231,6 +255,7 @@ Contender ResolveStrategy(const std::string& text, const Options& o) {
   const std::size_t plus = name.size() < text.size() ? name.size() : std::string::npos;
   std::vector<std::pair<std::string, std::string>> overrides;
   std::optional<Measure> measure;
+  std::optional<spec::Path> path;
   if (plus != std::string::npos) {
     std::stringstream list(text.substr(plus + 1));
     for (std::string item; std::getline(list, item, '+');) {
@@ -241,6 +266,10 @@ Contender ResolveStrategy(const std::string& text, const Options& o) {
         if (value != "full" && value != "minimal")
           throw UsageError{"measure must be full or minimal, not '" + value + "'"};
         measure = value == "full" ? Measure::kFull : Measure::kMinimal;
+      } else if (axis == "path") {
+        path = spec::ParsePath(value);
+        if (!path) throw UsageError{"path must be loopback or veth, not '" + value + "'"};
+        if (*path == BasePath(o)) path.reset();  // the invocation's own path: nothing differs
       } else {
         overrides.emplace_back(axis, value);
       }
@@ -291,8 +320,22 @@ Contender ResolveStrategy(const std::string& text, const Options& o) {
   note("recv", receivers::ToString(preset.recv), receivers::ToString(spec->recv));
   note("push", receivers::ToString(preset.push), receivers::ToString(spec->push));
   if (measure) suffix += std::string("+measure=") + (*measure == Measure::kFull ? "full" : "minimal");
+  if (path) suffix += std::string("+path=") + spec::ToString(*path);
   spec->name = name + suffix;
-  return {*spec, measure};
+  return {*spec, measure, path};
+}
+
+std::vector<std::string> ExpandPaths(const std::vector<std::string>& strategies, const Options& o) {
+  if (o.paths.size() <= 1) return strategies;
+  std::vector<std::string> rows = strategies;
+  for (std::size_t i = 1; i < o.paths.size(); ++i) {
+    for (const std::string& text : strategies) {
+      if (text.find("+path=") != std::string::npos)
+        throw UsageError{"'" + text + "' names its path: give paths either with --path or in the strategies"};
+      rows.push_back(text + "+path=" + o.paths[i]);
+    }
+  }
+  return rows;
 }
 
 namespace {
@@ -386,6 +429,7 @@ spec::ReceiveSideSpec MakeReceiveSide(const Options& o) {
 
 spec::RunSpec MakeRunSpec(const Options& o) {
   spec::RunSpec run = o.spec;
+  run.path = BasePath(o);
   run.traffic = MakeTraffic(o, &run.scenario);
   run.receive = MakeReceiveSide(o);
   if (o.repetitions < 1) throw UsageError{"--repetitions must be at least 1"};

@@ -53,6 +53,9 @@ struct Options {
   std::string ssrc;                 // --ssrc, "" = the generator's default; the receiver locks on the first packet
   std::optional<int> payload_type;  // --pt
   int repetitions = 1;
+  // Resolved by MakeRunSpec (the first: spec.path) and, for compare, by
+  // ExpandPaths: --path loopback|veth, a list for compare.
+  std::vector<std::string> paths;
 };
 
 enum class Measure { kFull, kMinimal };
@@ -61,9 +64,12 @@ enum class Measure { kFull, kMinimal };
 // it. `measure` is the only such option: comparing `baseline` with
 // `baseline+measure=minimal` in one invocation interleaves the two, which is
 // how the cost of measuring is shown.
+// `path` is the other: `baseline+path=veth` runs baseline over the veth
+// pair, interleaved with the rows on the invocation's first path.
 struct Contender {
   receivers::StrategySpec spec;
   std::optional<Measure> measure;
+  std::optional<spec::Path> path;
 };
 
 // The options of each half: traffic (run, compare, gen), receive side (run,
@@ -73,6 +79,8 @@ void AddReceiveOptions(CLI::App* app, Options* o);
 void AddStreamOptions(CLI::App* app, Options* o);
 // All three: run and compare.
 void AddScenarioOptions(CLI::App* app, Options* o);
+// --path: one for run, a comma-separated list for compare.
+void AddPathOption(CLI::App* app, Options* o, bool list);
 
 // "500" packets, or "0.25s" of the scenario's rate; at most
 // kMaxWarmupPackets (the generator's own limit on a stream).
@@ -83,6 +91,9 @@ std::uint64_t ParseWarmup(const std::string& text, double rate_pps);
 // are reported: "pooled+buffer=gstpool+push=list". The --buffer/--sync/--recv/
 // --push options add overrides to every receive-loop strategy.
 Contender ResolveStrategy(const std::string& text, const Options& o);
+// compare --path A,B,...: each strategy on A as it is, then as
+// `strategy+path=B`, ... (rows of the same comparison, interleaved like any).
+std::vector<std::string> ExpandPaths(const std::vector<std::string>& strategies, const Options& o);
 
 // The traffic the options describe (destination still to be set) and the
 // scenario's name ("custom" when options changed an unnamed one).

@@ -19,6 +19,7 @@
 #include "commands/preflight.h"
 #include "commands/recv_command.h"
 #include "commands/subcommand_summary.h"
+#include "netpath/veth_path.h"
 #include "pipeline/pipeline.h"
 #include "receivers/strategy.h"
 #include "results/console_table.h"
@@ -83,6 +84,9 @@ std::vector<RunResult> RunAll(const spec::RunSpec& base, const std::vector<Conte
       spec::RunSpec c = base;  // the whole model, once per run: the contender changes its strategy
       c.receive.receiver.strategy = s;
       if (contender.measure) c.receive.measurement.per_packet = *contender.measure == Measure::kFull;
+      if (contender.path) c.path = *contender.path;
+      // The receive side binds the receiving end of the pair; the generator sends there.
+      if (c.path == spec::Path::kVeth) c.receive.socket.bind_host = netpath::kReceiverAddress;
       if (progress) {
         std::fprintf(stderr, "\r  run %d/%zu: %-30s repetition %d/%d", ++done, n * repetitions, s.name.c_str(), rep + 1,
                      repetitions);
@@ -112,15 +116,35 @@ std::vector<RunResult> RunAll(const spec::RunSpec& base, const std::vector<Conte
   return results;
 }
 
-void PrintHeader(const spec::RunSpec& c, int repetitions, std::size_t strategies) {
-  std::printf("scenario %s: %s %.0f pps offered%s, %zu B payload, %llu packets; %d repetition%s x %zu strateg%s%s\n",
-              c.scenario.c_str(), traffic_gen::ToString(c.traffic.shape), c.traffic.rate_pps,
-              c.traffic.shape == traffic_gen::Shape::kBurst
-                  ? (" at " + std::to_string(int(c.traffic.fps)) + " fps").c_str()
-                  : "",
-              c.traffic.payload_bytes, static_cast<unsigned long long>(c.traffic.TotalPackets()), repetitions,
-              repetitions == 1 ? "" : "s", strategies, strategies == 1 ? "y" : "ies",
-              !c.receive.measurement.per_packet ? " (measure minimal)" : "");
+// Where the packets travel: "loopback", "veth (10.201.0.1 -> 10.201.0.2 ...)",
+// or both for a compare over two paths.
+std::string DescribePaths(const spec::RunSpec& c, const std::vector<Contender>& contenders) {
+  bool veth = c.path == spec::Path::kVeth, other = false;
+  for (const Contender& contender : contenders) {
+    if (contender.path) other = true;
+    if (contender.path == spec::Path::kVeth) veth = true;
+  }
+  std::string text = std::string(spec::ToString(c.path));
+  if (other) text += std::string(" and ") + (c.path == spec::Path::kVeth ? "loopback" : "veth") + " (rows +path=)";
+  if (veth) {
+    const netpath::VethNames n = netpath::NamesFor(getpid());
+    text += std::string("; veth: ") + netpath::kSenderAddress + " in " + n.sender_netns + " -> " +
+            netpath::kReceiverAddress + " in " + n.receiver_netns + ", GRO on";
+  }
+  return text;
+}
+
+void PrintHeader(const spec::RunSpec& c, int repetitions, const std::vector<Contender>& contenders) {
+  const std::size_t strategies = contenders.size();
+  std::printf(
+      "scenario %s: %s %.0f pps offered%s, %zu B payload, %llu packets; %d repetition%s x %zu strateg%s%s; path "
+      "%s\n",
+      c.scenario.c_str(), traffic_gen::ToString(c.traffic.shape), c.traffic.rate_pps,
+      c.traffic.shape == traffic_gen::Shape::kBurst ? (" at " + std::to_string(int(c.traffic.fps)) + " fps").c_str()
+                                                    : "",
+      c.traffic.payload_bytes, static_cast<unsigned long long>(c.traffic.TotalPackets()), repetitions,
+      repetitions == 1 ? "" : "s", strategies, strategies == 1 ? "y" : "ies",
+      !c.receive.measurement.per_packet ? " (measure minimal)" : "", DescribePaths(c, contenders).c_str());
   std::fflush(stdout);
 }
 
@@ -237,8 +261,30 @@ void AddPortOption(CLI::App* command, Options* o) {
       ->check(CLI::Range(0, 65535));
 }
 
-// What this host must offer each strategy (the port, io_uring), before any traffic.
+// Whether any row runs over the veth path.
+bool NeedsVeth(const spec::RunSpec& base, const std::vector<Contender>& contenders) {
+  for (const Contender& contender : contenders) {
+    if (contender.path.value_or(base.path) == spec::Path::kVeth) return true;
+  }
+  return false;
+}
+
+// The veth pair and its namespaces for the whole invocation, when a row
+// needs them (null otherwise): made once, removed when it ends however it ends.
+std::unique_ptr<netpath::VethPath> MakePath(const spec::RunSpec& base, const std::vector<Contender>& contenders) {
+  if (!NeedsVeth(base, contenders)) return nullptr;
+  std::string error;
+  std::unique_ptr<netpath::VethPath> path = netpath::VethPath::Create(&error);
+  if (!path) throw UsageError{error};
+  return path;
+}
+
+// What this host must offer each strategy (the port, io_uring, root for the
+// veth path), before any traffic.
 void CheckHostCanRun(const spec::RunSpec& base, const std::vector<Contender>& contenders) {
+  if (NeedsVeth(base, contenders)) {
+    if (std::string problem = netpath::VethPath::CheckCanCreate(); !problem.empty()) throw UsageError{problem};
+  }
   for (const Contender& contender : contenders) {
     spec::ReceiveSideSpec receive = base.receive;
     receive.receiver.strategy = contender.spec;
@@ -268,6 +314,7 @@ int Main(int argc, char** argv) {
   AddScenarioOptions(run, &run_options);
   run->add_option("--repetitions", run_options.repetitions, "repetitions (default 1)");
   AddPortOption(run, &run_options);
+  AddPathOption(run, &run_options, /*list=*/false);
   run->add_option("--out", run_out, "results JSON file (Google Benchmark format)");
   run->add_flag("--dry-run", dry_run, "check the options and exit (0, or 2 with the problem) without sending traffic");
 
@@ -287,6 +334,7 @@ int Main(int argc, char** argv) {
                       "interleaved repetitions (default " + std::to_string(kDefaultCompareRepetitions) + ")");
   compare->add_option("--out", compare_out, "directory for compare.json");
   AddPortOption(compare, &compare_options);
+  AddPathOption(compare, &compare_options, /*list=*/true);
   compare->add_flag("--dry-run", dry_run,
                     "check the options and exit (0, or 2 with the problem) without sending traffic");
   compare->add_option("--reference", analysis.reference, "strategy the others are compared with (default baseline)");
@@ -341,12 +389,14 @@ int Main(int argc, char** argv) {
       CheckHostCanRun(base, {spec});
       if (dry_run) return kExitOk;
       output.file = run_out;
-      PrintHeader(base, run_options.repetitions, 1);
+      const auto path = MakePath(base, {spec});
+      PrintHeader(base, run_options.repetitions, {spec});
       return Report(base, RunAll(base, {spec}, run_options.repetitions, output), output);
     }
     const spec::RunSpec base = MakeRunSpec(compare_options);
     if (strategies.empty()) strategies = receivers::PresetNames();
     std::vector<Contender> specs;
+    strategies = ExpandPaths(strategies, compare_options);
     for (const std::string& name : strategies) {
       specs.push_back(ResolveStrategy(name, compare_options));
       for (std::size_t i = 0; i + 1 < specs.size(); ++i) {
@@ -364,7 +414,8 @@ int Main(int argc, char** argv) {
     CheckHostCanRun(base, specs);
     if (dry_run) return kExitOk;
     output.invocation["invocation"] = analysis.Invocation(output.file);
-    PrintHeader(base, compare_options.repetitions, specs.size());
+    const auto path = MakePath(base, specs);
+    PrintHeader(base, compare_options.repetitions, specs);
     return Report(base, RunAll(base, specs, compare_options.repetitions, output), output);
   } catch (const UsageError& e) {
     std::fprintf(stderr, "rxbench: %s\n", e.message.c_str());

@@ -100,6 +100,7 @@ class ReceiveSide {
   // False with a one-line *error when the receive side cannot run.
   bool Start(std::string* error);
   std::uint16_t port() const { return socket_.port; }
+  int socket_fd() const { return socket_.fd; }
   ThreadRoles& roles() { return *roles_; }
 
   // Any thread: packets delivered so far, and whether `target` packets are

@@ -77,16 +77,16 @@ std::optional<std::uint64_t> UdpCounters::ParseUdp6RcvbufErrors(std::string_view
 std::optional<std::uint64_t> UdpCounters::SocketDrops(int fd) {
   struct stat st;
   if (fstat(fd, &st) != 0) return std::nullopt;
-  for (const char* path : {"/proc/net/udp", "/proc/net/udp6"}) {
+  for (const char* path : {"/proc/thread-self/net/udp", "/proc/thread-self/net/udp6"}) {
     if (auto drops = ParseSocketDrops(ReadFile(path), st.st_ino)) return drops;
   }
   return std::nullopt;
 }
 
 std::optional<std::uint64_t> UdpCounters::HostRcvbufErrors() {
-  std::optional<std::uint64_t> errors = ParseRcvbufErrors(ReadFile("/proc/net/snmp"));
+  std::optional<std::uint64_t> errors = ParseRcvbufErrors(ReadFile("/proc/thread-self/net/snmp"));
   // A kernel without IPv6 has no snmp6: its IPv4 count is the whole count.
-  if (errors) *errors += ParseUdp6RcvbufErrors(ReadFile("/proc/net/snmp6")).value_or(0);
+  if (errors) *errors += ParseUdp6RcvbufErrors(ReadFile("/proc/thread-self/net/snmp6")).value_or(0);
   return errors;
 }
 

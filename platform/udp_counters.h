@@ -4,6 +4,9 @@
 // (sk_drops, the value SO_RXQ_OVFL reports) is exact for one socket, and the
 // host-wide RcvbufErrors counters (IPv4 and IPv6) cross-check it when only
 // rxbench sends.
+// Both are read in the calling thread's network namespace
+// (/proc/thread-self/net, not /proc/net: that is the main thread's), where a
+// socket this thread made lives (netpath/scoped_netns.h).
 // They are files of text; parsing is separate from reading so it can be
 // tested on hand-made text.
 #pragma once

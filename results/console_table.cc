@@ -144,19 +144,26 @@ void PrintResultsTable(const std::vector<RunResult>& runs, std::FILE* out, bool 
     return receive_path ? it->second.path_ns : it->second.rx_ns;
   };
   // null has no pipeline: its receiver thread is the whole receive path.
-  const double null_ns = reference("null", false);
-  if (null_ns > 0) {
-    auto figures = [](const Row& row) {
-      return FloorFigures{row.ctx, row.syscalls < 0 ? std::nullopt : std::optional<double>(row.syscalls)};
-    };
-    const Row& floor = rows["null"];
-    for (auto& [name, row] : rows) {
-      const auto preset = receivers::FindPreset(receivers::PresetNameOf(name));
-      if (row.runs == row.failed || (preset && preset->Role() == receivers::StrategyRole::kFloor)) continue;
-      const bool can_lock_step = preset && preset->receiver != receivers::ReceiverKind::kUdpsrc &&
-                                 preset->recv != receivers::RecvKind::kIoUring;
-      row.floor_note = FloorMismatch("null", figures(floor), name, figures(row), !row.lock_step && can_lock_step);
-    }
+  // A row's floor is null on the same path (a compare over loopback and veth
+  // has "null" and "null+path=veth"): the path's own cost is not the strategy's.
+  auto floor_name = [](const std::string& name) {
+    const std::size_t at = name.find("+path=");
+    return "null" + (at == std::string::npos ? std::string() : name.substr(at));
+  };
+  std::map<std::string, double> null_ns;
+  for (const std::string& name : order) null_ns[name] = reference(floor_name(name).c_str(), false);
+  auto figures = [](const Row& row) {
+    return FloorFigures{row.ctx, row.syscalls < 0 ? std::nullopt : std::optional<double>(row.syscalls)};
+  };
+  for (auto& [name, row] : rows) {
+    if (null_ns[name] <= 0) continue;
+    const Row& floor = rows[floor_name(name)];
+    const auto preset = receivers::FindPreset(receivers::PresetNameOf(name));
+    if (row.runs == row.failed || (preset && preset->Role() == receivers::StrategyRole::kFloor)) continue;
+    const bool can_lock_step =
+        preset && preset->receiver != receivers::ReceiverKind::kUdpsrc && preset->recv != receivers::RecvKind::kIoUring;
+    row.floor_note =
+        FloorMismatch(floor_name(name), figures(floor), name, figures(row), !row.lock_step && can_lock_step);
   }
 
   // The strategy column fits the longest name (overrides make names long).
@@ -177,7 +184,7 @@ void PrintResultsTable(const std::vector<RunResult>& runs, std::FILE* out, bool 
                       jitter = Format("%.1f", row.jitter_us);
     const std::string syscalls = Format("%.2f", row.syscalls);
     // No ratio to a floor that is none for this row: the line below says why.
-    const std::string ratio = row.floor_note.empty() ? Ratio(row.path_ns, null_ns) : "-";
+    const std::string ratio = row.floor_note.empty() ? Ratio(row.path_ns, null_ns[name]) : "-";
     const bool bad = row.unexplained != 0;
     std::fprintf(out,
                  "%-*s %-32.32s %9.0f %8.1f %9.0f %7.0f %7.0f %8.0f %8.0f %8.0f %8.0f %6s %7s %6s %6.2f %8s %8s %7s "

@@ -119,7 +119,9 @@ nlohmann::json SettingsJson(const std::string& scenario, const traffic_gen::Traf
 }
 
 nlohmann::json SettingsJson(const spec::RunSpec& spec) {
-  return SettingsJson(spec.scenario, &spec.traffic, spec.receive);
+  nlohmann::json settings = SettingsJson(spec.scenario, &spec.traffic, spec.receive);
+  settings["path"] = spec::ToString(spec.path);
+  return settings;
 }
 
 nlohmann::json CatalogueJson() {
@@ -241,6 +243,8 @@ nlohmann::json IterationJson(const RunResult& r) {
       {"strategy_role", StrategyRoleJson(r.strategy)},
       {"policies", r.policies},
       {"scenario", r.scenario},
+      {"path", r.path.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.path)},
+      {"napi_id", r.napi_id ? nlohmann::json(*r.napi_id) : nlohmann::json(nullptr)},
       {"ok", r.ok},
       {"measure", r.measure},
       {"packets_sent", r.packets_sent},

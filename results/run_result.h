@@ -24,6 +24,13 @@ struct RunResult {
   int repetitions = 1;
   bool ok = true;
   std::string error;
+  // The path the packets took (spec::Path: "loopback", "veth"); "" where
+  // this process did not choose it (recv).
+  std::string path;
+  // SO_INCOMING_NAPI_ID of the receive socket after the stream: the NAPI
+  // instance its last packet came through; 0 for none (loopback, a veth
+  // without GRO); nullopt when unknown (no packet arrived, or unreadable).
+  std::optional<unsigned> napi_id;
 
   // Traffic.
   double offered_pps = 0;

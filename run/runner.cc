@@ -7,7 +7,10 @@
 #include <thread>
 
 #include "metrics/thread_usage.h"
+#include "netpath/scoped_netns.h"
+#include "netpath/veth_names.h"
 #include "pipeline/receive_side.h"
+#include "platform/napi_id.h"
 #include "receivers/read_gate.h"
 #include "results/run_summary.h"
 #include "rtp/rtp_packet.h"
@@ -40,6 +43,7 @@ RunResult Failed(const spec::RunSpec& config, std::string error) {
   r.policies = config.receive.receiver.strategy.Policies();
   r.scenario = config.scenario;
   r.offered_pps = config.traffic.rate_pps;
+  r.path = spec::ToString(config.path);
   r.ok = false;
   r.error = std::move(error);
   return r;
@@ -116,6 +120,14 @@ bool WaitForRound(const receivers::ReadGate& gate, const ReceiveSide& receive, b
 }  // namespace
 
 RunResult RunOnce(const spec::RunSpec& config, bool progress, ReceiveSideHooks receive_hooks) {
+  // --path veth: this thread works in the receive side's namespace for the
+  // whole run (its socket is made there, and its /proc/net counters are read
+  // there), but for the generator's start in the sender's (below). Declared
+  // first: the receive side is gone before the thread leaves.
+  const netpath::VethNames veth = netpath::NamesFor(getpid());
+  const bool on_veth = config.path == spec::Path::kVeth;
+  const netpath::ScopedNetns in_receiver(on_veth ? veth.receiver_netns : "");
+  if (!in_receiver.ok()) return Failed(config, in_receiver.error());
   // Lock-step: declared first, so that it outlives the receiver that waits at it.
   const std::uint64_t round = config.traffic.lock_step_packets;
   receivers::ReadGate read_gate;
@@ -159,7 +171,13 @@ RunResult RunOnce(const spec::RunSpec& config, bool progress, ReceiveSideHooks r
 
   const std::uint64_t wall_start = metrics::MonotonicNs();
   if (!warmup) receive.OpenWindow();
-  if (!generator.Start(&error)) return Failed(config, error);
+  bool started;
+  {
+    const netpath::ScopedNetns in_sender(on_veth ? veth.sender_netns : "");
+    if (!in_sender.ok()) error = in_sender.error();
+    started = in_sender.ok() && generator.Start(&error);
+  }
+  if (!started) return Failed(config, error);
   if (warmup) {
     const double wait_s = WarmupWaitS(ScheduledWarmupS(traffic));
     const auto sent = gate.WaitForArrival(wait_s, [&] { return !generator.running(); });
@@ -185,6 +203,7 @@ RunResult RunOnce(const spec::RunSpec& config, bool progress, ReceiveSideHooks r
   const traffic_gen::GeneratorReport sent = generator.Report();
   receive.WaitUntilExplained(sent.packets_sent, config.drain_timeout_s);
   receive.CloseWindow({{sent.tid, FinalSample(sent)}});
+  const std::optional<unsigned> napi_id = platform::IncomingNapiId(receive.socket_fd());
   const ReceiveReport received = receive.Finish(config.drain_timeout_s);
 
   RunIdentity id;
@@ -194,6 +213,9 @@ RunResult RunOnce(const spec::RunSpec& config, bool progress, ReceiveSideHooks r
   id.measure = config.receive.measurement.per_packet;
   id.kernel_timestamps = config.receive.socket.kernel_timestamps;
   RunResult r = SummarizeRun(id, sent, received);
+  r.path = spec::ToString(config.path);
+  // Set once a packet came in: before that the socket has no NAPI id to tell.
+  if (r.packets_received + r.packets_delivered > 0) r.napi_id = napi_id;
   if (round > 0) {
     lock_step.gate_waits = read_gate.waits();
     lock_step.short_reads = read_gate.short_reads();

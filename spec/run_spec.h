@@ -79,8 +79,21 @@ struct ReceiveSideSpec {
   MeasurementSpec measurement;
 };
 
+// How the packets travel from the generator to the receive side in one
+// process: loopback (the kernel hands them over directly), or veth (two
+// network namespaces joined by a veth pair with GRO: a driver's NAPI poll and
+// kernel GRO, as from a NIC; netpath/veth_path.h).
+enum class Path { kLoopback, kVeth };
+inline const char* ToString(Path p) { return p == Path::kVeth ? "veth" : "loopback"; }
+inline std::optional<Path> ParsePath(const std::string& text) {
+  if (text == "loopback") return Path::kLoopback;
+  if (text == "veth") return Path::kVeth;
+  return std::nullopt;
+}
+
 struct RunSpec {
   std::string scenario = "custom";
+  Path path = Path::kLoopback;
   traffic_gen::TrafficSpec traffic;  // its destination is the receive side's socket
   ReceiveSideSpec receive;
   double drain_timeout_s = 2.0;  // after the last packet, for the pipeline to empty

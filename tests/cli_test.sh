@@ -128,6 +128,11 @@ one_line_usage_error "bad override value" "$wrapper" run --strategy pooled+buffe
 one_line_usage_error "bad override axis" "$wrapper" run --strategy pooled+colour=red
 one_line_usage_error "bad --impair" "$wrapper" run --strategy baseline --impair jitter=1%
 one_line_usage_error "--impair rates over 1" "$wrapper" run --strategy baseline --impair loss=60%,dup=50%
+one_line_usage_error "unknown --path" "$wrapper" run --strategy baseline --path wifi
+one_line_usage_error "run takes one --path" "$wrapper" run --strategy baseline --path loopback,veth
+one_line_usage_error "bad path override" "$wrapper" run --strategy baseline+path=wifi
+one_line_usage_error "a path both in --path and a strategy" "$wrapper" compare --path loopback,veth \
+  --strategies baseline+path=veth
 
 # Bad configuration (README, "Subcommands"): exit 2, one line on stderr that
 # names the problem, and no traffic: nothing on stdout (the scenario header
