@@ -85,7 +85,7 @@ class IoUringCall final : public ReceiveCall {
   const std::size_t buffer_size_;
   const std::size_t stride_;
   const std::size_t ring_buffers_;
-  unsigned ring_entries_ = 1;  // ring_buffers_ rounded up to a power of two
+  unsigned ring_entries_ = 1;    // ring_buffers_ rounded up to a power of two
   const int napi_busy_poll_us_;  // wait=napi: io_uring's NAPI busy poll timeout; 0: it sleeps
 
   io_uring ring_{};

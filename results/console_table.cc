@@ -14,7 +14,7 @@ struct Row {
   std::string strategy, policies;
   int runs = 0, failed = 0;
   std::string error;
-  std::string gso_refusal;  // the generator's, when the kernel refused GSO
+  std::string gso_refusal;          // the generator's, when the kernel refused GSO
   std::string busy_poll_no_effect;  // why the strategy's busy wait did nothing here
   double sent = 0, delivered = 0, kernel_drops = 0, pipeline_drops = 0, unexplained = 0, achieved_kpps = 0;
   double rx_ns = 0, pipe_ns = 0, path_ns = 0, gen_ns = 0, measure_pct = -1, syscalls = -1, ctx = 0;

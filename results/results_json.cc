@@ -359,7 +359,8 @@ nlohmann::json IterationJson(const RunResult& r) {
   if (!r.gso_refusal.empty()) j["gso_refusal"] = r.gso_refusal;
   j["napi_id"] = OrNull(r.napi_id);
   j["busy_poll_us"] = OrNull(r.busy_poll_us);
-  j["busy_poll_no_effect"] = r.busy_poll_no_effect.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.busy_poll_no_effect);
+  j["busy_poll_no_effect"] =
+      r.busy_poll_no_effect.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.busy_poll_no_effect);
   if (!r.phase_ns_per_packet.empty()) j["phase_ns_per_packet"] = r.phase_ns_per_packet;
   if (r.measure_ns_per_packet_sink) j["measure_ns_per_packet_sink"] = *r.measure_ns_per_packet_sink;
   if (r.measure_ns_per_packet_receiver) j["measure_ns_per_packet_receiver"] = *r.measure_ns_per_packet_receiver;

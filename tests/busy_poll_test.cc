@@ -5,10 +5,10 @@
 #include "receivers/busy_poll.h"
 
 #include <gtest/gtest.h>
-#include <linux/capability.h>
 #include <liburing.h>
-#include <sys/syscall.h>
+#include <linux/capability.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
