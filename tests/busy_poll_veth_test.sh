@@ -9,6 +9,8 @@
 # on every exit, and checked gone at the end.
 set -uo pipefail
 rxbench="$PWD/$1"
+# ip and ethtool live in sbin, which Bazel's test PATH leaves out.
+export PATH="$PATH:/usr/sbin:/sbin"
 tmp="${TEST_TMPDIR:-$(mktemp -d)}"
 failures=0
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
@@ -27,6 +29,10 @@ cleanup() {
   ip netns del "$ns_rx" 2>/dev/null
 }
 trap cleanup EXIT INT TERM
+if ! command -v ethtool >/dev/null; then
+  echo "SKIP: ethtool is not installed (bootstrap/debian-test-packages.txt)"
+  exit 0
+fi
 if ! ip netns add "$ns_tx" 2>"$tmp/netns.err" || ! ip netns add "$ns_rx" 2>>"$tmp/netns.err"; then
   echo "SKIP: cannot create network namespaces here: $(head -1 "$tmp/netns.err")"
   exit 0
