@@ -7,7 +7,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include <cstring>
+#include <string.h>  // strerrordesc_np: thread-safe, unlike strerror
 
 namespace rxbench::receivers {
 namespace {
@@ -43,7 +43,7 @@ std::string SetOption(int fd, int option, const char* name, int value) {
   if (error == EPERM) {
     return std::string(name) + " needs CAP_NET_ADMIN, which this process lacks (run as root, or grant it)";
   }
-  return std::string(name) + ": " + std::strerror(error);
+  return std::string(name) + ": " + strerrordesc_np(error);
 }
 
 }  // namespace
@@ -73,7 +73,7 @@ std::string BusyPollNoEffect(WaitKind wait, std::optional<std::uint32_t> napi_id
 BusyPollEpoll::BusyPollEpoll(int fd, WaitKind wait, int busy_poll_us, std::string* error) {
   const int epfd = epoll_create1(EPOLL_CLOEXEC);
   if (epfd < 0) {
-    *error = std::string("epoll_create1: ") + std::strerror(errno);
+    *error = std::string("epoll_create1: ") + strerrordesc_np(errno);
     return;
   }
   EpollParams params{};
@@ -84,9 +84,9 @@ BusyPollEpoll::BusyPollEpoll(int fd, WaitKind wait, int busy_poll_us, std::strin
   epoll_event event{};
   event.events = EPOLLIN;
   if (ioctl(epfd, kEpiocSparams, &params) != 0) {
-    *error = std::string("epoll busy poll (EPIOCSPARAMS, kernel 6.9): ") + std::strerror(errno);
+    *error = std::string("epoll busy poll (EPIOCSPARAMS, kernel 6.9): ") + strerrordesc_np(errno);
   } else if (epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &event) != 0) {
-    *error = std::string("epoll_ctl: ") + std::strerror(errno);
+    *error = std::string("epoll_ctl: ") + strerrordesc_np(errno);
   } else {
     epfd_ = epfd;
     fd_ = fd;

@@ -181,7 +181,7 @@ TEST_F(WaitSocket, RecvmmsgWithABusyWaitStillWaitsAndReceives) {
   std::string error;
   std::unique_ptr<ReceiveCall> call = MakeReceiveCall(RecvKind::kRecvmmsg, socket_.fd, 4, receiver, &error);
   ASSERT_NE(call, nullptr) << error;
-  std::vector<std::uint8_t> memory(4 * 2048);
+  std::vector<std::uint8_t> memory(std::size_t{4} * 2048);
   pools::PacketSlot slots[4];
   for (int i = 0; i < 4; ++i) {
     slots[i].data = &memory[static_cast<std::size_t>(i) * 2048];
