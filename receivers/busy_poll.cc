@@ -67,7 +67,8 @@ std::optional<std::uint32_t> IncomingNapiId(int fd) {
 
 std::string BusyPollNoEffect(WaitKind wait, std::optional<std::uint32_t> napi_id) {
   if (wait == WaitKind::kSleep || !napi_id || *napi_id != 0) return "";
-  return "no NAPI instance: loopback (SO_INCOMING_NAPI_ID 0), so the busy wait polled nothing";
+  return "no NAPI instance: loopback (SO_INCOMING_NAPI_ID 0; nor has a veth without GRO), so the busy wait "
+         "polled nothing";
 }
 
 BusyPollEpoll::BusyPollEpoll(int fd, WaitKind wait, int busy_poll_us, std::string* error) {
