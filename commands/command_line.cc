@@ -139,6 +139,15 @@ void AddReceiveOptions(CLI::App* app, Options* o) {
   app->add_option("--recv", o->recv, "receive call override: recvfrom, recvmmsg, iouring, gro")
       ->check(CLI::IsMember({"recvfrom", "recvmmsg", "iouring", "gro"}));
   app->add_option("--push", o->push, "push override: single, list")->check(CLI::IsMember({"single", "list"}));
+  app->add_option("--wait", o->wait,
+                  "receive-wait override: sleep, busy-poll, prefer-busy-poll (CAP_NET_ADMIN), napi (recv=iouring); "
+                  "busy polling acts only where packets come through a NAPI instance, not on loopback")
+      ->check(CLI::IsMember({"sleep", "busy-poll", "prefer-busy-poll", "napi"}));
+  app->add_option("--busy-poll-us", o->spec.receive.receiver.busy_poll_us,
+                  "how long a busy-polling wait polls the device's NAPI queue before it sleeps, in microseconds "
+                  "(SO_BUSY_POLL, epoll's and io_uring's busy poll timeout); only with a wait other than sleep")
+      ->capture_default_str()
+      ->check(Between(1, 1000000));
   app->add_option("--batch", o->spec.receive.receiver.batch, "datagrams per recvmmsg / io_uring / gro call")
       ->capture_default_str()
       ->check(Between(1, 1024));
@@ -237,8 +246,10 @@ void ApplyOverride(receivers::StrategySpec* spec, const std::string& axis, const
     if (auto kind = receivers::ParseRecvKind(value)) spec->recv = *kind, ok = true;
   } else if (axis == "push") {
     if (auto kind = receivers::ParsePushKind(value)) spec->push = *kind, ok = true;
+  } else if (axis == "wait") {
+    if (auto kind = receivers::ParseWaitKind(value)) spec->wait = *kind, ok = true;
   } else {
-    throw UsageError{"unknown policy axis '" + axis + "' (buffer, sync, recv or push)"};
+    throw UsageError{"unknown policy axis '" + axis + "' (buffer, sync, recv, push or wait)"};
   }
   if (!ok) throw UsageError{"unknown " + axis + " policy '" + value + "'"};
 }
@@ -247,7 +258,7 @@ void ApplyOverride(receivers::StrategySpec* spec, const std::string& axis, const
 
 // A strategy is a preset name, optionally with overrides written the way they
 // are reported: "pooled+buffer=gstpool+push=list". The --buffer/--sync/--recv/
-// --push flags add overrides to every strategy of the invocation.
+// --push/--wait flags add overrides to every strategy of the invocation.
 Contender ResolveStrategy(const std::string& text, const Options& o) {
   const std::string name = receivers::PresetNameOf(text);
   std::optional<receivers::StrategySpec> spec = receivers::FindPreset(name);
@@ -281,7 +292,8 @@ Contender ResolveStrategy(const std::string& text, const Options& o) {
     for (const auto& [axis, value] : {std::pair<const char*, const std::string&>{"buffer", o.buffer},
                                       {"sync", o.sync},
                                       {"recv", o.recv},
-                                      {"push", o.push}}) {
+                                      {"push", o.push},
+                                      {"wait", o.wait}}) {
       if (!value.empty()) overrides.emplace_back(axis, value);
     }
   }
@@ -319,6 +331,7 @@ Contender ResolveStrategy(const std::string& text, const Options& o) {
   note("sync", receivers::ToString(preset.sync), receivers::ToString(spec->sync));
   note("recv", receivers::ToString(preset.recv), receivers::ToString(spec->recv));
   note("push", receivers::ToString(preset.push), receivers::ToString(spec->push));
+  note("wait", receivers::ToString(preset.wait), receivers::ToString(spec->wait));
   if (measure) suffix += std::string("+measure=") + (*measure == Measure::kFull ? "full" : "minimal");
   if (path) suffix += std::string("+path=") + spec::ToString(*path);
   spec->name = name + suffix;

@@ -47,7 +47,7 @@ struct Options {
   std::string malformed;  // --malformed KIND[:RATE],...
   std::string impair;     // --impair loss=R,dup=R,reorder=R
   // Resolved by ResolveStrategy: overrides of every receive-loop strategy.
-  std::string buffer, sync, recv, push;
+  std::string buffer, sync, recv, push, wait;
   // Resolved by MakeReceiveSide.
   std::string measure = "full";
   std::string ssrc;                 // --ssrc, "" = the generator's default; the receiver locks on the first packet

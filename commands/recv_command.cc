@@ -204,6 +204,8 @@ void PrintSummary(const RunResult& r, const SenderAccount& sender) {
                                           : ("unavailable: " + r.latency_unavailable).c_str());
   }
   if (r.jitter_rfc3550_us) std::printf("recv: jitter (RFC 3550) %.1f us\n", *r.jitter_rfc3550_us);
+  if (r.napi_id) std::printf("recv: NAPI id %u%s\n", *r.napi_id, *r.napi_id == 0 ? " (none)" : "");
+  if (!r.busy_poll_no_effect.empty()) std::printf("recv: busy poll had no effect: %s\n", r.busy_poll_no_effect.c_str());
   std::printf(
       "recv: CPU %.0f ns per packet on the receive path (receiver %.0f + pipeline %.0f), %llu packets in a "
       "%.3f s window\n",

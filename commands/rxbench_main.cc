@@ -164,6 +164,13 @@ void PrintList() {
   for (const receivers::StrategySpec& s : receivers::Presets()) {
     std::printf("  %-14s %-32s %s\n", s.name.c_str(), s.Policies().c_str(), s.description.c_str());
   }
+  std::printf("\nreceive wait (a fifth axis; every preset sleeps, override with +wait=... or --wait):\n");
+  std::printf("  %-16s %s\n", "sleep", "block until a datagram comes (the default)");
+  std::printf("  %-16s %s\n", "busy-poll", "SO_BUSY_POLL, and epoll busy polling where the loop waits in ppoll");
+  std::printf("  %-16s %s\n", "prefer-busy-poll",
+              "busy-poll with SO_PREFER_BUSY_POLL and a raised SO_BUSY_POLL_BUDGET (CAP_NET_ADMIN)");
+  std::printf("  %-16s %s\n", "napi", "io_uring NAPI busy polling (recv=iouring only)");
+  std::printf("  every busy wait polls --busy-poll-us; none has any effect without a NAPI instance (loopback)\n");
   std::printf("\nscenarios:\n");
   for (const Scenario& s : Scenarios()) std::printf("  %-14s %s\n", s.name.c_str(), s.description.c_str());
   std::printf("\ndefault pipeline:\n  %s\n", kDefaultPipeline);

@@ -70,6 +70,11 @@ struct ReceiveReport {
   // did not stop): those after it are in no count.
   bool socket_drain_hit_bound = false;
   std::optional<std::uint64_t> host_rcvbuf_errors;  // delta over the run, whole host
+  // The socket's SO_INCOMING_NAPI_ID once datagrams came (0: no NAPI
+  // instance, as on loopback); unset when none came.
+  std::optional<std::uint32_t> napi_id;
+  std::optional<int> busy_poll_us;  // the strategy's busy-poll timeout; unset when it sleeps
+  std::string busy_poll_no_effect;  // why its busy polling did nothing here ("": it may have)
 
   // The measurement window.
   platform::ThreadCensus census_start, census_end;

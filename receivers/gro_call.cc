@@ -31,7 +31,9 @@ bool EnableGro(int fd, std::string* error) {
 
 std::unique_ptr<ReceiveCall> MakeGroCall(int fd, int batch, const spec::ReceiverSpec& receiver, std::string* error) {
   if (!EnableGro(fd, error)) return nullptr;
-  return std::make_unique<RecvmmsgCall>(fd, batch, /*segmented=*/true, receiver.buffer_size);
+  auto call = std::make_unique<RecvmmsgCall>(fd, batch, /*segmented=*/true, receiver.buffer_size);
+  if (!call->BusyPollWhenIdle(receiver.strategy.wait, receiver.busy_poll_us, error)) return nullptr;
+  return call;
 }
 
 }  // namespace rxbench::receivers

@@ -16,6 +16,7 @@
 #include "metrics/thread_usage.h"
 #include "pools/packet_slot.h"
 #include "pools/ring_buffers.h"
+#include "receivers/busy_poll.h"
 #include "receivers/recvmmsg_call.h"
 
 namespace rxbench::receivers {
@@ -54,6 +55,7 @@ class IoUringCall final : public ReceiveCall {
         buffer_size_(receiver.buffer_size + sizeof(io_uring_recvmsg_out) + ControlBytesPerMessage()),
         stride_((buffer_size_ + kBufferAlign - 1) / kBufferAlign * kBufferAlign),
         ring_buffers_(receiver.pool_size),
+        napi_busy_poll_us_(receiver.strategy.wait == WaitKind::kNapi ? receiver.busy_poll_us : 0),
         realtime_minus_monotonic_ns_(RealtimeMinusMonotonicNs()) {
     // Multishot recvmsg writes io_uring_recvmsg_out, then the (empty) name, then
     // up to msg_controllen bytes of cmsgs, then the payload into each buffer.
@@ -83,7 +85,8 @@ class IoUringCall final : public ReceiveCall {
   const std::size_t buffer_size_;
   const std::size_t stride_;
   const std::size_t ring_buffers_;
-  unsigned ring_entries_ = 1;  // ring_buffers_ rounded up to a power of two
+  unsigned ring_entries_ = 1;    // ring_buffers_ rounded up to a power of two
+  const int napi_busy_poll_us_;  // wait=napi: io_uring's NAPI busy poll timeout; 0: it sleeps
 
   io_uring ring_{};
   bool ring_ready_ = false;
@@ -141,6 +144,15 @@ bool IoUringCall::Init(std::string* error) {
     return false;
   }
   ring_ready_ = true;
+  if (napi_busy_poll_us_ > 0) {
+    // From here on every io_uring_enter that waits polls the NAPI instances of
+    // the socket the multishot reads, for up to the timeout, before it sleeps.
+    ret = RegisterIoUringNapi(ring_.ring_fd, napi_busy_poll_us_, /*prefer_busy_poll=*/false);
+    if (ret < 0) {
+      *error = Failure("IORING_REGISTER_NAPI (io_uring NAPI busy polling needs Linux 6.9)", ret);
+      return false;
+    }
+  }
 
   buf_ring_bytes_ = ring_entries_ * sizeof(io_uring_buf);
   void* descriptors = mmap(nullptr, buf_ring_bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);

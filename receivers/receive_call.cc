@@ -11,7 +11,11 @@ std::unique_ptr<ReceiveCall> MakeReceiveCall(RecvKind kind, int fd, int batch, c
                                              std::string* error) {
   switch (kind) {
     case RecvKind::kRecvfrom: return std::make_unique<RecvfromCall>(fd);
-    case RecvKind::kRecvmmsg: return std::make_unique<RecvmmsgCall>(fd, batch);
+    case RecvKind::kRecvmmsg: {
+      auto call = std::make_unique<RecvmmsgCall>(fd, batch);
+      if (!call->BusyPollWhenIdle(receiver.strategy.wait, receiver.busy_poll_us, error)) return nullptr;
+      return call;
+    }
     case RecvKind::kIoUring: return MakeIoUringCall(fd, batch, receiver, error);
     case RecvKind::kGro: return MakeGroCall(fd, batch, receiver, error);
   }

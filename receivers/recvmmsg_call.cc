@@ -23,6 +23,13 @@ RecvmmsgCall::RecvmmsgCall(int fd, int batch, bool segmented, std::size_t segmen
   fcntl(fd_, F_SETFL, flags | O_NONBLOCK);
 }
 
+bool RecvmmsgCall::BusyPollWhenIdle(WaitKind wait, int busy_poll_us, std::string* error) {
+  if (wait != WaitKind::kBusyPoll && wait != WaitKind::kPreferBusyPoll) return true;
+  busy_poll_ = std::make_unique<BusyPollEpoll>(fd_, wait, busy_poll_us, error);
+  if (!busy_poll_->valid()) *error = std::string("wait=") + ToString(wait) + ": " + *error;
+  return busy_poll_->valid();
+}
+
 int RecvmmsgCall::Receive(pools::PacketSlot* slots, int max, ReceiverStats* stats) {
   const int n = max < static_cast<int>(headers_.size()) ? max : static_cast<int>(headers_.size());
   for (int i = 0; i < n; ++i) {
@@ -43,9 +50,13 @@ int RecvmmsgCall::Receive(pools::PacketSlot* slots, int max, ReceiverStats* stat
     const bool failed = error != 0 && error != EAGAIN && error != EWOULDBLOCK && error != EINTR;
     // Empty: wait for data or the idle timeout, then let the loop check stop.
     // After an error too: one that passes (ENOMEM) is not retried in a spin.
-    pollfd p{fd_, POLLIN, 0};
-    timespec timeout{0, kIdleWaitMs * 1000000L};
-    ppoll(&p, 1, &timeout, nullptr);
+    if (busy_poll_) {
+      busy_poll_->Wait(kIdleWaitMs);
+    } else {
+      pollfd p{fd_, POLLIN, 0};
+      timespec timeout{0, kIdleWaitMs * 1000000L};
+      ppoll(&p, 1, &timeout, nullptr);
+    }
     ++stats->syscalls;
     if (failed) return -error;
     ++stats->idle_waits;

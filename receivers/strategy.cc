@@ -35,6 +35,16 @@ const char* ToString(RecvKind kind) {
   return "?";
 }
 
+const char* ToString(WaitKind kind) {
+  switch (kind) {
+    case WaitKind::kSleep: return "sleep";
+    case WaitKind::kBusyPoll: return "busy-poll";
+    case WaitKind::kPreferBusyPoll: return "prefer-busy-poll";
+    case WaitKind::kNapi: return "napi";
+  }
+  return "?";
+}
+
 const char* ToString(ReceiverKind kind) {
   switch (kind) {
     case ReceiverKind::kLoop: return "loop";
@@ -75,6 +85,12 @@ std::optional<PushKind> ParsePushKind(std::string_view name) {
   return ParseKind(name, kAll);
 }
 
+std::optional<WaitKind> ParseWaitKind(std::string_view name) {
+  static constexpr WaitKind kAll[] = {WaitKind::kSleep, WaitKind::kBusyPoll, WaitKind::kPreferBusyPoll,
+                                      WaitKind::kNapi};
+  return ParseKind(name, kAll);
+}
+
 std::string StrategySpec::Policies() const {
   switch (receiver) {
     case ReceiverKind::kUdpsrc: return "GStreamer udpsrc replaces appsrc";
@@ -82,7 +98,10 @@ std::string StrategySpec::Policies() const {
       return recv == RecvKind::kGro ? "gro, drop (no GStreamer)" : "recvmmsg, drop (no GStreamer)";
     case ReceiverKind::kLoop: break;
   }
-  return std::string(pools::ToString(buffer)) + "/" + ToString(sync) + "/" + ToString(recv) + "/" + ToString(push);
+  std::string policies =
+      std::string(pools::ToString(buffer)) + "/" + ToString(sync) + "/" + ToString(recv) + "/" + ToString(push);
+  if (wait != WaitKind::kSleep) policies += std::string("/") + ToString(wait);
+  return policies;
 }
 
 std::string CheckPolicies(const StrategySpec& spec) {
@@ -100,6 +119,14 @@ std::string CheckPolicies(const StrategySpec& spec) {
   if (ring && !iouring) {
     return std::string("buffer=ring is io_uring's provided-buffer ring: it needs recv=iouring, not recv=") +
            ToString(spec.recv);
+  }
+  if (spec.wait == WaitKind::kNapi && !iouring) {
+    return std::string("wait=napi is io_uring's NAPI busy polling: it needs recv=iouring, not recv=") +
+           ToString(spec.recv) + " (use wait=busy-poll or prefer-busy-poll)";
+  }
+  if (iouring && (spec.wait == WaitKind::kBusyPoll || spec.wait == WaitKind::kPreferBusyPoll)) {
+    return std::string("recv=iouring waits in io_uring, which busy polls only with wait=napi, not wait=") +
+           ToString(spec.wait);
   }
   return "";
 }

@@ -1,10 +1,15 @@
-// A receive strategy is a named preset of four independent policies, so that
+// A receive strategy is a named preset of five independent policies, so that
 // any combination can be A/B-tested through one receive loop:
 //
 //   buffer source  alloc | gstpool | freelist            (pools/)
 //   sync           mutex | atomic                        (sync_policy.h)
 //   receive call   recvfrom | recvmmsg | iouring | gro   (receive_call.h)
 //   push           single | list                         (push_policy.h)
+//   wait           sleep | busy-poll | prefer-busy-poll | napi   (busy_poll.h)
+//
+// Every preset waits by sleeping; busy polling is an override
+// (`combined-list+wait=busy-poll`), since it trades CPU for latency only where
+// the packets come through a NAPI instance (not on loopback).
 //
 // Two reference receivers are not presets of the loop: `udpsrc` (GStreamer's
 // stock element in place of appsrc) and `null` (fastest receive, drop
@@ -27,6 +32,7 @@ namespace rxbench::receivers {
 enum class SyncKind { kMutex, kAtomic };
 enum class RecvKind { kRecvfrom, kRecvmmsg, kIoUring, kGro };
 enum class PushKind { kSingle, kList };
+enum class WaitKind { kSleep, kBusyPoll, kPreferBusyPoll, kNapi };
 enum class ReceiverKind { kLoop, kUdpsrc, kNull };
 
 // What a strategy is in a comparison: `reference` is GStreamer's stock
@@ -44,9 +50,11 @@ const char* ToString(StrategyRole role);
 const char* ToString(SyncKind kind);
 const char* ToString(RecvKind kind);
 const char* ToString(PushKind kind);
+const char* ToString(WaitKind kind);
 std::optional<SyncKind> ParseSyncKind(std::string_view name);
 std::optional<RecvKind> ParseRecvKind(std::string_view name);
 std::optional<PushKind> ParsePushKind(std::string_view name);
+std::optional<WaitKind> ParseWaitKind(std::string_view name);
 
 struct StrategySpec {
   std::string name;
@@ -56,8 +64,11 @@ struct StrategySpec {
   SyncKind sync = SyncKind::kMutex;
   RecvKind recv = RecvKind::kRecvfrom;
   PushKind push = PushKind::kSingle;
+  WaitKind wait = WaitKind::kSleep;
 
-  // "alloc/mutex/recvfrom/single", or the receiver kind for udpsrc and null.
+  // "alloc/mutex/recvfrom/single", with "/busy-poll" (the wait) only when it
+  // is not sleep, so that every result from before the axis reads the same;
+  // or the receiver kind for udpsrc and null.
   // The null receiver reads with recvmmsg, or with gro when recv is kGro.
   std::string Policies() const;
   StrategyRole Role() const;
@@ -69,7 +80,9 @@ inline constexpr int kDefaultBatch = 32;
 
 // "" when the policies make sense together, else why not: io_uring receives
 // into its own provided-buffer ring (buffer=ring), which no other receive
-// call can use, and no other buffer source can serve it.
+// call can use, and no other buffer source can serve it. wait=napi is io_uring's
+// own busy polling (recv=iouring only); busy-poll and prefer-busy-poll act on
+// the socket's and epoll's waits, which io_uring does not use.
 std::string CheckPolicies(const StrategySpec& spec);
 
 // The named presets, in the order `rxbench list` shows them.

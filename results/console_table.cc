@@ -14,7 +14,8 @@ struct Row {
   std::string strategy, policies;
   int runs = 0, failed = 0;
   std::string error;
-  std::string gso_refusal;  // the generator's, when the kernel refused GSO
+  std::string gso_refusal;          // the generator's, when the kernel refused GSO
+  std::string busy_poll_no_effect;  // why the strategy's busy wait did nothing here
   double sent = 0, delivered = 0, kernel_drops = 0, pipeline_drops = 0, unexplained = 0, achieved_kpps = 0;
   double rx_ns = 0, pipe_ns = 0, path_ns = 0, gen_ns = 0, measure_pct = -1, syscalls = -1, ctx = 0;
   double p50_us = -1, p99_us = -1, jitter_us = -1;  // -1: not measured
@@ -84,6 +85,7 @@ void PrintResultsTable(const std::vector<RunResult>& runs, std::FILE* out, bool 
     row.policies = r.policies;
     ++row.runs;
     if (!r.gso_refusal.empty()) row.gso_refusal = r.gso_refusal;
+    if (!r.busy_poll_no_effect.empty()) row.busy_poll_no_effect = r.busy_poll_no_effect;
     if (!r.ok) {
       ++row.failed;
       row.error = r.error;
@@ -199,6 +201,9 @@ void PrintResultsTable(const std::vector<RunResult>& runs, std::FILE* out, bool 
     }
     if (!row.floor_note.empty()) std::fprintf(out, "%*s x null: %s\n", name_width, "", row.floor_note.c_str());
     if (!row.gso_refusal.empty()) std::fprintf(out, "%*s generator: %s\n", name_width, "", row.gso_refusal.c_str());
+    if (!row.busy_poll_no_effect.empty()) {
+      std::fprintf(out, "%*s busy poll had no effect: %s\n", name_width, "", row.busy_poll_no_effect.c_str());
+    }
     if (row.impaired) PrintImpairments(row, name_width, out);
   }
 }

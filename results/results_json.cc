@@ -60,7 +60,8 @@ nlohmann::json StrategyJson(const receivers::StrategySpec& s) {
           {"buffer", loop ? nlohmann::json(pools::ToString(s.buffer)) : none},
           {"sync", loop ? nlohmann::json(receivers::ToString(s.sync)) : none},
           {"recv", s.receiver != ReceiverKind::kUdpsrc ? nlohmann::json(receivers::ToString(s.recv)) : none},
-          {"push", loop ? nlohmann::json(receivers::ToString(s.push)) : none}};
+          {"push", loop ? nlohmann::json(receivers::ToString(s.push)) : none},
+          {"wait", loop ? nlohmann::json(receivers::ToString(s.wait)) : none}};
 }
 
 std::string Now() {
@@ -115,6 +116,7 @@ nlohmann::json SettingsJson(const std::string& scenario, const traffic_gen::Traf
       {"count_syscalls", receive.measurement.count_syscalls},
       {"verify_payload", receive.measurement.verify_payload},
       {"phase_timing", receive.receiver.phase_timing},
+      {"busy_poll_us", receive.receiver.busy_poll_us},
   };
 }
 
@@ -359,6 +361,9 @@ nlohmann::json IterationJson(const RunResult& r) {
                       {"unfinished_rounds", r.lock_step->unfinished_rounds}};
   }
   if (!r.gso_refusal.empty()) j["gso_refusal"] = r.gso_refusal;
+  j["busy_poll_us"] = OrNull(r.busy_poll_us);
+  j["busy_poll_no_effect"] =
+      r.busy_poll_no_effect.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.busy_poll_no_effect);
   if (!r.phase_ns_per_packet.empty()) j["phase_ns_per_packet"] = r.phase_ns_per_packet;
   if (r.measure_ns_per_packet_sink) j["measure_ns_per_packet_sink"] = *r.measure_ns_per_packet_sink;
   if (r.measure_ns_per_packet_receiver) j["measure_ns_per_packet_receiver"] = *r.measure_ns_per_packet_receiver;

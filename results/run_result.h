@@ -27,10 +27,6 @@ struct RunResult {
   // The path the packets took (spec::Path: "loopback", "veth"); "" where
   // this process did not choose it (recv).
   std::string path;
-  // SO_INCOMING_NAPI_ID of the receive socket after the stream: the NAPI
-  // instance its last packet came through; 0 for none (loopback, a veth
-  // without GRO); nullopt when unknown (no packet arrived, or unreadable).
-  std::optional<unsigned> napi_id;
 
   // Traffic.
   double offered_pps = 0;
@@ -43,6 +39,13 @@ struct RunResult {
   std::optional<LatencySummary> send_stamp_error;  // --tx-timestamps: kernel TX - stamp
   std::uint64_t gso_calls = 0;                     // --gso: send calls the kernel took with UDP_SEGMENT
   std::string gso_refusal;                         // --gso: why the kernel refused it ("" = it did not)
+  // The wait axis (receivers/busy_poll.h): the NAPI instance the datagrams
+  // came through (0: none; unknown when none came), the busy-poll timeout the
+  // strategy used (unset when it sleeps), and why busy polling had no effect
+  // ("" when it may have had one).
+  std::optional<std::uint32_t> napi_id;
+  std::optional<int> busy_poll_us;
+  std::string busy_poll_no_effect;
   // --lock-step: how its rounds went (receivers/read_gate.h). Short reads and
   // unfinished rounds say the lock-step did not hold: a datagram was still on
   // its way at a release, or a round never fully left the pipeline (lost).

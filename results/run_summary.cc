@@ -174,6 +174,9 @@ RunResult SummarizeRun(const RunIdentity& id, const std::optional<traffic_gen::G
   if (sent.send_stamp_error) r.send_stamp_error = Summarize(*sent.send_stamp_error);
   r.gso_calls = sent.gso_calls;
   r.gso_refusal = sent.gso_refusal;
+  r.napi_id = received.napi_id;
+  r.busy_poll_us = received.busy_poll_us;
+  r.busy_poll_no_effect = received.busy_poll_no_effect;
 
   SummarizeLoss(sent, received, &r);
   SummarizeCpu(sent, received, &r);

@@ -10,7 +10,6 @@
 #include "netpath/scoped_netns.h"
 #include "netpath/veth_names.h"
 #include "pipeline/receive_side.h"
-#include "platform/napi_id.h"
 #include "receivers/read_gate.h"
 #include "results/run_summary.h"
 #include "rtp/rtp_packet.h"
@@ -203,7 +202,6 @@ RunResult RunOnce(const spec::RunSpec& config, bool progress, ReceiveSideHooks r
   const traffic_gen::GeneratorReport sent = generator.Report();
   receive.WaitUntilExplained(sent.packets_sent, config.drain_timeout_s);
   receive.CloseWindow({{sent.tid, FinalSample(sent)}});
-  const std::optional<unsigned> napi_id = platform::IncomingNapiId(receive.socket_fd());
   const ReceiveReport received = receive.Finish(config.drain_timeout_s);
 
   RunIdentity id;
@@ -214,8 +212,6 @@ RunResult RunOnce(const spec::RunSpec& config, bool progress, ReceiveSideHooks r
   id.kernel_timestamps = config.receive.socket.kernel_timestamps;
   RunResult r = SummarizeRun(id, sent, received);
   r.path = spec::ToString(config.path);
-  // Set once a packet came in: before that the socket has no NAPI id to tell.
-  if (r.packets_received + r.packets_delivered > 0) r.napi_id = napi_id;
   if (round > 0) {
     lock_step.gate_waits = read_gate.waits();
     lock_step.short_reads = read_gate.short_reads();

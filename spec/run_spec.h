@@ -50,6 +50,9 @@ struct ReceiverSpec {
   // exact tier: a known number of instructions, whatever the machine's speed).
   std::uint64_t inject_instructions = 0;
   bool phase_timing = false;  // time the loop's phases on a sample of batches
+  // How long a busy-polling wait (strategy.wait other than sleep) polls before
+  // it sleeps: SO_BUSY_POLL, epoll's and io_uring's busy-poll timeout.
+  int busy_poll_us = 50;
   // The stream every datagram must belong to (--ssrc / --pt); a field not
   // given is locked on the first valid packet (rtp/datagram_check.h). udpsrc
   // and null do not validate datagrams.

@@ -300,6 +300,41 @@ expect_exit 0 "policy flag with references" "$wrapper" compare --strategies "bas
 grep -q "^baseline+push=list .*alloc/mutex/recvfrom/list" "$tmp/out" || fail "--push list not applied: $(cat "$tmp/out")"
 grep -q "^null " "$tmp/out" || fail "null did not run with --push list: $(cat "$tmp/out")"
 
+# The receive-wait axis (busy polling): listed, refused where it means nothing,
+# and on loopback run but marked as having no effect (no NAPI instance).
+expect_exit 0 "list" "$wrapper" list
+grep -q "^receive wait" "$tmp/out" || fail "list does not show the wait axis: $(cat "$tmp/out")"
+for wait in sleep busy-poll prefer-busy-poll napi; do
+  grep -q "^  $wait " "$tmp/out" || fail "list does not show wait $wait"
+done
+one_line_usage_error "wait=napi without io_uring" "$wrapper" run --strategy combined-list+wait=napi
+one_line_usage_error "busy-poll wait on io_uring" "$wrapper" run --strategy iouring+wait=busy-poll
+one_line_usage_error "bad wait" "$wrapper" run --strategy combined-list+wait=spin
+if [[ $EUID -eq 0 ]] && setpriv --bounding-set -net_admin true 2>/dev/null; then
+  # Root without CAP_NET_ADMIN (dropped from the bounding set before exec).
+  one_line_usage_error "prefer-busy-poll without CAP_NET_ADMIN" \
+    setpriv --bounding-set -net_admin "$RXBENCH_BIN" run --strategy combined-list+wait=prefer-busy-poll --duration 0.1
+  grep -q "SO_PREFER_BUSY_POLL needs CAP_NET_ADMIN" "$tmp/err" || fail "capability not named: $(cat "$tmp/err")"
+else
+  echo "note: cannot drop CAP_NET_ADMIN here; its refusal not checked"
+fi
+expect_exit 0 "busy-poll on loopback" "$wrapper" run --strategy combined-list+wait=busy-poll --busy-poll-us 30 \
+  --rate 2000 --duration 0.2 --out "$tmp/busy.json"
+grep -q "busy poll had no effect: no NAPI instance" "$tmp/out" || fail "no-effect not shown: $(cat "$tmp/out")"
+expect_exit 0 "sleep on loopback" "$wrapper" run --strategy combined-list --rate 2000 --duration 0.2 --out "$tmp/sleep.json"
+/usr/bin/python3 - "$tmp/busy.json" "$tmp/sleep.json" <<'PY' || fail "busy-poll results"
+import json, sys
+busy, sleep = (json.load(open(f)) for f in sys.argv[1:3])
+b, s = busy["benchmarks"][0], sleep["benchmarks"][0]
+assert b["policies"] == "gstpool/atomic/recvmmsg/list/busy-poll", b["policies"]
+assert s["policies"] == "gstpool/atomic/recvmmsg/list", s["policies"]
+assert busy["context"]["busy_poll_us"] == 30 and b["busy_poll_us"] == 30, busy["context"]
+assert s["busy_poll_us"] is None and s["busy_poll_no_effect"] is None, s
+assert b["napi_id"] == 0 and s["napi_id"] == 0, (b["napi_id"], s["napi_id"])
+assert "no NAPI instance" in b["busy_poll_no_effect"], b["busy_poll_no_effect"]
+assert b["packets_delivered"] == b["packets_sent"] > 0 and b["unexplained_packets"] == 0, b
+PY
+
 # Strategies with inline overrides run side by side and are named by what differs.
 expect_exit 0 "compare with overrides" "$wrapper" compare --strategies "pooled,pooled+buffer=freelist+push=list" \
   --rate 2000 --duration 0.3 --repetitions 1
