@@ -139,10 +139,10 @@ def write_index(clip: Path, fps: int, payload_bytes: int, out: Path) -> None:
             ])
 
 
-def committed_md5(name: str) -> str | None:
-    if not MD5_FILE.exists():
+def committed_md5(name: str, md5_file: Path = MD5_FILE) -> str | None:
+    if not md5_file.exists():
         return None
-    for line in MD5_FILE.read_text().splitlines():
+    for line in md5_file.read_text().splitlines():
         parts = line.split()
         if len(parts) == 2 and parts[1] == name:
             return parts[0]
@@ -160,16 +160,17 @@ def encode(params: ClipParams, out: Path) -> None:
         part.unlink(missing_ok=True)
 
 
-def make(params: ClipParams, cache: Path, payload_bytes: int, rebuild: bool) -> Path:
+def make(params: ClipParams, cache: Path, payload_bytes: int, rebuild: bool,
+         md5_file: Path = MD5_FILE) -> Path:
     """The clip's path, encoding it when it is not cached (or --rebuild); raises
     RuntimeError when the result is not the committed clip."""
     clip = cache / params.name()
     if rebuild or not clip.exists():
         encode(params, clip)
     digest = hashlib.md5(clip.read_bytes()).hexdigest()
-    expected = committed_md5(params.name())
+    expected = committed_md5(params.name(), md5_file)
     if expected is not None and digest != expected:
-        raise RuntimeError(f"{clip}: md5 {digest}, but {MD5_FILE} says {expected} "
+        raise RuntimeError(f"{clip}: md5 {digest}, but {md5_file} says {expected} "
                            "(a different x264 or GStreamer than Debian 12's?)")
     write_index(clip, params.fps, payload_bytes, Path(str(clip) + ".au.csv"))
     return clip
@@ -188,10 +189,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--rtp-payload-bytes", type=int, default=DEFAULT_RTP_PAYLOAD_BYTES,
                    help="H.264 bytes per RTP packet, for the index's packet counts")
     p.add_argument("--rebuild", action="store_true", help="encode even when cached")
+    p.add_argument("--md5-file", type=Path, default=MD5_FILE, help="the committed md5s")
     a = p.parse_args(argv)
     params = ClipParams(a.width, a.height, a.fps, a.bitrate_kbps, a.gop, a.seconds)
     try:
-        clip = make(params, a.cache, a.rtp_payload_bytes, a.rebuild)
+        clip = make(params, a.cache, a.rtp_payload_bytes, a.rebuild, a.md5_file)
     except (RuntimeError, subprocess.CalledProcessError) as e:
         print(f"make_h264_clip: {e}", file=sys.stderr)
         return 1
