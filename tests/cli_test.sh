@@ -128,6 +128,8 @@ one_line_usage_error "bad override value" "$wrapper" run --strategy pooled+buffe
 one_line_usage_error "bad override axis" "$wrapper" run --strategy pooled+colour=red
 one_line_usage_error "bad --impair" "$wrapper" run --strategy baseline --impair jitter=1%
 one_line_usage_error "--impair rates over 1" "$wrapper" run --strategy baseline --impair loss=60%,dup=50%
+one_line_usage_error "bad --media" "$wrapper" run --strategy baseline --media vp8
+one_line_usage_error "--media h264 with --rate" "$wrapper" run --strategy baseline --media h264 --rate 100
 
 # Bad configuration (README, "Subcommands"): exit 2, one line on stderr that
 # names the problem, and no traffic: nothing on stdout (the scenario header
