@@ -139,12 +139,13 @@ class RoundReceiver {
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    bound_ = bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
     socklen_t len = sizeof addr;
     getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
     port_ = ntohs(addr.sin_port);
   }
   ~RoundReceiver() { close(fd_); }
+  bool ok() const { return bound_; }
   std::uint16_t port() const { return port_; }
 
   // Receives until `count` datagrams have arrived in all.
@@ -161,6 +162,7 @@ class RoundReceiver {
 
  private:
   int fd_ = -1;
+  bool bound_ = false;
   std::uint16_t port_ = 0;
 };
 
@@ -168,6 +170,7 @@ class RoundReceiver {
 // a RoundReceiver; returns every datagram in arrival order.
 std::vector<Bytes> Send(traffic_gen::TrafficSpec spec, traffic_gen::GeneratorReport* report) {
   RoundReceiver rx;
+  EXPECT_TRUE(rx.ok()) << "bind 127.0.0.1";
   spec.media = traffic_gen::Media::kH264;
   spec.media_clip = kClip;
   spec.dest_port = rx.port();
