@@ -28,7 +28,10 @@ enum class Shape { kCbr, kBurst };
 //            access unit per frame at fps, looped; the probe rides in an
 //            RFC 8285 header extension (rtp/probe_extension.h) and payload_bytes
 //            bounds extension + H.264 payload, so datagrams are never larger
-//            than filler ones. The clip's bitrate decides the packet rate.
+//            than filler ones. The clip's bitrate decides the packet rate:
+//            rate_pps then only counts the stream's packets (TotalPackets(),
+//            the warm-up in seconds), so it should be the clip's average rate,
+//            which the command line sets.
 enum class Media { kFiller, kH264 };
 
 struct TrafficSpec {
