@@ -306,6 +306,29 @@ TEST_F(H264Rtp, GeneratorStreamReassemblesEveryAccessUnit) {
   }
 }
 
+// sendmmsg batches (--send-batch) hold packets of different lengths: each
+// datagram is its own packet, at its own length.
+TEST_F(H264Rtp, BatchesSendEachPacketAtItsOwnLength) {
+  media::H264Clip clip;
+  std::string error;
+  ASSERT_TRUE(media::LoadH264Clip(kClip, 1200 - rtp::kProbeExtensionBytes, &clip, &error)) << error;
+  traffic_gen::TrafficSpec spec;
+  spec.send_batch = 8;
+  spec.packet_count = clip.payloads.size();
+  traffic_gen::GeneratorReport report;
+  const std::vector<Bytes> got = Send(spec, &report);
+  ASSERT_EQ(got.size(), clip.payloads.size());
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    const media::RtpPayload& p = clip.payloads[i];
+    ASSERT_EQ(got[i].size(), rtp::kHeaderBytes + rtp::kProbeExtensionBytes + p.size) << "packet " << i;
+    EXPECT_EQ(std::memcmp(got[i].data() + rtp::kHeaderBytes + rtp::kProbeExtensionBytes, clip.bytes.data() + p.offset,
+                          p.size),
+              0)
+        << "packet " << i;
+  }
+  EXPECT_EQ(RunPipeline(got, kDepay).size(), index_.size());
+}
+
 std::vector<std::string> FrameChecksums(const std::vector<Bytes>& frames) {
   std::vector<std::string> sums;
   for (const Bytes& f : frames) {
