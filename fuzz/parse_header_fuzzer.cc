@@ -1,11 +1,14 @@
-// libFuzzer target: rtp::ParseHeader and rtp::Classify on one arbitrary
-// datagram. Beyond "no crash, no out-of-bounds read", it checks that the two
-// agree and that an accepted header's payload offset lies inside the datagram.
+// libFuzzer target: rtp::ParseHeader, rtp::Classify and rtp::FindProbe on one
+// arbitrary datagram. Beyond "no crash, no out-of-bounds read", it checks that
+// the first two agree and that an accepted header's payload offset lies
+// inside the datagram; FindProbe walks the header extension of every valid
+// datagram a receiver takes in.
 #include <cstdint>
 #include <cstdlib>
 #include <vector>
 
 #include "rtp/datagram_check.h"
+#include "rtp/probe_extension.h"
 #include "rtp/rtp_packet.h"
 
 using namespace rxbench;
@@ -17,6 +20,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::size_t offset = 0;
   const rtp::ParseError error = rtp::ParseHeader(datagram.data(), size, &header, &offset);
   if (error == rtp::ParseError::kNone && (offset < rtp::kHeaderBytes || offset > size)) std::abort();
+  if (error == rtp::ParseError::kNone) {
+    rtp::Probe probe;
+    const bool found = rtp::FindProbe(datagram.data(), size, offset, &probe);
+    // Without the X bit the probe is the payload's start whenever it fits.
+    if ((datagram[0] & 0x10) == 0 && found != (size >= offset + rtp::kProbeBytes)) std::abort();
+  }
 
   rtp::StreamLock lock;
   rtp::Header classified;

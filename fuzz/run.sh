@@ -22,7 +22,7 @@ flags=(-std=c++17 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=unde
 # clang builds them outside Bazel because Bazel's toolchain here is gcc,
 # which has no libFuzzer.
 declare -A libraries=(
-  [parse_header_fuzzer]=//rtp:datagram_check
+  [parse_header_fuzzer]="//rtp:datagram_check + //rtp:probe_extension"
   [classify_stream_fuzzer]=//rtp:datagram_check
   [control_messages_fuzzer]=//receivers:control_messages
   [run_messages_fuzzer]=//protocol:run_messages

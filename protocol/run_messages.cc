@@ -69,6 +69,7 @@ json PlanJson(const RunPlan& p) {
   return {{"run_id", p.run_id},
           {"scenario", p.scenario},
           {"shape", traffic_gen::ToString(t.shape)},
+          {"media", traffic_gen::ToString(t.media)},
           {"rate_pps", t.rate_pps},
           {"fps", t.fps},
           {"duration_s", t.duration_s},
@@ -92,7 +93,7 @@ bool PlanFromJson(const json& j, RunPlan* p, std::string* why) {
     return false;
   }
   traffic_gen::TrafficSpec& t = p->traffic;
-  std::string shape;
+  std::string shape, media;
   std::int64_t ssrc = -1, payload_type = -1;
   const bool ok =
       Get(j, "run_id", &p->run_id, why) && Get(j, "scenario", &p->scenario, why) && Get(j, "shape", &shape, why) &&
@@ -102,7 +103,7 @@ bool PlanFromJson(const json& j, RunPlan* p, std::string* why) {
       Get(j, "first_sequence", &t.first_sequence, why) && Get(j, "send_batch", &t.send_batch, why) &&
       Get(j, "fill_pattern", &t.fill_pattern, why) && Get(j, "warmup_packets", &p->warmup_packets, why) &&
       Get(j, "measured_packets", &p->measured_packets, why) && Get(j, "warmup_pause_s", &p->warmup_pause_s, why) &&
-      Get(j, "boot_id", &p->boot_id, why) && Get(j, "host", &p->host, why);
+      Get(j, "boot_id", &p->boot_id, why) && Get(j, "host", &p->host, why) && Get(j, "media", &media, why);
   if (!ok) return false;
   const std::optional<traffic_gen::Shape> parsed = traffic_gen::ParseShape(shape);
   if (!parsed) {
@@ -110,6 +111,12 @@ bool PlanFromJson(const json& j, RunPlan* p, std::string* why) {
     return false;
   }
   t.shape = *parsed;
+  const std::optional<traffic_gen::Media> parsed_media = traffic_gen::ParseMedia(media);
+  if (!parsed_media) {
+    *why = "unknown media '" + media + "'";
+    return false;
+  }
+  t.media = *parsed_media;
   if (ssrc < 0 || ssrc > 0xFFFFFFFF || payload_type < 0 || payload_type > 127) {
     *why = "the SSRC or payload type is out of range";
     return false;

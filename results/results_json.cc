@@ -87,6 +87,7 @@ nlohmann::json SettingsJson(const std::string& scenario, const traffic_gen::Traf
   if (traffic != nullptr) {
     scenario_json = {{"name", scenario},
                      {"shape", traffic_gen::ToString(traffic->shape)},
+                     {"media", traffic_gen::ToString(traffic->media)},
                      {"rate_pps", traffic->rate_pps},
                      {"payload_bytes", traffic->payload_bytes},
                      {"fps", traffic->fps},

@@ -12,6 +12,9 @@
 // endian, the sender's CLOCK_MONOTONIC send time in ns and the 64-bit index of
 // the packet in its stream. The rest of the payload is a pattern derived from
 // that index, so any receiver can check every byte without shared state.
+// A media payload (--media h264) cannot hold the probe: there it rides in a
+// header extension instead (probe_extension.h, whose FindProbe() reads it
+// wherever it is).
 #pragma once
 
 #include <cstddef>

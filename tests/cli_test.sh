@@ -133,6 +133,8 @@ one_line_usage_error "run takes one --path" "$wrapper" run --strategy baseline -
 one_line_usage_error "bad path override" "$wrapper" run --strategy baseline+path=wifi
 one_line_usage_error "a path both in --path and a strategy" "$wrapper" compare --path loopback,veth \
   --strategies baseline+path=veth
+one_line_usage_error "bad --media" "$wrapper" run --strategy baseline --media vp8
+one_line_usage_error "--media h264 with --rate" "$wrapper" run --strategy baseline --media h264 --rate 100
 
 # Bad configuration (README, "Subcommands"): exit 2, one line on stderr that
 # names the problem, and no traffic: nothing on stdout (the scenario header

@@ -18,6 +18,7 @@ RunPlan SomePlan() {
   p.run_id = "0123456789abcdef";
   p.scenario = "custom";
   p.traffic.shape = traffic_gen::Shape::kBurst;
+  p.traffic.media = traffic_gen::Media::kH264;
   p.traffic.rate_pps = 12345.5;
   p.traffic.fps = 25;
   p.traffic.duration_s = 1.5;
@@ -77,6 +78,7 @@ TEST(RunMessagesTest, PlanSurvivesTheTrip) {
   const RunPlan& p = back.plan;
   EXPECT_EQ(p.scenario, "custom");
   EXPECT_EQ(p.traffic.shape, traffic_gen::Shape::kBurst);
+  EXPECT_EQ(p.traffic.media, traffic_gen::Media::kH264);
   EXPECT_DOUBLE_EQ(p.traffic.rate_pps, 12345.5);
   EXPECT_DOUBLE_EQ(p.traffic.fps, 25);
   EXPECT_DOUBLE_EQ(p.traffic.duration_s, 1.5);
