@@ -52,6 +52,7 @@ struct Options {
   std::string measure = "full";
   std::string ssrc;                 // --ssrc, "" = the generator's default; the receiver locks on the first packet
   std::optional<int> payload_type;  // --pt
+  std::string stream_sockets = "reuseport";  // --stream-sockets, spec::StreamSockets by name
   int repetitions = 1;
 };
 
