@@ -1,0 +1,131 @@
+// Many streams through a whole run (spec::StreamsSpec, RunOnce): the real
+// generator sends 4 streams to 2 receiver threads over loopback, in both
+// socket layouts, and every stream's and every socket's account must be
+// exact: each stream delivered what it sent, to its own pipeline; each
+// socket's datagrams explained (unexplained 0), whatever the layout. And when
+// sockets overflow, the kernel's per-socket drop count still explains every
+// datagram, socket by socket and, with a socket per stream, stream by stream.
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+
+#include "receivers/strategy.h"
+#include "run/runner.h"
+
+namespace rxbench::harness {
+namespace {
+
+constexpr unsigned kStreams = 4;
+constexpr std::uint64_t kPerStream = 200;
+constexpr std::uint64_t kWarmup = 20;
+
+spec::RunSpec ManyStreams(const char* strategy, spec::StreamSockets sockets) {
+  spec::RunSpec config;
+  config.receive.receiver.strategy = *receivers::FindPreset(strategy);
+  config.traffic.rate_pps = 500;  // per stream
+  config.traffic.packet_count = kPerStream;
+  config.traffic.warmup_packets = kWarmup;
+  config.traffic.payload_bytes = 1000;
+  config.traffic.shape = traffic_gen::Shape::kCbr;
+  config.receive.streams.streams = kStreams;
+  config.receive.streams.receivers = 2;
+  config.receive.streams.sockets = sockets;
+  return config;
+}
+
+// What holds in either layout when nothing is lost.
+void ExpectEveryStreamWhole(const RunResult& r) {
+  ASSERT_TRUE(r.ok) << r.error;
+  EXPECT_EQ(r.packets_sent, kStreams * (kPerStream + kWarmup));
+  EXPECT_EQ(r.packets_delivered, r.packets_sent);
+  EXPECT_EQ(r.unexplained_packets, 0);
+  EXPECT_EQ(r.receiver_threads, 2);
+  ASSERT_EQ(r.per_stream.size(), kStreams);
+  std::set<std::uint32_t> ssrcs;
+  for (const RunResult::StreamFigures& s : r.per_stream) {
+    ssrcs.insert(s.ssrc);
+    EXPECT_EQ(s.sent, kPerStream + kWarmup) << s.ssrc;
+    EXPECT_EQ(s.delivered, kPerStream + kWarmup) << s.ssrc;
+    EXPECT_EQ(s.lost, 0) << s.ssrc;
+    // Its own sequence numbers, whole: no other stream's packet among them.
+    EXPECT_EQ(s.seq_gaps, 0u) << s.ssrc;
+    EXPECT_TRUE(s.socket.has_value()) << s.ssrc;
+    EXPECT_GT(s.latency.count, 0u) << s.ssrc;
+  }
+  EXPECT_EQ(ssrcs.size(), kStreams);
+  std::uint64_t received = 0;
+  for (const RunResult::SocketFigures& s : r.per_socket) {
+    EXPECT_EQ(s.unexplained, 0) << "port " << s.port;
+    EXPECT_EQ(s.kernel_drops, 0u) << "port " << s.port;
+    ASSERT_TRUE(s.received.has_value());
+    received += *s.received;
+  }
+  EXPECT_EQ(received, r.packets_sent);
+}
+
+TEST(StreamsTest, ReuseportFourStreamsTwoReceivers) {
+  const RunResult r = RunOnce(ManyStreams("combined-list", spec::StreamSockets::kReuseport));
+  ExpectEveryStreamWhole(r);
+  ASSERT_EQ(r.per_socket.size(), 2u);
+  EXPECT_EQ(r.per_socket[0].port, r.per_socket[1].port);  // one group, one port
+  // The kernel's hash keeps a stream on one socket: what a socket received
+  // is the sum of the streams it names.
+  std::uint64_t by_stream[2] = {0, 0};
+  for (const RunResult::StreamFigures& s : r.per_stream) by_stream[*s.socket] += *s.sent;
+  EXPECT_EQ(r.per_socket[0].received, by_stream[0]);
+  EXPECT_EQ(r.per_socket[1].received, by_stream[1]);
+}
+
+TEST(StreamsTest, PerStreamFourStreamsTwoReceivers) {
+  const RunResult r = RunOnce(ManyStreams("baseline", spec::StreamSockets::kPerStream));
+  ExpectEveryStreamWhole(r);
+  ASSERT_EQ(r.per_socket.size(), kStreams);
+  std::set<std::uint16_t> ports;
+  for (std::size_t k = 0; k < kStreams; ++k) {
+    ports.insert(r.per_socket[k].port);
+    EXPECT_EQ(r.per_stream[k].socket, k);
+    EXPECT_EQ(r.per_stream[k].port, r.per_socket[k].port);
+    // A socket of its own: its drops are the stream's.
+    EXPECT_EQ(r.per_stream[k].kernel_drops, 0u);
+    EXPECT_EQ(r.per_socket[k].received, r.per_stream[k].sent);
+  }
+  EXPECT_EQ(ports.size(), kStreams);
+}
+
+// Sockets that overflow: the smallest receive buffer the kernel allows (a
+// datagram or two), frames of every stream back to back, and a receiver that
+// spends 2 ms on each packet. No jitter buffer, so that a stream's loss is
+// its socket's drops alone.
+TEST(StreamsTest, OverflowingSocketsStillExplainEveryDatagram) {
+  spec::RunSpec config = ManyStreams("baseline", spec::StreamSockets::kPerStream);
+  config.receive.streams.receivers = 1;
+  config.receive.socket.rcvbuf_bytes = 1;
+  config.receive.receiver.inject_cost_ns = 2'000'000;
+  config.receive.pipeline.description =
+      "appsrc name=src is-live=true format=time ! queue ! fakesink name=sink sync=false async=false";
+  config.traffic.shape = traffic_gen::Shape::kBurst;
+  config.traffic.fps = 2;  // 250 packets of each stream a frame, all at once
+  config.traffic.warmup_packets = 0;
+  config.traffic.packet_count = 500;
+  const RunResult r = RunOnce(config);
+  ASSERT_TRUE(r.ok) << r.error;
+  ASSERT_GT(r.kernel_drops, 0u) << "no socket overflowed: the test checked nothing";
+  EXPECT_EQ(r.unexplained_packets, 0);
+  ASSERT_EQ(r.per_socket.size(), kStreams);
+  std::uint64_t drops = 0;
+  for (const RunResult::SocketFigures& s : r.per_socket) {
+    EXPECT_EQ(s.unexplained, 0) << "port " << s.port;
+    drops += s.kernel_drops;
+  }
+  EXPECT_EQ(drops, r.kernel_drops);
+  for (const RunResult::StreamFigures& s : r.per_stream) {
+    ASSERT_TRUE(s.kernel_drops.has_value());
+    EXPECT_EQ(s.sent, 500u);
+    const RunResult::SocketFigures& socket = r.per_socket[*s.socket];
+    EXPECT_EQ(s.lost, static_cast<std::int64_t>(*s.kernel_drops + socket.left_in_socket)) << s.ssrc;
+  }
+}
+
+}  // namespace
+}  // namespace rxbench::harness
