@@ -113,13 +113,18 @@ std::vector<RunResult> RunAll(const spec::RunSpec& base, const std::vector<Conte
 }
 
 void PrintHeader(const spec::RunSpec& c, int repetitions, std::size_t strategies) {
-  std::printf("scenario %s: %s %.0f pps offered%s, %zu B payload, %llu packets; %d repetition%s x %zu strateg%s%s\n",
+  const spec::StreamsSpec& many = c.receive.streams;
+  const std::string streams = !many.many() ? ""
+                                           : " per stream x " + std::to_string(many.streams) + " streams (" +
+                                                 spec::ToString(many.sockets) + ", " + std::to_string(many.receivers) +
+                                                 " receiver" + (many.receivers == 1 ? "" : "s") + ")";
+  std::printf("scenario %s: %s %.0f pps offered%s, %zu B payload, %llu packets%s; %d repetition%s x %zu strateg%s%s\n",
               c.scenario.c_str(), traffic_gen::ToString(c.traffic.shape), c.traffic.rate_pps,
               c.traffic.shape == traffic_gen::Shape::kBurst
                   ? (" at " + std::to_string(int(c.traffic.fps)) + " fps").c_str()
                   : "",
-              c.traffic.payload_bytes, static_cast<unsigned long long>(c.traffic.TotalPackets()), repetitions,
-              repetitions == 1 ? "" : "s", strategies, strategies == 1 ? "y" : "ies",
+              c.traffic.payload_bytes, static_cast<unsigned long long>(c.traffic.TotalPackets()), streams.c_str(),
+              repetitions, repetitions == 1 ? "" : "s", strategies, strategies == 1 ? "y" : "ies",
               !c.receive.measurement.per_packet ? " (measure minimal)" : "");
   std::fflush(stdout);
 }
