@@ -7,11 +7,17 @@
 // datagram, socket by socket and, with a socket per stream, stream by stream.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <fstream>
 #include <set>
 #include <string>
+#include <vector>
 
+#include "pipeline/receive_side.h"
+#include "platform/thread_census.h"
 #include "receivers/strategy.h"
 #include "run/runner.h"
+#include "traffic_gen/generator.h"
 
 namespace rxbench::harness {
 namespace {
@@ -91,6 +97,61 @@ TEST(StreamsTest, PerStreamFourStreamsTwoReceivers) {
     EXPECT_EQ(r.per_socket[k].received, r.per_stream[k].sent);
   }
   EXPECT_EQ(ports.size(), kStreams);
+}
+
+// The CPUs thread `tid` of this process may run on ("0", "0-1", ...).
+std::string CpusAllowed(pid_t tid) {
+  std::ifstream status("/proc/self/task/" + std::to_string(tid) + "/status");
+  for (std::string line; std::getline(status, line);) {
+    if (line.rfind("Cpus_allowed_list:", 0) == 0) return line.substr(line.find_first_not_of(" \t", 18));
+  }
+  return "?";
+}
+
+// "One core": with the receivers and every pipeline pinned to one CPU, every
+// receiver thread and every thread of each of the 8 pipelines (announced or
+// not) runs on that CPU alone once the window opens.
+TEST(StreamsTest, OneCorePinsEveryReceiverAndPipelineThread) {
+  spec::ReceiveSideSpec spec;
+  spec.receiver.strategy = *receivers::FindPreset("combined");
+  spec.streams.streams = 8;
+  spec.streams.receivers = 2;
+  spec.receiver.cpu = 0;
+  spec.pipeline.cpu = 0;
+  ReceiveSide side(spec);
+  std::string error;
+  ASSERT_TRUE(side.Start(&error)) << error;
+  // A few packets of every stream first: some pipeline threads (the jitter
+  // buffer's timer) start only with the stream, as they do in a run's warm-up.
+  traffic_gen::TrafficSpec traffic;
+  traffic.rate_pps = 1000;
+  traffic.packet_count = 5;
+  traffic.streams = 8;
+  traffic.shape = traffic_gen::Shape::kCbr;
+  traffic.dest_port = side.port();
+  traffic_gen::Generator generator(traffic);
+  ASSERT_TRUE(generator.Start(&error)) << error;
+  generator.Wait();
+  side.WaitUntilExplained(generator.Report().packets_sent, 10.0);
+  ASSERT_EQ(side.Delivered(), 40u);
+  side.OpenWindow();
+  // By role, not by birth: GStreamer's task pool lends pipelines threads that
+  // earlier tests' pipelines left in it.
+  int pinned_roles = 0;
+  for (pid_t tid : platform::ListThreads()) {
+    std::ifstream comm_file("/proc/self/task/" + std::to_string(tid) + "/comm");
+    std::string comm;
+    std::getline(comm_file, comm);
+    const ThreadRole role = side.roles().Identify(tid, comm).role;
+    if (role != ThreadRole::kReceiver && role != ThreadRole::kPipeline) continue;
+    ++pinned_roles;
+    EXPECT_EQ(CpusAllowed(tid), "0") << comm << " " << tid;
+  }
+  // 2 receivers and 4 threads per default pipeline (appsrc, queue,
+  // rtpjitterbuffer and its timer): every pipeline's threads are there.
+  EXPECT_GE(pinned_roles, 2 + 8 * 4);
+  side.CloseWindow();
+  side.Finish(1.0);
 }
 
 // Sockets that overflow: the smallest receive buffer the kernel allows (a
