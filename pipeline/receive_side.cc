@@ -428,6 +428,10 @@ void ReceiveSide::ReadFinalCounts() {
     for (std::size_t k = 0; k < result.routed.size(); ++k) {
       if (result.routed[k] > 0 && !report_.streams[k].socket) report_.streams[k].socket = mine.front();
     }
+    // One stream routes nothing: whichever thread took its datagrams names its socket.
+    if (streams_.size() == 1 && mine.size() == 1 && result.stats.packets > 0 && !report_.streams.front().socket) {
+      report_.streams.front().socket = mine.front();
+    }
   }
   // The receiver ended on its own: the cause of whatever else went wrong.
   if (!report_.receiver.error.empty()) report_.error = report_.receiver.error;

@@ -83,6 +83,20 @@ TEST(StreamsTest, ReuseportFourStreamsTwoReceivers) {
   EXPECT_EQ(r.per_socket[1].received, by_stream[1]);
 }
 
+// One stream on a group of two sockets: it hashes to one of them, which the
+// thread that read it names, so both sockets' accounts are still exact.
+TEST(StreamsTest, OneStreamOnTwoReuseportSockets) {
+  spec::RunSpec config = ManyStreams("combined", spec::StreamSockets::kReuseport);
+  config.receive.streams.streams = 1;
+  const RunResult r = RunOnce(config);
+  ASSERT_TRUE(r.ok) << r.error;
+  ASSERT_EQ(r.per_socket.size(), 2u);
+  ASSERT_EQ(r.per_stream.size(), 1u);
+  ASSERT_TRUE(r.per_stream[0].socket.has_value());
+  EXPECT_EQ(r.per_socket[*r.per_stream[0].socket].received, kPerStream + kWarmup);
+  for (const RunResult::SocketFigures& s : r.per_socket) EXPECT_EQ(s.unexplained, 0) << "port " << s.port;
+}
+
 TEST(StreamsTest, PerStreamFourStreamsTwoReceivers) {
   const RunResult r = RunOnce(ManyStreams("baseline", spec::StreamSockets::kPerStream));
   ExpectEveryStreamWhole(r);
