@@ -21,21 +21,22 @@ class MultiSocketCall final : public ReceiveCall {
 
   int Receive(pools::PacketSlot* slots, int max, ReceiverStats* stats) override {
     if (next_ == ready_.size()) {
-      ready_.clear();
-      next_ = 0;
-      epoll_event events[kEventsPerWait];
-      ++stats->syscalls;
-      const int n = epoll_wait(epoll_fd_, events, kEventsPerWait, kIdleWaitMs);
-      if (n < 0 && errno != EINTR) return -errno;
-      if (n <= 0) {
-        ++stats->idle_waits;
-        return 0;
-      }
-      for (int i = 0; i < n; ++i) ready_.push_back(events[i].data.u32);
+      if (const int waited = Wait(stats); waited <= 0) return waited;
     }
-    const std::uint32_t socket = ready_[next_++];
-    const int got = calls_[socket]->Receive(slots, max, stats);
-    for (int i = 0; i < got; ++i) received_[socket] += slots[i].segments;
+    // The ready sockets in turn, until the slots are full: a batch (or a
+    // lock-step round) spread over several sockets is read in one call.
+    int got = 0;
+    while (got < max && next_ < ready_.size()) {
+      const std::uint32_t socket = ready_[next_++];
+      const int n = calls_[socket]->Receive(slots + got, max - got, stats);
+      if (n < 0) {
+        if (got == 0) return n;
+        --next_;  // its error comes back on the next call, counted then
+        break;
+      }
+      for (int i = got; i < got + n; ++i) received_[socket] += slots[i].segments;
+      got += n;
+    }
     return got;
   }
 
@@ -56,6 +57,23 @@ class MultiSocketCall final : public ReceiveCall {
   std::vector<std::uint64_t> received_per_socket() const override { return received_; }
 
  private:
+  // Waits for readable sockets into ready_: 1 when some are, 0 after an idle
+  // (or interrupted) wait, -errno when epoll_wait failed.
+  int Wait(ReceiverStats* stats) {
+    ready_.clear();
+    next_ = 0;
+    epoll_event events[kEventsPerWait];
+    ++stats->syscalls;
+    const int n = epoll_wait(epoll_fd_, events, kEventsPerWait, kIdleWaitMs);
+    if (n < 0 && errno != EINTR) return -errno;
+    if (n <= 0) {
+      ++stats->idle_waits;
+      return 0;
+    }
+    for (int i = 0; i < n; ++i) ready_.push_back(events[i].data.u32);
+    return 1;
+  }
+
   static constexpr int kEventsPerWait = 64;
   const int epoll_fd_;
   std::vector<std::unique_ptr<ReceiveCall>> calls_;

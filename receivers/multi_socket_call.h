@@ -6,8 +6,10 @@
 // datagram at once.
 //
 // Level-triggered: a socket a call did not empty is reported again by the
-// next wait. The sockets epoll reported are read one per Receive(), in turn,
-// before the thread waits again, so that no socket starves the others.
+// next wait. A Receive() reads the sockets the last wait reported, in turn,
+// each with the strategy's call, until its slots are full; the thread waits
+// again only when every one of them has been read, so that no socket starves
+// the others.
 //
 // recv=iouring is refused: its multishot receive takes datagrams off its
 // socket into its own ring as they arrive, so epoll on the socket says

@@ -113,6 +113,22 @@ TEST(StreamsTest, PerStreamFourStreamsTwoReceivers) {
   EXPECT_EQ(ports.size(), kStreams);
 }
 
+// Lock-step over a socket per stream: a round spread over the sockets is
+// read whole, the multi-socket read filling its slots from every ready
+// socket, so no read comes up short of the round.
+TEST(StreamsTest, LockStepRoundsSpanEveryStreamsSocket) {
+  spec::RunSpec config = ManyStreams("combined", spec::StreamSockets::kPerStream);
+  config.receive.streams.receivers = 1;
+  config.traffic.lock_step_packets = 64;
+  const RunResult r = RunOnce(config);
+  ASSERT_TRUE(r.ok) << r.error;
+  ASSERT_TRUE(r.lock_step.has_value());
+  EXPECT_EQ(r.lock_step->short_reads, 0u);
+  EXPECT_EQ(r.lock_step->unfinished_rounds, 0u);
+  EXPECT_EQ(r.packets_delivered, kStreams * (kPerStream + kWarmup));
+  for (const RunResult::SocketFigures& s : r.per_socket) EXPECT_EQ(s.unexplained, 0) << "port " << s.port;
+}
+
 // The CPUs thread `tid` of this process may run on ("0", "0-1", ...).
 std::string CpusAllowed(pid_t tid) {
   std::ifstream status("/proc/self/task/" + std::to_string(tid) + "/status");
