@@ -56,7 +56,9 @@ namespace rxbench::harness {
 
 // What a test may attach to a receive side besides its settings.
 struct ReceiveSideHooks {
-  std::function<void(const DeliveredPacket&)> observer;  // every packet the sink sees
+  // Every packet a sink sees; with many streams, from every pipeline's
+  // streaming thread at once.
+  std::function<void(const DeliveredPacket&)> observer;
   receivers::DrainLimits socket_drain;                   // what is left in the socket at the end
   // Lock-step: the receiver reads only what the generator released (not
   // owned; outlives the receive side). nullptr: it reads what comes.

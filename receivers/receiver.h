@@ -1,5 +1,6 @@
-// A receiver takes datagrams off a bound UDP socket and pushes them into the
-// pipeline's appsrc, on a thread of its own. Two kinds exist: the receive loop
+// A receiver takes datagrams off a bound UDP socket (or several: many
+// streams) and pushes them into the pipeline's appsrc (or, by SSRC, into each
+// stream's), on a thread of its own. Two kinds exist: the receive loop
 // (every preset of the four policies) and the null receiver (the kernel floor).
 // GStreamer's udpsrc is the third reference, but it lives inside the pipeline
 // (pipeline/pipeline.h builds it) rather than behind this interface.

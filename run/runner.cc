@@ -39,7 +39,7 @@ RunResult Failed(const spec::RunSpec& config, std::string error) {
   r.strategy = config.receive.receiver.strategy.name;
   r.policies = config.receive.receiver.strategy.Policies();
   r.scenario = config.scenario;
-  r.offered_pps = config.traffic.rate_pps;
+  r.offered_pps = config.traffic.rate_pps * config.receive.streams.streams;  // every stream's
   r.ok = false;
   r.error = std::move(error);
   return r;

@@ -129,6 +129,18 @@ TEST(StreamsTest, LockStepRoundsSpanEveryStreamsSocket) {
   for (const RunResult::SocketFigures& s : r.per_socket) EXPECT_EQ(s.unexplained, 0) << "port " << s.port;
 }
 
+// A layout the receive side cannot run fails before any traffic, saying why,
+// with the offered rate of every stream (not one stream's).
+TEST(StreamsTest, UdpsrcOnAReuseportGroupIsRefused) {
+  spec::RunSpec config = ManyStreams("udpsrc", spec::StreamSockets::kReuseport);
+  config.receive.streams.receivers = 1;
+  const RunResult r = RunOnce(config);
+  EXPECT_FALSE(r.ok);
+  EXPECT_NE(r.error.find("--stream-sockets per-stream"), std::string::npos) << r.error;
+  EXPECT_EQ(r.offered_pps, 4 * 500);
+  EXPECT_EQ(r.packets_sent, 0u);
+}
+
 // The CPUs thread `tid` of this process may run on ("0", "0-1", ...).
 std::string CpusAllowed(pid_t tid) {
   std::ifstream status("/proc/self/task/" + std::to_string(tid) + "/status");
