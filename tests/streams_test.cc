@@ -8,9 +8,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <fstream>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "pipeline/receive_side.h"
@@ -174,7 +176,12 @@ TEST(StreamsTest, OneCorePinsEveryReceiverAndPipelineThread) {
   traffic_gen::Generator generator(traffic);
   ASSERT_TRUE(generator.Start(&error)) << error;
   generator.Wait();
-  side.WaitUntilExplained(generator.Report().packets_sent, 10.0);
+  ASSERT_EQ(generator.Report().packets_sent, 40u);
+  // A bound for a broken run only: a slow machine takes what it takes.
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (side.Delivered() < 40 && std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
   ASSERT_EQ(side.Delivered(), 40u);
   side.OpenWindow();
   // By role, not by birth: GStreamer's task pool lends pipelines threads that
