@@ -242,6 +242,22 @@ void AddScenarioOptions(CLI::App* app, Options* o) {
       ->check(Between(0, 1000000));
   AddReceiveOptions(app, o);
   AddStreamOptions(app, o);
+  // Many streams (spec::StreamsSpec): generator and receive side in one
+  // process only, where one account covers every stream.
+  app->add_option("--streams", o->spec.receive.streams.streams,
+                  "RTP streams sent at once, each at the scenario's rate, with SSRCs --ssrc + 0..N-1 and a pipeline "
+                  "each (docs/streams.md)")
+      ->check(Between(1, traffic_gen::kMaxStreams))
+      ->capture_default_str();
+  app->add_option("--receivers", o->spec.receive.streams.receivers,
+                  "receiver threads; each routes datagrams by SSRC to their stream's pipeline")
+      ->check(Between(1, 1024))
+      ->capture_default_str();
+  app->add_option("--stream-sockets", o->stream_sockets,
+                  "reuseport: --receivers sockets in one SO_REUSEPORT group on one port; per-stream: a socket "
+                  "(and port) per stream, dealt to the receiver threads in turn")
+      ->check(CLI::IsMember({"reuseport", "per-stream"}))
+      ->capture_default_str();
 }
 
 namespace {
@@ -322,6 +338,22 @@ Contender ResolveStrategy(const std::string& text, const Options& o) {
   // A combination that means nothing is refused, not silently run as something else.
   if (std::string problem = receivers::CheckPolicies(*spec); !problem.empty()) {
     throw UsageError{"'" + text + "': " + problem};
+  }
+  const spec::StreamsSpec& many = o.spec.receive.streams;
+  const bool per_stream = o.stream_sockets == "per-stream";
+  if (spec->receiver == receivers::ReceiverKind::kUdpsrc && many.receivers > 1) {
+    throw UsageError{"--receivers: udpsrc reads each socket on its own pipeline's thread; it has no receiver threads"};
+  }
+  if (spec->receiver == receivers::ReceiverKind::kUdpsrc && many.streams > 1 && !per_stream) {
+    throw UsageError{
+        "--streams with udpsrc needs --stream-sockets per-stream: udpsrc cannot route a shared socket's datagrams "
+        "by SSRC to each stream's pipeline"};
+  }
+  if (spec->receiver == receivers::ReceiverKind::kLoop && spec->recv == receivers::RecvKind::kIoUring && per_stream &&
+      many.receivers < many.streams) {
+    throw UsageError{"'" + text +
+                     "': io_uring reads one socket per ring: with --stream-sockets per-stream give as many "
+                     "--receivers as --streams"};
   }
   // Lock-step needs a receiver that reads only when told (receivers/read_gate.h).
   if (o.spec.traffic.lock_step_packets > 0 && spec->receiver == receivers::ReceiverKind::kUdpsrc) {
@@ -445,6 +477,16 @@ traffic_gen::TrafficSpec MakeTraffic(const Options& o, std::string* scenario_nam
   }
   if (!o.ssrc.empty()) traffic.ssrc = ParseSsrc(o.ssrc);
   if (o.payload_type) traffic.payload_type = static_cast<std::uint8_t>(*o.payload_type);
+  traffic.streams = o.spec.receive.streams.streams;
+  if (traffic.streams > 1) {
+    for (const auto& [given, flag] : {std::pair<bool, const char*>{traffic.send_batch != 1, "--send-batch"},
+                                      {traffic.gso_segments > 1, "--gso"},
+                                      {!o.malformed.empty(), "--malformed"},
+                                      {!o.impair.empty(), "--impair"},
+                                      {traffic.tx_timestamps, "--tx-timestamps"}}) {
+      if (given) throw UsageError{std::string(flag) + " acts on one stream: not with --streams > 1"};
+    }
+  }
   CheckCpu("--cpu-generator", traffic.cpu);
   // Again, with everything the options added to the traffic.
   if (std::string problem = traffic_gen::Validate(traffic); !problem.empty()) throw UsageError{problem};
@@ -453,6 +495,15 @@ traffic_gen::TrafficSpec MakeTraffic(const Options& o, std::string* scenario_nam
 
 spec::ReceiveSideSpec MakeReceiveSide(const Options& o) {
   spec::ReceiveSideSpec r = o.spec.receive;
+  r.streams.sockets = *spec::ParseStreamSockets(o.stream_sockets);
+  if (r.streams.sockets == spec::StreamSockets::kPerStream && r.streams.receivers > r.streams.streams) {
+    throw UsageError{"--receivers " + std::to_string(r.streams.receivers) + " > --streams " +
+                     std::to_string(r.streams.streams) +
+                     " with per-stream sockets: a receiver thread would have no socket"};
+  }
+  if (r.streams.receivers > 1 && o.spec.traffic.lock_step_packets > 0) {
+    throw UsageError{"--lock-step releases its rounds to one receiver thread: not with --receivers > 1"};
+  }
   r.measurement.per_packet = o.measure != "minimal";
   if (!o.ssrc.empty()) r.receiver.expected_ssrc = ParseSsrc(o.ssrc);
   if (o.payload_type) r.receiver.expected_payload_type = static_cast<std::uint8_t>(*o.payload_type);

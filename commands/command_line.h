@@ -53,6 +53,7 @@ struct Options {
   std::string measure = "full";
   std::string ssrc;                 // --ssrc, "" = the generator's default; the receiver locks on the first packet
   std::optional<int> payload_type;  // --pt
+  std::string stream_sockets = "reuseport";  // --stream-sockets, spec::StreamSockets by name
   int repetitions = 1;
   // Resolved by MakeRunSpec (the first: spec.path) and, for compare, by
   // ExpandPaths: --path loopback|veth, a list for compare.

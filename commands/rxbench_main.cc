@@ -136,13 +136,18 @@ std::string DescribePaths(const spec::RunSpec& c, const std::vector<Contender>& 
 
 void PrintHeader(const spec::RunSpec& c, int repetitions, const std::vector<Contender>& contenders) {
   const std::size_t strategies = contenders.size();
+  const spec::StreamsSpec& many = c.receive.streams;
+  const std::string streams = !many.many() ? ""
+                                           : " per stream x " + std::to_string(many.streams) + " streams (" +
+                                                 spec::ToString(many.sockets) + ", " + std::to_string(many.receivers) +
+                                                 " receiver" + (many.receivers == 1 ? "" : "s") + ")";
   std::printf(
-      "scenario %s: %s %.0f pps offered%s, %zu B payload, %llu packets; %d repetition%s x %zu strateg%s%s; path "
+      "scenario %s: %s %.0f pps offered%s, %zu B payload, %llu packets%s; %d repetition%s x %zu strateg%s%s; path "
       "%s\n",
       c.scenario.c_str(), traffic_gen::ToString(c.traffic.shape), c.traffic.rate_pps,
       c.traffic.shape == traffic_gen::Shape::kBurst ? (" at " + std::to_string(int(c.traffic.fps)) + " fps").c_str()
                                                     : "",
-      c.traffic.payload_bytes, static_cast<unsigned long long>(c.traffic.TotalPackets()), repetitions,
+      c.traffic.payload_bytes, static_cast<unsigned long long>(c.traffic.TotalPackets()), streams.c_str(), repetitions,
       repetitions == 1 ? "" : "s", strategies, strategies == 1 ? "y" : "ies",
       !c.receive.measurement.per_packet ? " (measure minimal)" : "", DescribePaths(c, contenders).c_str());
   std::fflush(stdout);

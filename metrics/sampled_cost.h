@@ -47,6 +47,16 @@ class SampledCost {
   std::uint64_t samples() const { return samples_; }
   std::uint64_t interrupted() const { return interrupted_; }
 
+  // Another thread's count of the same section (many streams or receivers):
+  // together they estimate the section's whole time.
+  SampledCost& operator+=(const SampledCost& other) {
+    occurrences_ += other.occurrences_;
+    samples_ += other.samples_;
+    sampled_ns_ += other.sampled_ns_;
+    interrupted_ += other.interrupted_;
+    return *this;
+  }
+
  private:
   std::uint64_t occurrences_ = 0;
   std::uint64_t samples_ = 0;

@@ -3,6 +3,17 @@
 // everything that measures them over one window: a census of every thread at
 // the window's two bounds, the receiver thread's syscalls and counters.
 //
+// Many streams (spec::StreamsSpec): N pipelines, one per stream (SSRC), each
+// with its sink probe; M receiver threads; M sockets in one SO_REUSEPORT group
+// or N sockets, one per stream, dealt to the threads in turn (stream k to
+// thread k mod M). Every receiver routes by SSRC, so a datagram reaches its
+// own stream's pipeline whichever socket it came to. udpsrc runs one pipeline
+// per per-stream socket (its thread is that stream's receiver); in reuseport
+// mode it is refused, as it cannot route by SSRC. The null receiver reads
+// every socket, either way. The stamps' epoch is one for all. The report's
+// figures are whole-run totals (stream_totals.h), with each socket's and
+// each stream's beside them.
+//
 // It shares nothing with the sender but the network, so the same object runs
 // the receive side of `run`/`compare` (sender in this process) and of `recv`
 // (sender on another host).
@@ -45,7 +56,9 @@ namespace rxbench::harness {
 
 // What a test may attach to a receive side besides its settings.
 struct ReceiveSideHooks {
-  std::function<void(const DeliveredPacket&)> observer;  // every packet the sink sees
+  // Every packet a sink sees; with many streams, from every pipeline's
+  // streaming thread at once.
+  std::function<void(const DeliveredPacket&)> observer;
   receivers::DrainLimits socket_drain;                   // what is left in the socket at the end
   // Lock-step: the receiver reads only what the generator released (not
   // owned; outlives the receive side). nullptr: it reads what comes.
@@ -76,6 +89,29 @@ struct ReceiveReport {
   std::optional<int> busy_poll_us;  // the strategy's busy-poll timeout; unset when it sleeps
   std::string busy_poll_no_effect;  // why its busy polling did nothing here ("": it may have)
 
+  // Each socket, in the order bound, and each stream, in SSRC order; one of
+  // each for one stream. The totals above are their sums.
+  struct SocketAccount {
+    std::uint16_t port = 0;
+    std::optional<std::uint64_t> received;  // taken off it (udpsrc: what left its udpsrc); nullopt: unknown
+    std::uint64_t kernel_drops = 0;
+    std::uint64_t left_in_socket = 0;
+    std::uint64_t left_in_receive_call = 0;  // io_uring, one socket per thread
+  };
+  std::vector<SocketAccount> sockets;
+  struct StreamAccount {
+    std::uint32_t ssrc = 0;
+    std::uint16_t port = 0;  // where it is sent
+    // The socket its datagrams came to (an index into sockets): per-stream,
+    // its own; reuseport, the one the kernel hashed it to, known once one of
+    // its datagrams was received (the hash is fixed for the run), else nullopt.
+    std::optional<std::size_t> socket;
+    SinkResult sink;  // empty for null
+    PipelineCounts pipeline;
+  };
+  std::vector<StreamAccount> streams;
+  int receiver_threads = 0;  // receivers, or udpsrc's threads
+
   // The measurement window.
   platform::ThreadCensus census_start, census_end;
   std::map<pid_t, platform::ThreadSample> census_exited;  // final samples of threads that ended inside
@@ -104,8 +140,10 @@ class ReceiveSide {
 
   // False with a one-line *error when the receive side cannot run.
   bool Start(std::string* error);
-  std::uint16_t port() const { return socket_.port; }
-  int socket_fd() const { return socket_.fd; }
+  // The port streams are sent to: the reuseport group's, or the first stream's.
+  std::uint16_t port() const { return sockets_.empty() ? 0 : sockets_.front().port; }
+  // Where stream k is sent (per-stream sockets: a port each).
+  std::vector<std::uint16_t> stream_ports() const;
   ThreadRoles& roles() { return *roles_; }
 
   // Any thread: packets delivered so far, and whether `target` packets are
@@ -141,24 +179,36 @@ class ReceiveSide {
   // the receiver's and the sink's results.
   void ReadFinalCounts();
   bool WaitForReceiverThread();
-  void OnStreamingThread(pid_t tid, GstElement* owner);
+  void OnStreamingThread(std::size_t stream, pid_t tid, GstElement* owner);
+  bool StartReceivers(std::uint64_t stamp_epoch_ns, std::string* error);
+  std::vector<int> SocketFds() const;
+  receivers::ReceiverStats ReceiverSnapshot() const;
+  // Stops every receiver, after letting any push waiting on a full appsrc return.
+  void StopReceivers();
+
+  struct Stream {
+    std::uint32_t ssrc = 0;
+    std::unique_ptr<SinkProbe> sink;
+    // Declared after the sink probe, so that on every path the pipeline is
+    // stopped (by its destructor) before the probe is destroyed: no streaming
+    // thread can still be inside the probe.
+    std::unique_ptr<Pipeline> pipeline;
+  };
 
   const spec::ReceiveSideSpec spec_;
   const ReceiveSideHooks hooks_;
   metrics::MeasurementWindow window_;
-  receivers::UdpSocket socket_;
+  std::vector<receivers::UdpSocket> sockets_;
   std::unique_ptr<ThreadRoles> roles_;
-  std::unique_ptr<SinkProbe> sink_;
-  // Declared after the sink probe, so that on every path the pipeline is
-  // stopped (by its destructor) before the probe is destroyed: no streaming
-  // thread can still be inside the probe.
-  std::unique_ptr<Pipeline> pipeline_;
-  std::unique_ptr<receivers::Receiver> receiver_;
+  std::vector<Stream> streams_;  // sized once, before any thread can read it
+  std::vector<std::unique_ptr<receivers::Receiver>> receivers_;
+  std::vector<std::vector<std::size_t>> receiver_sockets_;  // per receiver, indices into sockets_
   std::atomic<pid_t> receiver_tid_{0};
   metrics::PerfCounters counters_;
   metrics::SyscallCounter syscalls_;
   std::optional<std::uint64_t> rcvbuf_errors_before_;
-  ReceiveReport report_;  // filled as the run goes
+  ReceiveReport report_;                                         // filled as the run goes
+  std::vector<std::optional<PipelineCounts>> stream_pipelines_;  // each stream's, once final
   std::uint64_t delivered_at_open_ = 0, received_at_open_ = 0, calls_at_open_ = 0;
 };
 

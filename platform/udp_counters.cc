@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -81,6 +82,28 @@ std::optional<std::uint64_t> UdpCounters::SocketDrops(int fd) {
     if (auto drops = ParseSocketDrops(ReadFile(path), st.st_ino)) return drops;
   }
   return std::nullopt;
+}
+
+std::vector<std::optional<std::uint64_t>> UdpCounters::SocketsDrops(const std::vector<int>& fds) {
+  std::vector<std::optional<std::uint64_t>> drops(fds.size());
+  std::map<std::uint64_t, std::size_t> by_inode;
+  for (std::size_t i = 0; i < fds.size(); ++i) {
+    struct stat st;
+    if (fstat(fds[i], &st) == 0) by_inode[st.st_ino] = i;
+  }
+  for (const char* path : {"/proc/net/udp", "/proc/net/udp6"}) {
+    std::istringstream in{ReadFile(path)};
+    std::string line;
+    std::getline(in, line);  // header
+    while (std::getline(in, line)) {
+      const std::vector<std::string> f = Fields(line);
+      if (f.size() < 13) continue;
+      const std::optional<std::uint64_t> inode = ToNumber(f[9]);
+      if (!inode) continue;
+      if (auto it = by_inode.find(*inode); it != by_inode.end()) drops[it->second] = ToNumber(f[12]);
+    }
+  }
+  return drops;
 }
 
 std::optional<std::uint64_t> UdpCounters::HostRcvbufErrors() {

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <optional>
 #include <string_view>
+#include <vector>
 
 namespace rxbench::platform {
 
@@ -22,6 +23,9 @@ class UdpCounters {
   // The drop counter of the UDP socket `fd` (/proc/net/udp and udp6, found by
   // the socket's inode); nullopt when the socket is not listed there.
   static std::optional<std::uint64_t> SocketDrops(int fd);
+  // The same for many sockets, each file read once (many streams: hundreds
+  // of sockets), in the order of `fds`.
+  static std::vector<std::optional<std::uint64_t>> SocketsDrops(const std::vector<int>& fds);
 
   // RcvbufErrors of the whole host, IPv4 and IPv6: Udp RcvbufErrors
   // (/proc/net/snmp) plus Udp6RcvbufErrors (/proc/net/snmp6, where a socket

@@ -1,6 +1,7 @@
 #include "receivers/null_receiver.h"
 
 #include "receivers/gro_call.h"
+#include "receivers/multi_socket_call.h"
 #include "receivers/read_gate.h"
 #include "receivers/receiver_thread.h"
 
@@ -9,8 +10,9 @@ namespace rxbench::receivers {
 bool NullReceiver::Start(std::string* error) {
   // null+gro reads coalesced datagrams, each into room for a whole one.
   const bool gro = config_.spec->strategy.recv == RecvKind::kGro;
-  call_ = MakeReceiveCall(gro ? RecvKind::kGro : RecvKind::kRecvmmsg, config_.fd, config_.spec->batch, *config_.spec,
-                          error);
+  std::vector<int> fds{config_.fd};
+  fds.insert(fds.end(), config_.more_fds.begin(), config_.more_fds.end());
+  call_ = MakeSocketsCall(gro ? RecvKind::kGro : RecvKind::kRecvmmsg, fds, config_.spec->batch, *config_.spec, error);
   if (!call_) return false;
   slot_bytes_ =
       gro ? (config_.gro_buffer_size != 0 ? config_.gro_buffer_size : GroBufferBytes(config_.spec->buffer_size))
@@ -53,6 +55,8 @@ void NullReceiver::Run() {
   }
   result_.left_in_receive_call = call_->StopReceiving();
   FinishResult();
+  result_.received_per_socket = call_->received_per_socket();
+  if (result_.received_per_socket.empty()) result_.received_per_socket = {result_.stats.packets};
 }
 
 }  // namespace rxbench::receivers

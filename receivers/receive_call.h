@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "pools/packet_slot.h"
 #include "receivers/receiver_stats.h"
@@ -61,6 +62,11 @@ class ReceiveCall {
   // in flight at stop, neither received nor left in the socket. 0 for the
   // calls that read the socket only inside Receive().
   virtual std::uint64_t StopReceiving() { return 0; }
+
+  // Several sockets (multi_socket_call.h): datagrams of the sender taken off
+  // each, in the order given. Empty for a call on one socket: the loop's own
+  // count is that socket's.
+  virtual std::vector<std::uint64_t> received_per_socket() const { return {}; }
 };
 
 // The call for `kind` on the bound socket `fd` (not owned), taking up to

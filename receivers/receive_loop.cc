@@ -5,6 +5,7 @@
 
 #include "metrics/thread_usage.h"
 #include "receivers/gro_call.h"
+#include "receivers/multi_socket_call.h"
 #include "receivers/read_gate.h"
 #include "receivers/receiver_thread.h"
 #include "rtp/datagram_check.h"
@@ -86,14 +87,46 @@ ReceiveLoop::ReceiveLoop(const ReceiverConfig& config)
       push_(MakePushPolicy(config.spec->strategy.push)),
       stream_(rtp::StreamLock::Given(config.spec->expected_ssrc, config.spec->expected_payload_type)),
       // recvfrom takes one datagram per call, whatever the batch.
-      batch_(config.spec->strategy.recv == RecvKind::kRecvfrom ? 1 : config.spec->batch) {}
+      batch_(config.spec->strategy.recv == RecvKind::kRecvfrom ? 1 : config.spec->batch) {
+  for (std::size_t i = 0; i < config.routes.size(); ++i) routes_index_.push_back(static_cast<int>(i));
+  std::sort(routes_index_.begin(), routes_index_.end(),
+            [&](int a, int b) { return config.routes[a].ssrc < config.routes[b].ssrc; });
+  for (int i : routes_index_) routes_.push_back(config.routes[i]);
+  result_.routed.assign(routes_.size(), 0);
+}
+
+int ReceiveLoop::RouteOf(std::uint32_t ssrc) const {
+  auto it = std::lower_bound(routes_.begin(), routes_.end(), ssrc,
+                             [](const ReceiverConfig::Route& r, std::uint32_t s) { return r.ssrc < s; });
+  return it != routes_.end() && it->ssrc == ssrc ? static_cast<int>(it - routes_.begin()) : -1;
+}
+
+int ReceiveLoop::PushRouted(int n) {
+  int refused = 0;
+  pushed_.assign(n, 0);
+  for (int i = 0; i < n; ++i) {
+    if (pushed_[i]) continue;
+    const int route = ready_route_[i];
+    group_.clear();
+    for (int j = i; j < n; ++j) {
+      if (!pushed_[j] && ready_route_[j] == route) {
+        group_.push_back(ready_[j]);
+        pushed_[j] = 1;
+      }
+    }
+    refused += push_->Push(routes_[route].appsrc, group_.data(), static_cast<int>(group_.size()));
+  }
+  return refused;
+}
 
 bool ReceiveLoop::Start(std::string* error) {
   if (std::string problem = CheckPolicies(config_.spec->strategy); !problem.empty()) {
     *error = problem;
     return false;
   }
-  call_ = MakeReceiveCall(config_.spec->strategy.recv, config_.fd, batch_, *config_.spec, error);
+  std::vector<int> fds{config_.fd};
+  fds.insert(fds.end(), config_.more_fds.begin(), config_.more_fds.end());
+  call_ = MakeSocketsCall(config_.spec->strategy.recv, fds, batch_, *config_.spec, error);
   if (!call_) return false;
   source_ = call_->provided_buffers();
   if (source_ == nullptr) {
@@ -126,6 +159,12 @@ void ReceiveLoop::Run() {
       static_cast<std::size_t>(batch) * (config_.spec->strategy.recv == RecvKind::kGro ? 64 : 1);
   ready_.reserve(expected);
   observed_.reserve(stamp ? expected : 0);
+  const bool routed = !routes_.empty();
+  if (routed) {
+    ready_route_.reserve(expected);
+    group_.reserve(expected);
+    pushed_.reserve(expected);
+  }
   using Phases = ReceiverResult::Phases;
 
   int filled = 0;  // slots[0..filled) are acquired from the source
@@ -157,6 +196,7 @@ void ReceiveLoop::Run() {
     // Per packet: validate, finish. Rejected buffers go straight back.
     ready_.clear();
     observed_.clear();
+    ready_route_.clear();
     BatchCounts counts;
     for (int i = 0; i < n; ++i) {
       pools::PacketSlot& slot = slots[i];
@@ -169,6 +209,7 @@ void ReceiveLoop::Run() {
       } else if (slot.segments == 1) {
         if (Accept(slot.data, slot.length, slot.kernel_rx_ns, &counts)) {
           ready_.push_back(source_->Finish(&slot));
+          if (routed) ready_route_.push_back(accepted_route_);
         } else {
           source_->Release(&slot);
         }
@@ -187,7 +228,7 @@ void ReceiveLoop::Run() {
       Burn(config_.spec->inject_instructions * static_cast<std::uint64_t>(n_ready));
     }
     clock.Lap(&Phases::validate_stamp);
-    const int refused = push_->Push(config_.appsrc, ready_.data(), n_ready);
+    const int refused = routed ? PushRouted(n_ready) : push_->Push(config_.appsrc, ready_.data(), n_ready);
     clock.Lap(&Phases::push);
     if (gate != nullptr) {
       std::uint64_t packets = 0;
@@ -218,18 +259,31 @@ void ReceiveLoop::Run() {
   for (int i = 0; i < filled; ++i) source_->Release(&slots[i]);
   FinishResult();
   result_.buffers = source_->stats();
+  result_.received_per_socket = call_->received_per_socket();
+  if (result_.received_per_socket.empty()) result_.received_per_socket = {result_.stats.packets};
+  // Counted by sorted route: back into the order the routes were given.
+  std::vector<std::uint64_t> routed_given(routes_.size());
+  for (std::size_t i = 0; i < routes_.size(); ++i) routed_given[routes_index_[i]] = result_.routed[i];
+  result_.routed = std::move(routed_given);
 }
 
 bool ReceiveLoop::Accept(const std::uint8_t* data, std::size_t length, std::uint64_t kernel_rx_ns,
                          BatchCounts* counts) {
   rtp::Header header;
   std::size_t payload_offset = 0;
-  if (const rtp::Malformed kind = rtp::Classify(data, length, &stream_, &header, &payload_offset);
-      kind != rtp::Malformed::kNone) {
+  // Many streams: the routes say which SSRCs belong, not the first packet.
+  if (!routes_.empty()) stream_.ssrc_locked = false;
+  rtp::Malformed kind = rtp::Classify(data, length, &stream_, &header, &payload_offset);
+  if (kind == rtp::Malformed::kNone && !routes_.empty()) {
+    accepted_route_ = RouteOf(header.ssrc);
+    if (accepted_route_ < 0) kind = rtp::Malformed::kForeignSsrc;
+  }
+  if (kind != rtp::Malformed::kNone) {
     ++counts->malformed;
     ++result_.malformed_by_kind[static_cast<std::size_t>(kind)];
     return false;
   }
+  if (!routes_.empty()) ++result_.routed[accepted_route_];
   // The packet's bytes are in this core's cache now, and no later.
   if (config_.stamp_buffers) observed_.push_back(Observe(data, length, kernel_rx_ns, header, payload_offset));
   return true;
@@ -242,16 +296,23 @@ void ReceiveLoop::SplitSegments(pools::PacketSlot* slot, BatchCounts* counts) {
   std::uint8_t* const data = slot->data;
   const std::size_t length = slot->length, size = slot->segment_size;
   valid_segments_.clear();
+  segment_route_.clear();
   for (std::size_t offset = 0; offset < length; offset += size) {
     const std::size_t segment = std::min(size, length - offset);
-    if (Accept(data + offset, segment, slot->kernel_rx_ns, counts)) valid_segments_.push_back({data + offset, segment});
+    if (Accept(data + offset, segment, slot->kernel_rx_ns, counts)) {
+      valid_segments_.push_back({data + offset, segment});
+      segment_route_.push_back(accepted_route_);
+    }
   }
   if (valid_segments_.empty()) {
     source_->Release(slot);
     return;
   }
   GstBuffer* parent = source_->Finish(slot);
-  for (const Segment& s : valid_segments_) ready_.push_back(segment_views_.View(parent, s.data, s.length));
+  for (std::size_t i = 0; i < valid_segments_.size(); ++i) {
+    ready_.push_back(segment_views_.View(parent, valid_segments_[i].data, valid_segments_[i].length));
+    if (!routes_.empty()) ready_route_.push_back(segment_route_[i]);
+  }
   gst_buffer_unref(parent);
 }
 

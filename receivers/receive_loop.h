@@ -8,6 +8,12 @@
 // the original receiver: allocate+map a 4 KiB buffer, recvfrom into it, resize,
 // push, lock the mutex to update stats and read the stop flag.
 //
+// Many streams (spec::StreamsSpec): the thread may read several sockets
+// (multi_socket_call.h waits on them together) and serve several streams'
+// pipelines: each datagram goes, by its SSRC, to its stream's appsrc, a
+// batch's buffers of one stream in one push policy call, in the order read.
+// Nothing else differs: the policies are the strategy's.
+//
 // recv=gro: a datagram read may be many of the sender's, coalesced by the
 // kernel; each segment is classified, stamped, counted and pushed as a packet
 // of its own, in a recycled buffer viewing the received one
@@ -57,11 +63,19 @@ class ReceiveLoop final : public ThreadedReceiver {
     std::uint64_t bytes = 0, truncated = 0, malformed = 0;
   };
   // Classifies one packet; counts it malformed (false), or observes it
-  // (stamp_buffers) into observed_ (true).
+  // (stamp_buffers) into observed_ and, with routes, notes its route in
+  // accepted_route_ (true).
   bool Accept(const std::uint8_t* data, std::size_t length, std::uint64_t kernel_rx_ns, BatchCounts* counts);
   // recv=gro: a slot holding several segments; appends one buffer per valid
   // segment to ready_, or releases the slot when none is valid.
   void SplitSegments(pools::PacketSlot* slot, BatchCounts* counts);
+
+  // Many streams: the route of `ssrc` (an index into config_.routes), or -1.
+  int RouteOf(std::uint32_t ssrc) const;
+  // Pushes ready_[0..n) each to its route's appsrc, a stream's buffers in
+  // the order received, one push policy call per stream of the batch;
+  // returns how many were refused.
+  int PushRouted(int n);
 
   // What one batch cost, phase by phase (phase_timing): its thread CPU time
   // read between the phases of one batch in SampledCost::kPeriod.
@@ -84,7 +98,16 @@ class ReceiveLoop final : public ThreadedReceiver {
     std::size_t length;
   };
   std::vector<Segment> valid_segments_;  // SplitSegments' scratch
-  pools::SegmentViews segment_views_;    // recv=gro: the buffers segments are pushed in
+  // Many streams: config_.routes sorted by SSRC, and in step with ready_
+  // each buffer's route; PushRouted's scratch.
+  std::vector<ReceiverConfig::Route> routes_;
+  std::vector<int> routes_index_;  // routes_[i] is config_.routes[routes_index_[i]]
+  int accepted_route_ = -1;
+  std::vector<int> ready_route_;
+  std::vector<int> segment_route_;
+  std::vector<char> pushed_;
+  std::vector<GstBuffer*> group_;
+  pools::SegmentViews segment_views_;  // recv=gro: the buffers segments are pushed in
 };
 
 }  // namespace rxbench::receivers

@@ -1,5 +1,6 @@
-// A receiver takes datagrams off a bound UDP socket and pushes them into the
-// pipeline's appsrc, on a thread of its own. Two kinds exist: the receive loop
+// A receiver takes datagrams off a bound UDP socket (or several: many
+// streams) and pushes them into the pipeline's appsrc (or, by SSRC, into each
+// stream's), on a thread of its own. Two kinds exist: the receive loop
 // (every preset of the four policies) and the null receiver (the kernel floor).
 // GStreamer's udpsrc is the third reference, but it lives inside the pipeline
 // (pipeline/pipeline.h builds it) rather than behind this interface.
@@ -12,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <array>
 
@@ -36,6 +38,17 @@ struct ReceiverConfig {
   const spec::ReceiverSpec* spec = nullptr;  // not owned; outlives the receiver
   int fd = -1;                               // bound UDP socket, owned by the caller
   GstAppSrc* appsrc = nullptr;               // not owned; unused by the null receiver
+  // Many streams (spec::StreamsSpec): further sockets this thread reads
+  // besides `fd` (per-stream sockets), owned by the caller.
+  std::vector<int> more_fds;
+  // The streams it routes to by SSRC, each to its own pipeline's appsrc (not
+  // owned). Empty: one stream, every datagram to `appsrc`, the SSRC locked as
+  // given or on the first packet. Otherwise an SSRC not routed is foreign.
+  struct Route {
+    std::uint32_t ssrc = 0;
+    GstAppSrc* appsrc = nullptr;
+  };
+  std::vector<Route> routes;
   // recv=gro: bytes per buffer, each taking a coalesced datagram; 0 = enough
   // for any (GroBufferBytes(buffer_size), gro_call.h). Tests set it smaller
   // to truncate.
@@ -77,6 +90,10 @@ struct ReceiverResult {
   // (io_uring completions not reaped at stop): in flight at stop.
   std::uint64_t left_in_receive_call = 0;
   bool kernel_timestamps = false;  // false: receive time read in user space
+  // Per socket read (fd, then more_fds): datagrams of the sender taken off it.
+  std::vector<std::uint64_t> received_per_socket;
+  // Per route (ReceiverConfig::routes): datagrams accepted for its stream.
+  std::vector<std::uint64_t> routed;
   // The receive call's errors by errno name (receive_errors.h).
   std::map<std::string, std::uint64_t> receive_errors;
   // Why the thread ended on its own (an error that persisted); "" when it

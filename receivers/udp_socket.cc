@@ -43,6 +43,12 @@ UdpSocket OpenUdpSocket(const UdpSocketOptions& options, std::string* error) {
     }
   }
   const int one = 1;
+  if (options.reuseport && setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0) {
+    *error = std::string("SO_REUSEPORT: ") + std::strerror(errno);
+    close(fd);
+    freeaddrinfo(info);
+    return result;
+  }
   if (options.timestamps) setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one);
   if (options.drop_counter) setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &one, sizeof one);
   if (bind(fd, info->ai_addr, info->ai_addrlen) != 0) {

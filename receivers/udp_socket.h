@@ -14,6 +14,9 @@ struct UdpSocketOptions {
   int rcvbuf_bytes = 0;      // SO_RCVBUF(FORCE); 0 = system default
   bool timestamps = true;    // SO_TIMESTAMPNS
   bool drop_counter = true;  // SO_RXQ_OVFL
+  // SO_REUSEPORT: joins (or, with port 0, starts) a group of sockets on one
+  // port, among which the kernel spreads senders by a hash of their address.
+  bool reuseport = false;
 };
 
 struct UdpSocket {

@@ -72,6 +72,45 @@ std::string Ratio(double value, double reference) {
   return Format("%.2fx", value / reference);
 }
 
+// Many streams: one line of each stream's spread (min..max over streams) and
+// the per-socket account, from one repetition, rather than a line a stream.
+void PrintStreams(const RunResult& r, int indent, std::FILE* out) {
+  double lo[4] = {1e300, 1e300, 1e300, 1e300}, hi[4] = {-1, -1, -1, -1};
+  bool known[4] = {false, false, false, false};
+  auto add = [&](int i, double v) {
+    known[i] = true;
+    lo[i] = std::min(lo[i], v);
+    hi[i] = std::max(hi[i], v);
+  };
+  for (const RunResult::StreamFigures& s : r.per_stream) {
+    if (s.delivered) add(0, static_cast<double>(*s.delivered));
+    if (s.lost) add(1, static_cast<double>(*s.lost));
+    if (s.latency.count > 0) add(2, s.latency.p99 / 1000);
+    if (s.jitter_rfc3550_us) add(3, *s.jitter_rfc3550_us);
+  }
+  auto range = [&](int i, const char* format) {
+    if (!known[i]) return std::string("-");
+    return Format(format, lo[i]) + ".." + Format(format, hi[i]);
+  };
+  std::int64_t worst = 0;
+  bool unexplained_known = !r.per_socket.empty();
+  std::uint64_t drops = 0;
+  for (const RunResult::SocketFigures& s : r.per_socket) {
+    drops += s.kernel_drops;
+    if (!s.unexplained) unexplained_known = false;
+    if (s.unexplained && std::llabs(*s.unexplained) > std::llabs(worst)) worst = *s.unexplained;
+  }
+  std::fprintf(out,
+               "%*s %zu streams, %zu sockets, %d receiver threads, %d pipeline threads: per stream delivered %s, "
+               "lost %s, p99 us %s, jitter us %s; sockets: %llu kernel drops, unexplained %s\n",
+               indent, "", r.per_stream.size(), r.per_socket.size(), r.receiver_threads, r.pipeline_thread_count,
+               range(0, "%.0f").c_str(), range(1, "%.0f").c_str(), range(2, "%.1f").c_str(), range(3, "%.1f").c_str(),
+               static_cast<unsigned long long>(drops),
+               !unexplained_known ? "-"
+               : worst == 0       ? "0 on every socket"
+                                  : ("worst " + std::to_string(worst)).c_str());
+}
+
 }  // namespace
 
 void PrintResultsTable(const std::vector<RunResult>& runs, std::FILE* out, bool color) {
@@ -205,6 +244,8 @@ void PrintResultsTable(const std::vector<RunResult>& runs, std::FILE* out, bool 
       std::fprintf(out, "%*s busy poll had no effect: %s\n", name_width, "", row.busy_poll_no_effect.c_str());
     }
     if (row.impaired) PrintImpairments(row, name_width, out);
+    const auto& ok = by_strategy[name];
+    if (!ok.empty() && ok.front()->per_stream.size() > 1) PrintStreams(*ok.front(), name_width, out);
   }
 }
 

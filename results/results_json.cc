@@ -118,6 +118,9 @@ nlohmann::json SettingsJson(const std::string& scenario, const traffic_gen::Traf
       {"verify_payload", receive.measurement.verify_payload},
       {"phase_timing", receive.receiver.phase_timing},
       {"busy_poll_us", receive.receiver.busy_poll_us},
+      {"streams", receive.streams.streams},
+      {"receivers", receive.streams.receivers},
+      {"stream_sockets", spec::ToString(receive.streams.sockets)},
   };
 }
 
@@ -223,6 +226,37 @@ double WallNsPerPacket(const RunResult& r) {
 nlohmann::json StrategyRoleJson(const std::string& strategy) {
   const std::optional<receivers::StrategySpec> preset = receivers::FindPreset(receivers::PresetNameOf(strategy));
   return preset ? nlohmann::json(receivers::ToString(preset->Role())) : nlohmann::json(nullptr);
+}
+
+nlohmann::json PerStreamJson(const RunResult& r) {
+  nlohmann::json streams = nlohmann::json::array();
+  for (const RunResult::StreamFigures& s : r.per_stream) {
+    streams.push_back({{"ssrc", s.ssrc},
+                       {"port", s.port},
+                       {"socket", OrNull(s.socket)},
+                       {"sent", OrNull(s.sent)},
+                       {"delivered", OrNull(s.delivered)},
+                       {"lost", OrNull(s.lost)},
+                       {"kernel_drops", OrNull(s.kernel_drops)},
+                       {"seq_gaps", s.seq_gaps},
+                       {"latency_p50_ns", OrNull(s.latency, s.latency.p50)},
+                       {"latency_p99_ns", OrNull(s.latency, s.latency.p99)},
+                       {"jitter_rfc3550_us", OrNull(s.jitter_rfc3550_us)}});
+  }
+  return streams;
+}
+
+nlohmann::json PerSocketJson(const RunResult& r) {
+  nlohmann::json sockets = nlohmann::json::array();
+  for (const RunResult::SocketFigures& s : r.per_socket) {
+    sockets.push_back({{"port", s.port},
+                       {"received", OrNull(s.received)},
+                       {"kernel_drops", s.kernel_drops},
+                       {"left_in_socket", s.left_in_socket},
+                       {"left_in_receive_call", s.left_in_receive_call},
+                       {"unexplained", OrNull(s.unexplained)}});
+  }
+  return sockets;
 }
 
 }  // namespace
@@ -352,6 +386,11 @@ nlohmann::json IterationJson(const RunResult& r) {
                                   {"sys_ns_per_packet", OrNull(usage.sys_ns_per_packet)}};
     }
   }
+  j["receiver_threads"] = r.receiver_threads;
+  j["pipeline_thread_count"] = r.pipeline_thread_count;
+  j["process_threads"] = r.process_threads;
+  j["per_stream"] = PerStreamJson(r);
+  j["per_socket"] = PerSocketJson(r);
   if (r.send_stamp_error) j["send_stamp_error"] = Latency(*r.send_stamp_error);
   j["gso_calls"] = r.gso_calls;
   if (r.lock_step) {

@@ -99,6 +99,42 @@ struct RunResult {
   // equal losses, duplicates and reorders exactly. Absent without --impair.
   std::optional<traffic_gen::ImpairmentReport> impairments_injected;
 
+  // Many streams (issue 21): each stream's figures, in SSRC order, and each
+  // socket's account, in the order bound; one of each for one stream. The
+  // figures above are the whole run's.
+  struct StreamFigures {
+    std::uint32_t ssrc = 0;
+    std::uint16_t port = 0;                  // where it was sent
+    std::optional<std::uint64_t> sent;       // warm-up included; unknown without the generator's report
+    std::optional<std::uint64_t> delivered;  // at its pipeline's sink; unknown for null
+    std::optional<std::int64_t> lost;        // sent - delivered
+    // Its socket's drops, where the socket is its alone (per-stream sockets).
+    // On a shared (reuseport) socket a drop cannot be told to a stream: the
+    // kernel counts it before anything reads the datagram's SSRC.
+    std::optional<std::uint64_t> kernel_drops;
+    std::optional<std::size_t> socket;  // index into per_socket; unknown: none of it was received (reuseport)
+    std::uint64_t seq_gaps = 0;
+    LatencySummary latency;  // send -> sink, inside the window
+    std::optional<double> jitter_rfc3550_us;
+  };
+  std::vector<StreamFigures> per_stream;
+  struct SocketFigures {
+    std::uint16_t port = 0;
+    std::optional<std::uint64_t> received;  // taken off it (udpsrc: what left its udpsrc)
+    std::uint64_t kernel_drops = 0;         // the kernel's own count for this socket
+    std::uint64_t left_in_socket = 0;       // drained at the end
+    std::uint64_t left_in_receive_call = 0;
+    // Sent to it - received - kernel_drops - left: 0 when every datagram is
+    // explained. Unknown when what was sent to it is: no generator report,
+    // or (reuseport) a stream none of whose datagrams was received, so that
+    // which socket the kernel hashed it to is unknown.
+    std::optional<std::int64_t> unexplained;
+  };
+  std::vector<SocketFigures> per_socket;
+  int receiver_threads = 1;       // receive-loop or null threads, or udpsrc's
+  int pipeline_thread_count = 0;  // distinct pipeline threads seen in the window (pipeline_threads counts names)
+  int process_threads = 0;        // every thread of the process at the window's end
+
   // CPU over the measurement window, every thread of the process attributed
   // (cpu_attribution.h); ns per delivered packet, the generator's per packet sent.
   CpuAttribution cpu;

@@ -64,12 +64,68 @@ void SummarizeLoss(const traffic_gen::GeneratorReport& sent, const ReceiveReport
   r->jitterbuffer_late = received.pipeline.jitterbuffer_late;
   r->jitterbuffer_duplicates = received.pipeline.jitterbuffer_duplicates;
   r->malformed_at_sink = received.sink.malformed;
-  const metrics::SequenceTracker& seq = received.sink.sequence;
-  r->seq_gaps = seq.seq_gaps();
-  r->duplicates = seq.duplicates();
-  r->reordered = seq.reordered();
-  r->seq_stale = seq.stale();
+  // Sequence numbers are per stream: the whole run's figures are their sums
+  // (a report without streams is one stream's: its sink's).
+  std::vector<const metrics::SequenceTracker*> trackers;
+  for (const ReceiveReport::StreamAccount& stream : received.streams) trackers.push_back(&stream.sink.sequence);
+  if (trackers.empty()) trackers.push_back(&received.sink.sequence);
+  for (const metrics::SequenceTracker* tracker : trackers) {
+    const metrics::SequenceTracker& seq = *tracker;
+    r->seq_gaps += seq.seq_gaps();
+    r->duplicates += seq.duplicates();
+    r->reordered += seq.reordered();
+    r->seq_stale += seq.stale();
+  }
   r->impairments_injected = sent.impairments;
+}
+
+// Each stream's and each socket's account (run_result.h, per_stream and
+// per_socket).
+void SummarizeStreams(const std::optional<traffic_gen::GeneratorReport>& reported, const ReceiveReport& received,
+                      RunResult* r) {
+  const bool sent_known = reported && reported->stream_sent.size() == received.streams.size();
+  const bool per_stream_sockets = received.sockets.size() == received.streams.size() && received.streams.size() > 1;
+  std::vector<std::int64_t> sent_to(received.sockets.size(), 0);
+  bool arrivals_known = sent_known;
+  for (std::size_t k = 0; k < received.streams.size(); ++k) {
+    const ReceiveReport::StreamAccount& s = received.streams[k];
+    RunResult::StreamFigures f;
+    f.ssrc = s.ssrc;
+    f.port = s.port;
+    f.socket = s.socket;
+    if (sent_known) f.sent = reported->stream_sent[k];
+    if (!received.is_null) f.delivered = s.sink.delivered;
+    if (f.sent && f.delivered) f.lost = static_cast<std::int64_t>(*f.sent) - static_cast<std::int64_t>(*f.delivered);
+    if (s.socket && (per_stream_sockets || (received.sockets.size() == 1 && received.streams.size() == 1))) {
+      f.kernel_drops = received.sockets[*s.socket].kernel_drops;
+    }
+    f.seq_gaps = s.sink.sequence.seq_gaps();
+    f.latency = Summarize(s.sink.latency);
+    if (s.sink.jitter.packets() > 0) f.jitter_rfc3550_us = s.sink.jitter.jitter_us();
+    if (sent_known) {
+      if (s.socket) {
+        sent_to[*s.socket] += static_cast<std::int64_t>(reported->stream_sent[k]);
+      } else if (reported->stream_sent[k] > 0) {
+        arrivals_known = false;  // hashed to a socket no one can name
+      }
+    }
+    r->per_stream.push_back(f);
+  }
+  for (std::size_t i = 0; i < received.sockets.size(); ++i) {
+    const ReceiveReport::SocketAccount& s = received.sockets[i];
+    RunResult::SocketFigures f;
+    f.port = s.port;
+    f.received = s.received;
+    f.kernel_drops = s.kernel_drops;
+    f.left_in_socket = s.left_in_socket;
+    f.left_in_receive_call = s.left_in_receive_call;
+    if (arrivals_known && s.received) {
+      f.unexplained = sent_to[i] - static_cast<std::int64_t>(*s.received + s.kernel_drops + s.left_in_socket +
+                                                             s.left_in_receive_call);
+    }
+    r->per_socket.push_back(f);
+  }
+  r->receiver_threads = received.receiver_threads;
 }
 
 void SummarizeCpu(const traffic_gen::GeneratorReport& sent, const ReceiveReport& received, RunResult* r) {
@@ -91,6 +147,9 @@ void SummarizeCpu(const traffic_gen::GeneratorReport& sent, const ReceiveReport&
   r->ctx_switches_per_packet =
       r->cpu.receiver.voluntary_switches_per_packet + r->cpu.receiver.involuntary_switches_per_packet;
   for (const auto& [name, thread] : r->cpu.threads) r->pipeline_threads += thread.role == ThreadRole::kPipeline;
+  for (const auto& [tid, identity] : received.identities)
+    r->pipeline_thread_count += identity.role == ThreadRole::kPipeline;
+  r->process_threads = static_cast<int>(received.census_end.threads.size());
 
   const std::uint64_t n = received.window_delivered;
   for (const auto& [name, value] : received.counters) r->counters_per_packet[CounterKey(name)] = PerPacket(value, n);
@@ -179,6 +238,7 @@ RunResult SummarizeRun(const RunIdentity& id, const std::optional<traffic_gen::G
   r.busy_poll_no_effect = received.busy_poll_no_effect;
 
   SummarizeLoss(sent, received, &r);
+  SummarizeStreams(reported, received, &r);
   SummarizeCpu(sent, received, &r);
   SummarizeLatency(id, received, &r);
   SummarizeMeasuringCost(id, received, &r);

@@ -41,7 +41,7 @@ RunResult Failed(const spec::RunSpec& config, std::string error) {
   r.strategy = config.receive.receiver.strategy.name;
   r.policies = config.receive.receiver.strategy.Policies();
   r.scenario = config.scenario;
-  r.offered_pps = config.traffic.rate_pps;
+  r.offered_pps = config.traffic.rate_pps * config.receive.streams.streams;  // every stream's
   r.path = spec::ToString(config.path);
   r.ok = false;
   r.error = std::move(error);
@@ -140,6 +140,10 @@ RunResult RunOnce(const spec::RunSpec& config, bool progress, ReceiveSideHooks r
   // receiver is the receive side's, set here and nowhere else.
   traffic.dest_host = config.receive.socket.bind_host;
   traffic.dest_port = receive.port();
+  traffic.streams = config.receive.streams.streams;
+  if (config.receive.streams.sockets == spec::StreamSockets::kPerStream && traffic.streams > 1) {
+    traffic.stream_ports = receive.stream_ports();
+  }
   traffic.fill_pattern = config.receive.measurement.verify_payload;
   traffic.receiver_buffer_bytes = config.receive.receiver.buffer_size;
   const bool warmup = traffic.warmup_packets > 0;

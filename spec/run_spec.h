@@ -10,6 +10,7 @@
 //       receiver     ReceiverSpec    the strategy and its knobs
 //       pipeline     PipelineSpec    the production pipeline
 //       measurement  MeasurementSpec what is measured beside the stream
+//       streams      StreamsSpec     how many streams, sockets and receiver threads
 //
 // Plain data without GStreamer, sockets or CLI11, so that anything may
 // include it. What a part needs only at run time (a socket's fd, the appsrc,
@@ -75,11 +76,39 @@ struct MeasurementSpec {
   bool verify_payload = false;  // the sink checks every payload byte (the generator fills them)
 };
 
+// Many streams at once (issue 21): N RTP streams, each with its own
+// production pipeline, read by M receiver threads from sockets laid out one
+// of two ways:
+//   reuseport   M sockets in one SO_REUSEPORT group on one port; the kernel
+//               hashes each stream (by its source port) to one socket, and a
+//               receiver routes each datagram by SSRC to its stream's pipeline
+//   per-stream  N sockets, a port each, spread over the M threads
+// One stream and one receiver (the default) is the original receive side.
+enum class StreamSockets { kReuseport, kPerStream };
+inline const char* ToString(StreamSockets sockets) {
+  return sockets == StreamSockets::kReuseport ? "reuseport" : "per-stream";
+}
+inline std::optional<StreamSockets> ParseStreamSockets(const std::string& name) {
+  if (name == "reuseport") return StreamSockets::kReuseport;
+  if (name == "per-stream") return StreamSockets::kPerStream;
+  return std::nullopt;
+}
+
+struct StreamsSpec {
+  unsigned streams = 1;    // N: SSRCs first_ssrc .. first_ssrc + N - 1
+  unsigned receivers = 1;  // M: receiver threads
+  StreamSockets sockets = StreamSockets::kReuseport;
+  // Sockets bound: reuseport M, per-stream N.
+  unsigned socket_count() const { return sockets == StreamSockets::kReuseport ? receivers : streams; }
+  bool many() const { return streams > 1 || receivers > 1; }
+};
+
 struct ReceiveSideSpec {
   SocketSpec socket;
   ReceiverSpec receiver;
   PipelineSpec pipeline;
   MeasurementSpec measurement;
+  StreamsSpec streams;
 };
 
 // How the packets travel from the generator to the receive side in one

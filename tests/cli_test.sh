@@ -176,6 +176,18 @@ config_error "lock-step with udpsrc" "--lock-step: udpsrc reads inside the pipel
   "$wrapper" compare --strategies baseline,udpsrc "${long[@]}" --lock-step 64
 config_error "lock-step with io_uring" "--lock-step: io_uring's multishot receive" \
   "$wrapper" run --strategy iouring "${long[@]}" --lock-step 64
+config_error "many streams with udpsrc on one socket" "--streams with udpsrc needs --stream-sockets per-stream" \
+  "$wrapper" compare --strategies baseline,udpsrc "${long[@]}" --streams 4
+config_error "receiver threads with udpsrc" "--receivers: udpsrc reads each socket on its own" \
+  "$wrapper" run --strategy udpsrc "${long[@]}" --receivers 2
+config_error "io_uring on several sockets of a thread" "io_uring reads one socket per ring" \
+  "$wrapper" run --strategy iouring "${long[@]}" --streams 4 --receivers 2 --stream-sockets per-stream
+config_error "more receivers than per-stream sockets" "--receivers 3 > --streams 2 with per-stream sockets" \
+  "$wrapper" run --strategy baseline "${long[@]}" --streams 2 --receivers 3 --stream-sockets per-stream
+config_error "lock-step with several receivers" "--lock-step releases its rounds to one receiver thread" \
+  "$wrapper" run --strategy baseline "${long[@]}" --receivers 2 --lock-step 64
+config_error "send batches of many streams" "--send-batch acts on one stream" \
+  "$wrapper" run --strategy baseline "${long[@]}" --streams 2 --send-batch 8
 config_error "--warmup out of range" "--warmup 1e30: at most 1000000000000 packets" \
   "$wrapper" run --strategy baseline "${long[@]}" --warmup 1e30
 config_error "a warm-up of more than a minute" \

@@ -27,6 +27,7 @@
 #include <cstdint>
 #include <fstream>
 #include <map>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -61,6 +62,7 @@ struct Arrival {
   rtp::Probe probe;
   std::size_t payload_bytes = 0;
   bool pattern_ok = false;
+  std::uint16_t source_port = 0;
 };
 
 // A plain UDP socket on 127.0.0.1 with a large buffer, drained by its own
@@ -114,7 +116,9 @@ class LoopbackReceiver {
     std::vector<std::uint8_t> buf(65536);
     const std::int64_t give_up_ns = NowNs() + 60'000 * kMs;
     while (arrivals_.size() < expected && NowNs() < give_up_ns) {
-      const ssize_t n = recv(fd_, buf.data(), buf.size(), 0);
+      sockaddr_in from{};
+      socklen_t from_len = sizeof from;
+      const ssize_t n = recvfrom(fd_, buf.data(), buf.size(), 0, reinterpret_cast<sockaddr*>(&from), &from_len);
       const std::int64_t now = NowNs();
       if (n < 0) {
         if (errno == EINTR) continue;
@@ -123,6 +127,7 @@ class LoopbackReceiver {
       }
       Arrival a;
       a.recv_ns = now;
+      a.source_port = ntohs(from.sin_port);
       std::size_t offset = 0;
       a.parsed =
           rtp::ParseHeader(buf.data(), static_cast<std::size_t>(n), &a.header, &offset) == rtp::ParseError::kNone &&
@@ -517,6 +522,62 @@ TEST(Generator, ExactCountInOrderAcrossSequenceWrap) {
   EXPECT_EQ(arrivals[536].header.sequence, 0);
   EXPECT_EQ(report.first_send_ns, arrivals.front().probe.send_ns);
   EXPECT_EQ(report.last_send_ns, arrivals.back().probe.send_ns);
+}
+
+// Many streams (traffic_spec.h, `streams`): interleaved on one schedule, each
+// with its own SSRC, sequence numbers (wrapping on their own), probe indices,
+// payload pattern and source port; to one port, or to a port each.
+TEST(Generator, InterleavedStreamsAreEachAWholeStreamOfTheirOwn) {
+  LoopbackReceiver receiver;
+  ASSERT_TRUE(receiver.ok());
+  TrafficSpec spec = SpecFor(receiver);
+  spec.rate_pps = 2'000;  // per stream
+  spec.packet_count = 50;
+  spec.streams = 3;
+  spec.first_sequence = 65530;
+  spec.ssrc = 0x100;
+  GeneratorReport report;
+  const std::vector<Arrival> arrivals = RunToCompletion(spec, &receiver, &report, 150);
+
+  EXPECT_EQ(report.packets_sent, 150u);
+  EXPECT_EQ(report.stream_sent, (std::vector<std::uint64_t>{50, 50, 50}));
+  EXPECT_EQ(report.offered_pps, 6'000);
+  ASSERT_EQ(arrivals.size(), 150u);
+  std::set<std::uint16_t> ports[3];
+  for (std::size_t i = 0; i < arrivals.size(); ++i) {
+    const Arrival& a = arrivals[i];
+    ASSERT_TRUE(a.parsed) << i;
+    const std::size_t k = i % 3, index = i / 3;
+    EXPECT_EQ(a.header.ssrc, 0x100u + k) << i;
+    EXPECT_EQ(a.header.sequence, static_cast<std::uint16_t>(65530 + index)) << i;
+    EXPECT_EQ(a.probe.index, index) << i;
+    EXPECT_TRUE(a.pattern_ok) << i;
+    ports[k].insert(a.source_port);
+  }
+  for (const auto& p : ports) EXPECT_EQ(p.size(), 1u);
+  EXPECT_EQ((std::set<std::uint16_t>{*ports[0].begin(), *ports[1].begin(), *ports[2].begin()}).size(), 3u);
+}
+
+TEST(Generator, StreamsGoEachToItsOwnPortWhenGivenOne) {
+  LoopbackReceiver first, second;
+  ASSERT_TRUE(first.ok() && second.ok());
+  TrafficSpec spec = SpecFor(first);
+  spec.rate_pps = 2'000;
+  spec.packet_count = 20;
+  spec.streams = 2;
+  spec.stream_ports = {first.port(), second.port()};
+  first.Start(20);
+  second.Start(20);
+  Generator generator(spec);
+  std::string error;
+  ASSERT_TRUE(generator.Start(&error)) << error;
+  generator.Wait();
+  for (const auto& [receiver, ssrc] :
+       {std::pair<LoopbackReceiver*, std::uint32_t>{&first, spec.ssrc}, {&second, spec.ssrc + 1}}) {
+    const std::vector<Arrival> arrivals = receiver->Finish();
+    ASSERT_EQ(arrivals.size(), 20u);
+    for (const Arrival& a : arrivals) EXPECT_EQ(a.header.ssrc, ssrc);
+  }
 }
 
 TEST(Generator, BurstShape) {

@@ -14,7 +14,20 @@
 #include "traffic_gen/tx_timestamps.h"
 
 namespace rxbench::traffic_gen {
-namespace {}  // namespace
+namespace {
+
+// Streams interleaved on one schedule: the spec's, at streams x the rate, its
+// counts per stream scaled up alike (traffic_spec.h, `streams`).
+TrafficSpec Interleaved(TrafficSpec spec) {
+  if (spec.streams <= 1) return spec;
+  const std::uint64_t n = spec.streams;
+  spec.packet_count = spec.TotalPackets() * n;
+  spec.rate_pps *= static_cast<double>(n);
+  spec.warmup_packets *= n;
+  return spec;
+}
+
+}  // namespace
 
 double GeneratorReport::achieved_pps() const {
   if (last_send_ns <= first_send_ns || last_due_ns <= first_due_ns) return 0;
@@ -49,13 +62,21 @@ bool Generator::Start(std::string* error) {
     *error = problem;
     return false;
   }
-  if (!sender_.Open(spec_.dest_host, spec_.dest_port, error)) return false;
+  for (unsigned k = 0; k < spec_.streams; ++k) {
+    senders_.push_back(std::make_unique<UdpSender>());
+    const std::uint16_t port = spec_.stream_ports.empty() ? spec_.dest_port : spec_.stream_ports[k];
+    if (!senders_.back()->Open(spec_.dest_host, port, error)) {
+      if (spec_.streams > 1) *error = "stream " + std::to_string(k) + ": " + *error;
+      senders_.clear();
+      return false;
+    }
+  }
 
   // GSO: a call's packets lie back to back in buffers_, as a batch's do.
   const bool gso = spec_.gso_segments > 1;
   const unsigned batch =
       gso ? GsoSegmentsPerCall(packet_bytes_, spec_.gso_segments) : std::min(spec_.send_batch, kMaxBatch);
-  if (gso) gso_ = std::make_unique<GsoSender>(&sender_, batch);
+  if (gso) gso_ = std::make_unique<GsoSender>(senders_[0].get(), batch);
   buffers_.assign(batch * packet_bytes_, 0);
   if (!spec_.malformed.empty()) malformed_buffer_.assign(std::max(packet_bytes_, spec_.receiver_buffer_bytes + 64), 0);
   iovecs_.assign(batch, iovec{});
@@ -135,19 +156,23 @@ void Generator::SendMalformed(MalformedPlan* plan, std::uint64_t index, std::siz
   std::copy(buffers_.begin(), buffers_.begin() + static_cast<std::ptrdiff_t>(packet_length), malformed_buffer_.begin());
   const std::size_t length = MakeMalformed(kind, malformed_buffer_.data(), packet_length, malformed_buffer_.size(),
                                            spec_.receiver_buffer_bytes);
-  const SendOutcome outcome = sender_.SendBytes(malformed_buffer_.data(), length);
+  const SendOutcome outcome = senders_[0]->SendBytes(malformed_buffer_.data(), length);
   report->packets_sent += outcome.sent;
   report->send_errors += outcome.failed;
   report->send_calls += outcome.calls;
   report->malformed_sent[kind] += outcome.sent;
+  report->stream_sent[0] += outcome.sent;  // malformed datagrams go with one stream only
 }
 
 void Generator::SendStream(GeneratorReport* report) {
-  ImpairedSchedule schedule(spec_, payload_.media_frames());
+  const TrafficSpec interleaved = Interleaved(spec_);
+  ImpairedSchedule schedule(interleaved, payload_.media_frames());
+  const std::uint64_t streams = spec_.streams;
+  report->stream_sent.assign(streams, 0);
   MalformedPlan malformed(spec_.malformed, spec_.seed, schedule.total());
   TxTimestamps tx;
   if (spec_.tx_timestamps) {
-    report->tx_timestamps_unavailable = tx.Enable(sender_.fd());
+    report->tx_timestamps_unavailable = tx.Enable(senders_[0]->fd());
   }
   const bool timestamping = spec_.tx_timestamps && report->tx_timestamps_unavailable.empty();
   const unsigned batch = static_cast<unsigned>(messages_.size());
@@ -171,7 +196,8 @@ void Generator::SendStream(GeneratorReport* report) {
   };
 
   // Lock-step has no rate: nothing says how fast it should have gone.
-  report->offered_pps = round != 0 ? 0 : payload_.media_frames() != nullptr ? payload_.media_pps() : spec_.rate_pps;
+  report->offered_pps =
+      round != 0 ? 0 : payload_.media_frames() != nullptr ? payload_.media_pps() : interleaved.rate_pps;
   report->schedule_origin_ns = start_ns;
   // due_ns: when the (last) packet of the call was due after the schedule's start.
   auto account = [&](const SendOutcome& outcome, std::uint64_t send_ns, std::int64_t due_ns, bool measured) {
@@ -220,17 +246,26 @@ void Generator::SendStream(GeneratorReport* report) {
       // own send. The loop comes back here without sleeping while packets are
       // overdue.
       std::uint8_t* packet = buffers_.data();
-      const std::size_t length = payload_.Write(schedule.index(), schedule.header(), packet);
+      // Packet i of the schedule is packet i / streams of stream i % streams.
+      const std::uint64_t stream = schedule.index() % streams, stream_index = schedule.index() / streams;
+      rtp::Header header = schedule.header();
+      if (streams > 1) {
+        header.ssrc = spec_.ssrc + static_cast<std::uint32_t>(stream);
+        header.sequence = static_cast<std::uint16_t>(spec_.first_sequence + stream_index);
+      }
+      const std::size_t length = payload_.Write(stream_index, header, packet);
       iovecs_[0].iov_len = length;
       const auto send_ns = static_cast<std::uint64_t>(clock_.NowNs());
-      rtp::WriteProbe(rtp::Probe{send_ns, schedule.index()}, packet + payload_.probe_offset());
+      rtp::WriteProbe(rtp::Probe{send_ns, stream_index}, packet + payload_.probe_offset());
       const std::int64_t due_ns = schedule.due_ns();
       const std::uint64_t index = schedule.index();
       // A malformed datagram follows a packet's first copy only: the plan
       // asks once per packet.
       const bool repeated = schedule.repeated();
       schedule.Advance();
-      account(sender_.Send(messages_.data(), 1), send_ns, due_ns, measured);
+      const SendOutcome outcome = senders_[stream]->Send(messages_.data(), 1);
+      report->stream_sent[stream] += outcome.sent;
+      account(outcome, send_ns, due_ns, measured);
       if (!malformed_buffer_.empty() && !repeated) SendMalformed(&malformed, index, length, report);
       continue;
     }
@@ -254,9 +289,10 @@ void Generator::SendStream(GeneratorReport* report) {
       rtp::WriteProbe(rtp::Probe{send_ns, slot_indices_[k]},
                       buffers_.data() + k * packet_bytes_ + payload_.probe_offset());
     }
-    account(gso_ ? gso_->Send(buffers_.data(), packet_bytes_, count * packet_bytes_)
-                 : sender_.Send(messages_.data(), count),
-            send_ns, due_ns, measured);
+    const SendOutcome outcome = gso_ ? gso_->Send(buffers_.data(), packet_bytes_, count * packet_bytes_)
+                                     : senders_[0]->Send(messages_.data(), count);
+    report->stream_sent[0] += outcome.sent;  // batches and GSO are for one stream only
+    account(outcome, send_ns, due_ns, measured);
   }
   if (round != 0 && !stop_.load(std::memory_order_relaxed)) end_round();
   if (gso_) {

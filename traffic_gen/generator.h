@@ -112,6 +112,9 @@ struct GeneratorReport {
   // successor (impaired_schedule.h says when each is counted). Withheld
   // packets are in no count above; second copies are in packets_sent.
   std::optional<ImpairmentReport> impairments;
+  // Per stream (spec.streams of them, in SSRC order): datagrams the kernel
+  // accepted, warm-up included. Their sum is packets_sent.
+  std::vector<std::uint64_t> stream_sent;
 
   std::uint64_t measured_sent() const { return packets_sent - warmup_sent; }
   // The offered rate scaled by how long the measured stream was due to take
@@ -188,7 +191,9 @@ class Generator {
   PacingClock& clock_;
   const std::size_t packet_bytes_;
   PayloadSource payload_;  // what follows each header (spec.media)
-  UdpSender sender_;
+  // One per stream, each its own source port; [0] is the only one of a
+  // single stream, and the one GSO, malformed datagrams and TX stamps use.
+  std::vector<std::unique_ptr<UdpSender>> senders_;
   std::unique_ptr<GsoSender> gso_;  // spec.gso_segments > 1 only
 
   // One buffer per batch slot, allocated in Start() so the send loop never

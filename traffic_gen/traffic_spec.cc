@@ -121,6 +121,22 @@ std::string Validate(const TrafficSpec& spec) {
     if (!(rate >= 0 && rate <= 1)) return "impair rates must be fractions in [0, 1]";
   }
   if (impair.loss + impair.duplicate + impair.reorder > 1) return "impair rates add up to more than 1";
+  if (spec.streams < 1 || spec.streams > kMaxStreams) return "streams must be 1.." + std::to_string(kMaxStreams);
+  if (!spec.stream_ports.empty() && spec.stream_ports.size() != spec.streams) {
+    return "stream_ports must give one port per stream";
+  }
+  if (spec.streams > 1) {
+    // Each of these acts on "the" stream's packets one at a time or in one
+    // call; with streams interleaved they would need a per-stream design.
+    if (spec.send_batch != 1) return "more than one stream needs send_batch 1";
+    if (spec.gso_segments > 1) return "more than one stream cannot be sent with gso_segments";
+    if (!spec.malformed.empty()) return "more than one stream cannot be sent with malformed datagrams";
+    if (!impair.empty()) return "more than one stream cannot be impaired";
+    if (spec.tx_timestamps) return "more than one stream cannot be sent with tx_timestamps";
+    // A media schedule is the clip's access units at frame times; N copies of
+    // it interleaved would need a schedule that repeats each packet per stream.
+    if (spec.media == Media::kH264) return "more than one stream cannot be sent with h264 media";
+  }
   return "";
 }
 

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "traffic_gen/impairment.h"
 #include "traffic_gen/malformed.h"
@@ -91,6 +92,17 @@ struct TrafficSpec {
   // round and waits until it has left the pipeline. The warm-up's last round
   // ends at the warm-up's end, and the stream's last one may be shorter.
   std::uint64_t lock_step_packets = 0;
+  // Many streams (issue 21): `streams` RTP streams at rate_pps each (the
+  // whole offered rate is streams x rate_pps), SSRCs ssrc + k, each with its
+  // own sequence numbers and probe indices and its own sender socket (so its
+  // own source port), interleaved on the one sender thread: the schedule is
+  // the spec's at streams x rate_pps, and packet i of it is packet i / streams
+  // of stream i % streams. warmup_packets and the packet count are per
+  // stream. Stream k goes to stream_ports[k], or every stream to dest_port
+  // when it is empty (one SO_REUSEPORT group). More than one stream needs
+  // send_batch 1 and no GSO, impairments, malformed datagrams or TX stamps.
+  unsigned streams = 1;
+  std::vector<std::uint16_t> stream_ports;
   std::uint64_t seed = 1;  // of the malformed datagrams and the impairments (independent draws)
   std::size_t receiver_buffer_bytes = 4096;
   Media media = Media::kFiller;
@@ -101,6 +113,9 @@ struct TrafficSpec {
   // The measured stream: packet_count if set, else llround(rate_pps * duration_s).
   std::uint64_t TotalPackets() const;
 };
+
+// Most streams one generator sends (each is a socket on both sides).
+inline constexpr unsigned kMaxStreams = 4096;
 
 // "cbr" or "burst"; nullopt for anything else.
 std::optional<Shape> ParseShape(std::string_view name);

@@ -1,7 +1,7 @@
 """The contract between the C++ harness and the reports, tested on what the real harness
-writes: short runs on loopback of `run` (udpsrc, the reference), `compare` (null, the
-floor, and udpsrc; aggregates and context.invocation) and `recv` fed by `gen` (what it
-knows of the sender) must validate against
+writes: short runs on loopback of `run` (udpsrc, the reference; 3 streams on 2
+receivers), `compare` (null, the floor, and udpsrc; aggregates and context.invocation)
+and `recv` fed by `gen` (what it knows of the sender) must validate against
 schema/results.schema.json with python3-jsonschema; `rxbench list --json` must be the
 catalogue every results file carries (and the copy the other tests read); the reports'
 loader must carry every field the schema names into its model; and the palette must have
@@ -93,12 +93,16 @@ class HarnessOutput(unittest.TestCase):
         lock_step_file = os.path.join(cls.tmp.name, "lock_step.json")
         harness("run", "--strategy", "baseline", *TRAFFIC, "--lock-step", "64",
                 "--out", lock_step_file)
+        streams_file = os.path.join(cls.tmp.name, "streams.json")
+        harness("run", "--strategy", "combined", *TRAFFIC, "--streams", "3", "--receivers", "2",
+                "--stream-sockets", "per-stream", "--out", streams_file)
         recv_file = os.path.join(cls.tmp.name, "recv.json")
         two_hosts(recv_file)
         cls.files = {}
         for name, path in (("run", run_file),
                            ("compare", os.path.join(cls.tmp.name, "compare.json")),
-                           ("lock_step", lock_step_file), ("recv", recv_file)):
+                           ("lock_step", lock_step_file), ("streams", streams_file),
+                           ("recv", recv_file)):
             with open(path, encoding="utf-8") as f:
                 cls.files[name] = json.load(f)
         cls.listed = json.loads(harness("list", "--json"))
@@ -116,6 +120,14 @@ class HarnessOutput(unittest.TestCase):
         (entry,) = self.files["lock_step"]["benchmarks"]
         self.assertEqual(entry["lock_step"]["packets_per_round"], 64)
         self.assertEqual(self.files["lock_step"]["context"]["lock_step_packets"], 64)
+
+    def test_a_many_streams_run_accounts_each_stream_and_socket(self):
+        (entry,) = self.files["streams"]["benchmarks"]
+        context = self.files["streams"]["context"]
+        self.assertEqual((context["streams"], context["receivers"], context["stream_sockets"]),
+                         (3, 2, "per-stream"))
+        self.assertEqual(len(entry["per_stream"]), 3)
+        self.assertEqual([s["unexplained"] for s in entry["per_socket"]], [0, 0, 0])
 
     def test_the_runs_cover_both_entry_kinds_and_both_roles(self):
         # Otherwise a valid file could be valid for want of anything to check.
