@@ -117,6 +117,10 @@ def trade_off(sleeping_iterations, waiting_iterations, sleeping, waiting, wait,
                      "unbounded (left out); read the two medians")
         figures[4] = Figure(figures[4].median)
         figures[5] = Figure(figures[5].median)
+    # On loopback (no NAPI instance) the waiting strategy slept like S: whatever
+    # differs is noise, not busy polling; the harness says why per repetition.
+    notes += [f"busy polling had no effect: {reason}" for reason in dict.fromkeys(
+        w.raw.get("busy_poll_no_effect") for _, w in pairs) if reason]
     return TradeOff(sleeping, waiting, wait, tuple(s.repetition_index for s, _ in pairs),
                     *figures, notes=tuple(notes))
 

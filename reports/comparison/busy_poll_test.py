@@ -120,6 +120,15 @@ class Figures(unittest.TestCase):
         self.assertIsNone(t.rate_p50.low)
         self.assertIn("unbounded", t.notes[0])
 
+    def test_busy_poll_without_effect_is_said(self):
+        results = run([1000.0] * N, [10.0] * N)
+        for it in results.of_strategy("combined-list+wait=busy-poll"):
+            it.raw["busy_poll_no_effect"] = "napi_id 0: no NAPI instance (loopback)"
+        [t] = trade_offs(results)
+        self.assertEqual(t.notes, ("busy polling had no effect: napi_id 0: no NAPI instance "
+                                   "(loopback)",))
+        self.assertEqual(trade_offs(run([1000.0] * N, [10.0] * N))[0].notes, ())
+
     def test_not_measured_latency_is_skipped_with_the_reason(self):
         entries = [synthetic.entry(s, i, 1000.0, latency=None, measure="minimal")
                    for s in ("combined-list", "combined-list+wait=busy-poll")
