@@ -2,12 +2,15 @@
 
 The C++ compare validated the analysis options and recorded them in
 context.invocation (reference, markdown, report, record, db, commit, out_file); this
-prints the paired comparison after the C++ table, adds the "comparison" section to
-out_file, and writes what was asked for.
+prints the paired comparison after the C++ table, then the busy-poll trade-off where
+S and S+wait=X both ran, adds the "comparison" (and "busy_poll") sections to out_file,
+and writes what was asked for.
 """
 import os
 import tempfile
 
+from reports.comparison import busy_poll
+from reports.comparison.busy_poll_section import to_busy_poll_section
 from reports.comparison.compare_file import analyze_compare_file
 from reports.comparison.section import to_section
 from reports.files import read_json, write_atomically, write_json_atomically
@@ -16,6 +19,7 @@ from reports.history.db import HistoryError, open_db, shown
 from reports.history.paths import default_db_path
 from reports.history.run_info import describe
 from reports.optional import render_report
+from reports.render import busy_poll as busy_poll_render
 from reports.render.console import render_console
 from reports.render.markdown import render_markdown
 from reports.results.load import from_dict
@@ -39,14 +43,25 @@ def main(argv):
     analysis = analyze_compare_file(results, invocation.get("reference"))
     print()
     print(render_console(analysis), end="", flush=True)
+    # Each S+wait=X against its own S, whatever the reference (none: no section).
+    trade_offs = busy_poll.trade_offs(results, analysis.confidence)
+    if trade_offs:
+        print()
+        print(busy_poll_render.render_console(trade_offs, analysis.confidence), end="",
+              flush=True)
 
     out_file = invocation.get("out_file")
     if out_file:
-        # The section goes into compare's own output file, whole or not at all.
+        # The sections go into compare's own output file, whole or not at all.
         data["comparison"] = to_section(analysis)
+        if trade_offs:
+            data["busy_poll"] = to_busy_poll_section(trade_offs, analysis.confidence)
         write_json_atomically(out_file, data)
     if invocation.get("markdown"):
-        write_atomically(invocation["markdown"], render_markdown(analysis))
+        markdown = render_markdown(analysis)
+        if trade_offs:
+            markdown += "\n" + busy_poll_render.render_markdown(trade_offs, analysis.confidence)
+        write_atomically(invocation["markdown"], markdown)
     code = 0
     if invocation.get("record"):
         code = _record(invocation, results)

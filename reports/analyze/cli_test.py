@@ -109,6 +109,38 @@ class AnalyzeCompare(unittest.TestCase):
         self.assertIn("too few repetitions: 3, need 6", out)
         self.assertEqual(os.listdir(self.dir), ["plain.json"])
 
+    def test_busy_poll_trade_off_where_s_and_s_wait_x_ran(self):
+        """Printed after the comparison, in the Markdown and as compare.json's "busy_poll"
+        section; iouring+wait=napi against iouring although the reference is baseline."""
+        data = synthetic.two_strategies(1.0, reference="iouring",
+                                        candidate="iouring+wait=napi",
+                                        latency_p50_ns=990000.0, latency_p99_ns=2990000.0)
+        data["benchmarks"] += synthetic.two_strategies(1.2)["benchmarks"]
+        out_file = os.path.join(self.dir, "compare.json")
+        markdown = os.path.join(self.dir, "mr.md")
+        path = self.handoff(data, out_file=out_file, markdown=markdown)
+        code, out, err = self.run_cli(path)
+        self.assertEqual((code, err), (0, ""))
+        self.assertLess(out.index("slower"), out.index("iouring+wait=napi vs iouring, 12 pairs:"))
+        self.assertRegex(out, r"p50 latency gained +\+10\.0 µs \[\+10\.0, \+10\.0\] +"
+                              r"latency gained")
+        with open(out_file) as f:
+            [pair] = json.load(f)["busy_poll"]["pairs"]
+        self.assertEqual((pair["sleeping"], pair["waiting"], pair["wait"], pair["n"]),
+                         ("iouring", "iouring+wait=napi", "napi", 12))
+        self.assertEqual(pair["latency_gained_p99_us"]["median"], 10.0)
+        with open(markdown) as f:
+            self.assertIn("| iouring+wait=napi vs iouring, 12 pairs | extra CPU, receive path "
+                          "| +0 ns/packet [+0, +0] |", f.read())
+
+    def test_no_busy_poll_section_without_a_wait_pair(self):
+        out_file = os.path.join(self.dir, "compare.json")
+        code, out, _ = self.run_cli(self.handoff(synthetic.two_strategies(1.2),
+                                                 out_file=out_file))
+        self.assertNotIn("busy-poll trade-off", out)
+        with open(out_file) as f:
+            self.assertNotIn("busy_poll", json.load(f))
+
     def test_missing_file(self):
         with self.assertRaisesRegex(UsageError, "cannot read"):
             cli.main([os.path.join(self.dir, "absent.json")])

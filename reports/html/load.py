@@ -7,6 +7,7 @@ from different invocations were not interleaved and must not be pooled silently.
 import json
 import os
 from dataclasses import dataclass, field
+from typing import Optional
 
 from reports.results import catalogue as strategy_catalogue
 from reports.usage import UsageError
@@ -17,6 +18,7 @@ class ResultsFile:
     path: str
     context: dict
     comparison: dict  # the "comparison" section written by analyze-compare, or None
+    busy_poll: Optional[dict] = None  # its "busy_poll" section (the busy-poll trade-off), or None
 
 
 @dataclass
@@ -96,7 +98,7 @@ def load(paths):
     results = Results()
     for index, (path, doc) in enumerate(documents):
         results.files.append(ResultsFile(os.path.abspath(path), doc.get("context") or {},
-                                         doc.get("comparison")))
+                                         doc.get("comparison"), doc.get("busy_poll")))
         for entry in _iterations(doc):
             name = str(entry.get("strategy") or entry.get("name", "?").split("/")[0])
             label = name if counts.get(name, 0) <= 1 else f"{name} [{index + 1}]"

@@ -7,7 +7,8 @@ document they just made. Nothing here imports the commands it draws for.
 import datetime
 import os
 
-from reports.html import load, palette, profile_section, sections, sweep_section
+from reports.html import (busy_poll_section, load, palette, profile_section, sections,
+                          sweep_section)
 from reports.html.page import document, el, join
 from reports.results import catalogue as strategy_catalogue
 from reports.usage import UsageError
@@ -38,6 +39,9 @@ def render(out_dir, results=None, sweep=None, profile=None, profile_dir=None, tr
                   or "no results file") + ".", class_="note")]
     if results.strategies:
         body += [sections.verdicts(results, colours), sections.figures(results, colours, out_dir)]
+        trade_off = busy_poll_section.render(results)
+        if trade_off is not None:
+            body.append(trade_off)
     if sweep:
         body.append(sweep_section.render(sweep, colours, out_dir))
     if trend is not None:
