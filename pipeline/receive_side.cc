@@ -24,6 +24,7 @@ ReceiveSide::~ReceiveSide() {
   if (receiver_) receiver_->Stop();
   pipeline_.reset();
   if (sink_) sink_->Detach();
+  if (frames_) frames_->Detach();
   if (socket_.fd >= 0) close(socket_.fd);
 }
 
@@ -57,14 +58,26 @@ bool ReceiveSide::Start(std::string* error) {
   sink_config.verify_payload = spec_.measurement.verify_payload;
   sink_config.observer = hooks_.observer;
   sink_config.window = &window_;
-  sink_ = std::make_unique<SinkProbe>(sink_config);
   if (!report_.is_null) {
     pipeline_ = Pipeline::Create(
         spec_.pipeline.description.empty() ? kDefaultPipeline : spec_.pipeline.description,
         report_.is_udpsrc ? socket_.fd : -1, [this](pid_t tid, GstElement* owner) { OnStreamingThread(tid, owner); },
         error, spec_.receiver.expected_payload_type.value_or(kDefaultPayloadType));
     if (!pipeline_) return false;
-    sink_->Attach(pipeline_->sink());
+  }
+  // Where the pipeline depayloads, packets end at the depayloader and frames
+  // go on to the sink.
+  GstElement* depay = pipeline_ ? pipeline_->depayloader() : nullptr;
+  if (depay != nullptr) {
+    frames_ = std::make_unique<FrameProbe>(hooks_.frame_reference, &window_);
+    sink_config.on_packet = [frames = frames_.get()](GstBuffer* packet, const stamps::PacketStamp& stamp) {
+      frames->OnPacket(packet, stamp);
+    };
+  }
+  sink_ = std::make_unique<SinkProbe>(sink_config);
+  if (pipeline_) {
+    sink_->Attach(depay != nullptr ? depay : pipeline_->sink());
+    if (frames_) frames_->Attach(depay, pipeline_->decoder(), pipeline_->sink());
     if (!pipeline_->Play(error)) return false;
   }
   if (!report_.is_udpsrc) {
@@ -95,7 +108,11 @@ void ReceiveSide::OnStreamingThread(pid_t tid, GstElement* owner) {
     receiver_tid_ = tid;
     return;
   }
-  roles_->Announce(tid, ThreadRole::kPipeline, ReportedName(owner));
+  if (pipeline_ != nullptr && owner == pipeline_->decoder_thread_owner()) {
+    roles_->AnnounceDecoder(tid, platform::CurrentThreadName());
+  } else {
+    roles_->Announce(tid, ThreadRole::kPipeline, ReportedName(owner));
+  }
   if (spec_.pipeline.cpu >= 0) platform::PinThread(0, spec_.pipeline.cpu);
 }
 
@@ -166,7 +183,8 @@ void ReceiveSide::OpenWindow() {
   // threads) are pinned now, with the rest of the pipeline.
   if (spec_.pipeline.cpu >= 0) {
     for (const platform::ThreadSample& t : platform::TakeThreadCensus().threads) {
-      if (roles_->Identify(t.tid, t.comm).role == ThreadRole::kPipeline) platform::PinThread(t.tid, spec_.pipeline.cpu);
+      const ThreadRole role = roles_->Identify(t.tid, t.comm).role;
+      if (role == ThreadRole::kPipeline || role == ThreadRole::kDecoder) platform::PinThread(t.tid, spec_.pipeline.cpu);
     }
   }
   counters_.Start();
@@ -217,7 +235,10 @@ ReceiveReport ReceiveSide::Finish(double drain_timeout_s) {
     if (std::string bus = pipeline_->BusError(); !bus.empty()) {
       report_.error = bus;
     } else {
-      const Pipeline::Drain drain = pipeline_->DrainToEos(drain_timeout_s, [this] { return Delivered(); });
+      // Frames still move past the last packet while the decoder works
+      // through what is queued for it.
+      const Pipeline::Drain drain =
+          pipeline_->DrainToEos(drain_timeout_s, [this] { return Delivered() + (frames_ ? frames_->at_sink() : 0); });
       report_.pipeline_flushed = drain != Pipeline::Drain::kEndOfStream;
       if (drain == Pipeline::Drain::kTimedOut) {
         report_.error = "pipeline still moving " + std::to_string(drain_timeout_s) +
@@ -228,6 +249,7 @@ ReceiveReport ReceiveSide::Finish(double drain_timeout_s) {
     }
     pipeline_->Stop();
     sink_->Detach();
+    if (frames_) frames_->Detach();
     if (std::string bus = pipeline_->BusError(); !bus.empty() && report_.error.empty()) report_.error = bus;
   }
   ReadFinalCounts();
@@ -247,6 +269,7 @@ ReceiveReport ReceiveSide::Stop() {
     }
     pipeline_->Stop();
     sink_->Detach();
+    if (frames_) frames_->Detach();
     report_.error = pipeline_->BusError();
   }
   report_.stopped_without_drain = true;
@@ -273,6 +296,7 @@ void ReceiveSide::ReadFinalCounts() {
     if (!report_.receiver.error.empty()) report_.error = report_.receiver.error;
   }
   if (sink_) report_.sink = sink_->result();
+  if (frames_) report_.frames = frames_->result();
 }
 
 }  // namespace rxbench::harness

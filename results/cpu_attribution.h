@@ -51,7 +51,7 @@ struct CpuAttribution {
   // pipeline: every pipeline thread, the decoder's included; decoder: its
   // thread(s) alone (zero without a decoder).
   ThreadCpu receiver, pipeline, generator, decoder;
-  double receive_path_ns_per_packet = 0;                            // receiver + pipeline
+  double receive_path_ns_per_packet = 0;  // receiver + pipeline
   // The receiver's part of the receive path (receiver / (receiver +
   // pipeline)): with a decoding pipeline, how much the receive strategy
   // matters next to depayloading and decoding. Unknown when nothing was spent.
