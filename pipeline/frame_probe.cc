@@ -123,8 +123,9 @@ void FrameProbe::Frame(GstBuffer* frame, std::uint64_t now_ns) {
   const bool matched = meta != nullptr;
   const auto rtp_timestamp = matched ? static_cast<std::uint32_t>(meta->timestamp) : 0u;
   const std::uint64_t send_ns = matched ? FirstSend(rtp_timestamp) : 0;
-  if (send_ns != 0 && (window_ == nullptr || window_->is_open())) {
-    r.latency.Record(now_ns > send_ns ? now_ns - send_ns : 0);
+  if (window_ == nullptr || window_->is_open()) {
+    ++r.window_at_sink;
+    if (send_ns != 0) r.latency.Record(now_ns > send_ns ? now_ns - send_ns : 0);
   }
   if (!r.damaged) return;
   auto expected = matched ? reference_->checksums.find(reference_->Key(rtp_timestamp)) : reference_->checksums.end();

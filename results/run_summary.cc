@@ -3,6 +3,8 @@
 #include "results/loss_account.h"
 #include "rtp/datagram_check.h"
 
+#include <algorithm>
+
 namespace rxbench::harness {
 namespace {
 
@@ -91,6 +93,7 @@ void SummarizeCpu(const traffic_gen::GeneratorReport& sent, const ReceiveReport&
   r->ctx_switches_per_packet =
       r->cpu.receiver.voluntary_switches_per_packet + r->cpu.receiver.involuntary_switches_per_packet;
   for (const auto& [name, thread] : r->cpu.threads) r->pipeline_threads += thread.role == ThreadRole::kPipeline;
+  r->receive_share = r->cpu.receive_share;
 
   const std::uint64_t n = received.window_delivered;
   for (const auto& [name, value] : received.counters) r->counters_per_packet[CounterKey(name)] = PerPacket(value, n);
@@ -112,6 +115,32 @@ void SummarizeCpu(const traffic_gen::GeneratorReport& sent, const ReceiveReport&
     r->syscalls_per_packet = r->receive_calls_per_packet;
   }
   r->syscalls_unavailable = received.syscalls_unavailable;
+}
+
+void SummarizeFrames(const traffic_gen::GeneratorReport& sent, const ReceiveReport& received, RunResult* r) {
+  if (!received.frames) return;
+  const FrameResult& f = *received.frames;
+  RunResult::Frames frames;
+  frames.sent = sent.access_units_sent;
+  frames.depayloaded = f.depayloaded;
+  if (f.decoder) frames.decoded = f.at_sink;
+  frames.damaged = f.damaged;
+  frames.unjudged = f.unjudged;
+  frames.latency = Summarize(f.latency);
+  const std::uint64_t lost_packets = r->seq_gaps;
+  if (frames.sent && frames.decoded && frames.damaged && lost_packets > 0) {
+    const double missing = static_cast<double>(*frames.sent) - static_cast<double>(*frames.decoded);
+    frames.lost_or_damaged_per_1000_lost_packets =
+        1000.0 * (std::max(missing, 0.0) + static_cast<double>(*frames.damaged)) / static_cast<double>(lost_packets);
+  }
+  if (f.decoder) {
+    frames.decoder_cpu_ns_per_packet = r->cpu.decoder.cpu_ns_per_packet;
+    if (f.window_at_sink > 0) {
+      frames.decoder_cpu_ns_per_frame = r->cpu.decoder.cpu_ns_per_packet * static_cast<double>(received.window_delivered) /
+                                        static_cast<double>(f.window_at_sink);
+    }
+  }
+  r->frames = frames;
 }
 
 void SummarizeLatency(const RunIdentity& id, const ReceiveReport& received, RunResult* r) {
@@ -179,6 +208,7 @@ RunResult SummarizeRun(const RunIdentity& id, const std::optional<traffic_gen::G
   SummarizeCpu(sent, received, &r);
   SummarizeLatency(id, received, &r);
   SummarizeMeasuringCost(id, received, &r);
+  SummarizeFrames(sent, received, &r);
 
   if (!reported) {
     r.sent_known = false;

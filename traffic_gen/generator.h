@@ -75,6 +75,9 @@ inline constexpr std::int64_t kStopPollNs = 5'000'000;
 // packets that were never tried (Stop() before the end) are in neither.
 struct GeneratorReport {
   std::uint64_t packets_sent = 0;  // datagrams the kernel accepted, warm-up included
+  // Media that has frames (--media h264): access units sent whole or in
+  // part, warm-up included. Unknown (nullopt) for a stream without frames.
+  std::optional<std::uint64_t> access_units_sent;
   std::uint64_t warmup_sent = 0;   // of which before the measured stream
   std::uint64_t send_errors = 0;   // datagrams refused (ECONNREFUSED, ENOBUFS, ...)
   std::uint64_t send_calls = 0;    // send / sendmmsg calls
