@@ -38,9 +38,9 @@
 namespace rxbench::harness {
 
 struct FrameResult {
-  bool decoder = false;           // the pipeline decodes: `decoded` and `damaged` mean something
-  std::uint64_t depayloaded = 0;  // access units out of the depayloader
-  std::uint64_t at_sink = 0;      // frames (decoded pictures, or access units without a decoder) at the sink
+  bool decoder = false;              // the pipeline decodes: `decoded` and `damaged` mean something
+  std::uint64_t depayloaded = 0;     // access units out of the depayloader
+  std::uint64_t at_sink = 0;         // frames (decoded pictures, or access units without a decoder) at the sink
   std::uint64_t window_at_sink = 0;  // of which inside the measurement window
   // Decoded pictures the reference judged: damaged ones differ from it.
   // Unknown (nullopt) without a decoder or a reference.

@@ -77,7 +77,8 @@ class Pipeline {
   // elements queue is not discarded until Stop(). Follow with Stop().
   void FlushFromSource();
   // Counts at the pads; final after DrainToEos, or after FlushFromSource.
-  PipelineCounts Counts() const { return flow_->Count(pipeline_, source_, sink_); }
+  // Packets only: a depayloader's frames and the elements past it are not.
+  PipelineCounts Counts() const { return flow_->Count(pipeline_, source_, depayloader_ ? depayloader_ : sink_); }
   // To NULL: every streaming thread has left the pipeline's elements.
   void Stop();
   // First error posted on the bus, "" if none.

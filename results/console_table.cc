@@ -166,12 +166,10 @@ void PrintResultsTable(const std::vector<RunResult>& runs, std::FILE* out, bool 
       row.damaged = known([](const F& f) { return f.damaged; });
       row.per_1000_lost = known([](const F& f) { return f.lost_or_damaged_per_1000_lost_packets; });
       auto ms = [](double ns) { return ns < 0 ? -1.0 : ns / 1e6; };
-      row.frame_p50_ms = ms(known([](const F& f) {
-        return f.latency.count > 0 ? std::optional<double>(f.latency.p50) : std::nullopt;
-      }));
-      row.frame_p99_ms = ms(known([](const F& f) {
-        return f.latency.count > 0 ? std::optional<double>(f.latency.p99) : std::nullopt;
-      }));
+      row.frame_p50_ms = ms(
+          known([](const F& f) { return f.latency.count > 0 ? std::optional<double>(f.latency.p50) : std::nullopt; }));
+      row.frame_p99_ms = ms(
+          known([](const F& f) { return f.latency.count > 0 ? std::optional<double>(f.latency.p99) : std::nullopt; }));
       const double per_frame = known([](const F& f) { return f.decoder_cpu_ns_per_frame; });
       row.decoder_us_per_frame = per_frame < 0 ? -1.0 : per_frame / 1000;
       row.decoder_ns_per_packet = known([](const F& f) { return f.decoder_cpu_ns_per_packet; });

@@ -356,7 +356,7 @@ nlohmann::json IterationJson(const RunResult& r) {
   nlohmann::json& pipeline_threads = j["pipeline_thread_cpu"] = nlohmann::json::object();
   for (const auto& [thread, usage] : cpu.threads) {
     threads[thread] = ThreadCpuJson(usage);
-    if (usage.role == ThreadRole::kPipeline) {
+    if (usage.role == ThreadRole::kPipeline || usage.role == ThreadRole::kDecoder) {
       pipeline_threads[thread] = {{"cpu_ns_per_packet", usage.cpu_ns_per_packet},
                                   {"user_ns_per_packet", OrNull(usage.user_ns_per_packet)},
                                   {"sys_ns_per_packet", OrNull(usage.sys_ns_per_packet)}};

@@ -92,7 +92,9 @@ void SummarizeCpu(const traffic_gen::GeneratorReport& sent, const ReceiveReport&
   r->generator_cpu_ns_per_packet = r->cpu.generator.cpu_ns_per_packet;
   r->ctx_switches_per_packet =
       r->cpu.receiver.voluntary_switches_per_packet + r->cpu.receiver.involuntary_switches_per_packet;
-  for (const auto& [name, thread] : r->cpu.threads) r->pipeline_threads += thread.role == ThreadRole::kPipeline;
+  for (const auto& [name, thread] : r->cpu.threads) {
+    r->pipeline_threads += thread.role == ThreadRole::kPipeline || thread.role == ThreadRole::kDecoder;
+  }
   r->receive_share = r->cpu.receive_share;
 
   const std::uint64_t n = received.window_delivered;
@@ -117,7 +119,8 @@ void SummarizeCpu(const traffic_gen::GeneratorReport& sent, const ReceiveReport&
   r->syscalls_unavailable = received.syscalls_unavailable;
 }
 
-void SummarizeFrames(const traffic_gen::GeneratorReport& sent, const ReceiveReport& received, RunResult* r) {
+void SummarizeFrames(const RunIdentity& id, const traffic_gen::GeneratorReport& sent, const ReceiveReport& received,
+                     RunResult* r) {
   if (!received.frames) return;
   const FrameResult& f = *received.frames;
   RunResult::Frames frames;
@@ -126,7 +129,8 @@ void SummarizeFrames(const traffic_gen::GeneratorReport& sent, const ReceiveRepo
   if (f.decoder) frames.decoded = f.at_sink;
   frames.damaged = f.damaged;
   frames.unjudged = f.unjudged;
-  frames.latency = Summarize(f.latency);
+  // Send times on another clock, or none (another sender): as for packets.
+  if (id.send_times_unavailable.empty()) frames.latency = Summarize(f.latency);
   const std::uint64_t lost_packets = r->seq_gaps;
   if (frames.sent && frames.decoded && frames.damaged && lost_packets > 0) {
     const double missing = static_cast<double>(*frames.sent) - static_cast<double>(*frames.decoded);
@@ -136,7 +140,8 @@ void SummarizeFrames(const traffic_gen::GeneratorReport& sent, const ReceiveRepo
   if (f.decoder) {
     frames.decoder_cpu_ns_per_packet = r->cpu.decoder.cpu_ns_per_packet;
     if (f.window_at_sink > 0) {
-      frames.decoder_cpu_ns_per_frame = r->cpu.decoder.cpu_ns_per_packet * static_cast<double>(received.window_delivered) /
+      frames.decoder_cpu_ns_per_frame = r->cpu.decoder.cpu_ns_per_packet *
+                                        static_cast<double>(received.window_delivered) /
                                         static_cast<double>(f.window_at_sink);
     }
   }
@@ -208,7 +213,7 @@ RunResult SummarizeRun(const RunIdentity& id, const std::optional<traffic_gen::G
   SummarizeCpu(sent, received, &r);
   SummarizeLatency(id, received, &r);
   SummarizeMeasuringCost(id, received, &r);
-  SummarizeFrames(sent, received, &r);
+  SummarizeFrames(id, sent, received, &r);
 
   if (!reported) {
     r.sent_known = false;

@@ -163,6 +163,9 @@ TEST(H264FramesTest, EveryFrameDecodedUndamaged) {
   ASSERT_TRUE(report.frames->damaged.has_value());
   EXPECT_EQ(*report.frames->damaged, 0u);
   EXPECT_EQ(report.frames->unjudged, 0u);
+  // Packets end at the depayloader: it turns ~7 packets into one access unit,
+  // which is no drop.
+  for (const ElementFlow& flow : report.pipeline.downstream) EXPECT_EQ(flow.dropped(), 0u) << flow.name;
   int decoder_threads = 0;
   for (const auto& [tid, who] : report.identities) decoder_threads += who.role == ThreadRole::kDecoder;
   EXPECT_EQ(decoder_threads, 1);

@@ -75,9 +75,6 @@ inline constexpr std::int64_t kStopPollNs = 5'000'000;
 // packets that were never tried (Stop() before the end) are in neither.
 struct GeneratorReport {
   std::uint64_t packets_sent = 0;  // datagrams the kernel accepted, warm-up included
-  // Media that has frames (--media h264): access units sent whole or in
-  // part, warm-up included. Unknown (nullopt) for a stream without frames.
-  std::optional<std::uint64_t> access_units_sent;
   std::uint64_t warmup_sent = 0;   // of which before the measured stream
   std::uint64_t send_errors = 0;   // datagrams refused (ECONNREFUSED, ENOBUFS, ...)
   std::uint64_t send_calls = 0;    // send / sendmmsg calls
@@ -91,6 +88,9 @@ struct GeneratorReport {
   // measured packet is sent before schedule_origin_ns + its due_ns()
   // (PacketSchedule). A warm-up pause moves the origin on by its length.
   std::int64_t schedule_origin_ns = 0;
+  // Media that has frames (--media h264): access units sent whole or in
+  // part, warm-up included. Unknown (nullopt) for a stream without frames.
+  std::optional<std::uint64_t> access_units_sent;
   double offered_pps = 0;
   pid_t tid = 0;               // the sender thread
   metrics::ThreadUsage usage;  // its CPU time and switches from start to exit
