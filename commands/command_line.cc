@@ -8,7 +8,9 @@
 #include <cstdlib>
 #include <sstream>
 
+#include "media/h264_clip.h"
 #include "pipeline/pipeline.h"
+#include "rtp/probe_extension.h"
 #include "rtp/rtp_packet.h"
 #include "run/scenario.h"
 #include "run/warmup_time.h"
@@ -91,7 +93,16 @@ void AddTrafficOptions(CLI::App* app, Options* o) {
   app->add_option("--payload", o->payload, "RTP payload bytes (>= 16)");
   app->add_option("--shape", o->shape, "cbr (evenly paced) or burst (frames back to back)")
       ->check(CLI::IsMember({"cbr", "burst"}));
-  app->add_option("--fps", o->fps, "frames per second for --shape burst")->check(Positive());
+  app->add_option("--fps", o->fps, "frames per second for --shape burst, and the frame rate of --media h264")
+      ->check(Positive());
+  app->add_option("--media", o->media,
+                  "what the packets carry: filler (default: probe + pattern) or h264 (an H.264 clip packetised as "
+                  "RFC 6184, looped, one access unit per frame; the probe in an RTP header extension; the clip's "
+                  "bitrate decides the packet rate, --shape burst sends each access unit back to back, cbr paces it "
+                  "over its frame)")
+      ->check(CLI::IsMember({"filler", "h264"}));
+  app->add_option("--media-clip", o->spec.traffic.media_clip,
+                  "the H.264 Annex B file for --media h264 (default: the clip tools/make_h264_clip.py makes)");
   app->add_option("--duration", o->duration, "seconds of traffic")->check(Positive());
   app->add_option("--packets", o->packets, "exact packet count (overrides --duration)");
   app->add_option("--cpu-generator", o->spec.traffic.cpu, "pin the generator thread to this CPU");
@@ -340,6 +351,20 @@ traffic_gen::TrafficSpec MakeTraffic(const Options& o, std::string* scenario_nam
   if (o.fps) traffic.fps = *o.fps;
   if (o.duration) traffic.duration_s = *o.duration;
   if (o.packets) traffic.packet_count = *o.packets;
+  if (!o.media.empty()) traffic.media = *traffic_gen::ParseMedia(o.media);
+  if (traffic.media == traffic_gen::Media::kH264) {
+    if (o.rate || o.bitrate) throw UsageError{"--media h264: the clip decides the rate; give no --rate or --bitrate"};
+    const std::string clip = traffic.media_clip.empty() ? media::DefaultH264ClipPath() : traffic.media_clip;
+    media::H264Clip loaded;
+    std::string error;
+    if (traffic.payload_bytes < rtp::kProbeExtensionBytes + media::kMinRtpPayload ||
+        !media::LoadH264Clip(clip, traffic.payload_bytes - rtp::kProbeExtensionBytes, &loaded, &error)) {
+      throw UsageError{"--media h264: " + (error.empty() ? "--payload too small" : error)};
+    }
+    // The rate the warm-up and the stream's length are counted in.
+    traffic.rate_pps =
+        static_cast<double>(loaded.payloads.size()) * traffic.fps / static_cast<double>(loaded.packets_per_unit.size());
+  }
   traffic.dest_port = 9;  // placeholder for validation; the caller sets the real destination
   if (std::string problem = traffic_gen::Validate(traffic); !problem.empty()) throw UsageError{problem};
   traffic.warmup_packets = ParseWarmup(o.warmup, traffic.rate_pps);

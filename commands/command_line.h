@@ -43,6 +43,7 @@ struct Options {
   std::optional<std::size_t> payload;
   std::optional<std::uint64_t> packets;
   std::string shape;
+  std::string media;  // --media filler|h264, "" = the spec's (filler)
   std::string warmup = kDefaultWarmup;
   std::string malformed;  // --malformed KIND[:RATE],...
   std::string impair;     // --impair loss=R,dup=R,reorder=R

@@ -1,6 +1,7 @@
 #include "pipeline/sink_probe.h"
 
 #include "metrics/thread_usage.h"
+#include "rtp/probe_extension.h"
 #include "rtp/rtp_packet.h"
 
 namespace rxbench::harness {
@@ -122,8 +123,8 @@ bool SinkProbe::ReadPacket(GstBuffer* buffer, stamps::PacketStamp* packet) {
   // Any RTP sender's packet counts (sequence, jitter); only rxbench's carry a
   // probe, and a payload too short for one has no send time (0: none).
   const std::uint8_t* payload = map.data + offset;
-  const bool has_probe = map.size >= offset + rtp::kProbeBytes;
-  const rtp::Probe probe = has_probe ? rtp::ReadProbe(payload) : rtp::Probe{};
+  rtp::Probe probe;
+  const bool has_probe = rtp::FindProbe(map.data, map.size, offset, &probe);
   packet->send_ns = probe.send_ns;
   packet->sequence = header.sequence;
   packet->rtp_timestamp = header.timestamp;

@@ -8,6 +8,7 @@
 #include "receivers/read_gate.h"
 #include "receivers/receiver_thread.h"
 #include "rtp/datagram_check.h"
+#include "rtp/probe_extension.h"
 #include "rtp/rtp_packet.h"
 #include "stamps/packet_stamps.h"
 
@@ -260,9 +261,8 @@ ReceiveLoop::Observed ReceiveLoop::Observe(const std::uint8_t* data, std::size_t
   o.kernel_rx_ns = kernel_rx_ns;
   o.stamp.sequence = header.sequence;
   o.stamp.rtp_timestamp = header.timestamp;
-  if (length >= payload_offset + rtp::kProbeBytes) {
-    o.stamp.send_ns = rtp::ReadProbe(data + payload_offset).send_ns;
-  }
+  // In the payload (filler) or, with the X bit, in the header extension (media).
+  if (rtp::Probe probe; rtp::FindProbe(data, length, payload_offset, &probe)) o.stamp.send_ns = probe.send_ns;
   return o;
 }
 

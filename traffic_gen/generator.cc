@@ -45,6 +45,10 @@ bool Generator::Start(std::string* error) {
     *error = invalid;
     return false;
   }
+  if (std::string problem = payload_.Open(spec_); !problem.empty()) {
+    *error = problem;
+    return false;
+  }
   if (!sender_.Open(spec_.dest_host, spec_.dest_port, error)) return false;
 
   // GSO: a call's packets lie back to back in buffers_, as a batch's do.
@@ -124,11 +128,12 @@ std::string Generator::SetUpSenderThread() const {
 
 // After valid packet `index` (still in buffers_[0]), the malformed datagram
 // the plan puts there, if any: built from a copy of that packet.
-void Generator::SendMalformed(MalformedPlan* plan, std::uint64_t index, GeneratorReport* report) {
+void Generator::SendMalformed(MalformedPlan* plan, std::uint64_t index, std::size_t packet_length,
+                              GeneratorReport* report) {
   const std::size_t kind = plan->Take(index);
   if (kind == kNoMalformed) return;
-  std::copy(buffers_.begin(), buffers_.begin() + static_cast<std::ptrdiff_t>(packet_bytes_), malformed_buffer_.begin());
-  const std::size_t length = MakeMalformed(kind, malformed_buffer_.data(), packet_bytes_, malformed_buffer_.size(),
+  std::copy(buffers_.begin(), buffers_.begin() + static_cast<std::ptrdiff_t>(packet_length), malformed_buffer_.begin());
+  const std::size_t length = MakeMalformed(kind, malformed_buffer_.data(), packet_length, malformed_buffer_.size(),
                                            spec_.receiver_buffer_bytes);
   const SendOutcome outcome = sender_.SendBytes(malformed_buffer_.data(), length);
   report->packets_sent += outcome.sent;
@@ -138,7 +143,7 @@ void Generator::SendMalformed(MalformedPlan* plan, std::uint64_t index, Generato
 }
 
 void Generator::SendStream(GeneratorReport* report) {
-  ImpairedSchedule schedule(spec_);
+  ImpairedSchedule schedule(spec_, payload_.media_frames());
   MalformedPlan malformed(spec_.malformed, spec_.seed, schedule.total());
   TxTimestamps tx;
   if (spec_.tx_timestamps) {
@@ -166,7 +171,7 @@ void Generator::SendStream(GeneratorReport* report) {
   };
 
   // Lock-step has no rate: nothing says how fast it should have gone.
-  report->offered_pps = round == 0 ? spec_.rate_pps : 0;
+  report->offered_pps = round != 0 ? 0 : payload_.media_frames() != nullptr ? payload_.media_pps() : spec_.rate_pps;
   report->schedule_origin_ns = start_ns;
   // due_ns: when the (last) packet of the call was due after the schedule's start.
   auto account = [&](const SendOutcome& outcome, std::uint64_t send_ns, std::int64_t due_ns, bool measured) {
@@ -215,10 +220,10 @@ void Generator::SendStream(GeneratorReport* report) {
       // own send. The loop comes back here without sleeping while packets are
       // overdue.
       std::uint8_t* packet = buffers_.data();
-      rtp::WriteHeader(schedule.header(), packet);
-      if (spec_.fill_pattern) rtp::FillPattern(schedule.index(), packet + rtp::kHeaderBytes, spec_.payload_bytes);
+      const std::size_t length = payload_.Write(schedule.index(), schedule.header(), packet);
+      iovecs_[0].iov_len = length;
       const auto send_ns = static_cast<std::uint64_t>(clock_.NowNs());
-      rtp::WriteProbe(rtp::Probe{send_ns, schedule.index()}, packet + rtp::kHeaderBytes);
+      rtp::WriteProbe(rtp::Probe{send_ns, schedule.index()}, packet + payload_.probe_offset());
       const std::int64_t due_ns = schedule.due_ns();
       const std::uint64_t index = schedule.index();
       // A malformed datagram follows a packet's first copy only: the plan
@@ -226,7 +231,7 @@ void Generator::SendStream(GeneratorReport* report) {
       const bool repeated = schedule.repeated();
       schedule.Advance();
       account(sender_.Send(messages_.data(), 1), send_ns, due_ns, measured);
-      if (!malformed_buffer_.empty() && !repeated) SendMalformed(&malformed, index, report);
+      if (!malformed_buffer_.empty() && !repeated) SendMalformed(&malformed, index, length, report);
       continue;
     }
     // Batches: everything due by now_ns, up to `batch` per call, never
@@ -238,8 +243,7 @@ void Generator::SendStream(GeneratorReport* report) {
            (round != 0 ? schedule.index() < round_end : start_ns + schedule.due_ns() <= now_ns) &&
            (warmup_done || schedule.index() < schedule.warmup_end())) {
       std::uint8_t* packet = buffers_.data() + count * packet_bytes_;
-      rtp::WriteHeader(schedule.header(), packet);
-      if (spec_.fill_pattern) rtp::FillPattern(schedule.index(), packet + rtp::kHeaderBytes, spec_.payload_bytes);
+      iovecs_[count].iov_len = payload_.Write(schedule.index(), schedule.header(), packet);
       slot_indices_[count] = schedule.index();
       due_ns = schedule.due_ns();
       schedule.Advance();
@@ -247,7 +251,8 @@ void Generator::SendStream(GeneratorReport* report) {
     }
     const auto send_ns = static_cast<std::uint64_t>(clock_.NowNs());
     for (unsigned k = 0; k < count; ++k) {
-      rtp::WriteProbe(rtp::Probe{send_ns, slot_indices_[k]}, buffers_.data() + k * packet_bytes_ + rtp::kHeaderBytes);
+      rtp::WriteProbe(rtp::Probe{send_ns, slot_indices_[k]},
+                      buffers_.data() + k * packet_bytes_ + payload_.probe_offset());
     }
     account(gso_ ? gso_->Send(buffers_.data(), packet_bytes_, count * packet_bytes_)
                  : sender_.Send(messages_.data(), count),

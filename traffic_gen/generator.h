@@ -1,7 +1,7 @@
 // The traffic generator: one sender thread that plays a TrafficSpec as a paced
 // RTP stream to a UDP destination.
 //
-// Every packet is an rtp::WritePacket() whose probe carries the packet's index
+// Every packet carries a probe (rtp_packet.h) with the packet's index
 // and its send time (CLOCK_MONOTONIC), so a receiver can measure latency, loss
 // and reordering from the packets alone; the generator and the receiver share
 // nothing but the network, which is what lets them run on two hosts. With the
@@ -16,6 +16,10 @@
 // sent, which is how rates far above what per-packet sleeping allows are kept
 // on average, and how a burst frame goes out back to back. The clock is a
 // PacingClock (pacing_clock.h), CLOCK_MONOTONIC unless a test injects one.
+//
+// Payload (spec.media): a PayloadSource writes each packet behind its header,
+// filler or an H.264 clip's RFC 6184 payloads (whose probe rides in a header
+// extension); the schedule then follows the clip's access units.
 //
 // Impairments (spec.impair): the sender walks an ImpairedSchedule, which
 // gives it datagrams in the order they leave (a drop never comes up, a
@@ -58,6 +62,7 @@
 #include "metrics/thread_usage.h"
 #include "traffic_gen/gso_send.h"
 #include "traffic_gen/pacing_clock.h"
+#include "traffic_gen/payload_source.h"
 #include "traffic_gen/traffic_spec.h"
 #include "traffic_gen/udp_sender.h"
 
@@ -178,13 +183,14 @@ class Generator {
   // Names, pins and de-slacks the calling thread; "" or why it failed.
   std::string SetUpSenderThread() const;
   void SendStream(GeneratorReport* report);
-  void SendMalformed(MalformedPlan* plan, std::uint64_t index, GeneratorReport* report);
+  void SendMalformed(MalformedPlan* plan, std::uint64_t index, std::size_t packet_length, GeneratorReport* report);
   void Join();
 
   const TrafficSpec spec_;
   const GeneratorHooks hooks_;
   PacingClock& clock_;
   const std::size_t packet_bytes_;
+  PayloadSource payload_;  // what follows each header (spec.media)
   UdpSender sender_;
   std::unique_ptr<GsoSender> gso_;  // spec.gso_segments > 1 only
 

@@ -2,8 +2,8 @@
 
 namespace rxbench::traffic_gen {
 
-ImpairedSchedule::ImpairedSchedule(const TrafficSpec& spec)
-    : schedule_(spec),
+ImpairedSchedule::ImpairedSchedule(const TrafficSpec& spec, const std::vector<std::uint32_t>* media_frames)
+    : schedule_(spec, media_frames),
       plan_(spec.impair, spec.seed, schedule_.total() - schedule_.warmup_end()),
       impairing_(!spec.impair.empty()) {
   LoadFromSchedule();

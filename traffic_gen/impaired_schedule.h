@@ -29,6 +29,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "rtp/rtp_packet.h"
 #include "traffic_gen/impairment.h"
@@ -40,7 +41,8 @@ namespace rxbench::traffic_gen {
 class ImpairedSchedule {
  public:
   // `spec` must pass Validate(); its impair and seed make the plan.
-  explicit ImpairedSchedule(const TrafficSpec& spec);
+  // `media_frames` as for PacketSchedule.
+  explicit ImpairedSchedule(const TrafficSpec& spec, const std::vector<std::uint32_t>* media_frames = nullptr);
 
   bool done() const { return done_; }
   // Packets in the stream (warm-up included), as PacketSchedule counts them.

@@ -16,18 +16,26 @@ std::uint32_t RtpTimestamp(double ticks) {
 
 }  // namespace
 
-PacketSchedule::PacketSchedule(const TrafficSpec& spec)
+PacketSchedule::PacketSchedule(const TrafficSpec& spec, const std::vector<std::uint32_t>* media_frames)
     : shape_(spec.shape),
+      framed_(spec.shape == Shape::kBurst || media_frames != nullptr),
       rate_pps_(spec.rate_pps),
       fps_(spec.fps),
       packets_per_frame_(spec.rate_pps / spec.fps),
       first_sequence_(spec.first_sequence) {
-  warmup_end_ = shape_ == Shape::kBurst ? FrameBoundaryAtOrAfter(spec.warmup_packets) : spec.warmup_packets;
+  if (media_frames != nullptr) {
+    media_first_.reserve(media_frames->size() + 1);
+    media_first_.push_back(0);
+    for (const std::uint32_t n : *media_frames) media_first_.push_back(media_first_.back() + n);
+    packets_per_frame_ = static_cast<double>(media_first_.back()) / static_cast<double>(media_frames->size());
+  }
+  warmup_end_ = framed_ ? FrameBoundaryAtOrAfter(spec.warmup_packets) : spec.warmup_packets;
   total_ = warmup_end_ + spec.TotalPackets();
   header_.payload_type = spec.payload_type;
   header_.ssrc = spec.ssrc;
-  // Frame 0 always holds packet 0: its end, ceil(rate_pps / fps), is >= 1.
-  if (shape_ == Shape::kBurst) frame_end_ = FrameFirstPacket(1);
+  // Frame 0 always holds packet 0: its end, ceil(rate_pps / fps), is >= 1
+  // (a media frame, an access unit, has at least one packet).
+  if (framed_) frame_end_ = FrameFirstPacket(1);
   UpdateCurrent();
 }
 
@@ -35,11 +43,15 @@ void PacketSchedule::Advance() {
   if (done()) return;
   ++index_;
   if (done()) return;
-  if (shape_ == Shape::kBurst) EnterFrameOfCurrentPacket();
+  if (framed_) EnterFrameOfCurrentPacket();
   UpdateCurrent();
 }
 
 std::uint64_t PacketSchedule::FrameFirstPacket(std::uint64_t frame) const {
+  if (!media_first_.empty()) {
+    const std::uint64_t frames = media_first_.size() - 1;
+    return frame / frames * media_first_.back() + media_first_[frame % frames];
+  }
   // f * rate / fps in floating point can land a hair above an integer it
   // should equal (3 * 33.333... may be 100.00000001); snap those so 1000 pps at
   // 30 fps gives frames of 34, 33, 33 rather than 34, 33, 34, 32.
@@ -67,13 +79,19 @@ void PacketSchedule::EnterFrameOfCurrentPacket() {
 void PacketSchedule::UpdateCurrent() {
   const double i = static_cast<double>(index_);
   header_.sequence = static_cast<std::uint16_t>(first_sequence_ + index_);
-  if (shape_ == Shape::kCbr) {
+  if (!framed_) {
     due_ns_ = std::llround(i * kNsPerSecond / rate_pps_);
     header_.timestamp = RtpTimestamp(i * rtp::kVideoClockRate / rate_pps_);
     header_.marker = false;
   } else {
     const double f = static_cast<double>(frame_);
-    due_ns_ = std::llround(f * kNsPerSecond / fps_);
+    // A paced media sender spreads each access unit over its frame interval.
+    double at = f;
+    if (!media_first_.empty() && shape_ == Shape::kCbr) {
+      const std::uint64_t first = FrameFirstPacket(frame_);
+      at += static_cast<double>(index_ - first) / static_cast<double>(FrameFirstPacket(frame_ + 1) - first);
+    }
+    due_ns_ = std::llround(at * kNsPerSecond / fps_);
     header_.timestamp = RtpTimestamp(f * rtp::kVideoClockRate / fps_);
     header_.marker = index_ + 1 == std::min(frame_end_, total_);
   }

@@ -17,6 +17,16 @@
 //          All its packets share timestamp round(f * 90000 / fps) and its last
 //          packet carries the marker bit, as an RTP video packetizer would do.
 //
+// Media (spec.media h264): frames are the clip's access units, given as their
+//          packet counts in clip order and looped; frame f (counted over every
+//          loop) is due at f / fps, carries timestamp round(f * 90000 / fps)
+//          and the marker on its last packet, as for the burst shape. With
+//          shape burst its packets go back to back, the way an encoder
+//          without a pacer hands an access unit to the network; with cbr
+//          they are spread evenly over the frame's interval, as a paced
+//          sender does. rate_pps is then only the stream's length in packets
+//          (TotalPackets()); the access units decide the rate.
+//
 // Warm-up: the spec's warmup_packets come first (for the burst shape rounded
 // up to the end of a frame, so the measured stream starts on a frame), then
 // the measured stream's TotalPackets(), one stream of indices and sequence
@@ -32,6 +42,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "rtp/rtp_packet.h"
 #include "traffic_gen/traffic_spec.h"
@@ -41,7 +52,9 @@ namespace rxbench::traffic_gen {
 class PacketSchedule {
  public:
   // `spec` must pass Validate().
-  explicit PacketSchedule(const TrafficSpec& spec);
+  // `media_frames`: the packets of each access unit of a media clip (not
+  // empty, none 0), which must outlive the schedule; nullptr for filler.
+  explicit PacketSchedule(const TrafficSpec& spec, const std::vector<std::uint32_t>* media_frames = nullptr);
 
   // True once every packet of the stream has been passed by Advance().
   bool done() const { return index_ >= total_; }
@@ -67,9 +80,12 @@ class PacketSchedule {
   void UpdateCurrent();
 
   const Shape shape_;
+  const bool framed_;  // burst or media: packets in frames
   const double rate_pps_;
   const double fps_;
-  const double packets_per_frame_;
+  double packets_per_frame_;
+  // Media: the first packet of each access unit in a loop, and one past the last.
+  std::vector<std::uint64_t> media_first_;
   std::uint64_t warmup_end_ = 0;
   std::uint64_t total_ = 0;
   const std::uint16_t first_sequence_;

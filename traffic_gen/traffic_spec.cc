@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "rtp/probe_extension.h"
 #include "rtp/rtp_packet.h"
 
 namespace rxbench::traffic_gen {
@@ -34,6 +35,20 @@ const char* ToString(Shape shape) {
   switch (shape) {
     case Shape::kCbr: return "cbr";
     case Shape::kBurst: return "burst";
+  }
+  return "unknown";
+}
+
+std::optional<Media> ParseMedia(std::string_view name) {
+  if (name == "filler") return Media::kFiller;
+  if (name == "h264") return Media::kH264;
+  return std::nullopt;
+}
+
+const char* ToString(Media media) {
+  switch (media) {
+    case Media::kFiller: return "filler";
+    case Media::kH264: return "h264";
   }
   return "unknown";
 }
@@ -89,6 +104,17 @@ std::string Validate(const TrafficSpec& spec) {
   if (!spec.malformed.empty() && spec.malformed.rate[kOversize] > 0 &&
       spec.receiver_buffer_bytes + 1 > kMaxUdpPayload) {
     return "oversize datagrams need a receiver buffer below " + std::to_string(kMaxUdpPayload) + " bytes";
+  }
+  if (spec.media == Media::kH264) {
+    if (!std::isfinite(spec.fps) || !(spec.fps > 0)) return "fps must be a positive number for h264 media";
+    // The extension and an FU-A fragment's two header bytes and one of data.
+    if (spec.payload_bytes < rtp::kProbeExtensionBytes + 3) {
+      return "payload_bytes must be at least " + std::to_string(rtp::kProbeExtensionBytes + 3) +
+             " for h264 media (probe extension + the smallest FU-A fragment)";
+    }
+    // GSO cuts one buffer into equal segments; access units' packets differ in size.
+    if (spec.gso_segments > 1) return "gso_segments cannot be combined with h264 media (packets differ in size)";
+    if (spec.fill_pattern) return "fill_pattern (verify-payload) cannot be combined with h264 media";
   }
   const ImpairmentSpec& impair = spec.impair;
   for (const double rate : {impair.loss, impair.duplicate, impair.reorder}) {

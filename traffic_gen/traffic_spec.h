@@ -22,6 +22,15 @@ namespace rxbench::traffic_gen {
 //           are what stress a receiver's socket buffer and wake-up latency.
 enum class Shape { kCbr, kBurst };
 
+// What the packets carry.
+//   kFiller: the probe, then filler (rtp_packet.h): today's synthetic stream.
+//   kH264:   an H.264 clip packetised as RFC 6184 does (media/rtp_h264.h), one
+//            access unit per frame at fps, looped; the probe rides in an
+//            RFC 8285 header extension (rtp/probe_extension.h) and payload_bytes
+//            bounds extension + H.264 payload, so datagrams are never larger
+//            than filler ones. The clip's bitrate decides the packet rate.
+enum class Media { kFiller, kH264 };
+
 struct TrafficSpec {
   double rate_pps = 2000;            // packets per second (average)
   std::size_t payload_bytes = 1200;  // RTP payload, >= rtp::kProbeBytes
@@ -81,6 +90,10 @@ struct TrafficSpec {
   std::uint64_t lock_step_packets = 0;
   std::uint64_t seed = 1;  // of the malformed datagrams and the impairments (independent draws)
   std::size_t receiver_buffer_bytes = 4096;
+  Media media = Media::kFiller;
+  // kH264: the Annex B file; "" = media::DefaultH264ClipPath(), which
+  // tools/make_h264_clip.py makes. Its frame rate is `fps`.
+  std::string media_clip;
 
   // The measured stream: packet_count if set, else llround(rate_pps * duration_s).
   std::uint64_t TotalPackets() const;
@@ -89,6 +102,9 @@ struct TrafficSpec {
 // "cbr" or "burst"; nullopt for anything else.
 std::optional<Shape> ParseShape(std::string_view name);
 const char* ToString(Shape shape);
+// "filler" or "h264"; nullopt for anything else.
+std::optional<Media> ParseMedia(std::string_view name);
+const char* ToString(Media media);
 
 // Packets per second that carry `bits_per_second` on the wire, counting every
 // packet as IPv4 header (20, no options) + UDP header (8) + RTP fixed header
