@@ -4,6 +4,8 @@
 #include <gst/app/gstappsrc.h>
 #include <xxhash.h>
 
+#include <algorithm>
+#include <cmath>
 #include <thread>
 
 #include "pipeline/pipeline.h"
@@ -20,8 +22,8 @@ std::uint64_t FrameChecksum(GstBuffer* frame) {
   return sum;
 }
 
-bool DecodeReference(const std::vector<std::vector<std::uint8_t>>& packets, std::uint32_t loop_ticks,
-                     FrameReference* reference, std::string* error) {
+bool DecodeReference(const std::vector<std::vector<std::uint8_t>>& packets, double ticks_per_frame,
+                     std::uint32_t frames_per_loop, FrameReference* reference, std::string* error) {
   EnsureGstInit();
   if (packets.empty()) {
     *error = "reference: no packets";
@@ -34,7 +36,8 @@ bool DecodeReference(const std::vector<std::vector<std::uint8_t>>& packets, std:
     return false;
   }
   reference->rtp_base = first.timestamp;
-  reference->loop_ticks = loop_ticks;
+  reference->ticks_per_frame = ticks_per_frame;
+  reference->frames_per_loop = frames_per_loop;
   reference->checksums.clear();
 
   // Each packet's PTS is its timestamp's offset from the first: the decoded
@@ -102,6 +105,25 @@ bool DecodeReference(const std::vector<std::vector<std::uint8_t>>& packets, std:
     return false;
   }
   return true;
+}
+
+bool ClipReference(const media::H264Clip& clip, double fps, FrameReference* reference, std::string* error) {
+  std::vector<std::vector<std::uint8_t>> packets;
+  packets.reserve(clip.payloads.size());
+  rtp::Header header;
+  std::uint64_t unit = 0;
+  for (const media::RtpPayload& payload : clip.payloads) {
+    header.timestamp = static_cast<std::uint32_t>(std::llround(static_cast<double>(unit) * 90000.0 / fps));
+    header.marker = payload.last_of_access_unit;
+    std::vector<std::uint8_t> packet(rtp::kHeaderBytes + payload.size);
+    rtp::WriteHeader(header, packet.data());
+    std::copy_n(clip.bytes.data() + payload.offset, payload.size, packet.data() + rtp::kHeaderBytes);
+    packets.push_back(std::move(packet));
+    ++header.sequence;
+    unit += payload.last_of_access_unit;
+  }
+  return DecodeReference(packets, 90000.0 / fps, static_cast<std::uint32_t>(clip.packets_per_unit.size()), reference,
+                         error);
 }
 
 }  // namespace rxbench::harness

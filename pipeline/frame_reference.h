@@ -12,10 +12,13 @@
 
 #include <gst/gst.h>
 
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <unordered_map>
 #include <vector>
+
+#include "media/h264_clip.h"
 
 namespace rxbench::harness {
 
@@ -24,14 +27,16 @@ namespace rxbench::harness {
 std::uint64_t FrameChecksum(GstBuffer* frame);
 
 struct FrameReference {
-  std::uint32_t rtp_base = 0;    // the RTP timestamp of the stream's first frame
-  std::uint32_t loop_ticks = 0;  // a looping sender's clip length in 90 kHz ticks; 0: no loop
+  std::uint32_t rtp_base = 0;                                  // the RTP timestamp of the stream's first frame
+  double ticks_per_frame = 3000;                               // 90 kHz ticks from one frame to the next (90000 / fps)
+  std::uint32_t frames_per_loop = 0;                           // a looping sender's clip length in frames; 0: no loop
   std::unordered_map<std::uint32_t, std::uint64_t> checksums;  // by Key()
 
-  // A frame's place in the clip: 90 kHz ticks since rtp_base, modulo the loop.
+  // A frame's place in the clip: frames since rtp_base (a sender rounds each
+  // frame's timestamp to a tick), modulo the loop.
   std::uint32_t Key(std::uint32_t rtp_timestamp) const {
-    const std::uint32_t since = rtp_timestamp - rtp_base;
-    return loop_ticks > 0 ? since % loop_ticks : since;
+    const auto frame = static_cast<std::uint64_t>(std::llround((rtp_timestamp - rtp_base) / ticks_per_frame));
+    return static_cast<std::uint32_t>(frames_per_loop > 0 ? frame % frames_per_loop : frame);
   }
 };
 
@@ -39,7 +44,11 @@ struct FrameReference {
 // pass of the clip) without loss. rtp_base is the first packet's timestamp.
 // False with a one-line *error when the pipeline cannot run or decodes
 // nothing.
-bool DecodeReference(const std::vector<std::vector<std::uint8_t>>& packets, std::uint32_t loop_ticks,
-                     FrameReference* reference, std::string* error);
+bool DecodeReference(const std::vector<std::vector<std::uint8_t>>& packets, double ticks_per_frame,
+                     std::uint32_t frames_per_loop, FrameReference* reference, std::string* error);
+
+// The reference of what the generator sends with `--media h264`: one loop of
+// `clip` at `fps`, timestamps from 0 (traffic_gen/packet_schedule.h).
+bool ClipReference(const media::H264Clip& clip, double fps, FrameReference* reference, std::string* error);
 
 }  // namespace rxbench::harness

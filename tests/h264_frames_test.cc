@@ -113,7 +113,7 @@ ReceiveReport Receive(const std::string& preset, const FrameReference* reference
 FrameReference LossFree() {
   FrameReference reference;
   std::string error;
-  EXPECT_TRUE(DecodeReference(Clip().packets, 0, &reference, &error)) << error;
+  EXPECT_TRUE(DecodeReference(Clip().packets, kTicksPerFrame, 0, &reference, &error)) << error;
   return reference;
 }
 
@@ -144,11 +144,12 @@ TEST(H264FramesTest, ReferenceIsTheStraightDecode) {
     ASSERT_NE(it, reference.checksums.end()) << i;
     EXPECT_EQ(it->second, Clip().decoded[i]) << "frame " << i;
   }
-  // A looping sender's timestamps run on: frame 0 of the next pass is frame 0.
+  // A looping sender's timestamps run on: frame 31 is the next pass's frame 1.
   FrameReference looping;
   looping.rtp_base = 1000;
-  looping.loop_ticks = kFrames * kTicksPerFrame;
-  EXPECT_EQ(looping.Key(1000 + 31 * kTicksPerFrame), kTicksPerFrame);
+  looping.frames_per_loop = kFrames;
+  EXPECT_EQ(looping.Key(1000 + 31 * kTicksPerFrame), 1u);
+  EXPECT_EQ(looping.Key(1000 + 31 * kTicksPerFrame - 1), 1u);  // rounded to a tick
 }
 
 // Nothing lost: every frame depayloaded, decoded, and the same as the
