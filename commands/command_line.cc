@@ -173,8 +173,13 @@ void AddReceiveOptions(CLI::App* app, Options* o) {
   app->add_option("--rcvbuf", o->spec.receive.socket.rcvbuf_bytes, "receive socket buffer bytes")
       ->capture_default_str()
       ->check(Between(0, 1 << 30));
-  app->add_option("--pipeline", o->spec.receive.pipeline.description,
-                  "pipeline description with 'appsrc name=src' and an element 'name=sink'");
+  CLI::Option* pipeline = app->add_option("--pipeline", o->spec.receive.pipeline.description,
+                                          "pipeline description with 'appsrc name=src' and an element 'name=sink'");
+  app->add_option("--pipeline-preset", o->pipeline_preset,
+                  "a named pipeline instead of --pipeline: production (the default), h264 (depayload and decode "
+                  "RFC 6184 H.264: frame counts, damage, decoder CPU), h264-depay (depayload only)")
+      ->check(CLI::IsMember(PresetNames()))
+      ->excludes(pipeline);
   app->add_option("--measure", o->measure, "full: per-packet timestamps and histograms; minimal: counts only")
       ->check(CLI::IsMember({"full", "minimal"}));
   app->add_flag("--kernel-timestamps", o->spec.receive.socket.kernel_timestamps,
@@ -509,6 +514,10 @@ spec::ReceiveSideSpec MakeReceiveSide(const Options& o) {
   if (o.payload_type) r.receiver.expected_payload_type = static_cast<std::uint8_t>(*o.payload_type);
   CheckCpu("--cpu-receiver", r.receiver.cpu);
   CheckCpu("--cpu-pipeline", r.pipeline.cpu);
+  if (!o.pipeline_preset.empty()) {
+    r.pipeline.description = PresetDescription(o.pipeline_preset);
+    r.pipeline.preset = o.pipeline_preset;
+  }
   if (!r.pipeline.description.empty()) {
     std::string error;
     if (!Pipeline::Create(r.pipeline.description, -1, nullptr, &error)) throw UsageError{error};

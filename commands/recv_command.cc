@@ -7,6 +7,8 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <optional>
+#include <string>
 #include <thread>
 
 #include "commands/host_port.h"
@@ -211,6 +213,13 @@ void PrintSummary(const RunResult& r, const SenderAccount& sender) {
       "%.3f s window\n",
       r.cpu_ns_per_packet_receive_path, r.cpu_ns_per_packet_receiver, r.cpu_ns_per_packet_pipeline,
       static_cast<unsigned long long>(r.window_packets), r.window_s);
+  if (r.frames) {
+    const auto count = [](const std::optional<std::uint64_t>& n) { return n ? std::to_string(*n) : std::string("-"); };
+    std::printf("recv: frames sent %s, depayloaded %llu, decoded %s, damaged %s\n", count(r.frames->sent).c_str(),
+                static_cast<unsigned long long>(r.frames->depayloaded), count(r.frames->decoded).c_str(),
+                count(r.frames->damaged).c_str());
+  }
+  if (r.receive_share) std::printf("recv: receive share %.1f %% of the receive path\n", 100 * *r.receive_share);
 }
 
 }  // namespace

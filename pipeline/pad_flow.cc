@@ -1,5 +1,6 @@
 #include "pipeline/pad_flow.h"
 
+#include <set>
 #include <string>
 
 #include "pipeline/element_names.h"
@@ -95,6 +96,16 @@ std::uint64_t PadFlow::CountedOut(GstPad* src_pad) const {
 
 PipelineCounts PadFlow::Count(GstElement* pipeline, GstElement* source, GstElement* sink) const {
   PipelineCounts c;
+  // The sink, and every element downstream of it (a depayloader's: they
+  // carry frames, not packets).
+  std::set<GstElement*> past;
+  for (GstElement* e = sink; e != nullptr && past.insert(e).second;) {
+    GstPad* src = gst_element_get_static_pad(e, "src");
+    GstPad* peer = src != nullptr ? gst_pad_get_peer(src) : nullptr;
+    if (src != nullptr) gst_object_unref(src);
+    e = peer != nullptr ? GST_PAD_PARENT(peer) : nullptr;
+    if (peer != nullptr) gst_object_unref(peer);
+  }
   ForEachElement(pipeline, [&](GstElement* e) {
     if (GST_IS_BIN(e)) return;
     const std::string factory = FactoryName(e);
@@ -113,7 +124,7 @@ PipelineCounts PadFlow::Count(GstElement* pipeline, GstElement* source, GstEleme
     if (e == source) {
       c.source_out = flow.out;
       c.source_level = flow.level;
-    } else if (e != sink) {
+    } else if (past.count(e) == 0) {
       c.downstream.push_back(flow);
     }
     if (factory == "rtpjitterbuffer") {

@@ -28,6 +28,8 @@ class PadFlow {
   PadFlow& operator=(const PadFlow&) = delete;
 
   // Counts so far, per element; final after a drain to end-of-stream.
+  // `sink`: where packets end (the sink, or a depayloader): it and every
+  // element past it are left out.
   PipelineCounts Count(GstElement* pipeline, GstElement* source, GstElement* sink) const;
 
  private:

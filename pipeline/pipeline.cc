@@ -1,8 +1,11 @@
 #include "pipeline/pipeline.h"
 
 #include <gio/gio.h>
+#include <gst/base/gstbasesrc.h>
 #include <unistd.h>
 
+#include <cstring>
+#include <initializer_list>
 #include <thread>
 
 namespace rxbench::harness {
@@ -24,6 +27,48 @@ bool GiveSocket(GstElement* udpsrc, int fd, GstCaps* caps, std::string* error) {
   g_object_set(udpsrc, "socket", socket, "close-socket", FALSE, "caps", caps, nullptr);
   g_object_unref(socket);
   return true;
+}
+
+bool KlassHas(GstElement* element, const char* part) {
+  GstElementFactory* factory = gst_element_get_factory(element);
+  if (factory == nullptr) return false;
+  const char* klass = gst_element_factory_get_metadata(factory, GST_ELEMENT_METADATA_KLASS);
+  return klass != nullptr && std::strstr(klass, part) != nullptr;
+}
+
+// The first element of the bin, in data-flow order from the source, whose
+// class names all of `parts`.
+GstElement* FindByKlass(GstElement* source, std::initializer_list<const char*> parts) {
+  for (GstElement* element = source; element != nullptr;) {
+    bool all = true;
+    for (const char* part : parts) all = all && KlassHas(element, part);
+    if (all) return element;
+    GstPad* src = gst_element_get_static_pad(element, "src");
+    GstPad* peer = src != nullptr ? gst_pad_get_peer(src) : nullptr;
+    if (src != nullptr) gst_object_unref(src);
+    element = peer != nullptr ? GST_PAD_PARENT(peer) : nullptr;
+    if (peer != nullptr) gst_object_unref(peer);
+  }
+  return nullptr;
+}
+
+// Elements that push from a thread of their own.
+bool StartsThread(GstElement* element) {
+  GstElementFactory* factory = gst_element_get_factory(element);
+  const std::string name = factory != nullptr ? GST_OBJECT_NAME(factory) : "";
+  return GST_IS_BASE_SRC(element) || name == "queue" || name == "queue2" || name == "multiqueue" ||
+         name == "rtpjitterbuffer";
+}
+
+GstElement* ThreadOwner(GstElement* element) {
+  while (element != nullptr && !StartsThread(element)) {
+    GstPad* sink = gst_element_get_static_pad(element, "sink");
+    GstPad* peer = sink != nullptr ? gst_pad_get_peer(sink) : nullptr;
+    if (sink != nullptr) gst_object_unref(sink);
+    element = peer != nullptr ? GST_PAD_PARENT(peer) : nullptr;
+    if (peer != nullptr) gst_object_unref(peer);
+  }
+  return element;
 }
 
 }  // namespace
@@ -78,6 +123,9 @@ std::unique_ptr<Pipeline> Pipeline::Create(const std::string& description, int u
     else gst_caps_unref(current);
     gst_caps_unref(caps);
   }
+  p->depayloader_ = FindByKlass(p->source_, {"Depayloader"});
+  p->decoder_ = FindByKlass(p->source_, {"Decoder", "Video"});
+  if (p->decoder_ != nullptr) p->decoder_thread_owner_ = ThreadOwner(p->decoder_);
   p->flow_ = std::make_unique<PadFlow>(parsed);
   p->bus_ = std::make_unique<BusWatch>(parsed, std::move(on_thread));
   return p;

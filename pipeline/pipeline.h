@@ -36,6 +36,14 @@ class Pipeline {
   GstAppSrc* appsrc() const { return appsrc_; }  // nullptr for udpsrc
   GstElement* source() const { return source_; }
   GstElement* sink() const { return sink_; }
+  // The first RTP depayloader and the first video decoder of the pipeline
+  // (by their factories' class), nullptr where it has none.
+  GstElement* depayloader() const { return depayloader_; }
+  GstElement* decoder() const { return decoder_; }
+  // The element whose streaming thread runs the decoder: the nearest element
+  // upstream of it that starts a thread of its own (a queue, the
+  // jitterbuffer, the source). nullptr without a decoder.
+  GstElement* decoder_thread_owner() const { return decoder_thread_owner_; }
 
   bool Play(std::string* error);
   // Ends the stream at the source and waits until end-of-stream reached the
@@ -69,7 +77,8 @@ class Pipeline {
   // elements queue is not discarded until Stop(). Follow with Stop().
   void FlushFromSource();
   // Counts at the pads; final after DrainToEos, or after FlushFromSource.
-  PipelineCounts Counts() const { return flow_->Count(pipeline_, source_, sink_); }
+  // Packets only: a depayloader's frames and the elements past it are not.
+  PipelineCounts Counts() const { return flow_->Count(pipeline_, source_, depayloader_ ? depayloader_ : sink_); }
   // To NULL: every streaming thread has left the pipeline's elements.
   void Stop();
   // First error posted on the bus, "" if none.
@@ -83,6 +92,9 @@ class Pipeline {
   GstElement* source_ = nullptr;
   GstElement* sink_ = nullptr;
   GstAppSrc* appsrc_ = nullptr;
+  GstElement* depayloader_ = nullptr;  // borrowed: the bin holds them
+  GstElement* decoder_ = nullptr;
+  GstElement* decoder_thread_owner_ = nullptr;
   std::unique_ptr<PadFlow> flow_;
   std::unique_ptr<BusWatch> bus_;
 };

@@ -20,6 +20,18 @@ std::string CheckDescription(const std::string& description) {
   return "";
 }
 
+const std::vector<std::string>& PresetNames() {
+  static const std::vector<std::string> names = {"production", "h264", "h264-depay"};
+  return names;
+}
+
+const char* PresetDescription(const std::string& preset) {
+  if (preset == "production") return kDefaultPipeline;
+  if (preset == "h264") return kH264Pipeline;
+  if (preset == "h264-depay") return kH264DepayPipeline;
+  return nullptr;
+}
+
 std::string WithUdpsrc(const std::string& description) {
   return std::regex_replace(description, AppsrcElement(), "udpsrc name=src ", std::regex_constants::format_first_only);
 }

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace rxbench::harness {
 
@@ -23,6 +24,32 @@ inline constexpr char kDefaultPipeline[] =
     "! queue max-size-buffers=0 max-size-bytes=0 max-size-time=500000000 "
     "! rtpjitterbuffer latency=0 "
     "! fakesink name=sink sync=false async=false enable-last-sample=false";
+
+// The presets `--pipeline-preset` names. The H.264 ones receive RFC 6184
+// video (the source's caps, kRtpCaps, say so: without them the depayloader
+// decodes nothing): the jitterbuffer as in production, the depayloader, and
+// then (h264) the decoder on a thread of its own behind a queue, so that its
+// CPU is the decoder's alone and the per-thread table can name it. One
+// decoder thread (max-threads=1): libav would otherwise start a worker per
+// core, which the run cannot tell apart from the rest of the machine's work.
+inline constexpr char kH264DepayPipeline[] =
+    "appsrc name=src is-live=true format=time do-timestamp=true max-bytes=16000000 leaky-type=downstream "
+    "! rtpjitterbuffer latency=0 "
+    "! rtph264depay name=depay "
+    "! fakesink name=sink sync=false async=false enable-last-sample=false";
+inline constexpr char kH264Pipeline[] =
+    "appsrc name=src is-live=true format=time do-timestamp=true max-bytes=16000000 leaky-type=downstream "
+    "! rtpjitterbuffer latency=0 "
+    "! rtph264depay name=depay "
+    "! queue max-size-buffers=0 max-size-bytes=0 max-size-time=500000000 "
+    "! avdec_h264 name=decoder max-threads=1 "
+    "! fakesink name=sink sync=false async=false enable-last-sample=false";
+
+// The description a preset names ("production", "h264", "h264-depay");
+// nullptr for any other name.
+const char* PresetDescription(const std::string& preset);
+// Every preset's name, in the order `--help` lists them.
+const std::vector<std::string>& PresetNames();
 
 // The payload type in kRtpCaps, and the generator's default.
 inline constexpr int kDefaultPayloadType = 96;

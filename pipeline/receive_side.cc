@@ -26,6 +26,7 @@ ReceiveSide::~ReceiveSide() {
   for (Stream& s : streams_) s.pipeline.reset();
   for (Stream& s : streams_) {
     if (s.sink) s.sink->Detach();
+    if (s.frames) s.frames->Detach();
   }
   for (const receivers::UdpSocket& socket : sockets_) close(socket.fd);
 }
@@ -133,15 +134,27 @@ bool ReceiveSide::Start(std::string* error) {
     sink_config.verify_payload = spec_.measurement.verify_payload;
     sink_config.observer = hooks_.observer;
     sink_config.window = &window_;
+    if (!report_.is_null) {
+      stream.pipeline = Pipeline::Create(
+          spec_.pipeline.description.empty() ? kDefaultPipeline : spec_.pipeline.description,
+          report_.is_udpsrc ? sockets_[k].fd : -1,
+          [this, k](pid_t tid, GstElement* owner) { OnStreamingThread(k, tid, owner); }, error,
+          spec_.receiver.expected_payload_type.value_or(kDefaultPayloadType));
+      if (!stream.pipeline) return false;
+    }
+    // Where the pipeline depayloads, packets end at the depayloader and frames
+    // go on to the sink.
+    GstElement* depay = stream.pipeline ? stream.pipeline->depayloader() : nullptr;
+    if (depay != nullptr) {
+      stream.frames = std::make_unique<FrameProbe>(hooks_.frame_reference, &window_);
+      sink_config.on_packet = [frames = stream.frames.get()](GstBuffer* packet, const stamps::PacketStamp& stamp) {
+        frames->OnPacket(packet, stamp);
+      };
+    }
     stream.sink = std::make_unique<SinkProbe>(sink_config);
-    if (report_.is_null) continue;
-    stream.pipeline = Pipeline::Create(
-        spec_.pipeline.description.empty() ? kDefaultPipeline : spec_.pipeline.description,
-        report_.is_udpsrc ? sockets_[k].fd : -1,
-        [this, k](pid_t tid, GstElement* owner) { OnStreamingThread(k, tid, owner); }, error,
-        spec_.receiver.expected_payload_type.value_or(kDefaultPayloadType));
-    if (!stream.pipeline) return false;
-    stream.sink->Attach(stream.pipeline->sink());
+    if (!stream.pipeline) continue;
+    stream.sink->Attach(depay != nullptr ? depay : stream.pipeline->sink());
+    if (stream.frames) stream.frames->Attach(depay, stream.pipeline->decoder(), stream.pipeline->sink());
     if (!stream.pipeline->Play(error)) return false;
   }
   report_.receiver_threads = report_.is_udpsrc ? static_cast<int>(many.streams) : static_cast<int>(many.receivers);
@@ -191,7 +204,11 @@ void ReceiveSide::OnStreamingThread(std::size_t stream, pid_t tid, GstElement* o
     if (stream == 0) receiver_tid_ = tid;
     return;
   }
-  roles_->Announce(tid, ThreadRole::kPipeline, ReportedName(owner));
+  if (pipeline != nullptr && owner == pipeline->decoder_thread_owner()) {
+    roles_->AnnounceDecoder(tid, platform::CurrentThreadName());
+  } else {
+    roles_->Announce(tid, ThreadRole::kPipeline, ReportedName(owner));
+  }
   if (spec_.pipeline.cpu >= 0) platform::PinThread(0, spec_.pipeline.cpu);
 }
 
@@ -284,7 +301,8 @@ void ReceiveSide::OpenWindow() {
   // threads) are pinned now, with the rest of the pipeline.
   if (spec_.pipeline.cpu >= 0) {
     for (const platform::ThreadSample& t : platform::TakeThreadCensus().threads) {
-      if (roles_->Identify(t.tid, t.comm).role == ThreadRole::kPipeline) platform::PinThread(t.tid, spec_.pipeline.cpu);
+      const ThreadRole role = roles_->Identify(t.tid, t.comm).role;
+      if (role == ThreadRole::kPipeline || role == ThreadRole::kDecoder) platform::PinThread(t.tid, spec_.pipeline.cpu);
     }
   }
   counters_.Start();
@@ -338,8 +356,12 @@ ReceiveReport ReceiveSide::Finish(double drain_timeout_s) {
     if (std::string bus = pipeline->BusError(); !bus.empty()) {
       error = bus;
     } else {
+      // Frames still move past the last packet while the decoder works
+      // through what is queued for it.
       const SinkProbe* sink = streams_[k].sink.get();
-      const Pipeline::Drain drain = pipeline->DrainToEos(drain_timeout_s, [sink] { return sink->delivered(); });
+      const FrameProbe* frames = streams_[k].frames.get();
+      const Pipeline::Drain drain = pipeline->DrainToEos(
+          drain_timeout_s, [sink, frames] { return sink->delivered() + (frames ? frames->at_sink() : 0); });
       report_.pipeline_flushed |= drain != Pipeline::Drain::kEndOfStream;
       if (drain == Pipeline::Drain::kTimedOut) {
         error = "pipeline still moving " + std::to_string(drain_timeout_s) +
@@ -350,6 +372,7 @@ ReceiveReport ReceiveSide::Finish(double drain_timeout_s) {
     }
     pipeline->Stop();
     streams_[k].sink->Detach();
+    if (streams_[k].frames) streams_[k].frames->Detach();
     if (std::string bus = pipeline->BusError(); !bus.empty() && error.empty()) error = bus;
     if (!error.empty() && streams_.size() > 1) error = "stream " + std::to_string(k) + ": " + error;
     if (report_.error.empty()) report_.error = error;
@@ -376,6 +399,7 @@ ReceiveReport ReceiveSide::Stop() {
     stream_pipelines_[k] = std::move(counts);
     pipeline->Stop();
     streams_[k].sink->Detach();
+    if (streams_[k].frames) streams_[k].frames->Detach();
     if (report_.error.empty()) report_.error = pipeline->BusError();
   }
   report_.stopped_without_drain = true;
@@ -472,6 +496,8 @@ void ReceiveSide::ReadFinalCounts() {
     }
   }
   report_.busy_poll_no_effect = receivers::BusyPollNoEffect(spec_.receiver.strategy.wait, report_.napi_id);
+  // Frames are one stream's: media is sent as one stream (traffic_spec.h).
+  if (streams_.size() == 1 && streams_.front().frames) report_.frames = streams_.front().frames->result();
 }
 
 }  // namespace rxbench::harness

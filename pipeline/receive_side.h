@@ -41,6 +41,8 @@
 #include "metrics/measurement_window.h"
 #include "metrics/perf_counters.h"
 #include "metrics/syscall_counter.h"
+#include "pipeline/frame_probe.h"
+#include "pipeline/frame_reference.h"
 #include "pipeline/pipeline.h"
 #include "pipeline/pipeline_counts.h"
 #include "pipeline/sink_probe.h"
@@ -63,6 +65,10 @@ struct ReceiveSideHooks {
   // Lock-step: the receiver reads only what the generator released (not
   // owned; outlives the receive side). nullptr: it reads what comes.
   receivers::ReadGate* read_gate = nullptr;
+  // A loss-free decode of the stream the sender sends (not owned; outlives
+  // the receive side): decoded frames are judged damaged against it.
+  // nullptr: none (a third party's stream), damage is unknown.
+  const FrameReference* frame_reference = nullptr;
 };
 
 // Everything the receive side counted and measured, as plain data.
@@ -71,6 +77,7 @@ struct ReceiveReport {
   bool gro = false;                    // the socket has UDP_GRO on: it may drop a coalesced datagram whole
   receivers::ReceiverResult receiver;  // empty for udpsrc
   SinkResult sink;                     // empty for null
+  std::optional<FrameResult> frames;   // where the pipeline depayloads
   PipelineCounts pipeline;
   bool pipeline_flushed = false;  // it stalled while draining and was flushed
   // Stop() rather than Finish(): not drained; what each element held (what
@@ -189,7 +196,8 @@ class ReceiveSide {
   struct Stream {
     std::uint32_t ssrc = 0;
     std::unique_ptr<SinkProbe> sink;
-    // Declared after the sink probe, so that on every path the pipeline is
+    std::unique_ptr<FrameProbe> frames;  // where the pipeline depayloads
+    // Declared after the sink and frame probes, so that on every path the pipeline is
     // stopped (by its destructor) before the probe is destroyed: no streaming
     // thread can still be inside the probe.
     std::unique_ptr<Pipeline> pipeline;

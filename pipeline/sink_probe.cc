@@ -48,8 +48,8 @@ class ReadView {
 
 SinkProbe::~SinkProbe() { Detach(); }
 
-void SinkProbe::Attach(GstElement* sink) {
-  pad_ = gst_element_get_static_pad(sink, "sink");
+void SinkProbe::Attach(GstElement* element) {
+  pad_ = gst_element_get_static_pad(element, "sink");
   probe_id_ =
       gst_pad_add_probe(pad_, static_cast<GstPadProbeType>(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST),
                         &SinkProbe::OnData, this, nullptr);
@@ -83,7 +83,7 @@ void SinkProbe::OnBuffer(GstBuffer* buffer, std::uint64_t now_ns, bool in_window
   SinkResult& r = result_;
   ++r.delivered;
   delivered_.store(r.delivered, std::memory_order_relaxed);
-  if (!config_.measure && !config_.observer && !config_.verify_payload) return;
+  if (!config_.measure && !config_.observer && !config_.verify_payload && !config_.on_packet) return;
 
   std::optional<stamps::PacketStamp> stamp;
   if (config_.receiver_stamps) stamp = stamps::ReadStamp(buffer, config_.stamp_epoch_ns, now_ns);
@@ -97,10 +97,12 @@ void SinkProbe::OnBuffer(GstBuffer* buffer, std::uint64_t now_ns, bool in_window
     }
     if (!stamp) {
       if (config_.receiver_stamps) ++r.unstamped;
+      if (config_.on_packet) config_.on_packet(buffer, packet);
       if (config_.measure) Record(packet, false, now_ns, in_window);
       return;
     }
   }
+  if (config_.on_packet) config_.on_packet(buffer, *stamp);
   if (config_.measure) Record(*stamp, true, now_ns, in_window);
 }
 

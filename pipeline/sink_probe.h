@@ -1,6 +1,8 @@
 // Measures delivery where it counts: a pad probe on the sink element's sink pad
 // sees every RTP packet that made it through the pipeline, on the streaming
-// thread that delivers it.
+// thread that delivers it. Where the pipeline depayloads, packets end at the
+// depayloader: the probe then sits on its sink pad (frames beyond it:
+// frame_probe.h).
 //
 // Per packet (measure=full): sequence gaps, duplicates and reordering over the
 // whole run, and inside the measurement window send -> sink latency, push ->
@@ -44,6 +46,9 @@ struct SinkProbeConfig {
   bool verify_payload = false;                           // check every payload byte
   std::function<void(const DeliveredPacket&)> observer;  // tests only
   const metrics::MeasurementWindow* window = nullptr;    // nullptr: always recording
+  // Every packet that is an RTP packet, with what was read of it (on the
+  // probe's streaming thread, whatever `measure`): frame_probe.h's input.
+  std::function<void(GstBuffer*, const stamps::PacketStamp&)> on_packet;
 };
 
 struct SinkResult {
@@ -66,7 +71,8 @@ class SinkProbe {
   explicit SinkProbe(SinkProbeConfig config) : config_(std::move(config)) {}
   ~SinkProbe();
 
-  void Attach(GstElement* sink);
+  // On `element`'s sink pad: the sink's, or the depayloader's.
+  void Attach(GstElement* element);
   void Detach();
   // Any thread: packets delivered so far.
   std::uint64_t delivered() const { return delivered_.load(std::memory_order_relaxed); }

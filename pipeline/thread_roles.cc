@@ -14,6 +14,7 @@ const char* ToString(ThreadRole role) {
     case ThreadRole::kGenerator: return "generator";
     case ThreadRole::kHarness: return "harness";
     case ThreadRole::kOther: return "other";
+    case ThreadRole::kDecoder: return "decoder";
   }
   return "other";
 }
@@ -36,10 +37,18 @@ void ThreadRoles::Announce(pid_t tid, ThreadRole role, const std::string& name) 
   announced_[tid] = ThreadIdentity{role, name};
 }
 
+void ThreadRoles::AnnounceDecoder(pid_t tid, const std::string& comm) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  announced_[tid] = ThreadIdentity{ThreadRole::kDecoder, "decoder"};
+  decoder_comms_.insert(comm);
+}
+
 ThreadIdentity ThreadRoles::Identify(pid_t tid, const std::string& comm) const {
+  bool decoder_comm = false;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (auto it = announced_.find(tid); it != announced_.end()) return it->second;
+    decoder_comm = decoder_comms_.count(comm) > 0;
   }
   if (tid == harness_) return {ThreadRole::kHarness, "harness"};
   // io_uring's workers run requests the receiver submitted (named after the
@@ -49,7 +58,10 @@ ThreadIdentity ThreadRoles::Identify(pid_t tid, const std::string& comm) const {
       return {ThreadRole::kReceiver, "receiver:" + comm.substr(0, 7)};
     }
   }
-  if (existing_.count(tid) == 0) return {ThreadRole::kPipeline, "pipeline:" + comm};
+  if (existing_.count(tid) == 0) {
+    if (decoder_comm) return {ThreadRole::kDecoder, "decoder"};
+    return {ThreadRole::kPipeline, "pipeline:" + comm};
+  }
   return {ThreadRole::kOther, "other:" + comm};
 }
 

@@ -6,7 +6,9 @@
 // thread is classified when the CPU is attributed: io_uring's kernel workers
 // (comm "iou-wrk-…"/"iou-sqp-…") work for the receiver; a thread born during
 // the run that did not announce itself was started by the pipeline (an
-// element's private thread, such as rtpjitterbuffer's "timer"); a thread that
+// element's private thread, such as rtpjitterbuffer's "timer"), and by the
+// decoder when it carries the decoder thread's name (a thread inherits its
+// creator's: libav's workers, should it start any); a thread that
 // predates the run cannot be attributed to it and stays "other".
 //
 // Thread-safe: announcements come from the threads themselves.
@@ -22,7 +24,9 @@
 
 namespace rxbench::harness {
 
-enum class ThreadRole { kReceiver, kPipeline, kGenerator, kHarness, kOther };
+// kDecoder: the pipeline thread that runs a video decoder (and whatever the
+// decoder starts); its CPU is also the pipeline's in every sum by role.
+enum class ThreadRole { kReceiver, kPipeline, kGenerator, kHarness, kOther, kDecoder };
 
 const char* ToString(ThreadRole role);
 
@@ -59,6 +63,9 @@ class ThreadRoles {
   // Any thread. A later announcement of the same tid wins (GStreamer reuses
   // pooled threads for new tasks).
   void Announce(pid_t tid, ThreadRole role, const std::string& name);
+  // The thread that runs the decoder, with its name (comm) at the time:
+  // threads born later under the same name are the decoder's too.
+  void AnnounceDecoder(pid_t tid, const std::string& comm);
 
   ThreadIdentity Identify(pid_t tid, const std::string& comm) const;
 
@@ -67,6 +74,7 @@ class ThreadRoles {
   const pid_t harness_;
   mutable std::mutex mutex_;
   std::map<pid_t, ThreadIdentity> announced_;
+  std::set<std::string> decoder_comms_;
 };
 
 }  // namespace rxbench::harness

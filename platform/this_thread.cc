@@ -18,6 +18,12 @@ void NameCurrentThread(const char* name) {
   pthread_setname_np(pthread_self(), truncated);
 }
 
+std::string CurrentThreadName() {
+  char name[16] = {};
+  pthread_getname_np(pthread_self(), name, sizeof name);
+  return name;
+}
+
 std::string PinThread(pid_t tid, int cpu) {
   if (cpu < 0 || cpu >= CPU_SETSIZE) return "cpu " + std::to_string(cpu) + " out of range";
   cpu_set_t set;

@@ -14,6 +14,10 @@ pid_t CurrentTid();
 // At most 15 characters are kept (the kernel's limit).
 void NameCurrentThread(const char* name);
 
+// The calling thread's name, as the kernel has it (a thread inherits its
+// creator's: how threads an element starts are told apart).
+std::string CurrentThreadName();
+
 // Pins thread `tid` (0: the calling thread) to `cpu`; "" or why it failed.
 std::string PinThread(pid_t tid, int cpu);
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 
 #include "receivers/strategy.h"
 #include "results/floor_comparability.h"
@@ -25,6 +26,11 @@ struct Row {
   bool impaired = false, sequence_tracked = false;
   std::uint64_t withheld = 0, sent_twice = 0, sent_late = 0;
   std::uint64_t seq_gaps = 0, duplicates = 0, reordered = 0, jitterbuffer_duplicates = 0, jitterbuffer_late = 0;
+  // A depayloading pipeline's frames, medians over the repetitions; -1: unknown.
+  bool frames = false;
+  double frames_sent = -1, depayloaded = -1, decoded = -1, damaged = -1, per_1000_lost = -1;
+  double frame_p50_ms = -1, frame_p99_ms = -1, decoder_us_per_frame = -1, decoder_ns_per_packet = -1;
+  double receive_share_pct = -1;
 };
 
 // Says plainly what --impair did and what the sink made of it: withheld
@@ -111,6 +117,19 @@ void PrintStreams(const RunResult& r, int indent, std::FILE* out) {
                                   : ("worst " + std::to_string(worst)).c_str());
 }
 
+// The frames of a depayloading pipeline, and the receiver's share of the
+// receive path's CPU: how much the strategy matters next to decoding.
+void PrintFrames(const Row& row, int indent, std::FILE* out) {
+  std::fprintf(out,
+               "%*s frames: sent %s, depayloaded %s, decoded %s, damaged %s; lost or damaged per 1000 packets lost "
+               "%s; latency p50 %s ms p99 %s ms; decoder %s us/frame %s ns/packet; receive share %s %%\n",
+               indent, "", Format("%.0f", row.frames_sent).c_str(), Format("%.0f", row.depayloaded).c_str(),
+               Format("%.0f", row.decoded).c_str(), Format("%.0f", row.damaged).c_str(),
+               Format("%.1f", row.per_1000_lost).c_str(), Format("%.2f", row.frame_p50_ms).c_str(),
+               Format("%.2f", row.frame_p99_ms).c_str(), Format("%.0f", row.decoder_us_per_frame).c_str(),
+               Format("%.0f", row.decoder_ns_per_packet).c_str(), Format("%.1f", row.receive_share_pct).c_str());
+}
+
 }  // namespace
 
 void PrintResultsTable(const std::vector<RunResult>& runs, std::FILE* out, bool color) {
@@ -172,6 +191,33 @@ void PrintResultsTable(const std::vector<RunResult>& runs, std::FILE* out, bool 
       row.jitterbuffer_duplicates += r->jitterbuffer_duplicates;
       row.jitterbuffer_late += r->jitterbuffer_late;
     }
+    if (ok.front()->frames) {
+      row.frames = true;
+      // Unknown in any repetition: unknown (-1), never a smaller median.
+      auto known = [&](auto get) {
+        for (const RunResult* r : ok) {
+          if (!r->frames || !get(*r->frames)) return -1.0;
+        }
+        return MedianOf(ok, [&](const RunResult& r) { return static_cast<double>(*get(*r.frames)); });
+      };
+      using F = RunResult::Frames;
+      row.frames_sent = known([](const F& f) { return f.sent; });
+      row.depayloaded = known([](const F& f) { return std::optional<double>(f.depayloaded); });
+      row.decoded = known([](const F& f) { return f.decoded; });
+      row.damaged = known([](const F& f) { return f.damaged; });
+      row.per_1000_lost = known([](const F& f) { return f.lost_or_damaged_per_1000_lost_packets; });
+      auto ms = [](double ns) { return ns < 0 ? -1.0 : ns / 1e6; };
+      row.frame_p50_ms = ms(
+          known([](const F& f) { return f.latency.count > 0 ? std::optional<double>(f.latency.p50) : std::nullopt; }));
+      row.frame_p99_ms = ms(
+          known([](const F& f) { return f.latency.count > 0 ? std::optional<double>(f.latency.p99) : std::nullopt; }));
+      const double per_frame = known([](const F& f) { return f.decoder_cpu_ns_per_frame; });
+      row.decoder_us_per_frame = per_frame < 0 ? -1.0 : per_frame / 1000;
+      row.decoder_ns_per_packet = known([](const F& f) { return f.decoder_cpu_ns_per_packet; });
+    }
+    bool share_known = true;
+    for (const RunResult* r : ok) share_known = share_known && r->receive_share.has_value();
+    if (share_known) row.receive_share_pct = MedianOf(ok, [](const RunResult& r) { return 100 * *r.receive_share; });
     if (ok.front()->latency.count > 0) {
       row.p50_us = MedianOf(ok, [](const RunResult& r) { return r.latency.p50 / 1000; });
       row.p99_us = MedianOf(ok, [](const RunResult& r) { return r.latency.p99 / 1000; });
@@ -246,6 +292,7 @@ void PrintResultsTable(const std::vector<RunResult>& runs, std::FILE* out, bool 
     if (row.impaired) PrintImpairments(row, name_width, out);
     const auto& ok = by_strategy[name];
     if (!ok.empty() && ok.front()->per_stream.size() > 1) PrintStreams(*ok.front(), name_width, out);
+    if (row.frames) PrintFrames(row, name_width, out);
   }
 }
 

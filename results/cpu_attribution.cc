@@ -101,6 +101,12 @@ CpuAttribution AttributeCpu(const CpuWindow& window, const IdentifyThread& ident
       u->packets = packets;
       u->Add(d);
     }
+    // The decoder is a part of the pipeline: its sum by role is the
+    // pipeline's too.
+    if (who.role == ThreadRole::kDecoder) {
+      by_role[ThreadRole::kPipeline].packets = packets;
+      by_role[ThreadRole::kPipeline].Add(d);
+    }
     listed_ns += static_cast<double>(d.cpu_ns);
   }
   CpuAttribution a;
@@ -113,7 +119,9 @@ CpuAttribution AttributeCpu(const CpuWindow& window, const IdentifyThread& ident
   a.receiver = role(ThreadRole::kReceiver);
   a.pipeline = role(ThreadRole::kPipeline);
   a.generator = role(ThreadRole::kGenerator);
+  a.decoder = role(ThreadRole::kDecoder);
   a.receive_path_ns_per_packet = a.receiver.cpu_ns_per_packet + a.pipeline.cpu_ns_per_packet;
+  if (a.receive_path_ns_per_packet > 0) a.receive_share = a.receiver.cpu_ns_per_packet / a.receive_path_ns_per_packet;
   if (a.receiver.run_queue_wait_ns_per_packet && a.pipeline.run_queue_wait_ns_per_packet) {
     a.run_queue_wait_ns_per_packet_receive_side =
         *a.receiver.run_queue_wait_ns_per_packet + *a.pipeline.run_queue_wait_ns_per_packet;

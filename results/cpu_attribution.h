@@ -48,8 +48,14 @@ struct ThreadCpu {
 struct CpuAttribution {
   std::map<std::string, ThreadCpu> threads;  // by reported name; threads of one name summed
   // Sums by role, per receive-side packet (generator: per packet sent).
-  ThreadCpu receiver, pipeline, generator;
-  double receive_path_ns_per_packet = 0;                            // receiver + pipeline
+  // pipeline: every pipeline thread, the decoder's included; decoder: its
+  // thread(s) alone (zero without a decoder).
+  ThreadCpu receiver, pipeline, generator, decoder;
+  double receive_path_ns_per_packet = 0;  // receiver + pipeline
+  // The receiver's part of the receive path (receiver / (receiver +
+  // pipeline)): with a decoding pipeline, how much the receive strategy
+  // matters next to depayloading and decoding. Unknown when nothing was spent.
+  std::optional<double> receive_share;
   double process_ns_per_packet = 0;                                 // every thread of the process
   double unattributed_ns_per_packet = 0;                            // process - every listed thread
   std::optional<double> run_queue_wait_ns_per_packet_receive_side;  // receiver + pipeline

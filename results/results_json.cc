@@ -204,6 +204,21 @@ nlohmann::json Impairments(const std::optional<traffic_gen::ImpairmentReport>& i
 // ns -> us of a distribution figure; null when nothing was measured.
 nlohmann::json Us(const LatencySummary& s, double ns) { return OrNull(s, ns / 1000.0); }
 
+// Null where the pipeline does not depayload.
+nlohmann::json FramesJson(const std::optional<RunResult::Frames>& frames) {
+  if (!frames) return nullptr;
+  const RunResult::Frames& f = *frames;
+  return {{"sent", OrNull(f.sent)},
+          {"depayloaded", f.depayloaded},
+          {"decoded", OrNull(f.decoded)},
+          {"damaged", OrNull(f.damaged)},
+          {"unjudged", f.unjudged},
+          {"lost_or_damaged_per_1000_lost_packets", OrNull(f.lost_or_damaged_per_1000_lost_packets)},
+          {"latency", Latency(f.latency)},
+          {"decoder_cpu_ns_per_frame", OrNull(f.decoder_cpu_ns_per_frame)},
+          {"decoder_cpu_ns_per_packet", OrNull(f.decoder_cpu_ns_per_packet)}};
+}
+
 nlohmann::json ThreadCpuJson(const ThreadCpu& t) {
   return {{"role", ToString(t.role)},
           {"cpu_ns_per_packet", t.cpu_ns_per_packet},
@@ -332,6 +347,8 @@ nlohmann::json IterationJson(const RunResult& r) {
       {"machine_steal_ns_per_packet", OrNull(cpu.machine_steal_ns_per_packet)},
       {"generator_cpu_ns_per_packet", r.generator_cpu_ns_per_packet},
       {"pipeline_threads", r.pipeline_threads},
+      {"receive_share", OrNull(r.receive_share)},
+      {"frames", FramesJson(r.frames)},
       {"latency_p50_ns", OrNull(r.latency, r.latency.p50)},
       {"latency_p90_ns", OrNull(r.latency, r.latency.p90)},
       {"latency_p99_ns", OrNull(r.latency, r.latency.p99)},
@@ -380,7 +397,7 @@ nlohmann::json IterationJson(const RunResult& r) {
   nlohmann::json& pipeline_threads = j["pipeline_thread_cpu"] = nlohmann::json::object();
   for (const auto& [thread, usage] : cpu.threads) {
     threads[thread] = ThreadCpuJson(usage);
-    if (usage.role == ThreadRole::kPipeline) {
+    if (usage.role == ThreadRole::kPipeline || usage.role == ThreadRole::kDecoder) {
       pipeline_threads[thread] = {{"cpu_ns_per_packet", usage.cpu_ns_per_packet},
                                   {"user_ns_per_packet", OrNull(usage.user_ns_per_packet)},
                                   {"sys_ns_per_packet", OrNull(usage.sys_ns_per_packet)}};

@@ -191,6 +191,25 @@ struct RunResult {
   std::optional<double> measure_overhead_pct;
   // Timed occurrences left out because they were interrupted (sampled_cost.h).
   std::uint64_t measure_samples_interrupted = 0;
+  // Where the pipeline depayloads (pipeline/frame_probe.h): frames over the
+  // whole run, latency and the decoder's CPU inside the window.
+  struct Frames {
+    std::optional<std::uint64_t> sent;  // access units the generator sent; unknown for another sender
+    std::uint64_t depayloaded = 0;
+    std::optional<std::uint64_t> decoded;  // unknown without a decoder
+    std::optional<std::uint64_t> damaged;  // unknown without a decoder or a reference
+    std::uint64_t unjudged = 0;            // decoded, with no reference checksum for the frame
+    // (sent - decoded + damaged) per 1 000 packets lost before the
+    // depayloader (sequence gaps there); unknown when any part is, or none lost.
+    std::optional<double> lost_or_damaged_per_1000_lost_packets;
+    LatencySummary latency;  // first packet's send -> frame at the sink
+    std::optional<double> decoder_cpu_ns_per_frame;
+    std::optional<double> decoder_cpu_ns_per_packet;
+  };
+  std::optional<Frames> frames;
+  // The receiver thread's part of the receive path's CPU (cpu_attribution.h).
+  std::optional<double> receive_share;
+
   // phase_timing: the receive loop's phases, thread CPU ns per packet received.
   std::map<std::string, double> phase_ns_per_packet;
 };

@@ -3,6 +3,8 @@
 #include "results/loss_account.h"
 #include "rtp/datagram_check.h"
 
+#include <algorithm>
+
 namespace rxbench::harness {
 namespace {
 
@@ -146,10 +148,14 @@ void SummarizeCpu(const traffic_gen::GeneratorReport& sent, const ReceiveReport&
   r->generator_cpu_ns_per_packet = r->cpu.generator.cpu_ns_per_packet;
   r->ctx_switches_per_packet =
       r->cpu.receiver.voluntary_switches_per_packet + r->cpu.receiver.involuntary_switches_per_packet;
-  for (const auto& [name, thread] : r->cpu.threads) r->pipeline_threads += thread.role == ThreadRole::kPipeline;
-  for (const auto& [tid, identity] : received.identities)
-    r->pipeline_thread_count += identity.role == ThreadRole::kPipeline;
+  for (const auto& [name, thread] : r->cpu.threads) {
+    r->pipeline_threads += thread.role == ThreadRole::kPipeline || thread.role == ThreadRole::kDecoder;
+  }
+  for (const auto& [tid, identity] : received.identities) {
+    r->pipeline_thread_count += identity.role == ThreadRole::kPipeline || identity.role == ThreadRole::kDecoder;
+  }
   r->process_threads = static_cast<int>(received.census_end.threads.size());
+  r->receive_share = r->cpu.receive_share;
 
   const std::uint64_t n = received.window_delivered;
   for (const auto& [name, value] : received.counters) r->counters_per_packet[CounterKey(name)] = PerPacket(value, n);
@@ -171,6 +177,35 @@ void SummarizeCpu(const traffic_gen::GeneratorReport& sent, const ReceiveReport&
     r->syscalls_per_packet = r->receive_calls_per_packet;
   }
   r->syscalls_unavailable = received.syscalls_unavailable;
+}
+
+void SummarizeFrames(const RunIdentity& id, const traffic_gen::GeneratorReport& sent, const ReceiveReport& received,
+                     RunResult* r) {
+  if (!received.frames) return;
+  const FrameResult& f = *received.frames;
+  RunResult::Frames frames;
+  frames.sent = sent.access_units_sent;
+  frames.depayloaded = f.depayloaded;
+  if (f.decoder) frames.decoded = f.at_sink;
+  frames.damaged = f.damaged;
+  frames.unjudged = f.unjudged;
+  // Send times on another clock, or none (another sender): as for packets.
+  if (id.send_times_unavailable.empty()) frames.latency = Summarize(f.latency);
+  const std::uint64_t lost_packets = r->seq_gaps;
+  if (frames.sent && frames.decoded && frames.damaged && lost_packets > 0) {
+    const double missing = static_cast<double>(*frames.sent) - static_cast<double>(*frames.decoded);
+    frames.lost_or_damaged_per_1000_lost_packets =
+        1000.0 * (std::max(missing, 0.0) + static_cast<double>(*frames.damaged)) / static_cast<double>(lost_packets);
+  }
+  if (f.decoder) {
+    frames.decoder_cpu_ns_per_packet = r->cpu.decoder.cpu_ns_per_packet;
+    if (f.window_at_sink > 0) {
+      frames.decoder_cpu_ns_per_frame = r->cpu.decoder.cpu_ns_per_packet *
+                                        static_cast<double>(received.window_delivered) /
+                                        static_cast<double>(f.window_at_sink);
+    }
+  }
+  r->frames = frames;
 }
 
 void SummarizeLatency(const RunIdentity& id, const ReceiveReport& received, RunResult* r) {
@@ -242,6 +277,7 @@ RunResult SummarizeRun(const RunIdentity& id, const std::optional<traffic_gen::G
   SummarizeCpu(sent, received, &r);
   SummarizeLatency(id, received, &r);
   SummarizeMeasuringCost(id, received, &r);
+  SummarizeFrames(id, sent, received, &r);
 
   if (!reported) {
     r.sent_known = false;

@@ -4,11 +4,17 @@
 
 #include <chrono>
 #include <cstdio>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <thread>
+#include <utility>
 
+#include "media/h264_clip.h"
 #include "metrics/thread_usage.h"
 #include "netpath/scoped_netns.h"
 #include "netpath/veth_names.h"
+#include "pipeline/frame_reference.h"
 #include "pipeline/receive_side.h"
 #include "receivers/read_gate.h"
 #include "results/run_summary.h"
@@ -116,6 +122,30 @@ bool WaitForRound(const receivers::ReadGate& gate, const ReceiveSide& receive, b
   return true;
 }
 
+// --media h264: a loss-free decode of the clip the generator loops, made once
+// per process for each clip and frame rate and kept (every run of a
+// comparison sends the same clip); nullptr, said once, when it cannot be made
+// (damage is then unknown).
+const FrameReference* MediaReference(const traffic_gen::TrafficSpec& traffic) {
+  static std::mutex mutex;
+  static std::map<std::pair<std::string, double>, std::unique_ptr<FrameReference>> made;
+  const std::string path = traffic.media_clip.empty() ? media::DefaultH264ClipPath() : traffic.media_clip;
+  std::lock_guard<std::mutex> lock(mutex);
+  auto [it, added] = made.try_emplace({path, traffic.fps});
+  if (!added) return it->second.get();
+  media::H264Clip clip;
+  std::string error;
+  auto reference = std::make_unique<FrameReference>();
+  // The packet size does not change what is decoded.
+  if (!media::LoadH264Clip(path, 1200, &clip, &error) || !ClipReference(clip, traffic.fps, reference.get(), &error)) {
+    std::fprintf(stderr, "rxbench: no reference decode of %s (damaged frames unknown): %s\n", path.c_str(),
+                 error.c_str());
+    return nullptr;
+  }
+  it->second = std::move(reference);
+  return it->second.get();
+}
+
 }  // namespace
 
 RunResult RunOnce(const spec::RunSpec& config, bool progress, ReceiveSideHooks receive_hooks) {
@@ -131,6 +161,11 @@ RunResult RunOnce(const spec::RunSpec& config, bool progress, ReceiveSideHooks r
   const std::uint64_t round = config.traffic.lock_step_packets;
   receivers::ReadGate read_gate;
   if (round > 0) receive_hooks.read_gate = &read_gate;
+  // A depayloading pipeline judges each decoded frame against the clip's own.
+  if (config.traffic.media == traffic_gen::Media::kH264 && !config.receive.pipeline.description.empty() &&
+      receive_hooks.frame_reference == nullptr) {
+    receive_hooks.frame_reference = MediaReference(config.traffic);
+  }
   ReceiveSide receive(config.receive, std::move(receive_hooks));
   std::string error;
   if (!receive.Start(&error)) return Failed(config, error);

@@ -63,6 +63,7 @@ struct ReceiverSpec {
 
 struct PipelineSpec {
   std::string description;  // gst-launch syntax; "" = the production pipeline
+  std::string preset;       // the --pipeline-preset the description came from; "" = none named
   int cpu = -1;             // pin every pipeline thread (-1: no)
 };
 

@@ -134,3 +134,30 @@ TEST(ConsoleTable, NoLockStepHintForWhatCannotLockStep) {
 
 }  // namespace
 }  // namespace rxbench::harness
+
+namespace rxbench::harness {
+namespace {
+
+// A depayloading pipeline's row has a frames line; what is unknown is '-'.
+TEST(ConsoleTable, FramesLine) {
+  RunResult r;
+  r.strategy = "combined";
+  r.frames = RunResult::Frames{};
+  r.frames->sent = 120;
+  r.frames->depayloaded = 118;
+  r.frames->decoded = 117;
+  r.frames->damaged = 3;
+  r.receive_share = 0.125;
+  const std::string text = Render({r});
+  EXPECT_NE(text.find("frames: sent 120, depayloaded 118, decoded 117, damaged 3; lost or damaged per 1000 "
+                      "packets lost -;"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("receive share 12.5 %"), std::string::npos) << text;
+  RunResult production;
+  production.strategy = "combined";
+  EXPECT_EQ(Render({production}).find("frames:"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace rxbench::harness

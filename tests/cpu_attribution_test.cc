@@ -66,6 +66,28 @@ TEST(CpuAttributionTest, EveryThreadBetweenTheTwoInstants) {
   EXPECT_DOUBLE_EQ(a.process_ns_per_packet, 20000.0);
   // 20 ms of process time, 1 + 4 + 6 + 2 + 5 = 18 ms listed.
   EXPECT_DOUBLE_EQ(a.unattributed_ns_per_packet, 2000.0);
+  EXPECT_DOUBLE_EQ(a.receive_share.value(), 4000.0 / 12000.0);
+  EXPECT_DOUBLE_EQ(a.decoder.cpu_ns_per_packet, 0.0);  // no decoder
+}
+
+// The decoder's threads have their own sum and are the pipeline's too: the
+// receive path, and the receiver's share of it, include decoding.
+TEST(CpuAttributionTest, TheDecoderIsPartOfThePipeline) {
+  CpuWindow w;
+  w.packets = 1000;
+  w.start.threads = {Thread(2, "rxrecv", 0), Thread(3, "queue0:src", 0), Thread(4, "queue1:src", 0)};
+  w.end.threads = {Thread(2, "rxrecv", 1 * kMs), Thread(3, "queue0:src", 2 * kMs), Thread(4, "queue1:src", 6 * kMs),
+                   Thread(5, "queue1:src", 1 * kMs)};
+  const CpuAttribution a = AttributeCpu(w, Roles({{2, {ThreadRole::kReceiver, "receiver"}},
+                                                  {3, {ThreadRole::kPipeline, "queue0"}},
+                                                  {4, {ThreadRole::kDecoder, "decoder"}},
+                                                  {5, {ThreadRole::kDecoder, "decoder"}}}));
+  EXPECT_DOUBLE_EQ(a.threads.at("decoder").cpu_ns_per_packet, 7000.0);
+  EXPECT_EQ(a.threads.at("decoder").role, ThreadRole::kDecoder);
+  EXPECT_DOUBLE_EQ(a.decoder.cpu_ns_per_packet, 7000.0);
+  EXPECT_DOUBLE_EQ(a.pipeline.cpu_ns_per_packet, 9000.0);
+  EXPECT_DOUBLE_EQ(a.receive_path_ns_per_packet, 10000.0);
+  EXPECT_DOUBLE_EQ(a.receive_share.value(), 0.1);
 }
 
 TEST(CpuAttributionTest, ThreadsOfOneNameAreSummed) {

@@ -23,5 +23,18 @@ TEST(PipelineDescriptionTest, UdpsrcTakesAppsrcsPlaceAndProperties) {
   EXPECT_EQ(WithUdpsrc("appsrc name=src ! appsink name=sink"), "udpsrc name=src ! appsink name=sink");
 }
 
+// Every named preset is a pipeline the harness can run; production is the
+// default; a name no preset has is refused, not taken as the default.
+TEST(PipelineDescriptionTest, Presets) {
+  ASSERT_EQ(PresetNames().size(), 3u);
+  for (const std::string& name : PresetNames()) {
+    ASSERT_NE(PresetDescription(name), nullptr) << name;
+    EXPECT_EQ(CheckDescription(PresetDescription(name)), "") << name;
+  }
+  EXPECT_STREQ(PresetDescription("production"), kDefaultPipeline);
+  EXPECT_EQ(PresetDescription("h265"), nullptr);
+  EXPECT_EQ(PresetDescription(""), nullptr);
+}
+
 }  // namespace
 }  // namespace rxbench::harness

@@ -103,3 +103,57 @@ TEST(RunSummaryTest, SendTimesOnAnotherClockMakeLatencyUnavailableButKeepJitter)
 
 }  // namespace
 }  // namespace rxbench::harness
+
+namespace rxbench::harness {
+namespace {
+
+// A decoding pipeline's frames: 100 packets at the depayloader with 4 lost
+// before it (sequence gaps), 30 access units sent, 27 decoded of which 2
+// damaged: (30 - 27 + 2) frames per 4 lost packets = 1250 per 1000. The
+// decoder's CPU per frame is its per-packet CPU times packets per frame in
+// the window.
+TEST(RunSummaryTest, Frames) {
+  ReceiveReport received = HundredDelivered();
+  received.sink.sequence.OnPacket(104);  // 100..103 never came
+  FrameResult frames;
+  frames.decoder = true;
+  frames.depayloaded = 28;
+  frames.at_sink = 27;
+  frames.window_at_sink = 25;
+  frames.damaged = 2;
+  frames.latency.Record(40'000'000);
+  received.frames = frames;
+  received.identities[7] = ThreadIdentity{ThreadRole::kDecoder, "decoder"};
+  received.identities[8] = ThreadIdentity{ThreadRole::kReceiver, "receiver"};
+  received.census_start.threads = {platform::ThreadSample{}, platform::ThreadSample{}};
+  received.census_start.threads[0].tid = 7;
+  received.census_start.threads[1].tid = 8;
+  received.census_end.threads = received.census_start.threads;
+  received.census_end.threads[0].cpu_ns = 5'000'000;  // 50 us per packet, 200 us per frame
+  received.census_end.threads[1].cpu_ns = 500'000;    // 5 us per packet
+  traffic_gen::GeneratorReport sent = Sent(104);
+  sent.access_units_sent = 30;
+  const RunResult r = SummarizeRun(Id(), sent, received);
+  ASSERT_TRUE(r.frames.has_value());
+  EXPECT_EQ(r.seq_gaps, 4u);
+  EXPECT_EQ(r.frames->sent, 30u);
+  EXPECT_EQ(r.frames->decoded, 27u);
+  EXPECT_DOUBLE_EQ(r.frames->lost_or_damaged_per_1000_lost_packets.value(), 1250.0);
+  EXPECT_DOUBLE_EQ(r.frames->decoder_cpu_ns_per_packet.value(), 50'000.0);
+  EXPECT_DOUBLE_EQ(r.frames->decoder_cpu_ns_per_frame.value(), 200'000.0);
+  EXPECT_NEAR(r.receive_share.value(), 5.0 / 55.0, 1e-12);
+  const nlohmann::json j = IterationJson(r);
+  EXPECT_EQ(j["frames"]["damaged"], 2);
+  EXPECT_EQ(j["frames"]["latency"]["count"], 1);
+
+  // Another sender says nothing of its frames: what follows from it is unknown.
+  const RunResult third_party = SummarizeRun(Id(), std::nullopt, received);
+  EXPECT_FALSE(third_party.frames->sent.has_value());
+  EXPECT_FALSE(third_party.frames->lost_or_damaged_per_1000_lost_packets.has_value());
+  EXPECT_TRUE(IterationJson(third_party)["frames"]["sent"].is_null());
+  // No depayloader: no frames at all.
+  EXPECT_TRUE(IterationJson(SummarizeRun(Id(), Sent(100), HundredDelivered()))["frames"].is_null());
+}
+
+}  // namespace
+}  // namespace rxbench::harness

@@ -35,5 +35,22 @@ TEST(ThreadRolesTest, AnnouncedThenByOriginAndName) {
   EXPECT_EQ(roles.Identify(201, "x").name, "rtpjitterbuffer0");
 }
 
+// The decoder's thread, and every thread born during the run under its name
+// (a thread inherits its creator's: the decoder's own workers), are the
+// decoder's; another pipeline thread is not, nor one that predates the run.
+TEST(ThreadRolesTest, TheDecoderAndThreadsItStarted) {
+  ThreadRoles roles({100, 101}, 100);
+  roles.AnnounceDecoder(200, "queue1:src");
+  roles.Announce(201, ThreadRole::kPipeline, "rtpjitterbuffer");
+  EXPECT_EQ(roles.Identify(200, "queue1:src").role, ThreadRole::kDecoder);
+  EXPECT_EQ(roles.Identify(200, "queue1:src").name, "decoder");
+  const ThreadIdentity worker = roles.Identify(300, "queue1:src");
+  EXPECT_EQ(worker.role, ThreadRole::kDecoder);
+  EXPECT_EQ(worker.name, "decoder");
+  EXPECT_EQ(roles.Identify(301, "timer").role, ThreadRole::kPipeline);
+  EXPECT_EQ(roles.Identify(101, "queue1:src").role, ThreadRole::kOther);
+  EXPECT_STREQ(ToString(ThreadRole::kDecoder), "decoder");
+}
+
 }  // namespace
 }  // namespace rxbench::harness

@@ -195,6 +195,17 @@ void Generator::SendStream(GeneratorReport* report) {
     released = report->packets_sent + report->send_errors;
   };
 
+  // Media: access units of which a packet went out, told by timestamps that
+  // move forward (a packet sent after its successor, or twice, is no new one).
+  const bool media = payload_.media_frames() != nullptr;
+  std::uint64_t units = 0;
+  std::uint32_t last_unit = 0;
+  auto count_unit = [&](const rtp::Header& header) {
+    if (!media || (units > 0 && static_cast<std::int32_t>(header.timestamp - last_unit) <= 0)) return;
+    ++units;
+    last_unit = header.timestamp;
+  };
+
   // Lock-step has no rate: nothing says how fast it should have gone.
   report->offered_pps =
       round != 0 ? 0 : payload_.media_frames() != nullptr ? payload_.media_pps() : interleaved.rate_pps;
@@ -254,6 +265,7 @@ void Generator::SendStream(GeneratorReport* report) {
         header.sequence = static_cast<std::uint16_t>(spec_.first_sequence + stream_index);
       }
       const std::size_t length = payload_.Write(stream_index, header, packet);
+      count_unit(header);
       iovecs_[0].iov_len = length;
       const auto send_ns = static_cast<std::uint64_t>(clock_.NowNs());
       rtp::WriteProbe(rtp::Probe{send_ns, stream_index}, packet + payload_.probe_offset());
@@ -279,6 +291,7 @@ void Generator::SendStream(GeneratorReport* report) {
            (warmup_done || schedule.index() < schedule.warmup_end())) {
       std::uint8_t* packet = buffers_.data() + count * packet_bytes_;
       iovecs_[count].iov_len = payload_.Write(schedule.index(), schedule.header(), packet);
+      count_unit(schedule.header());
       slot_indices_[count] = schedule.index();
       due_ns = schedule.due_ns();
       schedule.Advance();
@@ -305,6 +318,7 @@ void Generator::SendStream(GeneratorReport* report) {
     report->send_stamp_error = tx.error_ns();
   }
   if (!spec_.impair.empty()) report->impairments = schedule.injected();
+  if (media) report->access_units_sent = units;
 }
 
 }  // namespace rxbench::traffic_gen

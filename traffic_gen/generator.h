@@ -93,6 +93,9 @@ struct GeneratorReport {
   // measured packet is sent before schedule_origin_ns + its due_ns()
   // (PacketSchedule). A warm-up pause moves the origin on by its length.
   std::int64_t schedule_origin_ns = 0;
+  // Media that has frames (--media h264): access units sent whole or in
+  // part, warm-up included. Unknown (nullopt) for a stream without frames.
+  std::optional<std::uint64_t> access_units_sent;
   double offered_pps = 0;
   pid_t tid = 0;               // the sender thread
   metrics::ThreadUsage usage;  // its CPU time and switches from start to exit
