@@ -51,7 +51,7 @@ struct Options {
   std::string buffer, sync, recv, push, wait;
   // Resolved by MakeReceiveSide.
   std::string measure = "full";
-  std::string pipeline_preset;  // --pipeline-preset, "" = none
+  std::string pipeline_preset;      // --pipeline-preset, "" = none
   std::string ssrc;                 // --ssrc, "" = the generator's default; the receiver locks on the first packet
   std::optional<int> payload_type;  // --pt
   std::string stream_sockets = "reuseport";  // --stream-sockets, spec::StreamSockets by name

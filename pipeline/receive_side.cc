@@ -10,8 +10,8 @@
 
 #include "metrics/thread_usage.h"
 #include "pipeline/element_names.h"
-#include "platform/napi_id.h"
 #include "pipeline/stream_totals.h"
+#include "platform/napi_id.h"
 #include "platform/this_thread.h"
 #include "platform/udp_counters.h"
 #include "receivers/busy_poll.h"

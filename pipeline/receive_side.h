@@ -61,7 +61,7 @@ struct ReceiveSideHooks {
   // Every packet a sink sees; with many streams, from every pipeline's
   // streaming thread at once.
   std::function<void(const DeliveredPacket&)> observer;
-  receivers::DrainLimits socket_drain;                   // what is left in the socket at the end
+  receivers::DrainLimits socket_drain;  // what is left in the socket at the end
   // Lock-step: the receiver reads only what the generator released (not
   // owned; outlives the receive side). nullptr: it reads what comes.
   receivers::ReadGate* read_gate = nullptr;

@@ -207,8 +207,9 @@ void Generator::SendStream(GeneratorReport* report) {
   };
 
   // Lock-step has no rate: nothing says how fast it should have gone.
-  report->offered_pps =
-      round != 0 ? 0 : payload_.media_frames() != nullptr ? payload_.media_pps() : interleaved.rate_pps;
+  report->offered_pps = round != 0                           ? 0
+                        : payload_.media_frames() != nullptr ? payload_.media_pps()
+                                                             : interleaved.rate_pps;
   report->schedule_origin_ns = start_ns;
   // due_ns: when the (last) packet of the call was due after the schedule's start.
   auto account = [&](const SendOutcome& outcome, std::uint64_t send_ns, std::int64_t due_ns, bool measured) {
