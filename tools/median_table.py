@@ -1,0 +1,82 @@
+#!/usr/bin/python3
+"""A Markdown table of per-strategy medians from one or more compare.json files,
+for the dated results pages: one row per (file, strategy), one column per
+field, each cell the median over the file's repetitions with [min–max] when
+they differ. A file may carry a label (LABEL=PATH), printed as the first
+column, so that runs of one command at different settings (1, 8, 64 streams)
+make one table.
+
+    tools/median_table.py --fields cpu_ns_per_packet_receive_path,latency_p99_ns \\
+        "1 stream=/tmp/s1/compare.json" "8 streams=/tmp/s8/compare.json"
+
+A field is a key of a results entry; a dotted key reads inside an object
+(frames.damaged). Fields ending in _ns are shown in µs when --us lists them.
+Only repetitions that ran (ok) count; a field a repetition lacks (null) is
+left out of its median, and a cell with no value is "-".
+"""
+import argparse
+import json
+import statistics
+import sys
+from typing import Any, Dict, List, Optional, Tuple
+
+
+def read_field(entry: Dict[str, Any], field: str) -> Optional[float]:
+    value: Any = entry
+    for part in field.split("."):
+        if not isinstance(value, dict) or value.get(part) is None:
+            return None
+        value = value[part]
+    return float(value) if isinstance(value, (int, float)) else None
+
+
+def repetitions(path: str) -> Dict[str, List[Dict[str, Any]]]:
+    """The ok repetitions of each strategy, in the file's order."""
+    with open(path) as f:
+        results = json.load(f)
+    by_strategy: Dict[str, List[Dict[str, Any]]] = {}
+    for entry in results["benchmarks"]:
+        if entry.get("run_type") == "iteration" and entry.get("ok"):
+            by_strategy.setdefault(entry["strategy"], []).append(entry)
+    return by_strategy
+
+
+def cell(values: List[float], scale: float, digits: int) -> str:
+    if not values:
+        return "-"
+    scaled = [v * scale for v in values]
+    median = f"{statistics.median(scaled):,.{digits}f}"
+    low, high = min(scaled), max(scaled)
+    if f"{low:.{digits}f}" == f"{high:.{digits}f}":
+        return median
+    return f"{median} [{low:,.{digits}f}–{high:,.{digits}f}]"
+
+
+def table(files: List[Tuple[str, str]], fields: List[str], in_us: List[str], digits: int) -> str:
+    header = ["", "strategy", "n"] + [f + (" (µs)" if f in in_us else "") for f in fields]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for label, path in files:
+        for strategy, entries in repetitions(path).items():
+            row = [label, strategy, str(len(entries))]
+            for field in fields:
+                values = [v for v in (read_field(e, field) for e in entries) if v is not None]
+                row.append(cell(values, 1e-3 if field in in_us else 1.0, digits))
+            lines.append("| " + " | ".join(row) + " |")
+    return "\n".join(lines)
+
+
+def main(argv: List[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("files", nargs="+", help="compare.json, or LABEL=compare.json")
+    parser.add_argument("--fields", required=True, help="comma-separated entry fields")
+    parser.add_argument("--us", default="", help="fields in ns to show in µs")
+    parser.add_argument("--digits", type=int, default=0, help="decimals (default 0)")
+    args = parser.parse_args(argv)
+    files = [tuple(f.split("=", 1)) if "=" in f else ("", f) for f in args.files]
+    print(table([(str(a), str(b)) for a, b in files], args.fields.split(","),
+                [f for f in args.us.split(",") if f], args.digits))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
