@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `--path veth` end to end (netpath/veth_path.h): run creates two network
 # namespaces joined by a veth pair, the packets arrive through NAPI (napi_id
-# != 0), the loss account closes exactly, and nothing of the path is left
+# != 0), the loss account closes exactly (with 4 streams too, per socket and
+# per stream), and nothing of the path is left
 # behind: after a normal end, a failed run, SIGINT and SIGTERM, and after kill -9
 # (left behind, then removed by the next start, which says so). Also: without
 # root it refuses in one line with exit 2. Needs root; skipped otherwise.
@@ -70,6 +71,27 @@ for strategy in baseline combined-list; do
   check "$strategy came through NAPI" "$tmp/$strategy.json" 'r["napi_id"] is not None and r["napi_id"] != 0'
   grep -q "path veth" "$tmp/$strategy.log" || fail "$strategy: the header does not say the path"
   [[ -z "$(dead_leftovers)" ]] || fail "$strategy: left behind after a normal end: $(dead_leftovers)"
+done
+
+# ---- 1a. two strategies x 4 streams over veth, both socket layouts: the
+# account exact per socket (unexplained 0 on each, what each took adds up to
+# what was delivered) and per stream (each stream's sent delivered), nothing left
+for strategy in baseline combined-list; do
+  for sockets in reuseport per-stream; do
+    name="$strategy-4-$sockets"
+    timeout 120 "$rxbench" run --path veth --strategy "$strategy" --streams 4 --receivers 2 \
+      --stream-sockets "$sockets" --rate 1000 --duration 0.5 --out "$tmp/$name.json" >"$tmp/$name.log" 2>&1 ||
+      fail "$name: run --path veth --streams 4 exited $? ($(tail -2 "$tmp/$name.log"))"
+    check "$name over veth" "$tmp/$name.json" \
+      'r["path"] == "veth" and r["napi_id"] not in (None, 0) and len(r["per_stream"]) == 4
+       and len(r["per_socket"]) == (4 if c["stream_sockets"] == "per-stream" else 2)
+       and all(s["unexplained"] == 0 for s in r["per_socket"])
+       and sum(s["received"] for s in r["per_socket"]) == r["packets_received"]
+       and len({s["ssrc"] for s in r["per_stream"]}) == 4
+       and all(s["sent"] > 0 and s["delivered"] == s["sent"] for s in r["per_stream"])
+       and r["packets_delivered"] == r["packets_sent"] and r["unexplained_packets"] == 0'
+    [[ -z "$(dead_leftovers)" ]] || fail "$name: left behind after a normal end: $(dead_leftovers)"
+  done
 done
 
 # ---- 1b. a run that fails (every datagram truncated): exit 1, nothing left
