@@ -10,7 +10,8 @@ make one table.
         "1 stream=/tmp/s1/compare.json" "8 streams=/tmp/s8/compare.json"
 
 A field is a key of a results entry; a dotted key reads inside an object
-(frames.damaged). Fields ending in _ns are shown in µs when --us lists them.
+(frames.damaged). Fields in ns are shown in µs when --us lists them, and
+fractions in per cent when --pct lists them.
 Only repetitions that ran (ok) count; a field a repetition lacks (null) is
 left out of its median, and a cell with no value is "-".
 """
@@ -52,15 +53,19 @@ def cell(values: List[float], scale: float, digits: int) -> str:
     return f"{median} [{low:,.{digits}f}–{high:,.{digits}f}]"
 
 
-def table(files: List[Tuple[str, str]], fields: List[str], in_us: List[str], digits: int) -> str:
-    header = ["", "strategy", "n"] + [f + (" (µs)" if f in in_us else "") for f in fields]
+def table(files: List[Tuple[str, str]], fields: List[str], in_us: List[str], digits: int,
+          in_pct: Optional[List[str]] = None) -> str:
+    in_pct = in_pct or []
+    header = ["", "strategy", "n"] + [
+        f + (" (µs)" if f in in_us else " (%)" if f in in_pct else "") for f in fields]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for label, path in files:
         for strategy, entries in repetitions(path).items():
             row = [label, strategy, str(len(entries))]
             for field in fields:
                 values = [v for v in (read_field(e, field) for e in entries) if v is not None]
-                row.append(cell(values, 1e-3 if field in in_us else 1.0, digits))
+                scale = 1e-3 if field in in_us else 100.0 if field in in_pct else 1.0
+                row.append(cell(values, scale, digits))
             lines.append("| " + " | ".join(row) + " |")
     return "\n".join(lines)
 
@@ -70,11 +75,13 @@ def main(argv: List[str]) -> int:
     parser.add_argument("files", nargs="+", help="compare.json, or LABEL=compare.json")
     parser.add_argument("--fields", required=True, help="comma-separated entry fields")
     parser.add_argument("--us", default="", help="fields in ns to show in µs")
+    parser.add_argument("--pct", default="", help="fractions to show in per cent")
     parser.add_argument("--digits", type=int, default=0, help="decimals (default 0)")
     args = parser.parse_args(argv)
     files = [tuple(f.split("=", 1)) if "=" in f else ("", f) for f in args.files]
     print(table([(str(a), str(b)) for a, b in files], args.fields.split(","),
-                [f for f in args.us.split(",") if f], args.digits))
+                [f for f in args.us.split(",") if f], args.digits,
+                [f for f in args.pct.split(",") if f]))
     return 0
 
 

@@ -38,6 +38,12 @@ class MedianTableTest(unittest.TestCase):
         rows = median_table.table([("", path)], ["frames.damaged"], [], 0).splitlines()
         self.assertEqual(rows[2], "|  | a | 2 | 4 |")
 
+    def test_fractions_in_per_cent(self):
+        path = self.write([entry("a", share=0.0342), entry("a", share=0.02)])
+        rows = median_table.table([("", path)], ["share"], [], 1, ["share"]).splitlines()
+        self.assertEqual(rows[0], "|  | strategy | n | share (%) |")
+        self.assertEqual(rows[2], "|  | a | 2 | 2.7 [2.0–3.4] |")
+
 
 if __name__ == "__main__":
     unittest.main()
