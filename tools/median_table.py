@@ -12,6 +12,10 @@ make one table.
 A field is a key of a results entry; a dotted key reads inside an object
 (frames.damaged). Fields in ns are shown in µs when --us lists them, and
 fractions in per cent when --pct lists them.
+With --across FIELD instead of --fields: one field, one row per strategy and
+one column per file and path (a compare over --path loopback,veth names its
+veth rows STRATEGY+path=veth; they go to the file's "veth" column).
+
 Only repetitions that ran (ok) count; a field a repetition lacks (null) is
 left out of its median, and a cell with no value is "-".
 """
@@ -70,15 +74,40 @@ def table(files: List[Tuple[str, str]], fields: List[str], in_us: List[str], dig
     return "\n".join(lines)
 
 
+def across(files: List[Tuple[str, str]], field: str, scale: float, digits: int) -> str:
+    columns: List[str] = []
+    cells: Dict[str, Dict[str, str]] = {}
+    for label, path in files:
+        for strategy, entries in repetitions(path).items():
+            name, _, on_path = strategy.partition("+path=")
+            column = f"{label} {on_path or entries[0].get('path') or 'loopback'}".strip()
+            if column not in columns:
+                columns.append(column)
+            values = [v for v in (read_field(e, field) for e in entries) if v is not None]
+            cells.setdefault(name, {})[column] = cell(values, scale, digits)
+    lines = ["| strategy | " + " | ".join(columns) + " |", "|" + "---|" * (len(columns) + 1)]
+    for name, row in cells.items():
+        lines.append(f"| {name} | " + " | ".join(row.get(c, "") for c in columns) + " |")
+    return "\n".join(lines)
+
+
 def main(argv: List[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("files", nargs="+", help="compare.json, or LABEL=compare.json")
-    parser.add_argument("--fields", required=True, help="comma-separated entry fields")
+    fields = parser.add_mutually_exclusive_group(required=True)
+    fields.add_argument("--fields", help="comma-separated entry fields")
+    fields.add_argument("--across", help="one field: a column per file and path")
     parser.add_argument("--us", default="", help="fields in ns to show in µs")
     parser.add_argument("--pct", default="", help="fractions to show in per cent")
     parser.add_argument("--digits", type=int, default=0, help="decimals (default 0)")
     args = parser.parse_args(argv)
     files = [tuple(f.split("=", 1)) if "=" in f else ("", f) for f in args.files]
+    if args.across:
+        field = args.across
+        in_pct = field in args.pct.split(",")
+        scale = 1e-3 if field in args.us.split(",") else 100.0 if in_pct else 1.0
+        print(across([(str(a), str(b)) for a, b in files], field, scale, args.digits))
+        return 0
     print(table([(str(a), str(b)) for a, b in files], args.fields.split(","),
                 [f for f in args.us.split(",") if f], args.digits,
                 [f for f in args.pct.split(",") if f]))

@@ -44,6 +44,17 @@ class MedianTableTest(unittest.TestCase):
         self.assertEqual(rows[0], "|  | strategy | n | share (%) |")
         self.assertEqual(rows[2], "|  | a | 2 | 2.7 [2.0–3.4] |")
 
+    def test_across_files_and_paths(self):
+        one = self.write([entry("a", path="loopback", cpu=1),
+                          entry("a+path=veth", path="veth", cpu=2),
+                          entry("b", path="loopback", cpu=5)])
+        eight = self.write([entry("a", path="loopback", cpu=3),
+                            entry("a+path=veth", path="veth", cpu=4)])
+        rows = median_table.across([("1", one), ("8", eight)], "cpu", 1.0, 0).splitlines()
+        self.assertEqual(rows[0], "| strategy | 1 loopback | 1 veth | 8 loopback | 8 veth |")
+        self.assertEqual(rows[2], "| a | 1 | 2 | 3 | 4 |")
+        self.assertEqual(rows[3], "| b | 5 |  |  |  |")
+
 
 if __name__ == "__main__":
     unittest.main()
