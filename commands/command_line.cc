@@ -530,6 +530,12 @@ spec::RunSpec MakeRunSpec(const Options& o) {
   run.path = BasePath(o);
   run.traffic = MakeTraffic(o, &run.scenario);
   run.receive = MakeReceiveSide(o);
+  // A depayloader fed filler drops it all: in one process the preset needs the
+  // generator's H.264 (recv keeps it for any H.264 sender).
+  if (!o.pipeline_preset.empty() && o.pipeline_preset != "production" &&
+      run.traffic.media != traffic_gen::Media::kH264) {
+    throw UsageError{"--pipeline-preset " + o.pipeline_preset + " depayloads H.264: give --media h264"};
+  }
   if (o.repetitions < 1) throw UsageError{"--repetitions must be at least 1"};
   return run;
 }

@@ -78,10 +78,21 @@ bool ReceiveSide::Start(std::string* error) {
              " with per-stream sockets: a receiver thread would have no socket";
     return false;
   }
+  // A thread reading several sockets idles in its own epoll set, which does
+  // not busy poll; SO_BUSY_POLL alone would make a busy-polling wait that
+  // polls about once. Refused rather than reported as busy polling.
+  if (per_stream && many.streams > many.receivers && spec_.receiver.strategy.wait != receivers::WaitKind::kSleep &&
+      !report_.is_udpsrc) {
+    *error = std::string("wait=") + receivers::ToString(spec_.receiver.strategy.wait) +
+             " busy polls one socket per receiver thread: with --stream-sockets per-stream give as many "
+             "--receivers as --streams, or use reuseport";
+    return false;
+  }
   if (hooks_.read_gate != nullptr && many.receivers > 1) {
     *error = "--lock-step releases rounds to one receiver thread: not with --receivers > 1";
     return false;
   }
+  report_.socket_per_stream = per_stream || report_.is_udpsrc;
   // Threads alive now predate the run: what they do cannot be attributed to it.
   roles_ = std::make_unique<ThreadRoles>(platform::ListThreads(), platform::CurrentTid());
 

@@ -74,6 +74,9 @@ struct ReceiveSideHooks {
 // Everything the receive side counted and measured, as plain data.
 struct ReceiveReport {
   bool is_null = false, is_udpsrc = false;
+  // A socket per stream (per-stream sockets, or udpsrc's one per stream): a
+  // socket's drops are its stream's. Otherwise a socket may carry several.
+  bool socket_per_stream = false;
   bool gro = false;                    // the socket has UDP_GRO on: it may drop a coalesced datagram whole
   receivers::ReceiverResult receiver;  // empty for udpsrc
   SinkResult sink;                     // empty for null

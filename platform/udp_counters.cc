@@ -91,7 +91,9 @@ std::vector<std::optional<std::uint64_t>> UdpCounters::SocketsDrops(const std::v
     struct stat st;
     if (fstat(fds[i], &st) == 0) by_inode[st.st_ino] = i;
   }
-  for (const char* path : {"/proc/net/udp", "/proc/net/udp6"}) {
+  // The calling thread's namespace, as SocketDrops reads (a veth run's
+  // receive side is in its own).
+  for (const char* path : {"/proc/thread-self/net/udp", "/proc/thread-self/net/udp6"}) {
     std::istringstream in{ReadFile(path)};
     std::string line;
     std::getline(in, line);  // header

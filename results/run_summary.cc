@@ -86,7 +86,7 @@ void SummarizeLoss(const traffic_gen::GeneratorReport& sent, const ReceiveReport
 void SummarizeStreams(const std::optional<traffic_gen::GeneratorReport>& reported, const ReceiveReport& received,
                       RunResult* r) {
   const bool sent_known = reported && reported->stream_sent.size() == received.streams.size();
-  const bool per_stream_sockets = received.sockets.size() == received.streams.size() && received.streams.size() > 1;
+  const bool per_stream_sockets = received.socket_per_stream;
   std::vector<std::int64_t> sent_to(received.sockets.size(), 0);
   bool arrivals_known = sent_known;
   for (std::size_t k = 0; k < received.streams.size(); ++k) {
@@ -98,7 +98,7 @@ void SummarizeStreams(const std::optional<traffic_gen::GeneratorReport>& reporte
     if (sent_known) f.sent = reported->stream_sent[k];
     if (!received.is_null) f.delivered = s.sink.delivered;
     if (f.sent && f.delivered) f.lost = static_cast<std::int64_t>(*f.sent) - static_cast<std::int64_t>(*f.delivered);
-    if (s.socket && (per_stream_sockets || (received.sockets.size() == 1 && received.streams.size() == 1))) {
+    if (s.socket && (per_stream_sockets || received.streams.size() == 1)) {
       f.kernel_drops = received.sockets[*s.socket].kernel_drops;
     }
     f.seq_gaps = s.sink.sequence.seq_gaps();

@@ -134,6 +134,7 @@ one_line_usage_error "bad path override" "$wrapper" run --strategy baseline+path
 one_line_usage_error "a path both in --path and a strategy" "$wrapper" compare --path loopback,veth \
   --strategies baseline+path=veth
 one_line_usage_error "bad --media" "$wrapper" run --strategy baseline --media vp8
+one_line_usage_error "an H.264 preset without H.264" "$wrapper" run --strategy baseline --pipeline-preset h264
 one_line_usage_error "--media h264 with --rate" "$wrapper" run --strategy baseline --media h264 --rate 100
 
 # Bad configuration (README, "Subcommands"): exit 2, one line on stderr that

@@ -72,7 +72,16 @@ TEST(MediaSchedule, WarmupEndsOnAnAccessUnit) {
   spec.warmup_packets = 6;  // inside the third access unit (packets 5, 6)
   const PacketSchedule s(spec, &kUnits);
   EXPECT_EQ(s.warmup_end(), 7u);
-  EXPECT_EQ(s.total(), 10u);
+  // 3 measured packets end inside the next loop's 4-packet access unit: the
+  // stream ends with that unit whole.
+  EXPECT_EQ(s.total(), 11u);
+}
+
+TEST(MediaSchedule, EndsOnAWholeAccessUnitWithItsMarker) {
+  const std::vector<Row> rows = Rows(MediaSpec(Shape::kBurst, 6));  // ends inside the third of units {4, 1, 2}
+  ASSERT_EQ(rows.size(), 7u);
+  EXPECT_TRUE(rows.back().marker);
+  EXPECT_FALSE(rows[5].marker);  // the third unit's first packet: mid-unit, as sent
 }
 
 TEST(MediaSpec, ValidateRejectsWhatMediaPacketsCannotDo) {

@@ -237,5 +237,30 @@ TEST(StreamsTest, OverflowingSocketsStillExplainEveryDatagram) {
   }
 }
 
+// Reuseport with as many sockets as streams: the kernel's hash may put two
+// streams on one socket, so a socket's drops are no stream's own. They stay
+// unknown per stream (not the socket's count given to each of its streams).
+TEST(StreamsTest, ReuseportDropsAreNoStreamsOwnEvenWithASocketPerStream) {
+  spec::RunSpec config = ManyStreams("baseline", spec::StreamSockets::kReuseport);
+  config.receive.streams.receivers = kStreams;
+  const RunResult r = RunOnce(config);
+  ASSERT_TRUE(r.ok) << r.error;
+  ASSERT_EQ(r.per_socket.size(), kStreams);
+  for (const RunResult::StreamFigures& s : r.per_stream) EXPECT_FALSE(s.kernel_drops.has_value()) << s.ssrc;
+}
+
+// A thread that reads several sockets idles in an epoll set that does not
+// busy poll: a busy-polling wait is refused there, not run as a plain one.
+TEST(StreamsTest, BusyPollingOverSeveralSocketsPerThreadIsRefused) {
+  spec::RunSpec config = ManyStreams("combined-list", spec::StreamSockets::kPerStream);
+  config.receive.receiver.strategy.wait = receivers::WaitKind::kBusyPoll;
+  const RunResult r = RunOnce(config);
+  EXPECT_FALSE(r.ok);
+  EXPECT_NE(r.error.find("busy polls one socket per receiver thread"), std::string::npos) << r.error;
+  config.receive.streams.receivers = kStreams;  // a socket each: allowed
+  const RunResult each = RunOnce(config);
+  EXPECT_TRUE(each.ok) << each.error;
+}
+
 }  // namespace
 }  // namespace rxbench::harness

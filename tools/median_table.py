@@ -16,8 +16,8 @@ With --across FIELD instead of --fields: one field, one row per strategy and
 one column per file and path (a compare over --path loopback,veth names its
 veth rows STRATEGY+path=veth; they go to the file's "veth" column).
 
-Only repetitions that ran (ok) count; a field a repetition lacks (null) is
-left out of its median, and a cell with no value is "-".
+Only repetitions that ran (ok) count; a field unknown (null) in any of them
+is "-", as on the console: unknown, never a median of the others.
 """
 import argparse
 import json
@@ -46,6 +46,12 @@ def repetitions(path: str) -> Dict[str, List[Dict[str, Any]]]:
     return by_strategy
 
 
+def known(entries: List[Dict[str, Any]], field: str) -> List[float]:
+    """The field in every entry, or [] when any lacks it."""
+    values = [read_field(e, field) for e in entries]
+    return [v for v in values if v is not None] if None not in values else []
+
+
 def cell(values: List[float], scale: float, digits: int) -> str:
     if not values:
         return "-"
@@ -67,7 +73,7 @@ def table(files: List[Tuple[str, str]], fields: List[str], in_us: List[str], dig
         for strategy, entries in repetitions(path).items():
             row = [label, strategy, str(len(entries))]
             for field in fields:
-                values = [v for v in (read_field(e, field) for e in entries) if v is not None]
+                values = known(entries, field)
                 scale = 1e-3 if field in in_us else 100.0 if field in in_pct else 1.0
                 row.append(cell(values, scale, digits))
             lines.append("| " + " | ".join(row) + " |")
@@ -83,7 +89,7 @@ def across(files: List[Tuple[str, str]], field: str, scale: float, digits: int) 
             column = f"{label} {on_path or entries[0].get('path') or 'loopback'}".strip()
             if column not in columns:
                 columns.append(column)
-            values = [v for v in (read_field(e, field) for e in entries) if v is not None]
+            values = known(entries, field)
             cells.setdefault(name, {})[column] = cell(values, scale, digits)
     lines = ["| strategy | " + " | ".join(columns) + " |", "|" + "---|" * (len(columns) + 1)]
     for name, row in cells.items():

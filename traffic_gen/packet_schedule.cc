@@ -31,6 +31,9 @@ PacketSchedule::PacketSchedule(const TrafficSpec& spec, const std::vector<std::u
   }
   warmup_end_ = framed_ ? FrameBoundaryAtOrAfter(spec.warmup_packets) : spec.warmup_packets;
   total_ = warmup_end_ + spec.TotalPackets();
+  // Media ends on a whole access unit: a cut one would carry its marker bit
+  // mid-fragment and count as a frame sent that no receiver could rebuild.
+  if (media_frames != nullptr) total_ = FrameBoundaryAtOrAfter(total_);
   header_.payload_type = spec.payload_type;
   header_.ssrc = spec.ssrc;
   // Frame 0 always holds packet 0: its end, ceil(rate_pps / fps), is >= 1

@@ -60,6 +60,9 @@ def parse(argv):
                                        "first)")
     p.add_argument("--repetitions", type=int, default=3, help="repetitions per point (default 3)")
     p.add_argument("--max-time", type=float, help="seconds; stop there and keep what finished")
+    p.add_argument("--point-timeout", type=float, default=900,
+                   help="seconds one run (a point's repetitions) may take before it is killed and "
+                        "counted as failed (default 900: hundreds of pipelines can stall)")
     p.add_argument("--out", default="sweep", help="output directory (default: sweep)")
     args, forwarded = p.parse_known_args(argv)
     harness.check_forwarded(forwarded)
@@ -130,7 +133,8 @@ class Sweep:
         out_file = os.path.join(self.args.out, "points", f"{name}@{tag}.json")
         command = [self.binary] + harness.run_args(strategy, rate, self.args.repetitions,
                                                    out_file, self.forwarded, streams)
-        runs, error = harness.run(command, out_file, timeout=self.remaining())
+        runs, error = harness.run(command, out_file, timeout=self.remaining(),
+                                  point_timeout=self.args.point_timeout)
         p = summarise(runs or [], os.path.relpath(out_file, self.args.out), error)
         self.points.append(p)
         return p

@@ -68,6 +68,15 @@ class SweepCliTest(CliTestBase):
         self.assertGreater(len(doc["points"]), 0)
         self.assertIn("Stopped by --max-time", err)
 
+    def test_a_run_past_the_point_timeout_is_killed_and_failed_and_the_sweep_goes_on(self):
+        os.environ["FAKE_SLEEP_S"] = "5"
+        code, doc, err = self.sweep("--strategies", "a,b", "--rates", "10k",
+                                    "--point-timeout", "0.3")
+        self.assertEqual(code, 1)
+        self.assertFalse(doc["stopped_by_time"])
+        self.assertEqual([p["verdict"] for p in doc["points"]], ["failed", "failed"])
+        self.assertIn("did not finish within 0.3 s", doc["points"][0]["error"])
+
     def test_a_failed_run_is_kept_and_exits_1(self):
         code, doc, _ = self.sweep("--strategies", "a,broken", "--rates", "10k")
         self.assertEqual(code, 1)

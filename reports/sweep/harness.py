@@ -57,12 +57,17 @@ def dry_run(command):
         raise UsageError(last or f"{command[0]} rejected its arguments")
 
 
-def run(command, out_file, timeout=None):
-    """Runs `command` (argv, harness first); returns (iterations, None) or (None, error)."""
+def run(command, out_file, timeout=None, point_timeout=None):
+    """Runs `command` (argv, harness first); returns (iterations, None) or (None, error).
+    `timeout`: what is left of the sweep's time (OutOfTime past it); `point_timeout`: the
+    most one run may take; a run killed there is a failed point, and the sweep goes on."""
+    bounds = [t for t in (timeout, point_timeout) if t is not None]
     try:
         done = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              text=True, timeout=timeout)
+                              text=True, timeout=min(bounds) if bounds else None)
     except subprocess.TimeoutExpired:
+        if point_timeout is not None and (timeout is None or point_timeout < timeout):
+            return None, f"did not finish within {point_timeout:g} s (killed)"
         raise OutOfTime()
     last = (done.stderr.strip().splitlines() or [""])[-1].removeprefix("rxbench: ")
     if done.returncode == 2:
