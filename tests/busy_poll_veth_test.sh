@@ -30,7 +30,7 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 if ! command -v ethtool >/dev/null; then
-  echo "SKIP: ethtool is not installed (bootstrap/debian-test-packages.txt)"
+  echo "SKIP: ethtool is not installed (bootstrap/debian-packages.txt)"
   exit 0
 fi
 if ! ip netns add "$ns_tx" 2>"$tmp/netns.err" || ! ip netns add "$ns_rx" 2>>"$tmp/netns.err"; then
