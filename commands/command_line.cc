@@ -247,20 +247,25 @@ void AddScenarioOptions(CLI::App* app, Options* o) {
       ->check(Between(0, 1000000));
   AddReceiveOptions(app, o);
   AddStreamOptions(app, o);
-  // Many streams (spec::StreamsSpec): generator and receive side in one
-  // process only, where one account covers every stream.
+  AddManyStreamOptions(app, o, /*receiver_threads=*/true);
+}
+
+void AddManyStreamOptions(CLI::App* app, Options* o, bool receiver_threads) {
   app->add_option("--streams", o->spec.receive.streams.streams,
                   "RTP streams sent at once, each at the scenario's rate, with SSRCs --ssrc + 0..N-1 and a pipeline "
                   "each (docs/streams.md)")
       ->check(Between(1, traffic_gen::kMaxStreams))
       ->capture_default_str();
-  app->add_option("--receivers", o->spec.receive.streams.receivers,
-                  "receiver threads; each routes datagrams by SSRC to their stream's pipeline")
-      ->check(Between(1, 1024))
-      ->capture_default_str();
+  if (receiver_threads) {
+    app->add_option("--receivers", o->spec.receive.streams.receivers,
+                    "receiver threads; each routes datagrams by SSRC to their stream's pipeline")
+        ->check(Between(1, 1024))
+        ->capture_default_str();
+  }
   app->add_option("--stream-sockets", o->stream_sockets,
-                  "reuseport: --receivers sockets in one SO_REUSEPORT group on one port; per-stream: a socket "
-                  "(and port) per stream, dealt to the receiver threads in turn")
+                  "reuseport: every stream to one port, read by --receivers sockets in one SO_REUSEPORT group; "
+                  "per-stream: a socket (and port) per stream, dealt to the receiver threads in turn; a given port "
+                  "P puts stream k on P + 2k (its RTCP port after it)")
       ->check(CLI::IsMember({"reuseport", "per-stream"}))
       ->capture_default_str();
 }

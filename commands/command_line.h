@@ -80,6 +80,9 @@ struct Contender {
 void AddTrafficOptions(CLI::App* app, Options* o);
 void AddReceiveOptions(CLI::App* app, Options* o);
 void AddStreamOptions(CLI::App* app, Options* o);
+// --streams and --stream-sockets (run, compare, gen, recv), and
+// --receivers where there is a receive side.
+void AddManyStreamOptions(CLI::App* app, Options* o, bool receiver_threads);
 // All three: run and compare.
 void AddScenarioOptions(CLI::App* app, Options* o);
 // --path: one for run, a comma-separated list for compare.

@@ -44,6 +44,7 @@ CLI::App* AddGenCommand(CLI::App* app, GenOptions* o) {
   gen->add_option("--dest", o->dest, "the receiver's ADDR:PORT (rxbench recv --bind)")->required();
   AddTrafficOptions(gen, &o->traffic);
   AddStreamOptions(gen, &o->traffic);
+  AddManyStreamOptions(gen, &o->traffic, /*receiver_threads=*/false);
   gen->add_option("--receiver-buffer-size", o->traffic.spec.traffic.receiver_buffer_bytes,
                   "the receiver's --buffer-size, for --malformed oversize")
       ->capture_default_str();
@@ -64,6 +65,18 @@ int RunGen(const GenOptions& o, const std::string& command_line) {
   const HostPort dest = ParseHostPort(o.dest, "--dest", false);
   traffic.dest_host = dest.host;
   traffic.dest_port = dest.port;
+  // Per-stream: stream k to the port recv binds for it (spec::StreamPort).
+  plan.per_stream_ports = o.traffic.stream_sockets == "per-stream";
+  if (plan.per_stream_ports) {
+    if (spec::StreamPort(dest.port, traffic.streams - 1) > 65535) {
+      throw UsageError{"--streams " + std::to_string(traffic.streams) + " per-stream from port " +
+                       std::to_string(dest.port) + " would need ports up to " +
+                       std::to_string(spec::StreamPort(dest.port, traffic.streams - 1)) + ": give a lower port"};
+    }
+    for (unsigned k = 0; k < traffic.streams; ++k) {
+      traffic.stream_ports.push_back(static_cast<std::uint16_t>(spec::StreamPort(dest.port, k)));
+    }
+  }
   if (std::string problem = traffic_gen::Validate(traffic); !problem.empty()) throw UsageError{problem};
   if (!(o.warmup_pause_s >= 0 && o.warmup_pause_s <= 60)) throw UsageError{"--warmup-pause must be 0..60 s"};
   if (o.control_port < -1 || o.control_port > 65535) throw UsageError{"--control-port must be 0..65535"};
@@ -74,8 +87,9 @@ int RunGen(const GenOptions& o, const std::string& command_line) {
   plan.traffic = traffic;
   {
     const traffic_gen::PacketSchedule schedule(traffic);
-    plan.warmup_packets = schedule.warmup_end();
-    plan.measured_packets = schedule.total() - schedule.warmup_end();
+    // The schedule is one stream's; every stream sends it.
+    plan.warmup_packets = schedule.warmup_end() * traffic.streams;
+    plan.measured_packets = (schedule.total() - schedule.warmup_end()) * traffic.streams;
   }
   plan.warmup_pause_s = plan.warmup_packets > 0 ? o.warmup_pause_s : 0;
   plan.boot_id = platform::BootId();
@@ -98,14 +112,21 @@ int RunGen(const GenOptions& o, const std::string& command_line) {
     m.run_id = plan.run_id;
     m.plan = plan;
     if (sent) m.sent = *sent;
+    // The receiver opens its window on the warm-up's total; only the end
+    // carries a count per stream (in as many parts as it takes).
+    if (kind == RunMessageKind::kWarmupDone) m.sent.stream_sent.clear();
     std::string problem;
     if (!control.Announce(m, traffic.ssrc, &problem)) std::fprintf(stderr, "rxbench gen: %s\n", problem.c_str());
   };
 
   CatchStopRequests();
-  std::printf("gen: run %s: %s %.0f pps, %zu B payload, %llu + %llu warm-up packets to %s:%u%s\n", plan.run_id.c_str(),
-              traffic_gen::ToString(traffic.shape), traffic.rate_pps, traffic.payload_bytes,
-              static_cast<unsigned long long>(plan.measured_packets),
+  const std::string streams = traffic.streams == 1
+                                  ? ""
+                                  : std::to_string(traffic.streams) + " streams (" +
+                                        (plan.per_stream_ports ? "a port each, every 2nd" : "one port") + ") of ";
+  std::printf("gen: run %s: %s%s %.0f pps, %zu B payload, %llu + %llu warm-up packets to %s:%u%s\n",
+              plan.run_id.c_str(), streams.c_str(), traffic_gen::ToString(traffic.shape), traffic.rate_pps,
+              traffic.payload_bytes, static_cast<unsigned long long>(plan.measured_packets),
               static_cast<unsigned long long>(plan.warmup_packets), dest.host.c_str(), dest.port,
               announcing ? (" (announced on port " + std::to_string(control_port) + ")").c_str() : "");
   std::fflush(stdout);

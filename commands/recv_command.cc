@@ -21,6 +21,7 @@
 #include "platform/boot_id.h"
 #include "protocol/control_channel.h"
 #include "protocol/run_messages.h"
+#include "results/console_table.h"
 #include "results/output_files.h"
 #include "results/results_json.h"
 #include "results/run_summary.h"
@@ -244,6 +245,7 @@ CLI::App* AddRecvCommand(CLI::App* app, RecvOptions* o) {
   recv->add_option("--drain-timeout", o->drain_timeout_s, "seconds to wait for the pipeline to drain (default 2)");
   AddReceiveOptions(recv, &o->receive);
   AddStreamOptions(recv, &o->receive);
+  AddManyStreamOptions(recv, &o->receive, /*receiver_threads=*/true);
   return recv;
 }
 
@@ -255,6 +257,16 @@ int RunRecv(const RecvOptions& o, const std::string& command_line) {
   const HostPort bind = ParseHostPort(o.bind, "--bind", true);
   config.socket.bind_host = bind.host;
   config.socket.port = bind.port;
+  const spec::StreamsSpec& many = config.streams;
+  if (many.sockets == spec::StreamSockets::kPerStream && many.streams > 1) {
+    if (bind.port == 0)
+      throw UsageError{"--stream-sockets per-stream needs a --bind port: gen sends stream k to it + 2k"};
+    if (spec::StreamPort(bind.port, many.streams - 1) > 65535) {
+      throw UsageError{"--streams " + std::to_string(many.streams) + " per-stream from port " +
+                       std::to_string(bind.port) + " would need ports up to " +
+                       std::to_string(spec::StreamPort(bind.port, many.streams - 1)) + ": give a lower port"};
+    }
+  }
   if (o.control_port < -1 || o.control_port > 65535) throw UsageError{"--control-port must be 0..65535"};
   if (o.duration && !(*o.duration > 0)) throw UsageError{"--duration must be greater than 0"};
   if (o.packets && *o.packets == 0) throw UsageError{"--packets must be at least 1"};
@@ -318,9 +330,28 @@ int RunRecv(const RecvOptions& o, const std::string& command_line) {
     std::fprintf(stderr, "rxbench recv: the stream's payload type is %d, the pipeline's caps said %d: pass --pt %d\n",
                  sender.plan->traffic.payload_type, caps_payload_type, sender.plan->traffic.payload_type);
   }
+  // The sockets are bound before the plan comes: a sender of another layout
+  // is told so (its datagrams are still accounted: another SSRC is refused).
+  if (sender.plan) {
+    const traffic_gen::TrafficSpec& t = sender.plan->traffic;
+    const bool per_stream = many.sockets == spec::StreamSockets::kPerStream;
+    if (t.streams != many.streams || (t.streams > 1 && sender.plan->per_stream_ports != per_stream)) {
+      std::fprintf(stderr,
+                   "rxbench recv: the sender sent %u stream(s)%s, this receiver was set for %u%s: pass --streams %u "
+                   "--stream-sockets %s\n",
+                   t.streams, sender.plan->per_stream_ports ? " to a port each" : "", many.streams,
+                   per_stream ? " on a socket each" : "", t.streams,
+                   sender.plan->per_stream_ports ? "per-stream" : "reuseport");
+    }
+  }
   if (sender.plan && !sender.sent) {
-    std::fprintf(stderr, "rxbench recv: run %s announced itself but its end never arrived: the sent count is unknown\n",
-                 sender.plan->run_id.c_str());
+    std::fprintf(stderr,
+                 "rxbench recv: run %s announced itself but its end never arrived%s: the sent count is unknown\n",
+                 sender.plan->run_id.c_str(),
+                 control.end_parts() > 0 ? (" whole (" + std::to_string(control.end_parts_held()) + " of " +
+                                            std::to_string(control.end_parts()) + " parts)")
+                                               .c_str()
+                                         : "");
   }
 
   RunIdentity id;
@@ -335,6 +366,10 @@ int RunRecv(const RecvOptions& o, const std::string& command_line) {
   RunResult r = SummarizeRun(id, sender.sent, received);
   r.wall_s = static_cast<double>(metrics::MonotonicNs() - wall_start) / 1e9;
   PrintSummary(r, sender);
+  if (r.per_stream.size() > 1) {
+    std::printf("recv:");
+    PrintStreams(r, 0, stdout);
+  }
   if (!r.ok) std::fprintf(stderr, "rxbench recv: %s\n", r.error.c_str());
 
   // The traffic is what the sender's plan said, or unknown (null).
@@ -357,7 +392,9 @@ int RunRecv(const RecvOptions& o, const std::string& command_line) {
        {{"port", control_port},
         {"other_rtcp", control.not_ours()},
         {"malformed", control.malformed()},
-        {"other_runs", control.foreign_run()}}}};
+        {"other_runs", control.foreign_run()},
+        {"end_parts", control.end_parts()},
+        {"end_parts_held", control.end_parts_held()}}}};
   nlohmann::json results = ResultsJson(settings, {r}, invocation);
   if (!sent_from_problem.empty() && !r.sent_known) {
     results["benchmarks"][0]["sent_unknown"] = sent_from_problem +

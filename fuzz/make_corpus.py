@@ -100,4 +100,14 @@ sender_report = struct.pack(">BBHI", 0x80, 200, 6, 1) + b"\x00" * 20
 write("run_messages_fuzzer", "sr-then-end",
       sender_report + app(2, json.dumps({"version": 1, "run_id": RUN, "sent": sent})))
 write("run_messages_fuzzer", "other-app", app(0, "{}", name=b"ABCD"))
-write("run_messages_fuzzer", "later-version", app(2, json.dumps({"version": 2, "run_id": RUN, "sent": sent})))
+write("run_messages_fuzzer", "later-version", app(2, json.dumps({"version": 3, "run_id": RUN, "sent": sent})))
+# Version 2: a plan of many streams, and an end in parts (part 0 the totals
+# and the first streams' counts, part 1 the rest).
+plan_v2 = dict(plan, streams=4, stream_ports="per-stream")
+write("run_messages_fuzzer", "plan-streams", app(0, json.dumps({"version": 2, "run_id": RUN, "plan": plan_v2})))
+write("run_messages_fuzzer", "end-part-0",
+      app(2, json.dumps({"version": 2, "run_id": RUN, "part": 0, "parts": 2, "sent": sent,
+                         "stream_sent": {"first": 0, "of": 4, "counts": [2584, 2584]}})))
+write("run_messages_fuzzer", "end-part-1",
+      app(2, json.dumps({"version": 2, "run_id": RUN, "part": 1, "parts": 2,
+                         "stream_sent": {"first": 2, "of": 4, "counts": [2583, 2583]}})))

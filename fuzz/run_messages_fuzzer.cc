@@ -27,5 +27,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (back.sent.packets_sent != message.sent.packets_sent || back.plan.warmup_packets != message.plan.warmup_packets) {
     std::abort();
   }
+  // A part, and its slice of the per-stream counts, is the same part again.
+  if (back.part != message.part || back.parts != message.parts || back.first_stream != message.first_stream ||
+      back.streams != message.streams || back.sent.stream_sent != message.sent.stream_sent ||
+      back.plan.traffic.streams != message.plan.traffic.streams) {
+    std::abort();
+  }
   return 0;
 }

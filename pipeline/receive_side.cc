@@ -104,10 +104,11 @@ bool ReceiveSide::Start(std::string* error) {
     socket_options.bind_host = spec_.socket.bind_host;
     socket_options.port = spec_.socket.port;
     // The group shares the first socket's port; per-stream sockets given a
-    // port take the ports after it, else any free ones.
+    // port P take P + 2i (RFC 3550: RTP on even ports, each stream's RTCP on
+    // the port after it, so P + 1 stays the control port), else any free ones.
     if (i > 0 && !per_stream) socket_options.port = sockets_.front().port;
     if (i > 0 && per_stream && spec_.socket.port != 0)
-      socket_options.port = static_cast<std::uint16_t>(spec_.socket.port + i);
+      socket_options.port = static_cast<std::uint16_t>(spec::StreamPort(spec_.socket.port, i));
     socket_options.reuseport = many.many() && !per_stream;
     socket_options.rcvbuf_bytes = spec_.socket.rcvbuf_bytes;
     // Kernel receive timestamps cost the kernel work on every datagram, on

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -19,18 +20,23 @@ bool ControlSender::Open(const std::string& host, std::uint16_t port, std::strin
 }
 
 bool ControlSender::Announce(const RunMessage& message, std::uint32_t ssrc, std::string* error) {
-  const std::vector<std::uint8_t> datagram = EncodeRunMessage(message, ssrc, error);
-  if (datagram.empty()) return false;
-  std::uint64_t sent = 0;
+  const std::vector<std::vector<std::uint8_t>> parts = EncodeRunMessageParts(message, ssrc, error);
+  if (parts.empty()) return false;
+  std::vector<std::uint64_t> sent(parts.size(), 0);
   int last_errno = 0;
   for (int k = 0; k < kRunMessageRepeats; ++k) {
     if (k > 0) std::this_thread::sleep_for(std::chrono::milliseconds(kRunMessageRepeatGapMs));
-    const traffic_gen::SendOutcome outcome = socket_.SendBytes(datagram.data(), datagram.size());
-    sent += outcome.sent;
-    if (outcome.failed != 0) last_errno = outcome.last_errno;
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+      const traffic_gen::SendOutcome outcome = socket_.SendBytes(parts[i].data(), parts[i].size());
+      sent[i] += outcome.sent;
+      if (outcome.failed != 0) last_errno = outcome.last_errno;
+    }
   }
-  if (sent == 0) {
-    *error = std::string("the ") + ToString(message.kind) + " message could not be sent: " + std::strerror(last_errno);
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    if (sent[i] > 0) continue;
+    *error = std::string("the ") + ToString(message.kind) + " message" +
+             (parts.size() > 1 ? " (part " + std::to_string(i) + " of " + std::to_string(parts.size()) + ")" : "") +
+             " could not be sent: " + std::strerror(last_errno);
     return false;
   }
   return true;
@@ -83,15 +89,16 @@ void ControlListener::Take(const RunMessage& m) {
     ++foreign_run_;
     return;
   }
+  std::string why;
   switch (m.kind) {
     case RunMessageKind::kPlan:
       if (!plan_) plan_ = m.plan;
       break;
     case RunMessageKind::kWarmupDone:
-      if (!warmup_done_) warmup_done_ = m.sent;
+      if (!warmup_done_.Add(m, &why)) ++malformed_, last_problem_ = "warmup-done: " + why;
       break;
     case RunMessageKind::kEnd:
-      if (!end_) end_ = m.sent;
+      if (!end_.Add(m, &why)) ++malformed_, last_problem_ = "end: " + why;
       break;
   }
 }

@@ -3,7 +3,11 @@
 #include <sys/random.h>
 
 #include <array>
+#include <cstddef>
 #include <cstdio>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "metrics/thread_usage.h"
 #include "rtp/rtcp_app.h"
@@ -28,6 +32,13 @@ bool Get(const json& j, const char* key, T* out, std::string* why) {
     return false;
   }
   return true;
+}
+
+// As Get, but a key that is absent leaves *out as it was (a field added in a
+// later version).
+template <typename T>
+bool GetIfPresent(const json& j, const char* key, T* out, std::string* why) {
+  return j.find(key) == j.end() || Get(j, key, out, why);
 }
 
 std::size_t InjectKindByName(const std::string& name) {
@@ -84,7 +95,9 @@ json PlanJson(const RunPlan& p) {
           {"measured_packets", p.measured_packets},
           {"warmup_pause_s", p.warmup_pause_s},
           {"boot_id", p.boot_id},
-          {"host", p.host}};
+          {"host", p.host},
+          {"streams", t.streams},
+          {"stream_ports", p.per_stream_ports ? "per-stream" : "one"}};
 }
 
 bool PlanFromJson(const json& j, RunPlan* p, std::string* why) {
@@ -105,6 +118,15 @@ bool PlanFromJson(const json& j, RunPlan* p, std::string* why) {
       Get(j, "measured_packets", &p->measured_packets, why) && Get(j, "warmup_pause_s", &p->warmup_pause_s, why) &&
       Get(j, "boot_id", &p->boot_id, why) && Get(j, "host", &p->host, why) && Get(j, "media", &media, why);
   if (!ok) return false;
+  // Version 1 had one stream.
+  std::string ports = "one";
+  t.streams = 1;
+  if (!GetIfPresent(j, "streams", &t.streams, why) || !GetIfPresent(j, "stream_ports", &ports, why)) return false;
+  if (t.streams < 1 || t.streams > traffic_gen::kMaxStreams || (ports != "one" && ports != "per-stream")) {
+    *why = "streams must be 1.." + std::to_string(traffic_gen::kMaxStreams) + " on 'one' or 'per-stream' ports";
+    return false;
+  }
+  p->per_stream_ports = ports == "per-stream";
   const std::optional<traffic_gen::Shape> parsed = traffic_gen::ParseShape(shape);
   if (!parsed) {
     *why = "unknown shape '" + shape + "'";
@@ -123,7 +145,7 @@ bool PlanFromJson(const json& j, RunPlan* p, std::string* why) {
   }
   t.ssrc = static_cast<std::uint32_t>(ssrc);
   t.payload_type = static_cast<std::uint8_t>(payload_type);
-  t.warmup_packets = p->warmup_packets;
+  t.warmup_packets = p->warmup_packets / t.streams;  // the spec's is per stream
   return true;
 }
 
@@ -145,6 +167,8 @@ json SentJson(const traffic_gen::GeneratorReport& s) {
           {"last_errno", s.last_errno},
           {"cpu_ns", s.usage.cpu_ns},
           {"malformed_sent", malformed},
+          {"stream_sent", s.stream_sent},
+          {"access_units_sent", s.access_units_sent ? json(*s.access_units_sent) : json(nullptr)},
           {"impairments", s.impairments ? json{{"losses", s.impairments->losses},
                                                {"duplicates", s.impairments->duplicates},
                                                {"reorders", s.impairments->reorders}}
@@ -181,6 +205,28 @@ bool SentFromJson(const json& j, traffic_gen::GeneratorReport* s, std::string* w
     }
     s->malformed_sent[kind] = count.get<std::uint64_t>();
   }
+  // Absent (version 1, or a part's totals): no per-stream counts here.
+  s->stream_sent.clear();
+  if (!GetIfPresent(j, "stream_sent", &s->stream_sent, why)) return false;
+  if (s->stream_sent.size() > traffic_gen::kMaxStreams) {
+    *why = "more per-stream counts than streams may be";
+    return false;
+  }
+  s->access_units_sent.reset();
+  if (const auto it = j.find("access_units_sent"); it != j.end() && !it->is_null()) {
+    std::uint64_t units = 0;
+    if (!Get(j, "access_units_sent", &units, why)) return false;
+    s->access_units_sent = units;
+  }
+  if (!s->stream_sent.empty()) {
+    std::uint64_t sum = 0;
+    for (std::uint64_t n : s->stream_sent) sum += n;
+    if (sum != s->packets_sent) {
+      *why = "the per-stream counts add up to " + std::to_string(sum) + ", packets_sent is " +
+             std::to_string(s->packets_sent);
+      return false;
+    }
+  }
   // --impair: what the sender withheld, doubled and swapped (absent or null: none).
   s->impairments.reset();
   if (const auto it = j.find("impairments"); it != j.end() && !it->is_null()) {
@@ -200,7 +246,15 @@ std::vector<std::uint8_t> EncodeRunMessage(const RunMessage& m, std::uint32_t ss
   if (m.kind == RunMessageKind::kPlan) {
     body["plan"] = PlanJson(m.plan);
   } else {
-    body["sent"] = SentJson(m.sent);
+    body["part"] = m.part;
+    body["parts"] = m.parts;
+    if (m.part == 0) {
+      body["sent"] = SentJson(m.sent);
+      body["sent"].erase("stream_sent");  // a slice of them below, in every part
+    }
+    if (m.streams > 0) {
+      body["stream_sent"] = {{"first", m.first_stream}, {"of", m.streams}, {"counts", m.sent.stream_sent}};
+    }
   }
   const std::string text = body.dump();
   rtp::AppPacket app;
@@ -215,6 +269,63 @@ std::vector<std::uint8_t> EncodeRunMessage(const RunMessage& m, std::uint32_t ss
     return {};
   }
   return datagram;
+}
+
+std::vector<std::vector<std::uint8_t>> EncodeRunMessageParts(const RunMessage& whole, std::uint32_t ssrc,
+                                                             std::string* why) {
+  const std::vector<std::uint64_t>& counts = whole.sent.stream_sent;
+  if (whole.kind == RunMessageKind::kPlan || counts.empty()) {
+    RunMessage one = whole;
+    one.part = 0;
+    one.parts = 1;
+    one.streams = 0;
+    std::vector<std::uint8_t> datagram = EncodeRunMessage(one, ssrc, why);
+    if (datagram.empty()) return {};
+    return {std::move(datagram)};
+  }
+  // Slices as long as fit: a part's size grows by a count's digits and a
+  // comma per count; what else it holds is measured with an empty slice, with
+  // room for the part numbers' own digits.
+  constexpr std::size_t kRoomForPartNumbers = 24;
+  const auto base_size = [&](std::uint32_t part) {
+    RunMessage empty = whole;
+    empty.part = part;
+    empty.parts = 1;
+    empty.first_stream = 0;
+    empty.streams = counts.size();
+    empty.sent.stream_sent.clear();
+    std::string ignored;
+    return EncodeRunMessage(empty, ssrc, &ignored).size() + kRoomForPartNumbers;
+  };
+  const std::size_t first_base = base_size(0), later_base = base_size(1);
+  if (first_base == kRoomForPartNumbers || first_base >= kMaxRunMessageBytes) {
+    *why = std::string("the ") + ToString(whole.kind) + " message's totals do not fit one datagram";
+    return {};
+  }
+  std::vector<std::pair<std::size_t, std::size_t>> slices;  // [first, end)
+  for (std::size_t first = 0; first < counts.size();) {
+    std::size_t size = slices.empty() ? first_base : later_base;
+    std::size_t end = first;
+    while (end < counts.size() && size + std::to_string(counts[end]).size() + 1 <= kMaxRunMessageBytes) {
+      size += std::to_string(counts[end]).size() + 1;
+      ++end;
+    }
+    slices.emplace_back(first, end);
+    first = end;
+  }
+  std::vector<std::vector<std::uint8_t>> datagrams;
+  for (std::size_t i = 0; i < slices.size(); ++i) {
+    RunMessage part = whole;
+    part.part = static_cast<std::uint32_t>(i);
+    part.parts = static_cast<std::uint32_t>(slices.size());
+    part.first_stream = slices[i].first;
+    part.streams = counts.size();
+    part.sent.stream_sent.assign(counts.begin() + static_cast<std::ptrdiff_t>(slices[i].first),
+                                 counts.begin() + static_cast<std::ptrdiff_t>(slices[i].second));
+    datagrams.push_back(EncodeRunMessage(part, ssrc, why));
+    if (datagrams.back().empty()) return {};
+  }
+  return datagrams;
 }
 
 RunMessageParse ParseRunMessage(const std::uint8_t* data, std::size_t size, RunMessage* m, std::string* why) {
@@ -236,24 +347,55 @@ RunMessageParse ParseRunMessage(const std::uint8_t* data, std::size_t size, RunM
   }
   int version = 0;
   if (!Get(body, "version", &version, why)) return RunMessageParse::kMalformed;
-  if (version != kRunMessageVersion) {
-    *why = "format version " + std::to_string(version) + ", this rxbench reads " + std::to_string(kRunMessageVersion);
+  if (version < kOldestRunMessageVersion || version > kRunMessageVersion) {
+    *why = "format version " + std::to_string(version) + ", this rxbench reads " +
+           std::to_string(kOldestRunMessageVersion) + ".." + std::to_string(kRunMessageVersion);
     return RunMessageParse::kMalformed;
   }
   if (!Get(body, "run_id", &m->run_id, why)) return RunMessageParse::kMalformed;
-  bool ok = false;
   if (m->kind == RunMessageKind::kPlan) {
     json plan;
-    ok = Get(body, "plan", &plan, why) && PlanFromJson(plan, &m->plan, why);
-    if (ok && m->plan.run_id != m->run_id) {
+    if (!Get(body, "plan", &plan, why) || !PlanFromJson(plan, &m->plan, why)) return RunMessageParse::kMalformed;
+    if (m->plan.run_id != m->run_id) {
       *why = "the plan's run id differs from the message's";
-      ok = false;
+      return RunMessageParse::kMalformed;
     }
-  } else {
-    json sent;
-    ok = Get(body, "sent", &sent, why) && SentFromJson(sent, &m->sent, why);
+    return RunMessageParse::kMessage;
   }
-  return ok ? RunMessageParse::kMessage : RunMessageParse::kMalformed;
+  // Version 1: one part, no per-stream counts.
+  m->part = 0;
+  m->parts = 1;
+  m->first_stream = m->streams = 0;
+  if (!GetIfPresent(body, "part", &m->part, why) || !GetIfPresent(body, "parts", &m->parts, why)) {
+    return RunMessageParse::kMalformed;
+  }
+  if (m->parts < 1 || m->parts > kMaxRunMessageParts || m->part >= m->parts) {
+    *why = "part " + std::to_string(m->part) + " of " + std::to_string(m->parts);
+    return RunMessageParse::kMalformed;
+  }
+  m->sent = traffic_gen::GeneratorReport{};
+  if (m->part == 0) {
+    json sent;
+    if (!Get(body, "sent", &sent, why) || !SentFromJson(sent, &m->sent, why)) return RunMessageParse::kMalformed;
+    if (!m->sent.stream_sent.empty()) {
+      *why = "per-stream counts in the totals";  // they go in stream_sent, sliced
+      return RunMessageParse::kMalformed;
+    }
+  }
+  if (const auto it = body.find("stream_sent"); it != body.end()) {
+    if (!it->is_object() || !Get(*it, "first", &m->first_stream, why) || !Get(*it, "of", &m->streams, why) ||
+        !Get(*it, "counts", &m->sent.stream_sent, why)) {
+      *why = "stream_sent: " + *why;
+      return RunMessageParse::kMalformed;
+    }
+    if (m->streams < 1 || m->streams > traffic_gen::kMaxStreams || m->first_stream > m->streams ||
+        m->sent.stream_sent.size() > m->streams - m->first_stream) {
+      *why = "stream_sent: counts of streams " + std::to_string(m->first_stream) + ".." +
+             std::to_string(m->first_stream + m->sent.stream_sent.size()) + " of " + std::to_string(m->streams);
+      return RunMessageParse::kMalformed;
+    }
+  }
+  return RunMessageParse::kMessage;
 }
 
 }  // namespace rxbench::harness

@@ -78,8 +78,21 @@ std::string Ratio(double value, double reference) {
   return Format("%.2fx", value / reference);
 }
 
-// Many streams: one line of each stream's spread (min..max over streams) and
-// the per-socket account, from one repetition, rather than a line a stream.
+// The frames of a depayloading pipeline, and the receiver's share of the
+// receive path's CPU: how much the strategy matters next to decoding.
+void PrintFrames(const Row& row, int indent, std::FILE* out) {
+  std::fprintf(out,
+               "%*s frames: sent %s, depayloaded %s, decoded %s, damaged %s; lost or damaged per 1000 packets lost "
+               "%s; latency p50 %s ms p99 %s ms; decoder %s us/frame %s ns/packet; receive share %s %%\n",
+               indent, "", Format("%.0f", row.frames_sent).c_str(), Format("%.0f", row.depayloaded).c_str(),
+               Format("%.0f", row.decoded).c_str(), Format("%.0f", row.damaged).c_str(),
+               Format("%.1f", row.per_1000_lost).c_str(), Format("%.2f", row.frame_p50_ms).c_str(),
+               Format("%.2f", row.frame_p99_ms).c_str(), Format("%.0f", row.decoder_us_per_frame).c_str(),
+               Format("%.0f", row.decoder_ns_per_packet).c_str(), Format("%.1f", row.receive_share_pct).c_str());
+}
+
+}  // namespace
+
 void PrintStreams(const RunResult& r, int indent, std::FILE* out) {
   double lo[4] = {1e300, 1e300, 1e300, 1e300}, hi[4] = {-1, -1, -1, -1};
   bool known[4] = {false, false, false, false};
@@ -116,21 +129,6 @@ void PrintStreams(const RunResult& r, int indent, std::FILE* out) {
                : worst == 0       ? "0 on every socket"
                                   : ("worst " + std::to_string(worst)).c_str());
 }
-
-// The frames of a depayloading pipeline, and the receiver's share of the
-// receive path's CPU: how much the strategy matters next to decoding.
-void PrintFrames(const Row& row, int indent, std::FILE* out) {
-  std::fprintf(out,
-               "%*s frames: sent %s, depayloaded %s, decoded %s, damaged %s; lost or damaged per 1000 packets lost "
-               "%s; latency p50 %s ms p99 %s ms; decoder %s us/frame %s ns/packet; receive share %s %%\n",
-               indent, "", Format("%.0f", row.frames_sent).c_str(), Format("%.0f", row.depayloaded).c_str(),
-               Format("%.0f", row.decoded).c_str(), Format("%.0f", row.damaged).c_str(),
-               Format("%.1f", row.per_1000_lost).c_str(), Format("%.2f", row.frame_p50_ms).c_str(),
-               Format("%.2f", row.frame_p99_ms).c_str(), Format("%.0f", row.decoder_us_per_frame).c_str(),
-               Format("%.0f", row.decoder_ns_per_packet).c_str(), Format("%.1f", row.receive_share_pct).c_str());
-}
-
-}  // namespace
 
 void PrintResultsTable(const std::vector<RunResult>& runs, std::FILE* out, bool color) {
   std::vector<std::string> order;

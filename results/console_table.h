@@ -18,6 +18,10 @@ namespace rxbench::harness {
 
 void PrintResultsTable(const std::vector<RunResult>& runs, std::FILE* out, bool color);
 
+// Many streams: one line of each stream's spread (min..max over streams) and
+// the per-socket account, from one run, rather than a line a stream.
+void PrintStreams(const RunResult& r, int indent, std::FILE* out);
+
 // One line about counters, said once: what is read, and why the rest is not.
 std::string DescribeCounters(const std::vector<RunResult>& runs);
 

@@ -95,6 +95,11 @@ inline std::optional<StreamSockets> ParseStreamSockets(const std::string& name) 
   return std::nullopt;
 }
 
+// Per-stream sockets from a given port P: stream k on P + 2k (RFC 3550's
+// convention: RTP on even ports, each stream's RTCP on the port after it).
+// Wider than a port: the caller checks it stays below 65536.
+inline unsigned StreamPort(unsigned first_port, unsigned stream) { return first_port + 2 * stream; }
+
 struct StreamsSpec {
   unsigned streams = 1;    // N: SSRCs first_ssrc .. first_ssrc + N - 1
   unsigned receivers = 1;  // M: receiver threads

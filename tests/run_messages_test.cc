@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "protocol/run_messages.h"
@@ -126,6 +127,47 @@ TEST(RunMessagesTest, EndAndWarmupDoneCarryTheCounts) {
     EXPECT_EQ(s.impairments->duplicates, 8u);
     EXPECT_EQ(s.impairments->reorders, 9u);
   }
+}
+
+TEST(RunMessagesTest, ThePlanSaysHowManyStreamsOnWhichPorts) {
+  RunMessage m;
+  m.kind = RunMessageKind::kPlan;
+  m.plan = SomePlan();
+  m.plan.traffic.streams = 64;
+  m.plan.warmup_packets = 64 * 300;
+  m.plan.per_stream_ports = true;
+  m.run_id = m.plan.run_id;
+  const RunMessage back = Roundtrip(m);
+  EXPECT_EQ(back.plan.traffic.streams, 64u);
+  EXPECT_TRUE(back.plan.per_stream_ports);
+  EXPECT_EQ(back.plan.warmup_packets, 64u * 300);
+  EXPECT_EQ(back.plan.traffic.warmup_packets, 300u);  // the traffic's is per stream
+  // A version-1 plan (no streams): one stream.
+  nlohmann::json plan = PlanJson(SomePlan());
+  plan.erase("streams");
+  plan.erase("stream_ports");
+  RunPlan old;
+  old.traffic.streams = 9;
+  std::string why;
+  ASSERT_TRUE(PlanFromJson(plan, &old, &why)) << why;
+  EXPECT_EQ(old.traffic.streams, 1u);
+  EXPECT_FALSE(old.per_stream_ports);
+  plan["streams"] = 0;
+  EXPECT_FALSE(PlanFromJson(plan, &old, &why));
+}
+
+TEST(RunMessagesTest, TheFileFormHoldsEveryStreamsCountAndTheAccessUnits) {
+  traffic_gen::GeneratorReport s = SomeReport();
+  s.stream_sent = {1000, 77};
+  s.access_units_sent = 30;
+  traffic_gen::GeneratorReport back;
+  std::string why;
+  ASSERT_TRUE(SentFromJson(SentJson(s), &back, &why)) << why;
+  EXPECT_EQ(back.stream_sent, s.stream_sent);
+  EXPECT_EQ(back.access_units_sent, std::optional<std::uint64_t>(30));
+  s.stream_sent = {1000, 78};  // no longer adds up to packets_sent
+  EXPECT_FALSE(SentFromJson(SentJson(s), &back, &why));
+  EXPECT_NE(why.find("add up to"), std::string::npos) << why;
 }
 
 TEST(RunMessagesTest, ASenderWithoutImpairmentsSaysNone) {
@@ -265,8 +307,8 @@ TEST(RunMessagesTest, BodiesAreCheckedFieldByField) {
   std::string why;
   EXPECT_EQ(parse("not json", 2, &why), RunMessageParse::kMalformed);
   EXPECT_EQ(parse("[1,2]", 2, &why), RunMessageParse::kMalformed);
-  EXPECT_EQ(parse(R"({"version":2,"run_id":"x","sent":{}})", 2, &why), RunMessageParse::kMalformed);
-  EXPECT_NE(why.find("version 2"), std::string::npos) << why;
+  EXPECT_EQ(parse(R"({"version":3,"run_id":"x","sent":{}})", 2, &why), RunMessageParse::kMalformed);
+  EXPECT_NE(why.find("version 3"), std::string::npos) << why;
   EXPECT_EQ(parse(R"({"version":1,"run_id":"x","sent":{"packets_sent":"many"}})", 2, &why),
             RunMessageParse::kMalformed);
   nlohmann::json sent = SentJson(SomeReport());

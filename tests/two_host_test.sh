@@ -8,7 +8,10 @@
 #   2. recv and gen in two network namespaces joined by a veth pair, which
 #      this test creates and removes (needs root): the run ids match and the
 #      loss account closes (sent == delivered, unexplained 0), through the
-#      control port and through --sent-from.
+#      control port and through --sent-from; and many streams (--streams 4,
+#      one SO_REUSEPORT port or a port each; 600 streams, whose end message
+#      goes in parts): every stream's sent count is the generator's and every
+#      socket's account closes.
 # A part that cannot run here (no gst-launch, no root) is skipped with a
 # message. Every process runs under `timeout`.
 set -uo pipefail
@@ -49,6 +52,10 @@ usage_error "recv bad --ssrc" timeout 10 "$rxbench" recv --strategy baseline --s
 usage_error "gen --dest port 0" timeout 10 "$rxbench" gen --dest 127.0.0.1:0
 usage_error "gen bad --pt" timeout 10 "$rxbench" gen --dest 127.0.0.1:5004 --pt 128
 usage_error "gen unwritable --out" timeout 10 "$rxbench" gen --dest 127.0.0.1:5004 --out /nonexistent/dir/g.json
+usage_error "gen per-stream ports past 65535" timeout 10 "$rxbench" gen --dest 127.0.0.1:65000 --streams 300 \
+  --stream-sockets per-stream
+usage_error "recv per-stream ports past 65535" timeout 10 "$rxbench" recv --strategy baseline \
+  --bind 127.0.0.1:65000 --streams 300 --stream-sockets per-stream
 
 # ---- 0. run with --ssrc/--pt: the generator sends them, the receiver expects them
 timeout 60 "$rxbench" run --strategy baseline --rate 2000 --duration 0.3 --ssrc 0x1234 --pt 100 \
@@ -142,16 +149,16 @@ ip -n "$ns_tx" link set "rxbt$$" up
 ip -n "$ns_rx" link set "rxbr$$" up
 set +e
 
-two_host_run() {  # name strategy recv_args gen_args; sets recv_pid
-  local name="$1" strategy="$2" recv_args="$3" gen_args="$4"
+two_host_run() {  # name strategy recv_args gen_args [traffic]; sets recv_pid
+  local name="$1" strategy="$2" recv_args="$3" gen_args="$4" traffic="${5:---rate 5000 --duration 1 --warmup 300}"
   # shellcheck disable=SC2086
   timeout 60 ip netns exec "$ns_rx" "$rxbench" recv --bind 10.77.0.2:5004 --strategy "$strategy" \
     --out "$tmp/$name-recv.json" $recv_args >"$tmp/$name-recv.log" 2>&1 &
   recv_pid=$!
   wait_ready "$tmp/$name-recv.log"
   # shellcheck disable=SC2086
-  timeout 60 ip netns exec "$ns_tx" "$rxbench" gen --dest 10.77.0.2:5004 --rate 5000 --duration 1 \
-    --warmup 300 --warmup-pause 0.5 --out "$tmp/$name-gen.json" $gen_args >"$tmp/$name-gen.log" 2>&1 ||
+  timeout 60 ip netns exec "$ns_tx" "$rxbench" gen --dest 10.77.0.2:5004 $traffic --warmup-pause 0.5 \
+    --out "$tmp/$name-gen.json" $gen_args >"$tmp/$name-gen.log" 2>&1 ||
     fail "$name: gen exited $? ($(tail -3 "$tmp/$name-gen.log"))"
 }
 
@@ -181,6 +188,38 @@ recv="$tmp/$name-recv.json" gen="$tmp/$name-gen.json"
 check "$name: run ids match" "$recv" 'r["run_id"] == g["run_id"]' "$gen"
 check "$name: sent is the file's" "$recv" 'r["packets_sent"] == g["sent"]["packets_sent"] == r["packets_delivered"]' "$gen"
 check "$name: loss account closes" "$recv" 'r["unexplained_packets"] == 0 and c["sender"]["source"] == "file"'
+
+# Many streams: the generator's count of each stream reaches the receiver
+# through the control port (in parts where one datagram cannot hold them),
+# and the receiver's account closes on every socket.
+streams_run() {  # name strategy streams sockets traffic
+  local name="$1" strategy="$2" streams="$3" sockets="$4" traffic="$5"
+  two_host_run "$name" "$strategy" "--streams $streams --receivers 2 --stream-sockets $sockets" \
+    "--streams $streams --stream-sockets $sockets" "$traffic"
+  wait "$recv_pid" || fail "$name: recv exited $? ($(tail -3 "$tmp/$name-recv.log"))"
+  recv="$tmp/$name-recv.json" gen="$tmp/$name-gen.json"
+  check "$name: the plan's streams" "$recv" \
+    "c['sender']['plan']['streams'] == $streams and c['sender']['plan']['stream_ports'] == ('per-stream' if '$sockets' == 'per-stream' else 'one')"
+  check "$name: each stream's sent count is the generator's" "$recv" \
+    "[s['sent'] for s in r['per_stream']] == g['sent']['stream_sent'] and len(r['per_stream']) == $streams and sum(g['sent']['stream_sent']) == r['packets_sent'] > 0" "$gen"
+  check "$name: every socket's account closes" "$recv" \
+    "len(r['per_socket']) == ($streams if '$sockets' == 'per-stream' else 2) and all(s['unexplained'] == 0 for s in r['per_socket'])"
+  check "$name: the whole account closes" "$recv" 'r["unexplained_packets"] == 0'
+}
+streams_run streams-reuseport baseline 4 reuseport "--rate 1000 --duration 1 --warmup 100"
+check "streams-reuseport: every stream delivered whole" "$tmp/streams-reuseport-recv.json" \
+  'all(s["delivered"] == s["sent"] for s in r["per_stream"])'
+streams_run streams-per-stream combined-list 4 per-stream "--rate 1000 --duration 1 --warmup 100"
+check "streams-per-stream: every stream delivered whole" "$tmp/streams-per-stream-recv.json" \
+  'all(s["delivered"] == s["sent"] for s in r["per_stream"])'
+check "streams-per-stream: stream k on port 5004 + 2k" "$tmp/streams-per-stream-recv.json" \
+  '[s["port"] for s in r["per_stream"]] == [5004, 5006, 5008, 5010]'
+# 600 streams into the null receiver (no pipelines to start): the end's 600
+# counts do not fit one datagram.
+streams_run streams-parts null 600 per-stream "--rate 20 --packets 20 --warmup 20"
+grep -q "600 streams, 600 sockets" "$tmp/streams-parts-recv.log" || fail "streams-parts: no streams line in recv's output"
+check "streams-parts: the end came in parts, every one of them" "$tmp/streams-parts-recv.json" \
+  'c["control_port"]["end_parts"] == c["control_port"]["end_parts_held"] >= 2'
 
 if [[ $failures -eq 0 ]]; then
   echo "PASS"
