@@ -98,6 +98,17 @@ check "gro over softirq NAPI" "$tmp/gro-softirq.json" \
 grep -q "softirq NAPI" "$tmp/gro-softirq.log" || fail "gro softirq: the header does not say the NAPI mode"
 [[ -z "$(dead_leftovers)" ]] || fail "gro softirq: left behind: $(dead_leftovers)"
 
+# Busy polling over the threaded NAPI instance: still a NAPI id, still
+# nothing marked as without effect, the account closed.
+for strategy in combined-list+wait=busy-poll iouring+wait=napi; do
+  name="${strategy//[+=]/-}"
+  timeout 120 "$rxbench" run --path veth --strategy "$strategy" --rate 5000 --duration 0.5 \
+    --out "$tmp/$name.json" >"$tmp/$name.log" 2>&1 || fail "$strategy: run --path veth exited $? ($(tail -2 "$tmp/$name.log"))"
+  check "$strategy over threaded NAPI" "$tmp/$name.json" \
+    'r["veth_napi"] == "threaded" and r["napi_id"] not in (None, 0) and r["busy_poll_no_effect"] is None
+     and r["packets_delivered"] == r["packets_sent"] > 0 and r["unexplained_packets"] == 0'
+done
+
 # ---- 1a. two strategies x 4 streams over veth, both socket layouts: the
 # account exact per socket (unexplained 0 on each, what each took adds up to
 # what was delivered) and per stream (each stream's sent delivered), nothing left
