@@ -229,11 +229,21 @@ void AddPathOption(CLI::App* app, Options* o, bool list) {
            : "loopback (default), or veth: the generator in its own network namespace, its packets through a veth "
              "pair with GRO (NAPI) into the receiver's; needs root (docs/user_guide.md, \"The veth path\")");
   option->check(CLI::IsMember({"loopback", "veth"}));
+  app->add_option("--veth-napi", o->veth_napi,
+                  std::string("with --path veth: threaded (default), the receiving veth's NAPI poll in a kernel thread "
+                              "of its own, so kernel GRO coalesces for recv=gro; or softirq, in the sender's softirq "
+                              "after every packet (nothing coalesced)"))
+      ->check(CLI::IsMember({"threaded", "softirq"}));
   if (list) {
     option->delimiter(',');
   } else {
     option->expected(1);
   }
+}
+
+std::string VethNapiWithoutVeth(const Options& o, bool any_row_on_veth) {
+  if (o.veth_napi.empty() || any_row_on_veth) return "";
+  return "--veth-napi " + o.veth_napi + " acts on the veth path only: give --path veth";
 }
 
 void AddScenarioOptions(CLI::App* app, Options* o) {
@@ -533,6 +543,7 @@ spec::ReceiveSideSpec MakeReceiveSide(const Options& o) {
 spec::RunSpec MakeRunSpec(const Options& o) {
   spec::RunSpec run = o.spec;
   run.path = BasePath(o);
+  if (!o.veth_napi.empty()) run.veth_napi = *spec::ParseVethNapi(o.veth_napi);
   run.traffic = MakeTraffic(o, &run.scenario);
   run.receive = MakeReceiveSide(o);
   // A depayloader fed filler drops it all: in one process the preset needs the

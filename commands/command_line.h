@@ -59,6 +59,9 @@ struct Options {
   // Resolved by MakeRunSpec (the first: spec.path) and, for compare, by
   // ExpandPaths: --path loopback|veth, a list for compare.
   std::vector<std::string> paths;
+  // --veth-napi threaded|softirq, "" = not given (spec.veth_napi's default);
+  // refused where no row runs over veth (VethNapiWithoutVeth).
+  std::string veth_napi;
 };
 
 enum class Measure { kFull, kMinimal };
@@ -87,6 +90,9 @@ void AddManyStreamOptions(CLI::App* app, Options* o, bool receiver_threads);
 void AddScenarioOptions(CLI::App* app, Options* o);
 // --path: one for run, a comma-separated list for compare.
 void AddPathOption(CLI::App* app, Options* o, bool list);
+
+// --veth-napi given although no row runs over veth: the problem, or "".
+std::string VethNapiWithoutVeth(const Options& o, bool any_row_on_veth);
 
 // "500" packets, or "0.25s" of the scenario's rate; at most
 // kMaxWarmupPackets (the generator's own limit on a stream).

@@ -129,7 +129,8 @@ std::string DescribePaths(const spec::RunSpec& c, const std::vector<Contender>& 
   if (veth) {
     const netpath::VethNames n = netpath::NamesFor(getpid());
     text += std::string("; veth: ") + netpath::kSenderAddress + " in " + n.sender_netns + " -> " +
-            netpath::kReceiverAddress + " in " + n.receiver_netns + ", GRO on";
+            netpath::kReceiverAddress + " in " + n.receiver_netns + ", GRO on, " + spec::ToString(c.veth_napi) +
+            " NAPI";
   }
   return text;
 }
@@ -286,14 +287,17 @@ bool NeedsVeth(const spec::RunSpec& base, const std::vector<Contender>& contende
 std::unique_ptr<netpath::VethPath> MakePath(const spec::RunSpec& base, const std::vector<Contender>& contenders) {
   if (!NeedsVeth(base, contenders)) return nullptr;
   std::string error;
-  std::unique_ptr<netpath::VethPath> path = netpath::VethPath::Create(&error);
+  std::unique_ptr<netpath::VethPath> path =
+      netpath::VethPath::Create(base.veth_napi == spec::VethNapi::kThreaded, &error);
   if (!path) throw UsageError{error};
   return path;
 }
 
 // What this host must offer each strategy (the port, io_uring, root for the
 // veth path), before any traffic.
-void CheckHostCanRun(const spec::RunSpec& base, const std::vector<Contender>& contenders) {
+void CheckHostCanRun(const Options& o, const spec::RunSpec& base, const std::vector<Contender>& contenders) {
+  if (std::string problem = VethNapiWithoutVeth(o, NeedsVeth(base, contenders)); !problem.empty())
+    throw UsageError{problem};
   if (NeedsVeth(base, contenders)) {
     if (std::string problem = netpath::VethPath::CheckCanCreate(); !problem.empty()) throw UsageError{problem};
   }
@@ -398,7 +402,7 @@ int Main(int argc, char** argv) {
       if (!run_out.empty()) {
         if (std::string problem = CheckWritableFile(run_out, "--out"); !problem.empty()) throw UsageError{problem};
       }
-      CheckHostCanRun(base, {spec});
+      CheckHostCanRun(run_options, base, {spec});
       if (dry_run) return kExitOk;
       output.file = run_out;
       const auto path = MakePath(base, {spec});
@@ -423,7 +427,7 @@ int Main(int argc, char** argv) {
       output.file = (std::filesystem::path(compare_out) / "compare.json").string();
     }
     analysis.Check();
-    CheckHostCanRun(base, specs);
+    CheckHostCanRun(compare_options, base, specs);
     if (dry_run) return kExitOk;
     output.invocation["invocation"] = analysis.Invocation(output.file);
     const auto path = MakePath(base, specs);

@@ -187,7 +187,7 @@ void RemoveLeftBehind() {
   }
 }
 
-std::unique_ptr<VethPath> VethPath::Create(std::string* error) {
+std::unique_ptr<VethPath> VethPath::Create(bool threaded_napi, std::string* error) {
   if (std::string problem = CheckCanCreate(); !problem.empty()) {
     *error = problem;
     return nullptr;
@@ -205,7 +205,7 @@ std::unique_ptr<VethPath> VethPath::Create(std::string* error) {
   WatchSignals(&n);
   const std::string sender_cidr = std::string(kSenderAddress) + "/" + std::to_string(kPrefixLength);
   const std::string receiver_cidr = std::string(kReceiverAddress) + "/" + std::to_string(kPrefixLength);
-  const std::vector<std::vector<std::string>> steps = {
+  std::vector<std::vector<std::string>> steps = {
       {"ip", "netns", "add", n.sender_netns},
       {"ip", "netns", "add", n.receiver_netns},
       // Both ends made inside their namespaces: no moment where a device of
@@ -221,6 +221,16 @@ std::unique_ptr<VethPath> VethPath::Create(std::string* error) {
       {"ip", "netns", "exec", n.receiver_netns, Locate("ethtool"), "-K", n.receiver_dev, "gro", "on",
        "rx-udp-gro-forwarding", "on"},
   };
+  // Threaded NAPI: the receiving end's poll runs in a kernel thread of its
+  // own (napi/DEV-N) instead of in the sender's softirq right after each
+  // packet, so packets wait for it and GRO has more than one to coalesce.
+  // Set after GRO is on (GRO is what gives the veth its NAPI instance). Its
+  // sysfs file is the device's only in the receiver's namespace: `ip netns
+  // exec` mounts that namespace's /sys for the shell.
+  if (threaded_napi) {
+    steps.push_back({"ip", "netns", "exec", n.receiver_netns, "/bin/sh", "-c",
+                     "echo 1 > /sys/class/net/" + n.receiver_dev + "/threaded"});
+  }
   for (const std::vector<std::string>& step : steps) {
     if (std::string problem = Run(step); !problem.empty()) {
       *error = "--path veth: " + problem;

@@ -3,7 +3,10 @@
 // with GRO and rx-udp-gro-forwarding on at the receiving end, so that packets
 // arrive through a NAPI poll and kernel GRO as a NIC's would (a veth has a
 // NAPI instance only with GRO on: SO_INCOMING_NAPI_ID is then non-zero; on
-// loopback it is 0). The run's sockets are created inside them
+// loopback it is 0). With threaded NAPI (the default) that poll runs in a
+// kernel thread of its own, and only then does GRO coalesce a plain sender's
+// datagrams for a UDP_GRO socket; without it, it runs in the sender's softirq
+// after every packet and coalesces nothing (spec::VethNapi). The run's sockets are created inside them
 // (scoped_netns.h); all traffic stays inside namespaces this process created.
 //
 // Removed on every way out: the destructor (a normal end, an error), SIGINT,
@@ -28,8 +31,9 @@ class VethPath {
 
   // Removes what dead runs left behind, then creates this process's
   // namespaces and pair (NamesFor(getpid())). One per process; nullptr with
-  // a one-line *error (anything half made is removed again).
-  static std::unique_ptr<VethPath> Create(std::string* error);
+  // a one-line *error (anything half made is removed again). threaded_napi:
+  // the receiving end's NAPI poll in a thread of its own (sysfs `threaded`).
+  static std::unique_ptr<VethPath> Create(bool threaded_napi, std::string* error);
 
   ~VethPath();
   VethPath(const VethPath&) = delete;

@@ -6,7 +6,10 @@
 //
 // The call only says what each slot holds (PacketSlot::segment_size and
 // segments); the receive loop splits a slot into one GstBuffer per segment
-// (pools/segment_views.h), each validated and counted on its own.
+// (pools/segment_views.h), each validated and counted on its own. The call
+// counts the datagrams it read (ReceiverStats::gro_datagrams, a coalesced one
+// once) and those that held more than one segment (gro_coalesced): how much
+// the kernel coalesced, beside `packets`, the segments.
 //
 // Buffer size: the kernel coalesces at most 64 segments (UDP_GRO_CNT_MAX) and
 // never more than a UDP datagram holds (65 535 bytes with the header, so

@@ -18,6 +18,11 @@ struct ReceiverStats {
   std::uint64_t batches = 0;         // receive calls that returned data
   std::uint64_t ring_exhausted = 0;  // io_uring: -ENOBUFS, multishot ended for lack of buffers
   std::uint64_t rearms = 0;          // io_uring: multishot requests submitted again
+  // recv=gro only (gro_call.h): datagrams the kernel handed over, a coalesced
+  // one once, and those of them that held more than one segment. `packets`
+  // counts their segments.
+  std::uint64_t gro_datagrams = 0;
+  std::uint64_t gro_coalesced = 0;
 
   ReceiverStats& operator+=(const ReceiverStats& d) {
     packets += d.packets;
@@ -31,6 +36,8 @@ struct ReceiverStats {
     batches += d.batches;
     ring_exhausted += d.ring_exhausted;
     rearms += d.rearms;
+    gro_datagrams += d.gro_datagrams;
+    gro_coalesced += d.gro_coalesced;
     return *this;
   }
 };

@@ -76,6 +76,8 @@ int RecvmmsgCall::Receive(pools::PacketSlot* slots, int max, ReceiverStats* stat
     std::size_t segment_size = 0;
     ReadControlMessages(&h, realtime_minus_monotonic_ns_, &slot.kernel_rx_ns, &drops_seen_, &segment_size);
     SetSegments(headers_[i].msg_len, segment_size, segment_limit_, &slot);
+    ++stats->gro_datagrams;
+    if (slot.segments > 1) ++stats->gro_coalesced;
   }
   return got;
 }

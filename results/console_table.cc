@@ -31,6 +31,8 @@ struct Row {
   double frames_sent = -1, depayloaded = -1, decoded = -1, damaged = -1, per_1000_lost = -1;
   double frame_p50_ms = -1, frame_p99_ms = -1, decoder_us_per_frame = -1, decoder_ns_per_packet = -1;
   double receive_share_pct = -1;
+  // recv=gro: medians of packets per datagram read, datagrams, coalesced ones; -1: not gro.
+  double gro_segments = -1, gro_datagrams = -1, gro_coalesced = -1;
 };
 
 // Says plainly what --impair did and what the sink made of it: withheld
@@ -175,6 +177,13 @@ void PrintResultsTable(const std::vector<RunResult>& runs, std::FILE* out, bool 
     }
     row.ctx = MedianOf(ok, [](const RunResult& r) { return r.ctx_switches_per_packet; });
     row.lock_step = ok.front()->lock_step.has_value();
+    bool gro_known = true;
+    for (const RunResult* r : ok) gro_known = gro_known && r->gro_segments_per_datagram.has_value();
+    if (gro_known) {
+      row.gro_segments = MedianOf(ok, [](const RunResult& r) { return *r.gro_segments_per_datagram; });
+      row.gro_datagrams = MedianOf(ok, [](const RunResult& r) { return double(*r.gro_datagrams); });
+      row.gro_coalesced = MedianOf(ok, [](const RunResult& r) { return double(*r.gro_coalesced_datagrams); });
+    }
     for (const RunResult* r : ok) {
       if (!r->impairments_injected) continue;
       row.impaired = true;
@@ -286,6 +295,10 @@ void PrintResultsTable(const std::vector<RunResult>& runs, std::FILE* out, bool 
     if (!row.gso_refusal.empty()) std::fprintf(out, "%*s generator: %s\n", name_width, "", row.gso_refusal.c_str());
     if (!row.busy_poll_no_effect.empty()) {
       std::fprintf(out, "%*s busy poll had no effect: %s\n", name_width, "", row.busy_poll_no_effect.c_str());
+    }
+    if (row.gro_segments >= 0) {
+      std::fprintf(out, "%*s kernel GRO: %.2f packets per datagram read, %.0f of %.0f datagrams coalesced\n",
+                   name_width, "", row.gro_segments, row.gro_coalesced, row.gro_datagrams);
     }
     if (row.impaired) PrintImpairments(row, name_width, out);
     const auto& ok = by_strategy[name];

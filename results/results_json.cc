@@ -127,6 +127,8 @@ nlohmann::json SettingsJson(const std::string& scenario, const traffic_gen::Traf
 nlohmann::json SettingsJson(const spec::RunSpec& spec) {
   nlohmann::json settings = SettingsJson(spec.scenario, &spec.traffic, spec.receive);
   settings["path"] = spec::ToString(spec.path);
+  settings["veth_napi"] =
+      spec.path == spec::Path::kVeth ? nlohmann::json(spec::ToString(spec.veth_napi)) : nlohmann::json(nullptr);
   return settings;
 }
 
@@ -296,6 +298,7 @@ nlohmann::json IterationJson(const RunResult& r) {
       {"policies", r.policies},
       {"scenario", r.scenario},
       {"path", r.path.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.path)},
+      {"veth_napi", r.veth_napi.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.veth_napi)},
       {"napi_id", r.napi_id ? nlohmann::json(*r.napi_id) : nlohmann::json(nullptr)},
       {"ok", r.ok},
       {"measure", r.measure},
@@ -386,6 +389,9 @@ nlohmann::json IterationJson(const RunResult& r) {
       {"ring_rearms", r.rearms},
       {"receiver_idle_waits", r.receiver_idle_waits},
       {"receiver_batches", r.receiver_batches},
+      {"gro_datagrams", OrNull(r.gro_datagrams)},
+      {"gro_coalesced_datagrams", OrNull(r.gro_coalesced_datagrams)},
+      {"gro_segments_per_datagram", OrNull(r.gro_segments_per_datagram)},
       {"syscalls_counted", r.syscalls_counted},
   };
   if (r.syscalls_per_packet) j["syscalls_per_packet"] = *r.syscalls_per_packet;

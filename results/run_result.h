@@ -27,6 +27,9 @@ struct RunResult {
   // The path the packets took (spec::Path: "loopback", "veth"); "" where
   // this process did not choose it (recv).
   std::string path;
+  // The veth path's NAPI mode (spec::VethNapi: "threaded", "softirq"); ""
+  // on any other path.
+  std::string veth_napi;
 
   // Traffic.
   double offered_pps = 0;
@@ -177,6 +180,12 @@ struct RunResult {
                 buffer_discarded = 0;
   std::uint64_t ring_exhausted = 0, rearms = 0;  // io_uring
   std::uint64_t receiver_idle_waits = 0, receiver_batches = 0;
+  // recv=gro (gro, null+gro), whole run like packets_received: datagrams the
+  // kernel handed over (a coalesced one once), those holding more than one
+  // segment, and packets_received per datagram. Unknown (null) for a
+  // strategy that does not read with UDP_GRO.
+  std::optional<std::uint64_t> gro_datagrams, gro_coalesced_datagrams;
+  std::optional<double> gro_segments_per_datagram;
   // The receive call's errors by errno name; unknown (null) for udpsrc.
   std::optional<std::map<std::string, std::uint64_t>> receive_errors;
   std::uint64_t payload_mismatches = 0;  // verify_payload only

@@ -304,6 +304,14 @@ RunResult SummarizeRun(const RunIdentity& id, const std::optional<traffic_gen::G
   r.rearms = rx.stats.rearms;
   r.receiver_idle_waits = rx.stats.idle_waits;
   r.receiver_batches = rx.stats.batches;
+  if (received.gro) {
+    r.gro_datagrams = rx.stats.gro_datagrams;
+    r.gro_coalesced_datagrams = rx.stats.gro_coalesced;
+    // Segments per datagram read: the receiver's own count, not the loss
+    // account's (udpsrc is never gro), over the same datagrams.
+    if (rx.stats.gro_datagrams > 0)
+      r.gro_segments_per_datagram = static_cast<double>(rx.stats.packets) / static_cast<double>(rx.stats.gro_datagrams);
+  }
   if (!received.is_udpsrc) r.receive_errors = rx.receive_errors;
   const receivers::ReceiverResult::Phases& p = rx.phases;
   if (p.acquire.samples() > 0) {

@@ -49,6 +49,7 @@ RunResult Failed(const spec::RunSpec& config, std::string error) {
   r.scenario = config.scenario;
   r.offered_pps = config.traffic.rate_pps * config.receive.streams.streams;  // every stream's
   r.path = spec::ToString(config.path);
+  if (config.path == spec::Path::kVeth) r.veth_napi = spec::ToString(config.veth_napi);
   r.ok = false;
   r.error = std::move(error);
   return r;
@@ -251,6 +252,7 @@ RunResult RunOnce(const spec::RunSpec& config, bool progress, ReceiveSideHooks r
   id.kernel_timestamps = config.receive.socket.kernel_timestamps;
   RunResult r = SummarizeRun(id, sent, received);
   r.path = spec::ToString(config.path);
+  if (config.path == spec::Path::kVeth) r.veth_napi = spec::ToString(config.veth_napi);
   if (round > 0) {
     lock_step.gate_waits = read_gate.waits();
     lock_step.short_reads = read_gate.short_reads();

@@ -129,10 +129,25 @@ inline std::optional<Path> ParsePath(const std::string& text) {
   return std::nullopt;
 }
 
+// How the receiving veth's NAPI poll runs (--veth-napi): threaded, in a
+// kernel thread of its own (/sys/class/net/DEV/threaded), so that packets
+// queue while it is away and kernel GRO coalesces them for a UDP_GRO socket;
+// or softirq, in the sender's softirq right after each packet, so GRO sees
+// one packet per poll and coalesces nothing (tools/veth_gro_probe.py,
+// docs/results/2026-11-26-gso-gro.md). Means nothing on loopback.
+enum class VethNapi { kThreaded, kSoftirq };
+inline const char* ToString(VethNapi n) { return n == VethNapi::kSoftirq ? "softirq" : "threaded"; }
+inline std::optional<VethNapi> ParseVethNapi(const std::string& text) {
+  if (text == "threaded") return VethNapi::kThreaded;
+  if (text == "softirq") return VethNapi::kSoftirq;
+  return std::nullopt;
+}
+
 struct RunSpec {
   std::string scenario = "custom";
   Path path = Path::kLoopback;
-  traffic_gen::TrafficSpec traffic;  // its destination is the receive side's socket
+  VethNapi veth_napi = VethNapi::kThreaded;  // for rows over veth
+  traffic_gen::TrafficSpec traffic;          // its destination is the receive side's socket
   ReceiveSideSpec receive;
   double drain_timeout_s = 2.0;  // after the last packet, for the pipeline to empty
 };

@@ -133,6 +133,9 @@ one_line_usage_error "run takes one --path" "$wrapper" run --strategy baseline -
 one_line_usage_error "bad path override" "$wrapper" run --strategy baseline+path=wifi
 one_line_usage_error "a path both in --path and a strategy" "$wrapper" compare --path loopback,veth \
   --strategies baseline+path=veth
+one_line_usage_error "unknown --veth-napi" "$wrapper" run --strategy gro --path veth --veth-napi polled
+one_line_usage_error "--veth-napi without veth" "$wrapper" run --strategy gro --veth-napi softirq
+one_line_usage_error "--veth-napi on a loopback compare" "$wrapper" compare --strategies gro,null --veth-napi threaded
 one_line_usage_error "bad --media" "$wrapper" run --strategy baseline --media vp8
 one_line_usage_error "an H.264 preset without H.264" "$wrapper" run --strategy baseline --pipeline-preset h264
 one_line_usage_error "--media h264 with --rate" "$wrapper" run --strategy baseline --media h264 --rate 100

@@ -363,6 +363,51 @@ TEST_F(GroLoopTest, NullGroCountsSegmentsAndTruncatesPerSegment) {
   EXPECT_EQ(receiver_->Result().stats.truncated, 10u);
 }
 
+// The gro call counts the datagrams it read, a coalesced one once, and the
+// coalesced ones apart: over loopback every GSO call is one datagram of
+// exactly its segments, and a plain send is one datagram of one, so the
+// counts are exact. Three datagrams of 4, a plain one, one of 2 (the second
+// segment shorter): 15 packets in 5 datagrams, 4 of them coalesced.
+class GroCountTest : public GroLoopTest, public testing::WithParamInterface<const char*> {};
+
+TEST_P(GroCountTest, DatagramsAreCountedOnceAndCoalescedOnesApart) {
+  Start(GetParam());
+  std::uint64_t k = 0;
+  for (int d = 0; d < 3; ++d) {
+    std::vector<std::vector<std::uint8_t>> packets;
+    for (int i = 0; i < 4; ++i) packets.push_back(Packet(k++, 400));
+    SendCoalesced(packets, 412);
+  }
+  const std::vector<std::uint8_t> plain = Packet(k++, 400);
+  const traffic_gen::SendOutcome out = sender_.SendBytes(plain.data(), plain.size());
+  ASSERT_EQ(out.sent, 1u);
+  SendCoalesced({Packet(k, 400), Packet(k + 1, 100)}, 412);
+  k += 2;
+  ASSERT_TRUE(WaitForPackets(15)) << receiver_->Snapshot().packets;
+  receiver_->Stop();
+  const ReceiverStats& s = receiver_->Result().stats;
+  EXPECT_EQ(s.packets, 15u);
+  EXPECT_EQ(s.gro_datagrams, 5u);
+  EXPECT_EQ(s.gro_coalesced, 4u);
+}
+
+INSTANTIATE_TEST_SUITE_P(GroReceivers, GroCountTest, testing::Values("gro", "null+gro"),
+                         [](const testing::TestParamInfo<const char*>& info) {
+                           return std::string(info.param) == "gro" ? std::string("gro") : std::string("null_gro");
+                         });
+
+// Only the gro call counts datagrams: a plain recvmmsg strategy leaves them 0
+// (its results say null).
+TEST_F(GroLoopTest, OtherCallsCountNoGroDatagrams) {
+  Start("combined-list");
+  const std::vector<std::uint8_t> plain = Packet(0, 400);
+  ASSERT_EQ(sender_.SendBytes(plain.data(), plain.size()).sent, 1u);
+  ASSERT_TRUE(WaitForPackets(1));
+  receiver_->Stop();
+  EXPECT_EQ(receiver_->Result().stats.packets, 1u);
+  EXPECT_EQ(receiver_->Result().stats.gro_datagrams, 0u);
+}
+
 // What is still queued when a run ends is counted per segment too.
 TEST_F(GroLoopTest, TheDrainCountsACoalescedDatagramAsItsSegments) {
   std::string error;

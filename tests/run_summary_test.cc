@@ -69,6 +69,33 @@ TEST(RunSummaryTest, FellBehindMeansMoreThanTwoPercentShort) {
   EXPECT_TRUE(r.generator_fell_behind);
 }
 
+// recv=gro: the receiver's datagrams beside its packets, whole run; null in
+// the JSON for a strategy that does not read with UDP_GRO.
+TEST(RunSummaryTest, GroDatagramsAndSegmentsPerDatagram) {
+  ReceiveReport received = HundredDelivered();
+  received.gro = true;
+  received.receiver.stats.gro_datagrams = 40;
+  received.receiver.stats.gro_coalesced = 25;
+  RunResult r = SummarizeRun(Id(), Sent(100), received);
+  ASSERT_TRUE(r.gro_datagrams && r.gro_coalesced_datagrams && r.gro_segments_per_datagram);
+  EXPECT_EQ(*r.gro_datagrams, 40u);
+  EXPECT_EQ(*r.gro_coalesced_datagrams, 25u);
+  EXPECT_DOUBLE_EQ(*r.gro_segments_per_datagram, 2.5);
+  nlohmann::json j = IterationJson(r);
+  EXPECT_EQ(j["gro_datagrams"], 40);
+  EXPECT_EQ(j["gro_coalesced_datagrams"], 25);
+  EXPECT_DOUBLE_EQ(j["gro_segments_per_datagram"].get<double>(), 2.5);
+  // Nothing read: datagrams 0, no ratio.
+  received.receiver.stats = {};
+  r = SummarizeRun(Id(), Sent(100), received);
+  EXPECT_EQ(r.gro_datagrams, 0u);
+  EXPECT_FALSE(r.gro_segments_per_datagram);
+  // Not gro: unknown, not 0.
+  j = IterationJson(SummarizeRun(Id(), Sent(100), HundredDelivered()));
+  for (const char* key : {"gro_datagrams", "gro_coalesced_datagrams", "gro_segments_per_datagram"})
+    EXPECT_TRUE(j[key].is_null()) << key;
+}
+
 TEST(RunSummaryTest, UnknownSentCountIsNotInvented) {
   const RunResult r = SummarizeRun(Id(), std::nullopt, HundredDelivered());
   EXPECT_TRUE(r.ok) << r.error;  // not "the generator sent nothing"

@@ -433,6 +433,40 @@ TEST(RunnerJsonTest, MinimalMeasureStillCounts) {
 // Kernel receive timestamps are opt-in. With them, a control-message-reading
 // strategy splits send -> sink at the kernel's receive time, which lies between
 // the send and the sink; without them it says so instead of pretending.
+// recv=gro over loopback with a GSO sender in lock-step rounds of its
+// segments: every send call carries exactly 8 packets (the warm-up and the
+// stream are whole rounds), loopback hands each over as one datagram and
+// coalesces nothing else, so the counts are exact. A strategy that does not
+// read with UDP_GRO says null.
+TEST(RunnerJsonTest, GroCountsEachGsoCallAsOneCoalescedDatagram) {
+  for (const char* strategy : {"gro", "null+gro", "combined-list"}) {
+    SCOPED_TRACE(strategy);
+    spec::RunSpec config = BaselineConfig();
+    config.receive.receiver.strategy = *receivers::FindPreset(strategy);
+    config.traffic.gso_segments = 8;
+    config.traffic.lock_step_packets = 8;
+    config.traffic.warmup_packets = 80;
+    config.traffic.duration_s = 0.5;  // 1000 packets at 2000 pps
+    const RunResult r = RunOnce(config);
+    ASSERT_TRUE(r.ok) << r.error;
+    ASSERT_EQ(r.packets_sent, 1080u);
+    ASSERT_EQ(r.gso_calls, 135u) << r.gso_refusal;
+    EXPECT_EQ(r.packets_received, 1080u);
+    EXPECT_EQ(r.unexplained_packets, 0);
+    const nlohmann::json j = nlohmann::json::parse(IterationJson(r).dump());
+    if (std::string(strategy) == "combined-list") {
+      EXPECT_TRUE(j["gro_datagrams"].is_null());
+      EXPECT_TRUE(j["gro_coalesced_datagrams"].is_null());
+      EXPECT_TRUE(j["gro_segments_per_datagram"].is_null());
+      continue;
+    }
+    EXPECT_EQ(j["gro_datagrams"], 135);
+    EXPECT_EQ(j["gro_coalesced_datagrams"], 135);
+    EXPECT_EQ(j["gro_segments_per_datagram"], 8.0);
+    EXPECT_TRUE(j["veth_napi"].is_null());  // loopback
+  }
+}
+
 TEST(RunnerKernelTimestamps, OptInSplitsLatencyAtTheKernel) {
   spec::RunSpec config = BaselineConfig();
   config.receive.receiver.strategy = *receivers::FindPreset("combined-list");

@@ -23,7 +23,7 @@ namespace {
 TEST(VethRun, OverloadOnAnotherThreadIsAccountedInTheReceiversNamespace) {
   if (geteuid() != 0) GTEST_SKIP() << "--path veth needs root";
   std::string error;
-  const std::unique_ptr<netpath::VethPath> path = netpath::VethPath::Create(&error);
+  const std::unique_ptr<netpath::VethPath> path = netpath::VethPath::Create(/*threaded_napi=*/true, &error);
   ASSERT_TRUE(path) << error;
 
   spec::RunSpec config;
