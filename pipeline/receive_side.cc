@@ -146,6 +146,9 @@ bool ReceiveSide::Start(std::string* error) {
     sink_config.verify_payload = spec_.measurement.verify_payload;
     sink_config.observer = hooks_.observer;
     sink_config.window = &window_;
+    // Threads born while this pipeline is made and started are its own (with
+    // many streams: which stream an element's private thread serves).
+    const std::vector<pid_t> before = many.many() ? platform::ListThreads() : std::vector<pid_t>{};
     if (!report_.is_null) {
       stream.pipeline = Pipeline::Create(
           spec_.pipeline.description.empty() ? kDefaultPipeline : spec_.pipeline.description,
@@ -168,6 +171,7 @@ bool ReceiveSide::Start(std::string* error) {
     stream.sink->Attach(depay != nullptr ? depay : stream.pipeline->sink());
     if (stream.frames) stream.frames->Attach(depay, stream.pipeline->decoder(), stream.pipeline->sink());
     if (!stream.pipeline->Play(error)) return false;
+    if (many.many()) NoteThreadsBornSince(before, k);
   }
   report_.receiver_threads = report_.is_udpsrc ? static_cast<int>(many.streams) : static_cast<int>(many.receivers);
   if (!report_.is_udpsrc) return StartReceivers(stamp_epoch_ns, error);
@@ -206,8 +210,22 @@ bool ReceiveSide::StartReceivers(std::uint64_t stamp_epoch_ns, std::string* erro
   return true;
 }
 
+void ReceiveSide::NoteThreadsBornSince(std::vector<pid_t> before, std::size_t stream) {
+  std::sort(before.begin(), before.end());
+  std::lock_guard<std::mutex> lock(thread_streams_mutex_);
+  for (pid_t tid : platform::ListThreads()) {
+    // A streaming thread that announced itself already says whose it is.
+    if (!std::binary_search(before.begin(), before.end(), tid)) thread_streams_.emplace(tid, stream);
+  }
+}
+
 // On the streaming thread itself, as it enters its loop.
 void ReceiveSide::OnStreamingThread(std::size_t stream, pid_t tid, GstElement* owner) {
+  {
+    // A later announcement wins: GStreamer's task pool reuses threads.
+    std::lock_guard<std::mutex> lock(thread_streams_mutex_);
+    thread_streams_[tid] = stream;
+  }
   const Pipeline* pipeline = streams_[stream].pipeline.get();
   if (pipeline != nullptr && owner == pipeline->source() && report_.is_udpsrc) {
     // udpsrc's own thread does the receiver's job.
@@ -320,6 +338,8 @@ void ReceiveSide::OpenWindow() {
   counters_.Start();
   syscalls_.Start();
   delivered_at_open_ = Delivered();
+  stream_delivered_at_open_.clear();
+  for (const Stream& s : streams_) stream_delivered_at_open_.push_back(s.sink ? s.sink->delivered() : 0);
   if (!receivers_.empty()) {
     const receivers::ReceiverStats s = ReceiverSnapshot();
     received_at_open_ = s.packets;
@@ -339,6 +359,15 @@ void ReceiveSide::CloseWindow(std::map<pid_t, platform::ThreadSample> exited) {
   counters_.Stop();
   report_.syscalls = syscalls_.Read();
   report_.window_delivered = Delivered() - delivered_at_open_;
+  stream_window_delivered_.clear();
+  for (std::size_t k = 0; k < streams_.size() && k < stream_delivered_at_open_.size(); ++k) {
+    const std::uint64_t now = streams_[k].sink ? streams_[k].sink->delivered() : 0;
+    stream_window_delivered_.push_back(now - stream_delivered_at_open_[k]);
+  }
+  {
+    std::lock_guard<std::mutex> lock(thread_streams_mutex_);
+    report_.thread_streams = thread_streams_;
+  }
   if (!receivers_.empty()) {
     const receivers::ReceiverStats s = ReceiverSnapshot();
     report_.window_received = s.packets - received_at_open_;
@@ -454,6 +483,7 @@ void ReceiveSide::ReadFinalCounts() {
     if (per_stream || sockets_.size() == 1) stream.socket = per_stream ? k : 0;
     if (streams_[k].sink) stream.sink = streams_[k].sink->result();
     if (k < stream_pipelines_.size() && stream_pipelines_[k]) stream.pipeline = *stream_pipelines_[k];
+    if (k < stream_window_delivered_.size()) stream.window_delivered = stream_window_delivered_[k];
   }
 
   for (std::size_t r = 0; r < receivers_.size(); ++r) {

@@ -34,6 +34,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -118,6 +119,7 @@ struct ReceiveReport {
     std::optional<std::size_t> socket;
     SinkResult sink;  // empty for null
     PipelineCounts pipeline;
+    std::uint64_t window_delivered = 0;  // at its sink inside the window
   };
   std::vector<StreamAccount> streams;
   int receiver_threads = 0;  // receivers, or udpsrc's threads
@@ -126,10 +128,15 @@ struct ReceiveReport {
   platform::ThreadCensus census_start, census_end;
   std::map<pid_t, platform::ThreadSample> census_exited;  // final samples of threads that ended inside
   std::map<pid_t, ThreadIdentity> identities;             // every thread of either census
-  std::uint64_t window_delivered = 0;                     // delivered (null: received) inside the window
-  std::uint64_t window_received = 0;                      // taken off the socket inside the window
-  std::uint64_t window_receive_calls = 0;                 // the strategy's own syscall count inside it
-  std::map<std::string, double> counters;                 // receiver thread, inside the window
+  // Many streams: each pipeline thread's stream (an index into streams): a
+  // streaming thread says so as it starts; an element's private thread (the
+  // jitterbuffer's timer) is the stream's whose pipeline was starting when it
+  // was born. Receiver threads serve several streams and are in none.
+  std::map<pid_t, std::size_t> thread_streams;
+  std::uint64_t window_delivered = 0;      // delivered (null: received) inside the window
+  std::uint64_t window_received = 0;       // taken off the socket inside the window
+  std::uint64_t window_receive_calls = 0;  // the strategy's own syscall count inside it
+  std::map<std::string, double> counters;  // receiver thread, inside the window
   std::vector<std::string> counters_available;
   std::map<std::string, std::string> counters_unavailable;
   std::vector<std::string> counters_user_only;
@@ -190,6 +197,8 @@ class ReceiveSide {
   void ReadFinalCounts();
   bool WaitForReceiverThread();
   void OnStreamingThread(std::size_t stream, pid_t tid, GstElement* owner);
+  // Threads alive now and not in `before` are `stream`'s (thread_streams).
+  void NoteThreadsBornSince(std::vector<pid_t> before, std::size_t stream);
   bool StartReceivers(std::uint64_t stamp_epoch_ns, std::string* error);
   std::vector<int> SocketFds() const;
   receivers::ReceiverStats ReceiverSnapshot() const;
@@ -221,6 +230,9 @@ class ReceiveSide {
   ReceiveReport report_;                                         // filled as the run goes
   std::vector<std::optional<PipelineCounts>> stream_pipelines_;  // each stream's, once final
   std::uint64_t delivered_at_open_ = 0, received_at_open_ = 0, calls_at_open_ = 0;
+  std::vector<std::uint64_t> stream_delivered_at_open_, stream_window_delivered_;
+  std::mutex thread_streams_mutex_;  // streaming threads announce from their own thread
+  std::map<pid_t, std::size_t> thread_streams_;
 };
 
 }  // namespace rxbench::harness

@@ -96,8 +96,8 @@ void PrintFrames(const Row& row, int indent, std::FILE* out) {
 }  // namespace
 
 void PrintStreams(const RunResult& r, int indent, std::FILE* out) {
-  double lo[4] = {1e300, 1e300, 1e300, 1e300}, hi[4] = {-1, -1, -1, -1};
-  bool known[4] = {false, false, false, false};
+  double lo[5] = {1e300, 1e300, 1e300, 1e300, 1e300}, hi[5] = {-1, -1, -1, -1, -1};
+  bool known[5] = {false, false, false, false, false};
   auto add = [&](int i, double v) {
     known[i] = true;
     lo[i] = std::min(lo[i], v);
@@ -108,6 +108,7 @@ void PrintStreams(const RunResult& r, int indent, std::FILE* out) {
     if (s.lost) add(1, static_cast<double>(*s.lost));
     if (s.latency.count > 0) add(2, s.latency.p99 / 1000);
     if (s.jitter_rfc3550_us) add(3, *s.jitter_rfc3550_us);
+    if (s.cpu_ns_per_packet_pipeline) add(4, *s.cpu_ns_per_packet_pipeline);
   }
   auto range = [&](int i, const char* format) {
     if (!known[i]) return std::string("-");
@@ -123,10 +124,10 @@ void PrintStreams(const RunResult& r, int indent, std::FILE* out) {
   }
   std::fprintf(out,
                "%*s %zu streams, %zu sockets, %d receiver threads, %d pipeline threads: per stream delivered %s, "
-               "lost %s, p99 us %s, jitter us %s; sockets: %llu kernel drops, unexplained %s\n",
+               "lost %s, p99 us %s, jitter us %s, pipeline ns/packet %s; sockets: %llu kernel drops, unexplained %s\n",
                indent, "", r.per_stream.size(), r.per_socket.size(), r.receiver_threads, r.pipeline_thread_count,
                range(0, "%.0f").c_str(), range(1, "%.0f").c_str(), range(2, "%.1f").c_str(), range(3, "%.1f").c_str(),
-               static_cast<unsigned long long>(drops),
+               range(4, "%.0f").c_str(), static_cast<unsigned long long>(drops),
                !unexplained_known ? "-"
                : worst == 0       ? "0 on every socket"
                                   : ("worst " + std::to_string(worst)).c_str());

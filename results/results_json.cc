@@ -258,7 +258,8 @@ nlohmann::json PerStreamJson(const RunResult& r) {
                        {"seq_gaps", s.seq_gaps},
                        {"latency_p50_ns", OrNull(s.latency, s.latency.p50)},
                        {"latency_p99_ns", OrNull(s.latency, s.latency.p99)},
-                       {"jitter_rfc3550_us", OrNull(s.jitter_rfc3550_us)}});
+                       {"jitter_rfc3550_us", OrNull(s.jitter_rfc3550_us)},
+                       {"cpu_ns_per_packet_pipeline", OrNull(s.cpu_ns_per_packet_pipeline)}});
   }
   return streams;
 }

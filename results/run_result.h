@@ -119,6 +119,12 @@ struct RunResult {
     std::uint64_t seq_gaps = 0;
     LatencySummary latency;  // send -> sink, inside the window
     std::optional<double> jitter_rfc3550_us;
+    // Its own pipeline's threads' CPU inside the window over the packets its
+    // sink got there (ReceiveReport::thread_streams says whose a thread is);
+    // unknown for null, or when its sink got nothing in the window. Receiver
+    // threads serve several streams: their CPU is in the total only.
+    std::optional<double> cpu_ns_per_packet_pipeline;
+    std::uint64_t window_packets = 0;  // at its sink inside the window: the divisor above
   };
   std::vector<StreamFigures> per_stream;
   struct SocketFigures {

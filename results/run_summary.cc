@@ -83,6 +83,31 @@ void SummarizeLoss(const traffic_gen::GeneratorReport& sent, const ReceiveReport
 
 // Each stream's and each socket's account (run_result.h, per_stream and
 // per_socket).
+// Each stream's pipeline CPU per packet: the window's attribution with only
+// that stream's pipeline threads counted as the pipeline's.
+void SummarizeStreamCpu(const ReceiveReport& received, RunResult* r) {
+  if (received.is_null || received.streams.size() < 2) return;
+  CpuWindow window;
+  window.start = received.census_start;
+  window.end = received.census_end;
+  window.exited = received.census_exited;
+  for (std::size_t k = 0; k < received.streams.size() && k < r->per_stream.size(); ++k) {
+    window.packets = r->per_stream[k].window_packets = received.streams[k].window_delivered;
+    if (window.packets == 0) continue;
+    const CpuAttribution cpu = AttributeCpu(window, [&](pid_t tid, const std::string&) {
+      const auto stream = received.thread_streams.find(tid);
+      const auto identity = received.identities.find(tid);
+      if (stream == received.thread_streams.end() || stream->second != k || identity == received.identities.end())
+        return ThreadIdentity{ThreadRole::kOther, "other"};
+      const ThreadRole role = identity->second.role;
+      return role == ThreadRole::kPipeline || role == ThreadRole::kDecoder
+                 ? identity->second
+                 : ThreadIdentity{ThreadRole::kOther, "other"};
+    });
+    r->per_stream[k].cpu_ns_per_packet_pipeline = cpu.pipeline.cpu_ns_per_packet;
+  }
+}
+
 void SummarizeStreams(const std::optional<traffic_gen::GeneratorReport>& reported, const ReceiveReport& received,
                       RunResult* r) {
   const bool sent_known = reported && reported->stream_sent.size() == received.streams.size();
@@ -128,6 +153,7 @@ void SummarizeStreams(const std::optional<traffic_gen::GeneratorReport>& reporte
     r->per_socket.push_back(f);
   }
   r->receiver_threads = received.receiver_threads;
+  SummarizeStreamCpu(received, r);
 }
 
 void SummarizeCpu(const traffic_gen::GeneratorReport& sent, const ReceiveReport& received, RunResult* r) {

@@ -70,6 +70,19 @@ void ExpectEveryStreamWhole(const RunResult& r) {
     received += *s.received;
   }
   EXPECT_EQ(received, r.packets_sent);
+  // Every pipeline thread is one stream's: the streams' pipeline CPU adds up
+  // to the whole pipeline's, over the same window.
+  double streams_cpu_ns = 0;
+  std::uint64_t streams_packets = 0;
+  for (const RunResult::StreamFigures& s : r.per_stream) {
+    ASSERT_TRUE(s.cpu_ns_per_packet_pipeline.has_value()) << s.ssrc;
+    EXPECT_GT(*s.cpu_ns_per_packet_pipeline, 0) << s.ssrc;
+    streams_cpu_ns += *s.cpu_ns_per_packet_pipeline * static_cast<double>(s.window_packets);
+    streams_packets += s.window_packets;
+  }
+  EXPECT_EQ(streams_packets, r.window_packets);
+  const double pipeline_cpu_ns = r.cpu_ns_per_packet_pipeline * static_cast<double>(r.window_packets);
+  EXPECT_NEAR(streams_cpu_ns, pipeline_cpu_ns, 1e-6 * pipeline_cpu_ns);
 }
 
 TEST(StreamsTest, ReuseportFourStreamsTwoReceivers) {
