@@ -220,7 +220,10 @@ void PrintSummary(const RunResult& r, const SenderAccount& sender) {
                 static_cast<unsigned long long>(r.frames->depayloaded), count(r.frames->decoded).c_str(),
                 count(r.frames->damaged).c_str());
   }
-  if (r.receive_share) std::printf("recv: receive share %.1f %% of the receive path\n", 100 * *r.receive_share);
+  // The share answers how much the receive strategy matters next to a
+  // decoding pipeline: said beside the frames (a null receiver has no pipeline).
+  if (r.receive_share && r.frames)
+    std::printf("recv: receive share %.1f %% of the receive path\n", 100 * *r.receive_share);
 }
 
 }  // namespace
