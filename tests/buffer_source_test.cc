@@ -166,13 +166,16 @@ TEST_P(PooledSourceTest, WaitForReturnWakesWhenABufferComesBack) {
   EXPECT_GE(idle, std::chrono::milliseconds(30));
   EXPECT_LT(idle, std::chrono::milliseconds(10'000));
 
+  // Told to wait a minute, it wakes when the buffer comes back after 50 ms:
+  // only the return can end the wait before 30 s, however slow the machine.
+  // The clock is read before the returning thread starts its 50 ms, so the
+  // return is at least 50 ms after it (read after, a preempted reader saw
+  // 48 ms under TSan on a busy machine).
+  start = Clock::now();
   std::thread pipeline([held] {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     gst_buffer_unref(held);
   });
-  // Told to wait a minute, it wakes when the buffer comes back after 50 ms:
-  // only the return can end the wait before 30 s, however slow the machine.
-  start = Clock::now();
   source->WaitForReturn(60'000);
   const auto waited = Clock::now() - start;
   pipeline.join();
