@@ -430,9 +430,6 @@ TEST(RunnerJsonTest, MinimalMeasureStillCounts) {
   EXPECT_EQ(it["iterations"].get<std::uint64_t>(), r.window_packets);
 }
 
-// Kernel receive timestamps are opt-in. With them, a control-message-reading
-// strategy splits send -> sink at the kernel's receive time, which lies between
-// the send and the sink; without them it says so instead of pretending.
 // recv=gro over loopback with a GSO sender in lock-step rounds of its
 // segments: every send call carries exactly 8 packets (the warm-up and the
 // stream are whole rounds), loopback hands each over as one datagram and
@@ -467,6 +464,9 @@ TEST(RunnerJsonTest, GroCountsEachGsoCallAsOneCoalescedDatagram) {
   }
 }
 
+// Kernel receive timestamps are opt-in. With them, a control-message-reading
+// strategy splits send -> sink at the kernel's receive time, which lies between
+// the send and the sink; without them it says so instead of pretending.
 TEST(RunnerKernelTimestamps, OptInSplitsLatencyAtTheKernel) {
   spec::RunSpec config = BaselineConfig();
   config.receive.receiver.strategy = *receivers::FindPreset("combined-list");
