@@ -260,6 +260,14 @@ void AddScenarioOptions(CLI::App* app, Options* o) {
   AddManyStreamOptions(app, o, /*receiver_threads=*/true);
 }
 
+void CheckStreamPorts(unsigned first_port, unsigned streams) {
+  const unsigned last = spec::StreamPort(first_port, streams - 1);
+  if (last > 65535) {
+    throw UsageError{"--streams " + std::to_string(streams) + " per-stream from port " + std::to_string(first_port) +
+                     " would need ports up to " + std::to_string(last) + ": give a lower port"};
+  }
+}
+
 void AddManyStreamOptions(CLI::App* app, Options* o, bool receiver_threads) {
   app->add_option("--streams", o->spec.receive.streams.streams,
                   "RTP streams sent at once, each at the scenario's rate, with SSRCs --ssrc + 0..N-1 and a pipeline "

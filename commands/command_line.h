@@ -83,6 +83,10 @@ struct Contender {
 void AddTrafficOptions(CLI::App* app, Options* o);
 void AddReceiveOptions(CLI::App* app, Options* o);
 void AddStreamOptions(CLI::App* app, Options* o);
+// Per-stream ports from `first_port` (spec::StreamPort): a UsageError when
+// the last stream's would be past 65535. gen and recv both check it, so the
+// two halves refuse the same layouts in the same words.
+void CheckStreamPorts(unsigned first_port, unsigned streams);
 // --streams and --stream-sockets (run, compare, gen, recv), and
 // --receivers where there is a receive side.
 void AddManyStreamOptions(CLI::App* app, Options* o, bool receiver_threads);

@@ -68,11 +68,7 @@ int RunGen(const GenOptions& o, const std::string& command_line) {
   // Per-stream: stream k to the port recv binds for it (spec::StreamPort).
   plan.per_stream_ports = o.traffic.stream_sockets == "per-stream";
   if (plan.per_stream_ports) {
-    if (spec::StreamPort(dest.port, traffic.streams - 1) > 65535) {
-      throw UsageError{"--streams " + std::to_string(traffic.streams) + " per-stream from port " +
-                       std::to_string(dest.port) + " would need ports up to " +
-                       std::to_string(spec::StreamPort(dest.port, traffic.streams - 1)) + ": give a lower port"};
-    }
+    CheckStreamPorts(dest.port, traffic.streams);
     for (unsigned k = 0; k < traffic.streams; ++k) {
       traffic.stream_ports.push_back(static_cast<std::uint16_t>(spec::StreamPort(dest.port, k)));
     }

@@ -264,11 +264,7 @@ int RunRecv(const RecvOptions& o, const std::string& command_line) {
   if (many.sockets == spec::StreamSockets::kPerStream && many.streams > 1) {
     if (bind.port == 0)
       throw UsageError{"--stream-sockets per-stream needs a --bind port: gen sends stream k to it + 2k"};
-    if (spec::StreamPort(bind.port, many.streams - 1) > 65535) {
-      throw UsageError{"--streams " + std::to_string(many.streams) + " per-stream from port " +
-                       std::to_string(bind.port) + " would need ports up to " +
-                       std::to_string(spec::StreamPort(bind.port, many.streams - 1)) + ": give a lower port"};
-    }
+    CheckStreamPorts(bind.port, many.streams);
   }
   if (o.control_port < -1 || o.control_port > 65535) throw UsageError{"--control-port must be 0..65535"};
   if (o.duration && !(*o.duration > 0)) throw UsageError{"--duration must be greater than 0"};
