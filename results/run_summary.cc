@@ -81,18 +81,23 @@ void SummarizeLoss(const traffic_gen::GeneratorReport& sent, const ReceiveReport
   r->impairments_injected = sent.impairments;
 }
 
-// Each stream's and each socket's account (run_result.h, per_stream and
-// per_socket).
-// Each stream's pipeline CPU per packet: the window's attribution with only
-// that stream's pipeline threads counted as the pipeline's.
-void SummarizeStreamCpu(const ReceiveReport& received, RunResult* r) {
-  if (received.is_null || received.streams.size() < 2) return;
+// The measurement window's censuses, over `packets`.
+CpuWindow WindowOf(const ReceiveReport& received, std::uint64_t packets) {
   CpuWindow window;
   window.start = received.census_start;
   window.end = received.census_end;
   window.exited = received.census_exited;
-  for (std::size_t k = 0; k < received.streams.size() && k < r->per_stream.size(); ++k) {
-    window.packets = r->per_stream[k].window_packets = received.streams[k].window_delivered;
+  window.packets = packets;
+  return window;
+}
+
+// Each stream's pipeline CPU per packet: the window's attribution with only
+// that stream's pipeline threads counted as the pipeline's.
+void SummarizeStreamCpu(const ReceiveReport& received, RunResult* r) {
+  if (received.is_null || r->per_stream.size() < 2) return;
+  CpuWindow window = WindowOf(received, 0);
+  for (std::size_t k = 0; k < r->per_stream.size(); ++k) {
+    window.packets = r->per_stream[k].window_packets;
     if (window.packets == 0) continue;
     const CpuAttribution cpu = AttributeCpu(window, [&](pid_t tid, const std::string&) {
       const auto stream = received.thread_streams.find(tid);
@@ -108,6 +113,8 @@ void SummarizeStreamCpu(const ReceiveReport& received, RunResult* r) {
   }
 }
 
+// Each stream's and each socket's account (run_result.h, per_stream and
+// per_socket).
 void SummarizeStreams(const std::optional<traffic_gen::GeneratorReport>& reported, const ReceiveReport& received,
                       RunResult* r) {
   const bool sent_known = reported && reported->stream_sent.size() == received.streams.size();
@@ -127,6 +134,7 @@ void SummarizeStreams(const std::optional<traffic_gen::GeneratorReport>& reporte
       f.kernel_drops = received.sockets[*s.socket].kernel_drops;
     }
     f.seq_gaps = s.sink.sequence.seq_gaps();
+    f.window_packets = s.window_delivered;
     f.latency = Summarize(s.sink.latency);
     if (s.sink.jitter.packets() > 0) f.jitter_rfc3550_us = s.sink.jitter.jitter_us();
     if (sent_known) {
@@ -157,11 +165,7 @@ void SummarizeStreams(const std::optional<traffic_gen::GeneratorReport>& reporte
 }
 
 void SummarizeCpu(const traffic_gen::GeneratorReport& sent, const ReceiveReport& received, RunResult* r) {
-  CpuWindow window;
-  window.start = received.census_start;
-  window.end = received.census_end;
-  window.exited = received.census_exited;
-  window.packets = received.window_delivered;
+  CpuWindow window = WindowOf(received, received.window_delivered);
   window.generator_packets = sent.measured_sent();
   r->cpu = AttributeCpu(window, [&](pid_t tid, const std::string& comm) {
     auto it = received.identities.find(tid);
