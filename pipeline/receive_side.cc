@@ -135,6 +135,14 @@ bool ReceiveSide::Start(std::string* error) {
   const std::uint64_t stamp_epoch_ns = metrics::MonotonicNs();
   const std::uint32_t first_ssrc = spec_.receiver.expected_ssrc.value_or(traffic_gen::TrafficSpec{}.ssrc);
   streams_.resize(many.streams);
+  // Threads born while a pipeline is made and started are its own (with many
+  // streams: which stream an element's private thread serves): the threads
+  // alive before it, sorted, listed once per pipeline.
+  std::vector<pid_t> alive;
+  if (many.many()) {
+    alive = platform::ListThreads();
+    std::sort(alive.begin(), alive.end());
+  }
   for (std::size_t k = 0; k < streams_.size(); ++k) {
     Stream& stream = streams_[k];
     stream.ssrc = first_ssrc + static_cast<std::uint32_t>(k);
@@ -146,9 +154,6 @@ bool ReceiveSide::Start(std::string* error) {
     sink_config.verify_payload = spec_.measurement.verify_payload;
     sink_config.observer = hooks_.observer;
     sink_config.window = &window_;
-    // Threads born while this pipeline is made and started are its own (with
-    // many streams: which stream an element's private thread serves).
-    const std::vector<pid_t> before = many.many() ? platform::ListThreads() : std::vector<pid_t>{};
     if (!report_.is_null) {
       stream.pipeline = Pipeline::Create(
           spec_.pipeline.description.empty() ? kDefaultPipeline : spec_.pipeline.description,
@@ -171,7 +176,7 @@ bool ReceiveSide::Start(std::string* error) {
     stream.sink->Attach(depay != nullptr ? depay : stream.pipeline->sink());
     if (stream.frames) stream.frames->Attach(depay, stream.pipeline->decoder(), stream.pipeline->sink());
     if (!stream.pipeline->Play(error)) return false;
-    if (many.many()) NoteThreadsBornSince(before, k);
+    if (many.many()) NoteThreadsBornSince(&alive, k);
   }
   report_.receiver_threads = report_.is_udpsrc ? static_cast<int>(many.streams) : static_cast<int>(many.receivers);
   if (!report_.is_udpsrc) return StartReceivers(stamp_epoch_ns, error);
@@ -210,13 +215,17 @@ bool ReceiveSide::StartReceivers(std::uint64_t stamp_epoch_ns, std::string* erro
   return true;
 }
 
-void ReceiveSide::NoteThreadsBornSince(std::vector<pid_t> before, std::size_t stream) {
-  std::sort(before.begin(), before.end());
-  std::lock_guard<std::mutex> lock(thread_streams_mutex_);
-  for (pid_t tid : platform::ListThreads()) {
-    // A streaming thread that announced itself already says whose it is.
-    if (!std::binary_search(before.begin(), before.end(), tid)) thread_streams_.emplace(tid, stream);
+void ReceiveSide::NoteThreadsBornSince(std::vector<pid_t>* alive, std::size_t stream) {
+  std::vector<pid_t> now = platform::ListThreads();
+  std::sort(now.begin(), now.end());
+  {
+    std::lock_guard<std::mutex> lock(thread_streams_mutex_);
+    for (pid_t tid : now) {
+      // A streaming thread that announced itself already says whose it is.
+      if (!std::binary_search(alive->begin(), alive->end(), tid)) thread_streams_.emplace(tid, stream);
+    }
   }
+  *alive = std::move(now);
 }
 
 // On the streaming thread itself, as it enters its loop.

@@ -197,8 +197,9 @@ class ReceiveSide {
   void ReadFinalCounts();
   bool WaitForReceiverThread();
   void OnStreamingThread(std::size_t stream, pid_t tid, GstElement* owner);
-  // Threads alive now and not in `before` are `stream`'s (thread_streams).
-  void NoteThreadsBornSince(std::vector<pid_t> before, std::size_t stream);
+  // Threads alive now and not in *alive (sorted) are `stream`'s
+  // (thread_streams); *alive becomes the threads alive now.
+  void NoteThreadsBornSince(std::vector<pid_t>* alive, std::size_t stream);
   bool StartReceivers(std::uint64_t stamp_epoch_ns, std::string* error);
   std::vector<int> SocketFds() const;
   receivers::ReceiverStats ReceiverSnapshot() const;
