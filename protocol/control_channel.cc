@@ -95,10 +95,16 @@ void ControlListener::Take(const RunMessage& m) {
       if (!plan_) plan_ = m.plan;
       break;
     case RunMessageKind::kWarmupDone:
-      if (!warmup_done_.Add(m, &why)) ++malformed_, last_problem_ = "warmup-done: " + why;
+      if (!warmup_done_.Add(m, &why)) {
+        ++malformed_;
+        last_problem_ = "warmup-done: " + why;
+      }
       break;
     case RunMessageKind::kEnd:
-      if (!end_.Add(m, &why)) ++malformed_, last_problem_ = "end: " + why;
+      if (!end_.Add(m, &why)) {
+        ++malformed_;
+        last_problem_ = "end: " + why;
+      }
       break;
   }
 }
