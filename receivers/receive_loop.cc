@@ -93,6 +93,8 @@ ReceiveLoop::ReceiveLoop(const ReceiverConfig& config)
             [&](int a, int b) { return config.routes[a].ssrc < config.routes[b].ssrc; });
   for (int i : routes_index_) routes_.push_back(config.routes[i]);
   result_.routed.assign(routes_.size(), 0);
+  // Many streams: the routes say which SSRCs belong, not the first packet.
+  if (!routes_.empty()) stream_.ssrc_locked = stream_.locks_ssrc = false;
 }
 
 int ReceiveLoop::RouteOf(std::uint32_t ssrc) const {
@@ -271,8 +273,6 @@ bool ReceiveLoop::Accept(const std::uint8_t* data, std::size_t length, std::uint
                          BatchCounts* counts) {
   rtp::Header header;
   std::size_t payload_offset = 0;
-  // Many streams: the routes say which SSRCs belong, not the first packet.
-  if (!routes_.empty()) stream_.ssrc_locked = false;
   rtp::Malformed kind = rtp::Classify(data, length, &stream_, &header, &payload_offset);
   if (kind == rtp::Malformed::kNone && !routes_.empty()) {
     accepted_route_ = RouteOf(header.ssrc);

@@ -60,6 +60,9 @@ Malformed MalformedFromString(const char* name);
 struct StreamLock {
   bool ssrc_locked = false;
   bool payload_type_locked = false;
+  // False: the SSRC is never locked, whatever arrives (many streams: the
+  // receiver's routes say which SSRCs belong).
+  bool locks_ssrc = true;
   std::uint32_t ssrc = 0;
   std::uint8_t payload_type = 0;
 
@@ -92,8 +95,9 @@ inline Malformed Classify(const std::uint8_t* data, std::size_t size, StreamLock
   if (lock->payload_type_locked && header->payload_type != lock->payload_type) {
     return Malformed::kBadPayloadType;
   }
-  // Both stay true after the first valid packet: unconditional stores.
-  lock->ssrc_locked = lock->payload_type_locked = true;
+  // Both stay as they are after the first valid packet: unconditional stores.
+  lock->ssrc_locked = lock->locks_ssrc;
+  lock->payload_type_locked = true;
   lock->ssrc = header->ssrc;
   lock->payload_type = header->payload_type;
   return Malformed::kNone;

@@ -101,6 +101,18 @@ TEST(DatagramCheck, MalformedFirstDatagramDoesNotLock) {
   EXPECT_EQ(Check(Valid(3), &lock), Malformed::kNone);
 }
 
+// Many streams: a lock that never locks the SSRC takes every stream's
+// packets, and still holds them to the first one's payload type.
+TEST(DatagramCheck, ALockThatLocksNoSsrcTakesEveryStream) {
+  StreamLock lock;
+  lock.locks_ssrc = false;
+  EXPECT_EQ(Check(Valid(1, kSsrc), &lock), Malformed::kNone);
+  EXPECT_FALSE(lock.ssrc_locked);
+  EXPECT_EQ(Check(Valid(1, kSsrc + 1), &lock), Malformed::kNone);
+  EXPECT_EQ(Check(Valid(2, kSsrc + 2), &lock), Malformed::kNone);
+  EXPECT_EQ(Check(Valid(3, kSsrc, kPt + 1), &lock), Malformed::kBadPayloadType);
+}
+
 TEST(DatagramCheck, LockedOnFirstValidPacket) {
   StreamLock lock = StreamLock::Given(std::nullopt, std::nullopt);
   EXPECT_EQ(Check(Valid(1), &lock), Malformed::kNone);
